@@ -1,0 +1,43 @@
+import { Command } from 'commander';
+import { createLogger, loadConfig } from '@podpreview/shared';
+import { createBlobStore } from '@podpreview/storage';
+import { outcomeJsonLines, outcomeTable, runEnqueue } from './enqueue.command.ts';
+import { startApiServer } from './serve.ts';
+
+const program = new Command('podpreview').description('60-second previews of podcast episodes').showHelpAfterError();
+
+program
+  .command('enqueue')
+  .description('enqueue audio files, directories of them, or a manifest.jsonl')
+  .argument('<inputs...>', 'audio file, directory, or manifest.jsonl')
+  .option('--transcript <file>', 'WebVTT/SRT transcript for a single audio file')
+  .option('--id <id>', 'episode id for a single audio file (default: file name)')
+  .option('--priority', 'jump the queue in every stage', false)
+  .option('--force', 'reprocess even if this audio was processed before', false)
+  .option('--wait', 'follow the episodes to the end and print the results', false)
+  .option('--json', 'with --wait: one JSON object per episode on stdout', false)
+  .action(async (inputs: string[], o: { transcript?: string; id?: string; priority: boolean; force: boolean; wait: boolean; json: boolean }) => {
+    const config = loadConfig();
+    const log = createLogger(o.json ? 'warn' : config.logLevel === 'info' ? 'warn' : config.logLevel);
+    const rows = await runEnqueue(inputs, o, config, log);
+    if (o.json || !o.wait) {
+      process.stdout.write(outcomeJsonLines(rows) + '\n');
+    } else {
+      const blobs = createBlobStore(config);
+      process.stdout.write(outcomeTable(rows) + '\n');
+      for (const r of rows) if (r.clipKey) process.stdout.write(`  ${r.id}: ${blobs.uri(r.clipKey)}\n`);
+    }
+    if (rows.some((r) => r.status === 'failed')) process.exitCode = 2;
+  });
+
+program
+  .command('serve')
+  .description('HTTP API: POST /v1/episodes, GET /v1/episodes/:id')
+  .action(async () => {
+    await startApiServer(loadConfig());
+  });
+
+program.parseAsync().catch((err: unknown) => {
+  process.stderr.write(`podpreview: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,96 @@
+import cliProgress from 'cli-progress';
+import Table from 'cli-table3';
+import type { Config, Logger } from '@podpreview/shared';
+import { closeQueues, createQueues, createRedis, enqueueEpisode, expandInputs, startLocalPipeline, waitForRuns, type InputOptions, type LocalPipeline, type RunStatus, type StageQueues } from '@podpreview/pipeline';
+
+export interface EnqueueCommandOptions extends InputOptions {
+  wait?: boolean;
+  json?: boolean;
+}
+
+export interface EpisodeOutcome {
+  id: string;
+  runId: string;
+  status: RunStatus['state'];
+  previewStart: number | null;
+  previewEnd: number | null;
+  speechFraction: number | null;
+  latencyMs: number | null;
+  clipKey: string | null;
+  reason?: string;
+}
+
+/**
+ * `podpreview enqueue`: expands the inputs, enqueues them, and with `wait` follows them to the
+ * end. With no Redis configured, or no workers on it, `wait` runs the pipeline in this process.
+ */
+export async function runEnqueue(inputs: string[], o: EnqueueCommandOptions, config: Config, log: Logger): Promise<EpisodeOutcome[]> {
+  const requests = await expandInputs(inputs, o);
+  let local: LocalPipeline | undefined;
+  let queues: StageQueues;
+  let ownQueues = false;
+  if (!config.redisUrl && !o.wait) {
+    throw new Error('REDIS_URL is not set: point it at the Redis your workers use, or add --wait to run the pipeline in this process');
+  }
+  if (config.redisUrl) {
+    queues = createQueues(createRedis(config.redisUrl, 'client'), config);
+    ownQueues = true;
+    if (o.wait && (await queues.preprocess.getWorkersCount()) === 0) {
+      log.info('no workers are consuming the queues; running the pipeline in this process');
+      local = await startLocalPipeline(config, log);
+    }
+  } else {
+    local = await startLocalPipeline(config, log);
+    queues = local.fleet.queues;
+  }
+  try {
+    const receipts: Awaited<ReturnType<typeof enqueueEpisode>>[] = [];
+    for (const r of requests) receipts.push(await enqueueEpisode(queues, config, r));
+    if (!o.wait) {
+      return receipts.map((r) => ({ id: r.episodeId, runId: r.runId, status: 'queued', previewStart: null, previewEnd: null, speechFraction: null, latencyMs: null, clipKey: null }));
+    }
+    const bar = o.json ? undefined : new cliProgress.SingleBar({ format: 'previews [{bar}] {value}/{total} episodes | {failed} failed', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic);
+    bar?.start(receipts.length, 0, { failed: 0 });
+    const statuses = await waitForRuns(queues, receipts.map((r) => r.runId), {
+      onProgress: (done, s) => bar?.update(done, { failed: s.filter((x) => x.state === 'failed').length }),
+    });
+    bar?.stop();
+    return statuses.map((s, i) => ({
+      id: receipts[i]!.episodeId,
+      runId: s.runId,
+      status: s.state,
+      previewStart: s.summary?.previewStartSec ?? null,
+      previewEnd: s.summary?.previewEndSec ?? null,
+      speechFraction: s.summary?.speechFraction ?? null,
+      latencyMs: s.summary?.latencyMs ?? null,
+      clipKey: s.summary?.clipKey ?? null,
+      ...(s.reason ? { reason: `${s.failedStage}: ${s.reason}` } : {}),
+    }));
+  } finally {
+    if (ownQueues) await closeQueues(queues);
+    await local?.stop();
+  }
+}
+
+const fmt = (x: number | null, digits = 1) => (x === null ? '-' : x.toFixed(digits));
+
+export function outcomeTable(rows: EpisodeOutcome[]): string {
+  // No colours: the table is read in CI logs and pasted into issues as often as on terminals.
+  const table = new Table({ head: ['episode', 'status', 'preview', 'speech', 'latency', 'note'], style: { head: [], border: [] } });
+  for (const r of rows) {
+    table.push([
+      r.id,
+      r.status,
+      r.previewStart === null ? '-' : `${fmt(r.previewStart)}–${fmt(r.previewEnd)} s`,
+      r.speechFraction === null ? '-' : `${Math.round(r.speechFraction * 100)} %`,
+      r.latencyMs === null ? '-' : `${fmt(r.latencyMs / 1000)} s`,
+      r.reason ?? '',
+    ]);
+  }
+  return table.toString();
+}
+
+/** One JSON object per episode, times in seconds, for scripts. */
+export function outcomeJsonLines(rows: EpisodeOutcome[]): string {
+  return rows.map((r) => JSON.stringify({ id: r.id, runId: r.runId, status: r.status, previewStart: r.previewStart, previewEnd: r.previewEnd, ...(r.reason ? { reason: r.reason } : {}) })).join('\n');
+}

@@ -1,0 +1,34 @@
+import { Command } from 'commander';
+import { createLogger, loadConfig, parseStageList } from '@podpreview/shared';
+import { startFleet } from '@podpreview/pipeline';
+
+/**
+ * `podpreview-worker --stages ensemble-a`: one process per stage in production (the GPU stages
+ * on T4 machines), all stages in one process for local runs.
+ */
+const program = new Command('podpreview-worker')
+  .option('--stages <list>', 'comma-separated stages to consume, or "all"', 'all')
+  .parse();
+const opts = program.opts<{ stages: string }>();
+
+try {
+  const config = loadConfig();
+  const stages = parseStageList(opts.stages);
+  if (!config.redisUrl) throw new Error('REDIS_URL is not set: workers consume the queues in that Redis');
+  const log = createLogger(config.logLevel, { app: 'worker', pid: process.pid });
+  const fleet = await startFleet(config, config.redisUrl, stages, log);
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'stopping: no new jobs, finishing in-flight ones');
+    const { forced } = await fleet.stop();
+    log.info({ forced }, 'stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+} catch (err) {
+  process.stderr.write(`podpreview-worker: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+}

@@ -1,0 +1,72 @@
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { CorruptAudioError, EmptyAudioError, InputNotFoundError, UnsupportedAudioError } from '@podpreview/shared';
+
+export const SAMPLE_RATE_HZ = 16_000;
+/** Shorter than this cannot hold a meaningful preview; treated as empty input. */
+export const MIN_DURATION_SEC = 1;
+
+export interface DecodedAudio {
+  samples: Float32Array;
+  sampleRateHz: number;
+  durationSec: number;
+  /** sha256 of the decoded PCM: a re-encode of the same audio differs, the same bytes do not. */
+  contentHash: string;
+}
+
+/**
+ * Decodes any container/codec ffmpeg knows (mp3, m4a/aac, ogg/opus, wav, flac…) to 16 kHz mono
+ * float32. ffmpeg runs as a child process, so decoding never blocks this process's event loop.
+ * `label` names the input in error messages (the URI the user gave, not a temp path).
+ */
+export async function decodeAudio(localPath: string, label = localPath): Promise<DecodedAudio> {
+  const args = ['-nostdin', '-hide_banner', '-loglevel', 'error', '-i', localPath, '-map', '0:a:0', '-vn', '-ac', '1', '-ar', String(SAMPLE_RATE_HZ), '-f', 'f32le', '-acodec', 'pcm_f32le', 'pipe:1'];
+  const { stdout, stderr, code, signal } = await run('ffmpeg', args);
+  if (code !== 0) throw classifyFfmpegFailure(label, stderr, code, signal);
+  // Copy into an aligned buffer: Buffer.concat may return a view at an odd byteOffset.
+  const usable = stdout.byteLength - (stdout.byteLength % 4);
+  const samples = new Float32Array(usable / 4);
+  new Uint8Array(samples.buffer).set(stdout.subarray(0, usable));
+  const durationSec = samples.length / SAMPLE_RATE_HZ;
+  if (durationSec < MIN_DURATION_SEC) throw new EmptyAudioError(label, durationSec);
+  const contentHash = createHash('sha256').update(new Uint8Array(samples.buffer)).digest('hex');
+  return { samples, sampleRateHz: SAMPLE_RATE_HZ, durationSec, contentHash };
+}
+
+/**
+ * ffmpeg failing on a local file is deterministic (the bytes are bad), so these are
+ * non-retryable; a signal (OOM killer, shutdown) is not about the input and stays retryable.
+ */
+export function classifyFfmpegFailure(label: string, stderr: string, code: number | null, signal: NodeJS.Signals | null): Error {
+  const detail = stderr.trim().split('\n').slice(-3).join(' | ') || `ffmpeg exited with ${code ?? signal}`;
+  if (signal) return new Error(`ffmpeg was killed by ${signal} while decoding ${label}`);
+  if (/No such file or directory/i.test(stderr)) return new InputNotFoundError(label);
+  if (/matches no streams|does not contain any stream|Stream map .* matches no/i.test(stderr)) {
+    return new UnsupportedAudioError(label, 'no audio stream');
+  }
+  if (/Decoder .* not found|Unknown decoder|unsupported codec/i.test(stderr)) return new UnsupportedAudioError(label, detail);
+  return new CorruptAudioError(label, detail);
+}
+
+interface RunResult {
+  stdout: Buffer;
+  stderr: string;
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export function run(cmd: string, args: string[]): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.on('error', (e: NodeJS.ErrnoException) => {
+      reject(e.code === 'ENOENT' ? new Error(`${cmd} is not installed (apt-get install -y ${cmd})`) : e);
+    });
+    child.on('close', (code, signal) => {
+      resolve({ stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8'), code, signal });
+    });
+  });
+}

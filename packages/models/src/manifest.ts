@@ -1,0 +1,61 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import type { StageName } from '@podpreview/shared';
+
+const ModelEntry = z.object({
+  id: z.string(),
+  version: z.string(),
+  stage: z.enum(['ensemble-a', 'ensemble-b']),
+  /** npm package that ships the weights, or absent when `file` is relative to this package. */
+  package: z.string().optional(),
+  file: z.string(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  bytes: z.number().int().positive(),
+  licence: z.string(),
+  source: z.string(),
+  inputs: z.record(z.string(), z.string()),
+  outputs: z.record(z.string(), z.string()),
+  batching: z.object({ maxBatch: z.number().int().positive(), segmentSec: z.number().positive(), warmupFrames: z.number().int().nonnegative() }),
+});
+export type ModelEntry = z.infer<typeof ModelEntry>;
+const Manifest = z.object({ models: z.array(ModelEntry).min(1) });
+
+export const DEFAULT_MANIFEST_PATH = fileURLToPath(new URL('../manifest.json', import.meta.url));
+
+export async function readManifest(manifestPath = DEFAULT_MANIFEST_PATH): Promise<ModelEntry[]> {
+  return Manifest.parse(JSON.parse(await readFile(manifestPath, 'utf8'))).models;
+}
+
+export function modelsForStage(models: ModelEntry[], stage: StageName): ModelEntry[] {
+  return models.filter((m) => m.stage === stage);
+}
+
+const require = createRequire(import.meta.url);
+
+/** Absolute path of a model file: inside its npm package, or beside the manifest. */
+export function resolveModelPath(entry: ModelEntry, manifestPath = DEFAULT_MANIFEST_PATH): string {
+  if (!entry.package) return path.resolve(path.dirname(manifestPath), entry.file);
+  // The package's exports map hides package.json, so resolve its main entry and walk up to the root.
+  let dir = path.dirname(require.resolve(entry.package));
+  while (!dir.endsWith(path.join('node_modules', ...entry.package.split('/'))) && dir !== path.dirname(dir)) dir = path.dirname(dir);
+  return path.join(dir, entry.file);
+}
+
+export class ModelIntegrityError extends Error {
+  override readonly name = 'ModelIntegrityError';
+}
+
+/** Reads the weights and refuses them unless size and sha256 match the manifest. */
+export async function loadVerifiedWeights(entry: ModelEntry, manifestPath = DEFAULT_MANIFEST_PATH): Promise<Uint8Array> {
+  const file = resolveModelPath(entry, manifestPath);
+  const bytes = await readFile(file);
+  const sha = createHash('sha256').update(bytes).digest('hex');
+  if (bytes.byteLength !== entry.bytes || sha !== entry.sha256) {
+    throw new ModelIntegrityError(`model ${entry.id}@${entry.version} at ${file}: expected sha256 ${entry.sha256} (${entry.bytes} bytes), got ${sha} (${bytes.byteLength} bytes)`);
+  }
+  return bytes;
+}

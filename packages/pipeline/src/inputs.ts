@@ -1,0 +1,88 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { describeIssues, EnqueueRequest } from '@podpreview/shared';
+
+export const AUDIO_EXTENSIONS = ['.mp3', '.m4a', '.aac', '.mp4', '.ogg', '.opus', '.oga', '.wav', '.flac', '.webm'];
+const TRANSCRIPT_EXTENSIONS = ['.vtt', '.srt'];
+
+export interface InputOptions {
+  transcript?: string;
+  priority?: boolean;
+  force?: boolean;
+  id?: string;
+}
+
+export class InputListError extends Error {
+  override readonly name = 'InputListError';
+}
+
+/** Episode id from a file name: the stem, with anything outside the id alphabet replaced. */
+export function episodeIdFromPath(file: string): string {
+  const stem = path.basename(file, path.extname(file));
+  return stem.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 128) || 'episode';
+}
+
+async function siblingTranscript(audio: string): Promise<string | undefined> {
+  const stem = audio.slice(0, -path.extname(audio).length);
+  for (const ext of TRANSCRIPT_EXTENSIONS) {
+    const candidate = stem + ext;
+    if (await stat(candidate).then((s) => s.isFile(), () => false)) return candidate;
+  }
+  return undefined;
+}
+
+/**
+ * Expands CLI arguments into enqueue requests: an audio file, a directory (every audio file in
+ * it, with NAME.vtt/NAME.srt beside NAME.mp3 as its transcript), or a `.jsonl` manifest of
+ * `{id, audioUri, transcriptUri?, priority?}` lines. Every request is validated here, so a bad
+ * manifest line is reported with its line number before anything is enqueued.
+ */
+export async function expandInputs(args: string[], o: InputOptions = {}): Promise<EnqueueRequest[]> {
+  const out: EnqueueRequest[] = [];
+  const add = (raw: unknown, where: string) => {
+    const parsed = EnqueueRequest.safeParse(raw);
+    if (!parsed.success) {
+      throw new InputListError(`${where}: ${describeIssues(parsed.error).map((i) => `${i.field}: ${i.message}`).join('; ')}`);
+    }
+    out.push(parsed.data);
+  };
+  for (const arg of args) {
+    const st = await stat(arg).catch(() => undefined);
+    if (!st) throw new InputListError(`${arg}: no such file or directory`);
+    const abs = path.resolve(arg);
+    if (st.isDirectory()) {
+      const names = (await readdir(abs)).filter((n) => AUDIO_EXTENSIONS.includes(path.extname(n).toLowerCase())).sort();
+      if (names.length === 0) throw new InputListError(`${arg}: directory holds no audio files (${AUDIO_EXTENSIONS.join(' ')})`);
+      for (const n of names) {
+        const audio = path.join(abs, n);
+        const transcript = await siblingTranscript(audio);
+        add({ id: episodeIdFromPath(n), audioUri: audio, ...(transcript ? { transcriptUri: transcript } : {}), priority: o.priority ?? false, force: o.force ?? false }, audio);
+      }
+    } else if (abs.endsWith('.jsonl')) {
+      const lines = (await readFile(abs, 'utf8')).split('\n');
+      lines.forEach((line, i) => {
+        if (!line.trim()) return;
+        let obj: Record<string, unknown>;
+        try {
+          obj = JSON.parse(line) as Record<string, unknown>;
+        } catch {
+          throw new InputListError(`${arg}:${i + 1}: not valid JSON`);
+        }
+        // Relative paths in a manifest are relative to the manifest, not to the shell.
+        for (const k of ['audioUri', 'transcriptUri'] as const) {
+          const v = obj[k];
+          if (typeof v === 'string' && !/^[a-z]+:\/\//i.test(v) && !path.isAbsolute(v)) obj[k] = path.resolve(path.dirname(abs), v);
+        }
+        add({ force: o.force ?? false, ...obj, priority: (obj.priority as boolean | undefined) ?? o.priority ?? false }, `${arg}:${i + 1}`);
+      });
+    } else {
+      const transcript = o.transcript ? path.resolve(o.transcript) : await siblingTranscript(abs);
+      add({ id: o.id ?? episodeIdFromPath(abs), audioUri: abs, ...(transcript ? { transcriptUri: transcript } : {}), priority: o.priority ?? false, force: o.force ?? false }, arg);
+    }
+  }
+  if (o.transcript && out.length !== 1) throw new InputListError('--transcript applies to a single audio file');
+  const ids = out.map((r) => r.id);
+  const dup = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (dup) throw new InputListError(`episode id "${dup}" appears twice in the inputs`);
+  return out;
+}

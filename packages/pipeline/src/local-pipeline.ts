@@ -1,0 +1,34 @@
+import { STAGE_NAMES, type Config, type Logger } from '@podpreview/shared';
+import { startPrivateRedis, type PrivateRedis } from './redis.server.ts';
+import { startFleet, type Fleet } from './runtime/fleet.ts';
+
+export interface LocalPipeline {
+  redisUrl: string;
+  fleet: Fleet;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole pipeline in this process: the configured Redis, or a private one when none is
+ * configured, plus a worker for every stage. `npm run demo`, `podpreview enqueue --wait` on a
+ * bare machine and the integration tests all run through here.
+ */
+export async function startLocalPipeline(config: Config, log: Logger): Promise<LocalPipeline> {
+  let privateRedis: PrivateRedis | undefined;
+  const redisUrl = config.redisUrl ?? (privateRedis = await startPrivateRedis()).url;
+  if (privateRedis) log.info({ redisUrl }, 'started a private redis-server (REDIS_URL not set)');
+  try {
+    const fleet = await startFleet(config, redisUrl, [...STAGE_NAMES], log);
+    return {
+      redisUrl,
+      fleet,
+      stop: async () => {
+        await fleet.stop();
+        await privateRedis?.stop();
+      },
+    };
+  } catch (err) {
+    await privateRedis?.stop();
+    throw err;
+  }
+}

@@ -1,0 +1,59 @@
+import { errorClass, errorCode, errorMessage, type ResultRow, type StageName } from '@podpreview/shared';
+import type { TerminalFields } from './outcome.ts';
+
+interface RunFacts {
+  runId: string;
+  episodeId: string;
+  enqueuedAtMs: number;
+  timingsMs: Record<string, number>;
+}
+
+export function terminalRow(run: RunFacts, result: TerminalFields, nowMs: number): ResultRow {
+  return {
+    ...result,
+    runId: run.runId,
+    episodeId: run.episodeId,
+    failedStage: null,
+    errorClass: null,
+    errorCode: null,
+    errorMessage: null,
+    stageTimingsMs: run.timingsMs,
+    enqueuedAtMs: run.enqueuedAtMs,
+    finishedAtMs: nowMs,
+    latencyMs: nowMs - run.enqueuedAtMs,
+  };
+}
+
+/**
+ * Built from whatever the failed job carried: its payload may itself be the problem, so every
+ * field is read defensively.
+ */
+export function failureRow(stage: StageName, jobId: string, data: unknown, err: unknown, nowMs: number): ResultRow {
+  const d = (data && typeof data === 'object' ? data : {}) as Record<string, unknown>;
+  const str = (v: unknown) => (typeof v === 'string' ? v : null);
+  const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+  const enqueuedAtMs = num(d.enqueuedAtMs) ?? nowMs;
+  const timings = d.timingsMs && typeof d.timingsMs === 'object' ? (d.timingsMs as Record<string, number>) : {};
+  return {
+    runId: str(d.runId) ?? jobId,
+    episodeId: str(d.episodeId) ?? 'unknown',
+    contentHash: str(d.contentHash),
+    status: 'failed',
+    previewStartSec: null,
+    previewEndSec: null,
+    durationSec: num(d.durationSec),
+    speechFraction: null,
+    score: null,
+    path: d.path === 'transcript' || d.path === 'audio-only' ? d.path : null,
+    clipKey: null,
+    failedStage: stage,
+    errorClass: errorClass(err),
+    errorCode: errorCode(err),
+    errorMessage: errorMessage(err),
+    stageTimingsMs: timings,
+    models: Array.isArray(d.models) ? (d.models as ResultRow['models']) : [],
+    enqueuedAtMs,
+    finishedAtMs: nowMs,
+    latencyMs: nowMs - enqueuedAtMs,
+  };
+}

@@ -1,0 +1,91 @@
+import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { PodpreviewError, stageSpec, type Config, type Logger, type ResultsSink, type StageName } from '@podpreview/shared';
+import { jobOptions, type StageQueues } from '../queues.ts';
+import type { StageHandler } from './outcome.ts';
+import { failureRow, terminalRow } from './result-row.ts';
+import { parseStageInput } from './validate.ts';
+
+export interface StageWorkerDeps {
+  config: Config;
+  connection: ConnectionOptions;
+  queues: StageQueues;
+  results: ResultsSink;
+  log: Logger;
+}
+
+/** What a job returns to BullMQ (visible in Bull Board and to `--wait`). */
+export type JobSummary =
+  | { status: 'forwarded'; next: StageName }
+  | { status: 'succeeded' | 'deduplicated'; previewStartSec: number | null; previewEndSec: number | null; speechFraction: number | null; latencyMs: number; clipKey: string | null };
+
+const UNRECOVERABLE_MARK = 'written';
+
+/**
+ * Wraps a stage function as a BullMQ worker: validates the payload, times the stage, hands the
+ * output to the next queue from the registry, writes terminal rows. Bad input becomes an
+ * UnrecoverableError (fails at once, no retries); anything else retries with backoff.
+ */
+export function startStageWorker<S extends StageName>(stage: S, handler: StageHandler<S>, deps: StageWorkerDeps): Worker {
+  const { config, queues, results } = deps;
+  const log = deps.log.child({ stage });
+  const spec = stageSpec(stage);
+
+  const processor = async (job: Job): Promise<JobSummary> => {
+    const jobLog = log.child({ runId: job.id, episodeId: (job.data as { episodeId?: string })?.episodeId });
+    try {
+      const input = parseStageInput(stage, job.data);
+      const started = performance.now();
+      const outcome = await handler(input);
+      const timingsMs = { ...input.timingsMs, [stage]: Math.round(performance.now() - started) };
+      if (outcome.kind === 'next') {
+        if (!spec.next) throw new Error(`stage ${stage} is last in the registry but returned a next payload`);
+        const payload = parseStageInput(spec.next, { ...outcome.payload, timingsMs });
+        await queues[spec.next].add(spec.next, payload, jobOptions(config, input.runId, input.priority));
+        jobLog.debug({ ms: timingsMs[stage] }, 'stage done');
+        return { status: 'forwarded', next: spec.next };
+      }
+      const row = terminalRow({ ...input, timingsMs }, outcome.result, Date.now());
+      await results.write(row);
+      jobLog.info({ status: row.status, latencyMs: row.latencyMs, previewStartSec: row.previewStartSec }, 'run finished');
+      const { status, previewStartSec, previewEndSec, speechFraction, latencyMs, clipKey } = row;
+      return { status: status as 'succeeded' | 'deduplicated', previewStartSec, previewEndSec, speechFraction, latencyMs, clipKey };
+    } catch (err) {
+      if (err instanceof PodpreviewError && !err.retryable) {
+        // Final on the first try: record it now, while the original error class is at hand.
+        await results.write(failureRow(stage, String(job.id), job.data, err, Date.now()));
+        jobLog.warn({ code: err.code, err: err.message }, 'input rejected');
+        const final = new UnrecoverableError(`${err.code}: ${err.message}`);
+        (final as { cause?: unknown }).cause = UNRECOVERABLE_MARK;
+        throw final;
+      }
+      throw err;
+    }
+  };
+
+  const worker = new Worker(spec.queue, processor, {
+    connection: deps.connection,
+    prefix: config.queuePrefix,
+    concurrency: config.concurrency[stage],
+    lockDuration: config.lockDurationMs,
+    // Check for stalled jobs as often as a lock can lapse, so a killed worker's job is resumed promptly.
+    stalledInterval: config.lockDurationMs,
+    name: `podpreview-${stage}`,
+  });
+
+  // Retries exhausted, or the job stalled too often (a worker died mid-job): the processor
+  // never got to record these, so the failure row is written here.
+  worker.on('failed', (job, err) => {
+    if (!job) return;
+    void (async () => {
+      if ((err as { cause?: unknown }).cause === UNRECOVERABLE_MARK) return;
+      if ((await job.getState()) !== 'failed') {
+        log.warn({ runId: job.id, attempt: job.attemptsMade, err: err.message }, 'attempt failed; will retry');
+        return;
+      }
+      await results.write(failureRow(stage, String(job.id), job.data, err, Date.now()));
+      log.error({ runId: job.id, err: err.message }, 'run failed');
+    })().catch((e: unknown) => log.error({ err: String(e) }, 'could not record failure row'));
+  });
+  worker.on('error', (err) => log.error({ err: err.message }, 'worker error'));
+  return worker;
+}

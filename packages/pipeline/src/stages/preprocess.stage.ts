@@ -1,0 +1,77 @@
+import { readFile } from 'node:fs/promises';
+import { decodeAudio, parseTranscript } from '@podpreview/audio';
+import type { BlobStore, EnsembleAInput, PreprocessInput, ResultsSink } from '@podpreview/shared';
+import type { fetchSource as FetchSource } from '@podpreview/storage';
+import { float32ToBytes, runKeys, toJsonBytes } from '../keys.ts';
+import type { StageOutcome } from '../runtime/outcome.ts';
+
+export interface PreprocessDeps {
+  blobs: BlobStore;
+  results: ResultsSink;
+  fetchSource: (uri: string) => ReturnType<typeof FetchSource>;
+}
+
+/**
+ * Brings the episode into our storage: decoded 16 kHz PCM for the models, the original file for
+ * rendering the clip, the parsed transcript. A run whose decoded audio matches an earlier
+ * successful run of the same episode ends here as a duplicate (unless forced).
+ */
+export function createPreprocessStage(deps: PreprocessDeps) {
+  return async (input: PreprocessInput): Promise<StageOutcome> => {
+    const keys = runKeys(input.episodeId, input.runId);
+    const source = await deps.fetchSource(input.audioUri);
+    let cues;
+    try {
+      const audio = await decodeAudio(source.localPath, input.audioUri);
+      if (!input.force) {
+        const earlier = await deps.results.findSucceeded(input.episodeId, audio.contentHash);
+        if (earlier) {
+          return {
+            kind: 'done',
+            result: {
+              status: 'deduplicated',
+              contentHash: audio.contentHash,
+              previewStartSec: earlier.previewStartSec,
+              previewEndSec: earlier.previewEndSec,
+              durationSec: audio.durationSec,
+              speechFraction: earlier.speechFraction,
+              score: earlier.score,
+              path: earlier.path,
+              clipKey: earlier.clipKey,
+              models: earlier.models,
+            },
+          };
+        }
+      }
+      if (input.transcriptUri) {
+        const t = await deps.fetchSource(input.transcriptUri);
+        try {
+          cues = parseTranscript(await readFile(t.localPath, 'utf8'), input.transcriptUri);
+        } finally {
+          await t.cleanup();
+        }
+        await deps.blobs.put(keys.transcript, toJsonBytes(cues));
+      }
+      await deps.blobs.put(keys.pcm, float32ToBytes(audio.samples));
+      await deps.blobs.putFile(keys.source, source.localPath);
+      const payload: EnsembleAInput = {
+        v: 1,
+        runId: input.runId,
+        episodeId: input.episodeId,
+        enqueuedAtMs: input.enqueuedAtMs,
+        priority: input.priority,
+        force: input.force,
+        timingsMs: input.timingsMs,
+        sourceKey: keys.source,
+        pcmKey: keys.pcm,
+        ...(cues ? { transcriptKey: keys.transcript } : {}),
+        sampleRateHz: audio.sampleRateHz,
+        durationSec: audio.durationSec,
+        contentHash: audio.contentHash,
+      };
+      return { kind: 'next', payload };
+    } finally {
+      await source.cleanup();
+    }
+  };
+}

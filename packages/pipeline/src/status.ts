@@ -1,0 +1,53 @@
+import { Job } from 'bullmq';
+import { STAGES, type StageName } from '@podpreview/shared';
+import type { StageQueues } from './queues.ts';
+import type { JobSummary } from './runtime/stage.worker.ts';
+
+export type RunState = 'queued' | 'running' | 'succeeded' | 'failed' | 'deduplicated' | 'unknown';
+export type StageState = 'absent' | 'waiting' | 'prioritized' | 'active' | 'delayed' | 'completed' | 'failed' | 'waiting-children' | 'unknown';
+
+export interface RunStatus {
+  runId: string;
+  state: RunState;
+  stages: Record<StageName, StageState>;
+  failedStage?: StageName;
+  reason?: string;
+  /** The terminal stage's summary, once the run has ended well. */
+  summary?: Extract<JobSummary, { status: 'succeeded' | 'deduplicated' }>;
+}
+
+/** Reads a run's state from its jobs (one per stage, all named by the run id). */
+export async function runStatus(queues: StageQueues, runId: string): Promise<RunStatus> {
+  const stages = {} as Record<StageName, StageState>;
+  let state: RunState = 'unknown';
+  let failedStage: StageName | undefined;
+  let reason: string | undefined;
+  let summary: RunStatus['summary'];
+  for (const spec of STAGES) {
+    const job = await Job.fromId(queues[spec.name], runId);
+    if (!job) {
+      stages[spec.name] = 'absent';
+      continue;
+    }
+    const s = (await job.getState()) as StageState;
+    stages[spec.name] = s;
+    const rv = job.returnvalue as JobSummary | null;
+    if (s === 'failed') {
+      state = 'failed';
+      failedStage = spec.name;
+      reason = job.failedReason;
+    } else if (s === 'completed' && rv && rv.status !== 'forwarded') {
+      state = rv.status;
+      summary = rv;
+    } else if (s === 'active') {
+      state = 'running';
+    } else if (s !== 'completed' && state === 'unknown') {
+      state = 'queued';
+    } else if (s === 'completed' && state === 'unknown') {
+      state = 'running'; // forwarded; the next stage's job decides
+    }
+  }
+  return { runId, state, stages, ...(failedStage ? { failedStage, reason } : {}), ...(summary ? { summary } : {}) };
+}
+
+export const isTerminal = (s: RunState) => s === 'succeeded' || s === 'failed' || s === 'deduplicated';

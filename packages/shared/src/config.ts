@@ -1,0 +1,116 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { STAGE_NAMES, type StageName } from './stages.ts';
+
+/**
+ * The only module that reads the environment. Every variable is validated once at start-up
+ * and mapped to a typed object; an invalid value stops the process with one message naming it.
+ * Keep this table in sync with the README's configuration table.
+ */
+const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
+const bool = (def: boolean) =>
+  z.enum(['true', 'false', '1', '0', 'yes', 'no']).default(def ? 'true' : 'false').transform((v) => ['true', '1', 'yes'].includes(v));
+
+const concurrencyDefaults: Record<StageName, number> = {
+  preprocess: 2,
+  'ensemble-a': 1,
+  'ensemble-b': 2,
+  selection: 4,
+  sink: 2,
+};
+const concurrencyVar = (stage: StageName) => `PODPREVIEW_CONCURRENCY_${stage.replace('-', '_').toUpperCase()}`;
+
+const EnvSchema = z.object({
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
+  PODPREVIEW_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('podpreview'),
+  PODPREVIEW_DATA_DIR: z.string().min(1).default('.data'),
+  PODPREVIEW_STORAGE: z.enum(['local', 'gcs']).default('local'),
+  PODPREVIEW_GCS_BUCKET: z.string().optional(),
+  PODPREVIEW_GCS_API_ENDPOINT: z.url().optional(),
+  PODPREVIEW_SINK: z.enum(['local', 'bigquery']).default('local'),
+  PODPREVIEW_GCP_PROJECT: z.string().optional(),
+  PODPREVIEW_BQ_DATASET: z.string().regex(/^\w+$/).default('podpreview'),
+  PODPREVIEW_BQ_TABLE: z.string().regex(/^\w+$/).default('previews'),
+  PODPREVIEW_BQ_API_ENDPOINT: z.url().optional(),
+  PODPREVIEW_ATTEMPTS: int(3, 1),
+  PODPREVIEW_BACKOFF_MS: int(2000),
+  PODPREVIEW_LOCK_DURATION_MS: int(60_000, 1000),
+  PODPREVIEW_SHUTDOWN_GRACE_MS: int(30_000),
+  PODPREVIEW_PREVIEW_SEC: int(60, 5),
+  PODPREVIEW_EXECUTION_PROVIDER: z.enum(['cpu', 'cuda', 'auto']).default('auto'),
+  PODPREVIEW_HTTP_PORT: int(8080),
+  PODPREVIEW_HTTP_BODY_LIMIT_BYTES: int(16_384, 256),
+  PODPREVIEW_KEEP_COMPLETED_JOBS: int(1000),
+  PODPREVIEW_KEEP_FAILED_JOBS: int(5000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ...Object.fromEntries(STAGE_NAMES.map((s) => [concurrencyVar(s), int(concurrencyDefaults[s], 1)])),
+});
+
+export interface Config {
+  redisUrl: string | undefined;
+  queuePrefix: string;
+  dataDir: string;
+  storage: { kind: 'local' } | { kind: 'gcs'; bucket: string; apiEndpoint: string | undefined; projectId: string | undefined };
+  sink:
+    | { kind: 'local'; dbPath: string }
+    | { kind: 'bigquery'; dataset: string; table: string; apiEndpoint: string | undefined; projectId: string | undefined };
+  attempts: number;
+  backoffMs: number;
+  lockDurationMs: number;
+  shutdownGraceMs: number;
+  previewSec: number;
+  executionProvider: 'cpu' | 'cuda' | 'auto';
+  httpPort: number;
+  httpBodyLimitBytes: number;
+  keepCompletedJobs: number;
+  keepFailedJobs: number;
+  logLevel: string;
+  concurrency: Record<StageName, number>;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): Config {
+  // Empty strings count as unset, so `FOO= cmd` falls back to the default.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = EnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`);
+    throw new ConfigError(`invalid configuration: ${lines.join('; ')}`);
+  }
+  const e = parsed.data as z.infer<typeof EnvSchema> & Record<string, number>;
+  const dataDir = path.resolve(cwd, e.PODPREVIEW_DATA_DIR);
+  if (e.PODPREVIEW_STORAGE === 'gcs' && !e.PODPREVIEW_GCS_BUCKET) {
+    throw new ConfigError('invalid configuration: PODPREVIEW_GCS_BUCKET: required when PODPREVIEW_STORAGE=gcs');
+  }
+  return {
+    redisUrl: e.REDIS_URL,
+    queuePrefix: e.PODPREVIEW_QUEUE_PREFIX,
+    dataDir,
+    storage:
+      e.PODPREVIEW_STORAGE === 'gcs'
+        ? { kind: 'gcs', bucket: e.PODPREVIEW_GCS_BUCKET!, apiEndpoint: e.PODPREVIEW_GCS_API_ENDPOINT, projectId: e.PODPREVIEW_GCP_PROJECT }
+        : { kind: 'local' },
+    sink:
+      e.PODPREVIEW_SINK === 'bigquery'
+        ? { kind: 'bigquery', dataset: e.PODPREVIEW_BQ_DATASET, table: e.PODPREVIEW_BQ_TABLE, apiEndpoint: e.PODPREVIEW_BQ_API_ENDPOINT, projectId: e.PODPREVIEW_GCP_PROJECT }
+        : { kind: 'local', dbPath: path.join(dataDir, 'results.duckdb') },
+    attempts: e.PODPREVIEW_ATTEMPTS,
+    backoffMs: e.PODPREVIEW_BACKOFF_MS,
+    lockDurationMs: e.PODPREVIEW_LOCK_DURATION_MS,
+    shutdownGraceMs: e.PODPREVIEW_SHUTDOWN_GRACE_MS,
+    previewSec: e.PODPREVIEW_PREVIEW_SEC,
+    executionProvider: e.PODPREVIEW_EXECUTION_PROVIDER,
+    httpPort: e.PODPREVIEW_HTTP_PORT,
+    httpBodyLimitBytes: e.PODPREVIEW_HTTP_BODY_LIMIT_BYTES,
+    keepCompletedJobs: e.PODPREVIEW_KEEP_COMPLETED_JOBS,
+    keepFailedJobs: e.PODPREVIEW_KEEP_FAILED_JOBS,
+    logLevel: e.LOG_LEVEL,
+    concurrency: Object.fromEntries(STAGE_NAMES.map((s) => [s, e[concurrencyVar(s)]])) as Record<StageName, number>,
+  };
+}
+
+/** Names of all variables, for the README table check. */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(EnvSchema.shape);

@@ -1,0 +1,106 @@
+import { z } from 'zod';
+import type { StageName } from './stages.ts';
+
+/**
+ * One schema per queue hop. Each hop's payload extends the previous one, so a job carries the
+ * episode's small facts forward (ids, storage keys, scalars) and never audio or feature arrays:
+ * those live in the blob store under the keys named here.
+ */
+
+/** Episode ids end up in storage keys and job ids, so they are kept to a safe alphabet. */
+export const EpisodeId = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-" only, starting with a letter or digit');
+
+export const AudioUri = z
+  .string()
+  .min(1)
+  .max(2048)
+  .refine((u) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(u) || /^(file|gs):\/\//i.test(u), 'must be a path, file:// or gs:// URI');
+
+export const ModelRef = z.object({ id: z.string(), version: z.string() });
+export type ModelRef = z.infer<typeof ModelRef>;
+
+const RunFields = z.object({
+  v: z.literal(1),
+  runId: z.string().min(8).max(64),
+  episodeId: EpisodeId,
+  enqueuedAtMs: z.number().int().nonnegative(),
+  priority: z.boolean(),
+  force: z.boolean(),
+  /** Milliseconds spent in each finished stage (processing time, not queue wait). */
+  timingsMs: z.record(z.string(), z.number().nonnegative()),
+});
+
+export const PreprocessInput = RunFields.extend({
+  audioUri: AudioUri,
+  transcriptUri: AudioUri.optional(),
+});
+
+export const EnsembleAInput = RunFields.extend({
+  sourceKey: z.string(),
+  pcmKey: z.string(),
+  transcriptKey: z.string().optional(),
+  sampleRateHz: z.number().int().positive(),
+  durationSec: z.number().positive(),
+  contentHash: z.string().regex(/^[0-9a-f]{64}$/),
+});
+
+export const EnsembleBInput = EnsembleAInput.extend({
+  vadKey: z.string(),
+  /** Frame hop of the stored VAD track. */
+  vadFrameSec: z.number().positive(),
+  models: z.array(ModelRef),
+});
+
+export const SelectionInput = EnsembleBInput.extend({
+  candidatesKey: z.string(),
+  path: z.enum(['transcript', 'audio-only']),
+});
+
+export const SinkInput = SelectionInput.extend({
+  selectionKey: z.string(),
+  previewStartSec: z.number().nonnegative(),
+  previewEndSec: z.number().positive(),
+  speechFraction: z.number().min(0).max(1),
+  score: z.number(),
+});
+
+export type PreprocessInput = z.infer<typeof PreprocessInput>;
+export type EnsembleAInput = z.infer<typeof EnsembleAInput>;
+export type EnsembleBInput = z.infer<typeof EnsembleBInput>;
+export type SelectionInput = z.infer<typeof SelectionInput>;
+export type SinkInput = z.infer<typeof SinkInput>;
+
+/** The payload schema each stage's queue accepts. */
+export const STAGE_INPUTS = {
+  preprocess: PreprocessInput,
+  'ensemble-a': EnsembleAInput,
+  'ensemble-b': EnsembleBInput,
+  selection: SelectionInput,
+  sink: SinkInput,
+} as const satisfies Record<StageName, z.ZodType>;
+
+export type StageInput<S extends StageName> = z.infer<(typeof STAGE_INPUTS)[S]>;
+
+/** Jobs stay small: Redis holds ids and keys, the blob store holds data. */
+export const MAX_PAYLOAD_BYTES = 10_000;
+
+/** Body of `POST /v1/episodes` and one line of a manifest file. */
+export const EnqueueRequest = z
+  .object({
+    id: EpisodeId,
+    audioUri: AudioUri,
+    transcriptUri: AudioUri.optional(),
+    priority: z.boolean().optional().default(false),
+    force: z.boolean().optional().default(false),
+  })
+  .strict();
+export type EnqueueRequest = z.infer<typeof EnqueueRequest>;
+
+/** Formats zod issues as "field: message" lines for error replies. */
+export function describeIssues(error: z.ZodError): { field: string; message: string }[] {
+  return error.issues.map((i) => ({ field: i.path.length ? i.path.join('.') : '(body)', message: i.message }));
+}

@@ -1,0 +1,56 @@
+import type { ModelRef } from './contracts.ts';
+import type { StageName } from './stages.ts';
+
+export type ResultStatus = 'succeeded' | 'failed' | 'deduplicated';
+
+/**
+ * One row per pipeline run (a run is one enqueue of one episode). Failures are rows too, so the
+ * table answers "what happened to episode X" whatever happened. Same schema in DuckDB and BigQuery.
+ */
+export interface ResultRow {
+  runId: string;
+  episodeId: string;
+  contentHash: string | null;
+  status: ResultStatus;
+  previewStartSec: number | null;
+  previewEndSec: number | null;
+  durationSec: number | null;
+  speechFraction: number | null;
+  score: number | null;
+  /** Which selection path ran: with a transcript, or from the audio alone. */
+  path: 'transcript' | 'audio-only' | null;
+  clipKey: string | null;
+  failedStage: StageName | null;
+  errorClass: string | null;
+  errorCode: string | null;
+  errorMessage: string | null;
+  stageTimingsMs: Partial<Record<StageName, number>>;
+  models: ModelRef[];
+  enqueuedAtMs: number;
+  finishedAtMs: number;
+  latencyMs: number;
+}
+
+export interface ResultsSink {
+  /** Insert or replace the row for `row.runId`. */
+  write(row: ResultRow): Promise<void>;
+  /** Newest row for an episode, by finishedAtMs. */
+  latestForEpisode(episodeId: string): Promise<ResultRow | undefined>;
+  /** A succeeded run of this episode with this decoded-audio hash, if any (dedup). */
+  findSucceeded(episodeId: string, contentHash: string): Promise<ResultRow | undefined>;
+  forRun(runId: string): Promise<ResultRow | undefined>;
+  close(): Promise<void>;
+}
+
+/** Where stage outputs live: decoded PCM, tracks, selections, rendered clips. */
+export interface BlobStore {
+  put(key: string, data: Uint8Array): Promise<void>;
+  get(key: string): Promise<Buffer>;
+  exists(key: string): Promise<boolean>;
+  /** Uploads a local file (source audio, rendered clips) without loading it whole. */
+  putFile(key: string, localPath: string): Promise<void>;
+  /** Downloads to a local file so ffmpeg can read it. */
+  getToFile(key: string, localPath: string): Promise<void>;
+  /** A human- and tool-readable location: file:///… or gs://bucket/…. */
+  uri(key: string): string;
+}

@@ -1,0 +1,76 @@
+import { stat } from 'node:fs/promises';
+import type { Bucket } from '@google-cloud/storage';
+import type { BlobStore } from '@podpreview/shared';
+import { assertBlobKey, BlobNotFoundError } from './blob.key.ts';
+import { createStorageClient, downloadToFile, isGcsNotFound } from './gcs.client.ts';
+
+const RESUMABLE_ABOVE_BYTES = 8 * 1024 * 1024;
+
+export interface GcsBlobStoreOptions {
+  bucket: string;
+  /** Custom endpoint (emulator, stand-in); no credentials are used with it. */
+  apiEndpoint?: string | undefined;
+  projectId?: string | undefined;
+}
+
+/**
+ * Blobs as objects in one bucket, for workers on several machines. GCS object writes are
+ * atomic by themselves (an object appears only once its upload completes), so no temp keys.
+ */
+export class GcsBlobStore implements BlobStore {
+  readonly bucketName: string;
+  private readonly bucket: Bucket;
+
+  constructor(options: GcsBlobStoreOptions) {
+    this.bucketName = options.bucket;
+    this.bucket = createStorageClient(options).bucket(options.bucket);
+  }
+
+  async put(key: string, data: Uint8Array): Promise<void> {
+    assertBlobKey(key);
+    // Stage outputs are small; one multipart request beats the resumable handshake.
+    // The content type is left to the client, which guesses it from the key's extension.
+    await this.bucket.file(key).save(Buffer.from(data.buffer, data.byteOffset, data.byteLength), { resumable: false });
+  }
+
+  async get(key: string): Promise<Buffer> {
+    assertBlobKey(key);
+    try {
+      const [data] = await this.bucket.file(key).download();
+      return data;
+    } catch (err) {
+      throw this.notFoundOr(key, err);
+    }
+  }
+
+  async exists(key: string): Promise<boolean> {
+    assertBlobKey(key);
+    const [exists] = await this.bucket.file(key).exists();
+    return exists;
+  }
+
+  async putFile(key: string, localPath: string): Promise<void> {
+    assertBlobKey(key);
+    // The v7 client defaults to a resumable upload (two requests, survives a dropped
+    // connection); worth it for source audio, not for a small clip. Streams from disk either way.
+    const { size } = await stat(localPath);
+    await this.bucket.upload(localPath, { destination: key, resumable: size > RESUMABLE_ABOVE_BYTES });
+  }
+
+  async getToFile(key: string, localPath: string): Promise<void> {
+    assertBlobKey(key);
+    try {
+      await downloadToFile(this.bucket.file(key), localPath);
+    } catch (err) {
+      throw this.notFoundOr(key, err);
+    }
+  }
+
+  uri(key: string): string {
+    return `gs://${this.bucketName}/${key}`;
+  }
+
+  private notFoundOr(key: string, err: unknown): unknown {
+    return isGcsNotFound(err) ? new BlobNotFoundError(this.uri(key), err) : err;
+  }
+}

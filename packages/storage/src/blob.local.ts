@@ -1,0 +1,74 @@
+import { createReadStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { BlobStore } from '@podpreview/shared';
+import { assertBlobKey, BlobNotFoundError } from './blob.key.ts';
+import { streamToFileAtomic, writeFileAtomic } from './fs.atomic.ts';
+
+/**
+ * Blobs as files under `rootDir` (the default for one machine). Every write is temp file +
+ * rename, so a worker reading a key while another writes it never sees half a file.
+ */
+export class LocalBlobStore implements BlobStore {
+  readonly rootDir: string;
+
+  constructor(rootDir: string) {
+    this.rootDir = path.resolve(rootDir);
+  }
+
+  async put(key: string, data: Uint8Array): Promise<void> {
+    await writeFileAtomic(this.pathFor(key), data);
+  }
+
+  async get(key: string): Promise<Buffer> {
+    try {
+      return await readFile(this.pathFor(key));
+    } catch (err) {
+      throw this.notFoundOr(key, err);
+    }
+  }
+
+  async exists(key: string): Promise<boolean> {
+    try {
+      return (await stat(this.pathFor(key))).isFile();
+    } catch (err) {
+      if (isMissing(err)) return false;
+      throw err;
+    }
+  }
+
+  async putFile(key: string, localPath: string): Promise<void> {
+    await streamToFileAtomic(createReadStream(localPath), this.pathFor(key));
+  }
+
+  async getToFile(key: string, localPath: string): Promise<void> {
+    const source = this.pathFor(key);
+    // Check first: an error from inside the stream pipeline would be harder to tell apart.
+    if (!(await this.exists(key))) throw new BlobNotFoundError(this.uri(key));
+    try {
+      await streamToFileAtomic(createReadStream(source), localPath);
+    } catch (err) {
+      throw this.notFoundOr(key, err);
+    }
+  }
+
+  uri(key: string): string {
+    return pathToFileURL(this.pathFor(key)).href;
+  }
+
+  private pathFor(key: string): string {
+    assertBlobKey(key);
+    return path.join(this.rootDir, ...key.split('/'));
+  }
+
+  private notFoundOr(key: string, err: unknown): unknown {
+    return isMissing(err) ? new BlobNotFoundError(this.uri(key), err) : err;
+  }
+}
+
+function isMissing(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  // ENOTDIR: a key like `a/b` where `a` is a file, which also means "no such blob".
+  return code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR';
+}

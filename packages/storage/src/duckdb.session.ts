@@ -1,0 +1,89 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+
+/**
+ * DuckDB lets one process at a time open a database file read-write (an OS file lock), yet
+ * several processes share the results file: a worker per stage and the HTTP producer. So
+ * nobody keeps it open: each operation opens the file, runs, and closes, which releases the
+ * lock at once, and an open that finds the lock held by another process waits and retries
+ * with a growing delay, up to `lockTimeoutMs`.
+ *
+ * Within one process the lock does not protect anything (a second DuckDBInstance on the same
+ * file in the same process opens happily, and two would corrupt each other), so operations
+ * on one file are queued here, across all sink instances of the process.
+ */
+export interface DuckDbSessionOptions {
+  /** Give up waiting for another process's lock after this long. @defaultValue 20 000 */
+  lockTimeoutMs?: number;
+}
+
+const DEFAULT_LOCK_TIMEOUT_MS = 20_000;
+const FIRST_RETRY_DELAY_MS = 5;
+const MAX_RETRY_DELAY_MS = 200;
+
+/** Tail of the operation queue per resolved file path. */
+const queues = new Map<string, Promise<unknown>>();
+
+export function withDuckDb<T>(dbPath: string, work: (conn: DuckDBConnection) => Promise<T>, options: DuckDbSessionOptions = {}): Promise<T> {
+  const file = path.resolve(dbPath);
+  const previous = queues.get(file) ?? Promise.resolve();
+  const result = previous.then(() => openRunClose(file, work, options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS));
+  const tail = result.catch(() => undefined);
+  queues.set(file, tail);
+  // Drop the entry once idle, so the map does not grow with every file ever touched.
+  void tail.then(() => {
+    if (queues.get(file) === tail) queues.delete(file);
+  });
+  return result;
+}
+
+async function openRunClose<T>(file: string, work: (conn: DuckDBConnection) => Promise<T>, lockTimeoutMs: number): Promise<T> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const instance = await openWithRetry(file, lockTimeoutMs);
+  try {
+    const conn = await instance.connect();
+    try {
+      return await work(conn);
+    } finally {
+      conn.closeSync();
+    }
+  } finally {
+    // Closing the instance is what releases the file lock (and checkpoints the WAL).
+    instance.closeSync();
+  }
+}
+
+async function openWithRetry(file: string, lockTimeoutMs: number): Promise<DuckDBInstance> {
+  const deadline = Date.now() + lockTimeoutMs;
+  let delayMs = FIRST_RETRY_DELAY_MS;
+  for (;;) {
+    try {
+      return await DuckDBInstance.create(file);
+    } catch (err) {
+      if (!isLockConflict(err)) throw err;
+      if (Date.now() >= deadline) {
+        throw new DuckDbLockTimeoutError(file, lockTimeoutMs, err);
+      }
+      // Jitter keeps several waiting processes from retrying in lockstep.
+      await sleep(Math.min(delayMs * (0.5 + Math.random()), Math.max(0, deadline - Date.now())));
+      delayMs = Math.min(delayMs * 2, MAX_RETRY_DELAY_MS);
+    }
+  }
+}
+
+/** DuckDB reports it as `IO Error: Could not set lock on file "…": Conflicting lock is held in … (PID n)`. */
+function isLockConflict(err: unknown): boolean {
+  return err instanceof Error && /could not set lock on file|conflicting lock/i.test(err.message);
+}
+
+export class DuckDbLockTimeoutError extends Error {
+  override readonly name = 'DuckDbLockTimeoutError';
+  readonly code = 'results_db_locked';
+  constructor(file: string, waitedMs: number, cause: unknown) {
+    super(`results database ${file} stayed locked by another process for ${(waitedMs / 1000).toFixed(1)} s; ${cause instanceof Error ? cause.message : String(cause)}`, {
+      cause,
+    });
+  }
+}

@@ -1,0 +1,33 @@
+import { Storage, type File } from '@google-cloud/storage';
+import { streamToFileAtomic } from './fs.atomic.ts';
+
+export interface GcsClientOptions {
+  /** Custom endpoint (emulator, stand-in); unset means the real Google Cloud Storage. */
+  apiEndpoint?: string | undefined;
+  projectId?: string | undefined;
+}
+
+/**
+ * No auth override is needed here: when `apiEndpoint` differs from the Google one, the v7
+ * client marks it a custom endpoint and skips google-auth-library entirely (unless
+ * `useAuthWithCustomEndpoint` is set), both for JSON API calls and for resumable uploads.
+ */
+export function createStorageClient(options: GcsClientOptions = {}): Storage {
+  return new Storage({
+    ...(options.apiEndpoint ? { apiEndpoint: options.apiEndpoint } : {}),
+    ...(options.projectId ? { projectId: options.projectId } : {}),
+  });
+}
+
+/**
+ * Streams an object into `localPath` (temp file + rename). The client checks the CRC32C the
+ * server reports, so a truncated transfer fails instead of leaving a short file.
+ */
+export async function downloadToFile(file: File, localPath: string): Promise<void> {
+  await streamToFileAtomic(file.createReadStream(), localPath);
+}
+
+/** The client reports a missing bucket or object as an ApiError with the HTTP status as `code`. */
+export function isGcsNotFound(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 404;
+}

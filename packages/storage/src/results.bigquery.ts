@@ -1,0 +1,148 @@
+import { createHash } from 'node:crypto';
+import { BigQuery, type BigQueryOptions, type Table } from '@google-cloud/bigquery';
+import type { ResultRow, ResultsSink } from '@podpreview/shared';
+import { RESULT_COLUMNS, rowFromColumns, rowToColumns } from './results.columns.ts';
+import { PREVIEWS_TABLE_METADATA } from './schema.bigquery.ts';
+
+export interface BigQueryResultsSinkOptions {
+  /** Required with `apiEndpoint`; otherwise taken from the environment's credentials if unset. */
+  projectId?: string | undefined;
+  dataset: string;
+  table: string;
+  /** Custom endpoint (emulator, stand-in); no credentials are used with it. */
+  apiEndpoint?: string | undefined;
+}
+
+/**
+ * Unlike the Storage client, the BigQuery client (through @google-cloud/common) authenticates
+ * even against a custom endpoint. With no credentials around, google-auth-library then probes
+ * the GCE metadata server before giving up, and on a machine with application-default
+ * credentials it would send a real access token to the emulator. This object plays
+ * google-auth-library's PassThroughClient (no headers, no token) without making that package
+ * a dependency of ours; it is used only when `apiEndpoint` is set.
+ */
+const NO_AUTH = { getRequestHeaders: async () => new Headers() } as unknown as NonNullable<BigQueryOptions['authClient']>;
+
+const COLUMN_LIST = RESULT_COLUMNS.map((c) => c.name).join(', ');
+
+/**
+ * Results in BigQuery, for a fleet of workers. Writes are streaming inserts, which can only
+ * append, so a run written twice (a retried sink job) has two rows: every read takes the
+ * newest row per run by finished_at_ms (ties between two versions of one run: either).
+ */
+export class BigQueryResultsSink implements ResultsSink {
+  private readonly bigquery: BigQuery;
+  private readonly table: Table;
+  private readonly datasetId: string;
+  private readonly tableId: string;
+  private ready: Promise<void> | undefined;
+
+  constructor(options: BigQueryResultsSinkOptions) {
+    // Both names end up inside SQL text below, so they must be plain identifiers.
+    for (const [what, id] of [['dataset', options.dataset], ['table', options.table]] as const) {
+      if (!/^\w+$/.test(id)) throw new Error(`BigQuery ${what} name must be letters, digits and "_": ${JSON.stringify(id)}`);
+    }
+    if (options.apiEndpoint && !options.projectId) {
+      throw new Error('BigQueryResultsSink: projectId is required with a custom apiEndpoint (there are no credentials to take it from)');
+    }
+    this.bigquery = new BigQuery({
+      ...(options.projectId ? { projectId: options.projectId } : {}),
+      ...(options.apiEndpoint ? { apiEndpoint: options.apiEndpoint, authClient: NO_AUTH } : {}),
+    });
+    this.datasetId = options.dataset;
+    this.tableId = options.table;
+    this.table = this.bigquery.dataset(options.dataset).table(options.table);
+  }
+
+  /**
+   * Creates the dataset and table if missing (another process racing us to it is fine).
+   * Called once, lazily, before the first operation. Caveat of real BigQuery: streaming
+   * inserts into a table created moments ago can fail or be dropped for a minute or two, so
+   * create it ahead of the first run in production (deploy step), not from the first write.
+   */
+  async ensureTable(): Promise<void> {
+    const dataset = this.bigquery.dataset(this.datasetId);
+    const [datasetExists] = await dataset.exists();
+    if (!datasetExists) await ignoreAlreadyExists(dataset.create());
+    const [tableExists] = await this.table.exists();
+    if (!tableExists) await ignoreAlreadyExists(dataset.createTable(this.tableId, PREVIEWS_TABLE_METADATA));
+  }
+
+  async write(row: ResultRow): Promise<void> {
+    await this.whenReady();
+    const json = rowToColumns(row);
+    // A content-derived insertId lets BigQuery's best-effort dedup drop an identical row sent
+    // twice (a client retry after a lost response); a changed row gets a new id.
+    const insertId = createHash('sha256').update(JSON.stringify(json)).digest('hex').slice(0, 32);
+    try {
+      // partialRetries 0: a row BigQuery rejects is a schema problem, not a transient one.
+      await this.table.insert([{ insertId, json }], { raw: true, partialRetries: 0 });
+    } catch (err) {
+      throw describeInsertError(err, row.runId);
+    }
+  }
+
+  latestForEpisode(episodeId: string): Promise<ResultRow | undefined> {
+    // The newest row of the episode is necessarily the newest row of its run: no dedup needed.
+    return this.queryOne(`SELECT ${COLUMN_LIST} FROM ${this.ref()} WHERE episode_id = @episodeId ORDER BY finished_at_ms DESC, run_id DESC LIMIT 1`, {
+      episodeId,
+    });
+  }
+
+  findSucceeded(episodeId: string, contentHash: string): Promise<ResultRow | undefined> {
+    // Newest row per run first, then filter: a run rewritten as failed must not still count
+    // through its older succeeded row.
+    return this.queryOne(
+      `WITH newest_per_run AS (
+         SELECT ${COLUMN_LIST} FROM ${this.ref()} WHERE episode_id = @episodeId
+         QUALIFY ROW_NUMBER() OVER (PARTITION BY run_id ORDER BY finished_at_ms DESC) = 1
+       )
+       SELECT * FROM newest_per_run WHERE status = 'succeeded' AND content_hash = @contentHash
+       ORDER BY finished_at_ms DESC, run_id DESC LIMIT 1`,
+      { episodeId, contentHash },
+    );
+  }
+
+  forRun(runId: string): Promise<ResultRow | undefined> {
+    return this.queryOne(`SELECT ${COLUMN_LIST} FROM ${this.ref()} WHERE run_id = @runId ORDER BY finished_at_ms DESC LIMIT 1`, { runId });
+  }
+
+  /** The client holds no connections worth closing. */
+  async close(): Promise<void> {}
+
+  private ref(): string {
+    return `\`${this.datasetId}.${this.tableId}\``;
+  }
+
+  private async queryOne(query: string, params: Record<string, string>): Promise<ResultRow | undefined> {
+    await this.whenReady();
+    const [rows] = await this.bigquery.query({ query, params });
+    const first = (rows as Record<string, unknown>[])[0];
+    return first ? rowFromColumns(first) : undefined;
+  }
+
+  private whenReady(): Promise<void> {
+    // Memoized, but forgotten on failure so the next operation tries again.
+    this.ready ??= this.ensureTable().catch((err: unknown) => {
+      this.ready = undefined;
+      throw err;
+    });
+    return this.ready;
+  }
+}
+
+async function ignoreAlreadyExists(creation: Promise<unknown>): Promise<void> {
+  try {
+    await creation;
+  } catch (err) {
+    if ((err as { code?: unknown }).code !== 409) throw err;
+  }
+}
+
+/** PartialFailureError lists per-row reasons deep inside; lift them into the message. */
+function describeInsertError(err: unknown, runId: string): unknown {
+  const rows = (err as { name?: string; errors?: { errors?: { reason?: string; message?: string }[] }[] }).errors;
+  if ((err as { name?: string }).name !== 'PartialFailureError' || !Array.isArray(rows)) return err;
+  const reasons = rows.flatMap((r) => r.errors ?? []).map((e) => `${e.reason ?? 'error'}: ${e.message ?? ''}`);
+  return new Error(`BigQuery rejected the result row of run ${runId}: ${reasons.join('; ')}`, { cause: err });
+}

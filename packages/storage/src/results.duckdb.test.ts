@@ -1,0 +1,133 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DuckDbLockTimeoutError } from './duckdb.session.ts';
+import { resultsSinkContract } from './results.contract.ts';
+import { succeededRow } from './results.fixtures.ts';
+import { DuckDbResultsSink } from './results.duckdb.ts';
+
+resultsSinkContract('DuckDbResultsSink', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'results-duckdb-'));
+  const sink = new DuckDbResultsSink(path.join(dir, 'results.duckdb'));
+  return {
+    sink,
+    dispose: async () => {
+      await sink.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+});
+
+const CHILD = fileURLToPath(new URL('./results.duckdb.child.ts', import.meta.url));
+
+/** Starts the child; resolves `ready` once it prints it, `done` with its last JSON line. */
+function startChild(args: string[]): { ready: Promise<void>; done: Promise<Record<string, number>>; kill(): void } {
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, ...args], { cwd: path.dirname(CHILD), stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  let onReady: () => void;
+  const ready = new Promise<void>((resolve) => (onReady = resolve));
+  child.stdout.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+    if (out.includes('ready')) onReady();
+  });
+  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  const done = new Promise<Record<string, number>>((resolve, reject) => {
+    child.on('exit', (code) => {
+      if (code !== 0) return reject(new Error(`child exited with ${code}: ${err}`));
+      resolve(JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as Record<string, number>);
+    });
+  });
+  return { ready: Promise.race([ready, done.then(() => undefined)]), done, kill: () => child.kill() };
+}
+
+describe('DuckDbResultsSink across processes', () => {
+  let dir: string;
+  let dbPath: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'results-duckdb-'));
+    dbPath = path.join(dir, 'nested', 'dirs', 'results.duckdb');
+  });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  it('creates the parent directories and the file on first use', async () => {
+    const sink = new DuckDbResultsSink(dbPath);
+    expect(await sink.latestForEpisode('ep-none')).toBeUndefined();
+    expect((await stat(dbPath)).isFile()).toBe(true);
+  });
+
+  it('a child process and this one write at the same time without losing rows', async () => {
+    const count = 25;
+    const child = startChild(['write', dbPath, 'child', String(count)]);
+    await child.ready;
+    const sink = new DuckDbResultsSink(dbPath);
+    const startedAtMs = Date.now();
+    for (let i = 0; i < count; i++) await sink.write(succeededRow({ runId: `parent-${i}`, episodeId: 'ep-shared' }));
+    const endedAtMs = Date.now();
+    const childTimes = await child.done;
+    // The two writers really overlapped in time, so the lock was contended.
+    expect(childTimes.startedAtMs!).toBeLessThan(endedAtMs);
+    expect(startedAtMs).toBeLessThan(childTimes.endedAtMs!);
+    const missing: string[] = [];
+    for (const prefix of ['child', 'parent']) {
+      for (let i = 0; i < count; i++) if (!(await sink.forRun(`${prefix}-${i}`))) missing.push(`${prefix}-${i}`);
+    }
+    expect(missing).toEqual([]);
+    await sink.close();
+  }, 20_000);
+
+  it('waits for another process to release the file', async () => {
+    const holder = startChild(['hold', dbPath, '700']);
+    await holder.ready;
+    const sink = new DuckDbResultsSink(dbPath);
+    const row = succeededRow();
+    await sink.write(row);
+    const { releasedAtMs } = await holder.done;
+    expect(Date.now()).toBeGreaterThanOrEqual(releasedAtMs!);
+    expect(await sink.forRun(row.runId)).toEqual(row);
+  }, 20_000);
+
+  it('gives up with a clear error when the file stays locked', async () => {
+    const holder = startChild(['hold', dbPath, '10000']);
+    await holder.ready;
+    try {
+      const sink = new DuckDbResultsSink(dbPath, { lockTimeoutMs: 400 });
+      const startedAtMs = Date.now();
+      const err = await sink.write(succeededRow()).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(DuckDbLockTimeoutError);
+      expect((err as Error).message).toMatch(/locked by another process for 0\.4 s/);
+      expect(Date.now() - startedAtMs).toBeGreaterThanOrEqual(400);
+      expect(Date.now() - startedAtMs).toBeLessThan(2000);
+    } finally {
+      holder.kill();
+    }
+  }, 20_000);
+});
+
+describe('DuckDbResultsSink within one process', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'results-duckdb-'));
+  });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  it('two sinks on one file, writing concurrently, lose no rows', async () => {
+    const dbPath = path.join(dir, 'results.duckdb');
+    const a = new DuckDbResultsSink(dbPath);
+    const b = new DuckDbResultsSink(dbPath);
+    const rows = Array.from({ length: 20 }, (_, i) => succeededRow({ runId: `run-${i}`, episodeId: 'ep-shared' }));
+    await Promise.all(rows.map((row, i) => (i % 2 ? a : b).write(row)));
+    const back = await Promise.all(rows.map((row) => a.forRun(row.runId)));
+    expect(back).toEqual(rows);
+    await Promise.all([a.close(), b.close()]);
+  });
+
+  it('refuses work after close', async () => {
+    const sink = new DuckDbResultsSink(path.join(dir, 'r.duckdb'));
+    await sink.close();
+    await expect(sink.forRun('x')).rejects.toThrow(/closed/);
+  });
+});

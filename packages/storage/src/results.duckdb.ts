@@ -1,0 +1,89 @@
+import { BIGINT, DOUBLE, VARCHAR, type DuckDBConnection, type DuckDBType } from '@duckdb/node-api';
+import type { ResultRow, ResultsSink } from '@podpreview/shared';
+import { RESULT_COLUMNS, rowFromColumns, rowToColumns, type ColumnKind } from './results.columns.ts';
+import { withDuckDb, type DuckDbSessionOptions } from './duckdb.session.ts';
+
+const TABLE = 'previews';
+
+const SQL_TYPES: Record<ColumnKind, string> = { text: 'VARCHAR', int: 'BIGINT', float: 'DOUBLE', json: 'VARCHAR' };
+const PARAM_TYPES: Record<ColumnKind, DuckDBType> = { text: VARCHAR, int: BIGINT, float: DOUBLE, json: VARCHAR };
+
+const COLUMN_LIST = RESULT_COLUMNS.map((c) => c.name).join(', ');
+
+const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS ${TABLE} (
+  ${RESULT_COLUMNS.map((c) => `${c.name} ${SQL_TYPES[c.kind]}${c.required ? ' NOT NULL' : ''}`).join(',\n  ')},
+  PRIMARY KEY (run_id)
+)`;
+
+// Named parameters carry explicit types: inferred ones would make every number a DOUBLE.
+const UPSERT = `INSERT OR REPLACE INTO ${TABLE} (${COLUMN_LIST}) VALUES (${RESULT_COLUMNS.map((c) => `$${c.name}`).join(', ')})`;
+const UPSERT_TYPES = Object.fromEntries(RESULT_COLUMNS.map((c) => [c.name, PARAM_TYPES[c.kind]]));
+
+// Ties on finished_at_ms are broken by run_id so every reader gets the same answer.
+const NEWEST = 'ORDER BY finished_at_ms DESC, run_id DESC LIMIT 1';
+
+/**
+ * Results in an embedded DuckDB file: the default for one machine, no server to run. The file
+ * is opened per operation (see duckdb.session.ts), since several processes share it.
+ */
+export class DuckDbResultsSink implements ResultsSink {
+  readonly dbPath: string;
+  private readonly session: DuckDbSessionOptions;
+  private closed = false;
+  private readonly pending = new Set<Promise<unknown>>();
+
+  constructor(dbPath: string, options: DuckDbSessionOptions = {}) {
+    this.dbPath = dbPath;
+    this.session = options;
+  }
+
+  async write(row: ResultRow): Promise<void> {
+    await this.run((conn) => conn.run(UPSERT, rowToColumns(row), UPSERT_TYPES));
+  }
+
+  latestForEpisode(episodeId: string): Promise<ResultRow | undefined> {
+    return this.selectOne(`WHERE episode_id = $episode_id ${NEWEST}`, { episode_id: episodeId });
+  }
+
+  findSucceeded(episodeId: string, contentHash: string): Promise<ResultRow | undefined> {
+    return this.selectOne(`WHERE episode_id = $episode_id AND content_hash = $content_hash AND status = 'succeeded' ${NEWEST}`, {
+      episode_id: episodeId,
+      content_hash: contentHash,
+    });
+  }
+
+  forRun(runId: string): Promise<ResultRow | undefined> {
+    return this.selectOne('WHERE run_id = $run_id', { run_id: runId });
+  }
+
+  /** Nothing is held open between operations; this waits for the ones in flight. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.allSettled([...this.pending]);
+  }
+
+  private async selectOne(where: string, params: Record<string, string>): Promise<ResultRow | undefined> {
+    const rows = await this.run(async (conn) => {
+      const reader = await conn.runAndReadAll(`SELECT ${COLUMN_LIST} FROM ${TABLE} ${where}`, params);
+      return reader.getRowObjectsJS();
+    });
+    return rows[0] ? rowFromColumns(rows[0]) : undefined;
+  }
+
+  private run<T>(work: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new Error(`DuckDbResultsSink(${this.dbPath}) is closed`));
+    const op = withDuckDb(
+      this.dbPath,
+      async (conn) => {
+        // On every open, not once per sink: the file may have been deleted and recreated since
+        // (a wiped data dir), and next to opening the file this costs next to nothing.
+        await conn.run(CREATE_TABLE);
+        return work(conn);
+      },
+      this.session,
+    );
+    this.pending.add(op);
+    void op.finally(() => this.pending.delete(op)).catch(() => undefined);
+    return op;
+  }
+}

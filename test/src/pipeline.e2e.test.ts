@@ -1,0 +1,93 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeAudio } from '@podpreview/audio';
+import { enqueueEpisode, startLocalPipeline, waitForRuns, type LocalPipeline } from '@podpreview/pipeline';
+import { EnqueueRequest } from '@podpreview/shared';
+import { readLabels, SAMPLES_DIR, startTestEnv, type SampleLabel, type TestEnv } from './harness.ts';
+
+let env: TestEnv;
+let pipeline: LocalPipeline;
+let labels: SampleLabel[];
+
+beforeAll(async () => {
+  env = await startTestEnv();
+  labels = await readLabels();
+  pipeline = await startLocalPipeline(env.config, env.log);
+});
+
+afterAll(async () => {
+  await pipeline?.stop();
+  await env?.cleanup();
+});
+
+const request = (id: string, file: string, transcript?: string | null, extra: Partial<EnqueueRequest> = {}) =>
+  EnqueueRequest.parse({ id, audioUri: path.join(SAMPLES_DIR, file), ...(transcript ? { transcriptUri: path.join(SAMPLES_DIR, transcript) } : {}), ...extra });
+
+async function runAll(reqs: EnqueueRequest[]) {
+  const receipts = [];
+  for (const r of reqs) receipts.push(await enqueueEpisode(pipeline.fleet.queues, env.config, r));
+  return waitForRuns(pipeline.fleet.queues, receipts.map((r) => r.runId), { timeoutMs: 100_000 });
+}
+
+describe('the whole chain on real Redis, ffmpeg and Silero VAD', () => {
+  it('puts every sample preview in speech, after any music or silence lead-in, starting on a sentence', async () => {
+    const statuses = await runAll(labels.map((l) => request(l.file.replace(/\.\w+$/, ''), l.file, l.transcript)));
+    for (const [i, s] of statuses.entries()) {
+      const label = labels[i]!;
+      expect(s.state, `${label.file}: ${s.reason ?? ''}`).toBe('succeeded');
+      const start = s.summary!.previewStartSec!;
+      const end = s.summary!.previewEndSec!;
+      const firstSpeech = label.segments.find((g) => g.kind === 'speech')!.startSec;
+      expect(start, `${label.file} starts in the lead-in`).toBeGreaterThanOrEqual(firstSpeech - 0.5);
+      expect(end - start).toBeCloseTo(Math.min(60, label.durationSec), 0);
+      expect(s.summary!.speechFraction!).toBeGreaterThan(0.8);
+      // Starts on a sentence: within half a second of a ground-truth sentence start.
+      const nearest = Math.min(...label.sentences.map((x) => Math.abs(x.startSec - start)));
+      expect(nearest, `${label.file} preview start ${start}`).toBeLessThan(0.5);
+      const row = await pipeline.fleet.services.results.forRun(s.runId);
+      expect(row).toMatchObject({ status: 'succeeded', episodeId: label.file.replace(/\.\w+$/, ''), path: label.transcript ? 'transcript' : 'audio-only' });
+      expect(Object.keys(row!.stageTimingsMs).sort()).toEqual(['ensemble-a', 'ensemble-b', 'preprocess', 'selection', 'sink']);
+      expect(row!.models.map((m) => m.id)).toContain('silero-vad');
+    }
+    // The rendered clip is real audio of the chosen length.
+    const first = statuses[0]!;
+    const clipPath = path.join(env.dataDir, 'clip-check.mp3');
+    await pipeline.fleet.services.blobs.getToFile(first.summary!.clipKey!, clipPath);
+    const clip = await decodeAudio(clipPath);
+    expect(clip.durationSec).toBeGreaterThan(59);
+    expect(clip.durationSec).toBeLessThan(61.5);
+  });
+
+  it('fails a corrupt file with a recorded reason while a good episode in the same run succeeds', async () => {
+    const corrupt = path.join(env.dataDir, 'corrupt.mp3');
+    await writeFile(corrupt, Buffer.from('ID3 this is not an mp3 file at all '.repeat(300)));
+    const [bad, missing, good] = await runAll([
+      EnqueueRequest.parse({ id: 'corrupt-one', audioUri: corrupt }),
+      EnqueueRequest.parse({ id: 'missing-one', audioUri: path.join(env.dataDir, 'nope.mp3') }),
+      request('good-one', 'tech-talk.mp3'),
+    ]);
+    expect(bad!.state).toBe('failed');
+    expect(bad!.failedStage).toBe('preprocess');
+    expect(bad!.reason).toMatch(/^corrupt_audio: cannot decode audio/);
+    expect(missing!.state).toBe('failed');
+    expect(missing!.reason).toMatch(/^input_not_found/);
+    expect(good!.state).toBe('succeeded');
+    const row = await pipeline.fleet.services.results.forRun(bad!.runId);
+    expect(row).toMatchObject({ status: 'failed', failedStage: 'preprocess', errorCode: 'corrupt_audio', errorClass: 'CorruptAudioError' });
+    expect(row!.errorMessage).toContain('corrupt.mp3');
+    // Failed at once: bad input is not retried.
+    const job = await pipeline.fleet.queues.preprocess.getJob(bad!.runId);
+    expect(job!.attemptsMade).toBe(1);
+  });
+
+  it('reports the same episode with the same audio as deduplicated, and reprocesses it with force', async () => {
+    const [again] = await runAll([request('short-note', 'short-note.ogg', 'short-note.vtt')]);
+    expect(again!.state).toBe('deduplicated');
+    const row = await pipeline.fleet.services.results.forRun(again!.runId);
+    expect(row!.status).toBe('deduplicated');
+    expect(row!.previewStartSec).not.toBeNull();
+    const [forced] = await runAll([request('short-note', 'short-note.ogg', 'short-note.vtt', { force: true })]);
+    expect(forced!.state).toBe('succeeded');
+  });
+});
