@@ -14,22 +14,25 @@ export interface Services {
   log: Logger;
   blobs: BlobStore;
   results: ResultsSink;
-  sessions: SessionCache;
+  /** ONNX sessions, created only in processes that run a model stage. */
+  sessions(): SessionCache;
+  loadedModelIds(): string[];
   close(): Promise<void>;
 }
 
 export function createServices(config: Config, log: Logger): Services {
   const blobs = createBlobStore(config);
   const results = createResultsSink(config);
-  const sessions = new SessionCache(chooseProvider(config.executionProvider, log));
+  let sessions: SessionCache | undefined;
   return {
     config,
     log,
     blobs,
     results,
-    sessions,
+    sessions: () => (sessions ??= new SessionCache(chooseProvider(config.executionProvider, log))),
+    loadedModelIds: () => sessions?.loadedModelIds() ?? [],
     close: async () => {
-      await sessions.dispose();
+      await sessions?.dispose();
       await results.close();
     },
   };
@@ -54,7 +57,7 @@ export async function createHandlers(stages: StageName[], s: Services): Promise<
       case 'ensemble-a': {
         const [vadEntry] = modelsForStage(await readManifest(), 'ensemble-a');
         if (!vadEntry) throw new Error('model manifest lists no ensemble-a model');
-        const vad = (): Promise<ModelSession> => s.sessions.get(vadEntry);
+        const vad = (): Promise<ModelSession> => s.sessions().get(vadEntry);
         await vad();
         handlers['ensemble-a'] = createEnsembleAStage({ blobs: s.blobs, vad });
         break;

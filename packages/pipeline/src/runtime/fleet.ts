@@ -27,7 +27,7 @@ export async function startFleet(config: Config, redisUrl: string, stages: Stage
     return startStageWorker(stage, handler, { config, connection, queues, results: services.results, log });
   });
   await Promise.all(workers.map((w) => w.waitUntilReady()));
-  log.info({ stages, models: services.sessions.loadedModelIds() }, 'workers ready');
+  log.info({ stages, models: services.loadedModelIds() }, 'workers ready');
   return {
     stages,
     services,

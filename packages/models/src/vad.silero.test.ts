@@ -1,0 +1,80 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadVerifiedWeights, ModelIntegrityError, modelsForStage, readManifest, type ModelEntry } from './manifest.ts';
+import { SessionCache, type ModelSession } from './session.ts';
+import { runSileroVad, VAD_FRAME_SEC } from './vad.silero.ts';
+
+const SAMPLES = fileURLToPath(new URL('../../../samples', import.meta.url));
+
+/** Decodes with ffmpeg directly: this package must not depend on the audio package. */
+function decode16k(file: string): Float32Array {
+  const out = execFileSync('ffmpeg', ['-nostdin', '-loglevel', 'error', '-i', file, '-ac', '1', '-ar', '16000', '-f', 'f32le', 'pipe:1'], { maxBuffer: 1 << 28 });
+  const a = new Float32Array(out.byteLength / 4);
+  new Uint8Array(a.buffer).set(out);
+  return a;
+}
+
+const meanOver = (p: Float32Array, fromSec: number, toSec: number) => {
+  const s = p.subarray(Math.round(fromSec / VAD_FRAME_SEC), Math.round(toSec / VAD_FRAME_SEC));
+  return s.reduce((a, b) => a + b, 0) / s.length;
+};
+
+let entry: ModelEntry;
+let session: ModelSession;
+let interview: Float32Array;
+
+beforeAll(async () => {
+  const manifest = await readManifest();
+  entry = modelsForStage(manifest, 'ensemble-a').find((m) => m.id === 'silero-vad')!;
+  session = await new SessionCache('cpu').get(entry);
+  interview = decode16k(path.join(SAMPLES, 'interview.mp3'));
+});
+
+describe('Silero VAD (golden behaviour on a labelled sample)', () => {
+  it('is low over silence and music, high over speech', async () => {
+    const { probs } = await runSileroVad(session, interview, entry.batching);
+    // samples/labels.json: silence 0–3 s, music 3–11 s, speech from 11.6 s, a silent gap 58.95–61.95 s.
+    expect(meanOver(probs, 0, 3)).toBeLessThan(0.1);
+    expect(meanOver(probs, 3.5, 10.5)).toBeLessThan(0.3);
+    expect(meanOver(probs, 12, 58)).toBeGreaterThan(0.6);
+    expect(meanOver(probs, 59.4, 61.5)).toBeLessThan(0.2);
+  });
+
+  it('gives the same track batched (many short segments) as run in one sequence', async () => {
+    const batched = await runSileroVad(session, interview, { maxBatch: 64, segmentSec: 5, warmupFrames: 16 });
+    const sequential = await runSileroVad(session, interview, { maxBatch: 1, segmentSec: 1e6, warmupFrames: 0 });
+    expect(batched.batchSizes[0]).toBeGreaterThan(10);
+    expect(sequential.batchSizes).toEqual([1]);
+    // The recurrent state carries seconds of memory, so a segment's first frames differ a little;
+    // what selection uses is the speech/non-speech decision and the mean, which must agree.
+    let agree = 0;
+    let absDiff = 0;
+    for (let i = 0; i < batched.probs.length; i++) {
+      if (batched.probs[i]! >= 0.5 === sequential.probs[i]! >= 0.5) agree++;
+      absDiff += Math.abs(batched.probs[i]! - sequential.probs[i]!);
+    }
+    expect(agree / batched.probs.length).toBeGreaterThan(0.99);
+    expect(absDiff / batched.probs.length).toBeLessThan(0.02);
+  });
+});
+
+describe('model manifest', () => {
+  it('lists every model with sha256 and licence', async () => {
+    for (const m of await readManifest()) {
+      expect(m.sha256).toMatch(/^[0-9a-f]{64}$/);
+      expect(m.licence).not.toBe('');
+    }
+  });
+
+  it('refuses weights whose sha256 does not match', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'podpreview-manifest-'));
+    await writeFile(path.join(dir, 'fake.onnx'), Buffer.from('not the model'));
+    const fake: ModelEntry = { ...entry, package: undefined, file: 'fake.onnx', bytes: 13 };
+    await expect(loadVerifiedWeights(fake, path.join(dir, 'manifest.json'))).rejects.toThrow(ModelIntegrityError);
+    await expect(loadVerifiedWeights(entry)).resolves.toHaveLength(entry.bytes);
+  });
+});
