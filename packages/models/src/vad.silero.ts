@@ -8,6 +8,7 @@ const STATE_SIZE = 2 * 128;
 
 export interface VadOptions {
   maxBatch: number;
+  /** Shortest segment; longer episodes get longer segments so one batch of `maxBatch` covers them. */
   segmentSec: number;
   /** Frames run before each segment's first kept frame, so its recurrent state is warm. */
   warmupFrames: number;
@@ -30,7 +31,10 @@ export interface VadResult {
 export async function runSileroVad(session: ModelSession, samples: Float32Array, o: VadOptions): Promise<VadResult> {
   const frames = Math.ceil(samples.length / VAD_FRAME_SAMPLES);
   const probs = new Float32Array(frames);
-  const segFrames = Math.max(1, Math.round(o.segmentSec / VAD_FRAME_SEC));
+  // Wall time follows the number of sequential steps (segment length), not the batch width,
+  // so segments are made as short as the batch allows: a 40 s episode runs as 8 segments of
+  // 5 s side by side instead of one 40 s sequence.
+  const segFrames = Math.max(1, Math.round(o.segmentSec / VAD_FRAME_SEC), Math.ceil(frames / o.maxBatch));
   const segments: { first: number; keepFrom: number; end: number }[] = [];
   for (let keepFrom = 0; keepFrom < frames; keepFrom += segFrames) {
     segments.push({ first: Math.max(0, keepFrom - o.warmupFrames), keepFrom, end: Math.min(frames, keepFrom + segFrames) });
