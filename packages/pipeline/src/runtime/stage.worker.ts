@@ -18,7 +18,14 @@ export type JobSummary =
   | { status: 'forwarded'; next: StageName }
   | { status: 'succeeded' | 'deduplicated'; previewStartSec: number | null; previewEndSec: number | null; speechFraction: number | null; latencyMs: number; clipKey: string | null };
 
-const UNRECOVERABLE_MARK = 'written';
+/** Bad input whose failure row the processor already wrote; the `failed` listener skips it. */
+class RejectedInputError extends UnrecoverableError {
+  constructor(err: PodpreviewError) {
+    super(`${err.code}: ${err.message}`);
+    // BullMQ also recognises unrecoverable errors by name (across module copies).
+    this.name = 'UnrecoverableError';
+  }
+}
 
 /**
  * Wraps a stage function as a BullMQ worker: validates the payload, times the stage, hands the
@@ -54,9 +61,7 @@ export function startStageWorker<S extends StageName>(stage: S, handler: StageHa
         // Final on the first try: record it now, while the original error class is at hand.
         await results.write(failureRow(stage, String(job.id), job.data, err, Date.now()));
         jobLog.warn({ code: err.code, err: err.message }, 'input rejected');
-        const final = new UnrecoverableError(`${err.code}: ${err.message}`);
-        (final as { cause?: unknown }).cause = UNRECOVERABLE_MARK;
-        throw final;
+        throw new RejectedInputError(err);
       }
       throw err;
     }
@@ -77,7 +82,7 @@ export function startStageWorker<S extends StageName>(stage: S, handler: StageHa
   worker.on('failed', (job, err) => {
     if (!job) return;
     void (async () => {
-      if ((err as { cause?: unknown }).cause === UNRECOVERABLE_MARK) return;
+      if (err instanceof RejectedInputError) return;
       if ((await job.getState()) !== 'failed') {
         log.warn({ runId: job.id, attempt: job.attemptsMade, err: err.message }, 'attempt failed; will retry');
         return;
