@@ -44,7 +44,7 @@ export async function startTestEnv(overrides: Record<string, string> = {}): Prom
     PODPREVIEW_QUEUE_PREFIX: `t${randomUUID().slice(0, 8)}`,
     PODPREVIEW_BACKOFF_MS: '200',
     PODPREVIEW_EXECUTION_PROVIDER: 'cpu',
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: 'error',
     ...overrides,
   };
   const config = loadConfig(env);

@@ -4,7 +4,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Job } from 'bullmq';
 import { createQueues, createRedis, closeQueues, enqueueEpisode, startFleet, startPrivateRedis, waitForRuns, type StageQueues } from '@podpreview/pipeline';
-import { EnqueueRequest, loadConfig } from '@podpreview/shared';
+import { EnqueueRequest, loadConfig, type StageName } from '@podpreview/shared';
 import { REPO_ROOT, SAMPLES_DIR, startTestEnv, type TestEnv } from './harness.ts';
 
 let env: TestEnv;
@@ -38,7 +38,7 @@ const workerLogs: string[] = [];
 
 const exitOf = (child: ChildProcess) => new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
-async function waitForState(queueName: keyof StageQueues, runId: string, state: string, timeoutMs = 30_000) {
+async function waitForState(queueName: StageName, runId: string, state: string, timeoutMs = 30_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const job = await Job.fromId(queues[queueName], runId);

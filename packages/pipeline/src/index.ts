@@ -12,3 +12,4 @@ export * from './runtime/fleet.ts';
 export * from './selection/score.ts';
 export * from './inputs.ts';
 export * from './wait.ts';
+export * from './inflight.ts';

@@ -51,7 +51,10 @@ export async function expandInputs(args: string[], o: InputOptions = {}): Promis
     if (!st) throw new InputListError(`${arg}: no such file or directory`);
     const abs = path.resolve(arg);
     if (st.isDirectory()) {
-      const names = (await readdir(abs)).filter((n) => AUDIO_EXTENSIONS.includes(path.extname(n).toLowerCase())).sort();
+      const names = (await readdir(abs, { withFileTypes: true }))
+        .filter((e) => e.isFile() && AUDIO_EXTENSIONS.includes(path.extname(e.name).toLowerCase()))
+        .map((e) => e.name)
+        .sort();
       if (names.length === 0) throw new InputListError(`${arg}: directory holds no audio files (${AUDIO_EXTENSIONS.join(' ')})`);
       for (const n of names) {
         const audio = path.join(abs, n);

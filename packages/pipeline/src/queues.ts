@@ -1,4 +1,4 @@
-import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
+import { Queue, type JobsOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import { STAGES, type Config, type StageName } from '@podpreview/shared';
 
@@ -6,7 +6,8 @@ import { STAGES, type Config, type StageName } from '@podpreview/shared';
 export const PRIORITY_URGENT = 1;
 export const PRIORITY_NORMAL = 100;
 
-export type StageQueues = Record<StageName, Queue>;
+/** One queue per stage, plus the connection they share (for our own keys: claims, latest run). */
+export type StageQueues = Record<StageName, Queue> & { readonly redis: Redis };
 
 /**
  * Workers block on Redis, so their connections must retry forever (maxRetriesPerRequest null);
@@ -20,15 +21,15 @@ export function createRedis(url: string, role: 'worker' | 'client'): Redis {
   });
 }
 
-export function createQueues(connection: ConnectionOptions, config: Pick<Config, 'queuePrefix'>): StageQueues {
-  return Object.fromEntries(STAGES.map((s) => [s.name, new Queue(s.queue, { connection, prefix: config.queuePrefix })])) as StageQueues;
+export function createQueues(redis: Redis, config: Pick<Config, 'queuePrefix'>): StageQueues {
+  const queues = Object.fromEntries(STAGES.map((s) => [s.name, new Queue(s.queue, { connection: redis, prefix: config.queuePrefix })]));
+  return { ...(queues as Record<StageName, Queue>), redis };
 }
 
 /** Closes the queues and the connection they share (BullMQ leaves a connection it was given open). */
 export async function closeQueues(queues: StageQueues): Promise<void> {
-  const shared = await queues.preprocess.client;
-  await Promise.all(Object.values(queues).map((q) => q.close()));
-  shared.disconnect();
+  await Promise.all(STAGES.map((s) => queues[s.name].close()));
+  queues.redis.disconnect();
 }
 
 export function jobOptions(config: Pick<Config, 'attempts' | 'backoffMs' | 'keepCompletedJobs' | 'keepFailedJobs'>, runId: string, urgent: boolean): JobsOptions {
@@ -46,3 +47,5 @@ export function jobOptions(config: Pick<Config, 'attempts' | 'backoffMs' | 'keep
 
 /** Hash of episode id → its newest run id, for status look-ups by episode. */
 export const latestRunKey = (prefix: string) => `${prefix}:podpreview:latest-run`;
+/** Claim held by an episode's run from enqueue until its terminal row is written. */
+export const inflightKey = (prefix: string, episodeId: string) => `${prefix}:podpreview:inflight:${episodeId}`;

@@ -24,18 +24,20 @@ export async function runStatus(queues: StageQueues, runId: string): Promise<Run
   let reason: string | undefined;
   let summary: RunStatus['summary'];
   for (const spec of STAGES) {
-    const job = await Job.fromId(queues[spec.name], runId);
-    if (!job) {
+    // State first, details second: a job read before its state is could have ended in
+    // between, and would then look failed without a reason or completed without a result.
+    const s = (await queues[spec.name].getJobState(runId)) as StageState;
+    if (s === 'unknown') {
       stages[spec.name] = 'absent';
       continue;
     }
-    const s = (await job.getState()) as StageState;
     stages[spec.name] = s;
-    const rv = job.returnvalue as JobSummary | null;
+    const job = s === 'failed' || s === 'completed' ? await Job.fromId(queues[spec.name], runId) : undefined;
+    const rv = (job?.returnvalue ?? null) as JobSummary | null;
     if (s === 'failed') {
       state = 'failed';
       failedStage = spec.name;
-      reason = job.failedReason;
+      reason = job?.failedReason;
     } else if (s === 'completed' && rv && rv.status !== 'forwarded') {
       state = rv.status;
       summary = rv;

@@ -102,5 +102,10 @@ export type EnqueueRequest = z.infer<typeof EnqueueRequest>;
 
 /** Formats zod issues as "field: message" lines for error replies. */
 export function describeIssues(error: z.ZodError): { field: string; message: string }[] {
-  return error.issues.map((i) => ({ field: i.path.length ? i.path.join('.') : '(body)', message: i.message }));
+  return error.issues.flatMap((i) => {
+    const at = (key?: string) => [...i.path, ...(key === undefined ? [] : [key])].join('.') || '(body)';
+    // Name each unknown key as its own field, so a client sees which of its fields is wrong.
+    if (i.code === 'unrecognized_keys') return i.keys.map((k) => ({ field: at(k), message: 'unknown field' }));
+    return [{ field: at(), message: i.message }];
+  });
 }

@@ -1,5 +1,6 @@
 import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
-import { PodpreviewError, stageSpec, type Config, type Logger, type ResultsSink, type StageName } from '@podpreview/shared';
+import { PodpreviewError, stageSpec, type Config, type Logger, type ResultRow, type ResultsSink, type StageName } from '@podpreview/shared';
+import { releaseClaim } from '../inflight.ts';
 import { jobOptions, type StageQueues } from '../queues.ts';
 import type { StageHandler } from './outcome.ts';
 import { failureRow, terminalRow } from './result-row.ts';
@@ -37,6 +38,12 @@ export function startStageWorker<S extends StageName>(stage: S, handler: StageHa
   const log = deps.log.child({ stage });
   const spec = stageSpec(stage);
 
+  /** Writes the run's terminal row, then frees the episode for its next run. */
+  const endRun = async (row: ResultRow) => {
+    await results.write(row);
+    await releaseClaim(queues.redis, config.queuePrefix, row.episodeId, row.runId);
+  };
+
   const processor = async (job: Job): Promise<JobSummary> => {
     const jobLog = log.child({ runId: job.id, episodeId: (job.data as { episodeId?: string })?.episodeId });
     try {
@@ -52,14 +59,14 @@ export function startStageWorker<S extends StageName>(stage: S, handler: StageHa
         return { status: 'forwarded', next: spec.next };
       }
       const row = terminalRow({ ...input, timingsMs }, outcome.result, Date.now());
-      await results.write(row);
+      await endRun(row);
       jobLog.info({ status: row.status, latencyMs: row.latencyMs, previewStartSec: row.previewStartSec }, 'run finished');
       const { status, previewStartSec, previewEndSec, speechFraction, latencyMs, clipKey } = row;
       return { status: status as 'succeeded' | 'deduplicated', previewStartSec, previewEndSec, speechFraction, latencyMs, clipKey };
     } catch (err) {
       if (err instanceof PodpreviewError && !err.retryable) {
         // Final on the first try: record it now, while the original error class is at hand.
-        await results.write(failureRow(stage, String(job.id), job.data, err, Date.now()));
+        await endRun(failureRow(stage, String(job.id), job.data, err, Date.now()));
         jobLog.warn({ code: err.code, err: err.message }, 'input rejected');
         throw new RejectedInputError(err);
       }
@@ -87,7 +94,7 @@ export function startStageWorker<S extends StageName>(stage: S, handler: StageHa
         log.warn({ runId: job.id, attempt: job.attemptsMade, err: err.message }, 'attempt failed; will retry');
         return;
       }
-      await results.write(failureRow(stage, String(job.id), job.data, err, Date.now()));
+      await endRun(failureRow(stage, String(job.id), job.data, err, Date.now()));
       log.error({ runId: job.id, err: err.message }, 'run failed');
     })().catch((e: unknown) => log.error({ err: String(e) }, 'could not record failure row'));
   });

@@ -1,0 +1,293 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closeQueues, createQueues, createRedis, PRIORITY_NORMAL, PRIORITY_URGENT, startPrivateRedis, type PrivateRedis, type StageQueues } from '@podpreview/pipeline';
+import { createLogger, loadConfig, type Config, type ResultsSink } from '@podpreview/shared';
+import { createResultsSink } from '@podpreview/storage';
+import { createApi } from './api.ts';
+
+// The HTTP API against a real private redis-server: no worker runs, so jobs stay queued.
+
+const BODY_LIMIT = 1024;
+
+interface World {
+  redis: PrivateRedis;
+  dataDir: string;
+  config: Config;
+  queues: StageQueues;
+  results: ResultsSink;
+  server: Server;
+  base: string;
+  stop(): Promise<void>;
+}
+
+async function startWorld(): Promise<World> {
+  const redis = await startPrivateRedis();
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'podpreview-api-test-'));
+  const config = loadConfig({
+    REDIS_URL: redis.url,
+    PODPREVIEW_DATA_DIR: dataDir,
+    PODPREVIEW_QUEUE_PREFIX: `api${randomUUID().slice(0, 8)}`,
+    PODPREVIEW_HTTP_BODY_LIMIT_BYTES: String(BODY_LIMIT),
+    LOG_LEVEL: 'silent',
+  });
+  const queues = createQueues(createRedis(redis.url, 'client'), config);
+  const results = createResultsSink(config);
+  const app = createApi({ config, queues, results, log: createLogger('silent') });
+  const server = await new Promise<Server>((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const { port } = server.address() as AddressInfo;
+  let stopped = false;
+  return {
+    redis,
+    dataDir,
+    config,
+    queues,
+    results,
+    server,
+    base: `http://127.0.0.1:${port}`,
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+      await closeQueues(queues).catch(() => {});
+      await results.close();
+      await redis.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+const post = (w: World, body: unknown, raw = false) =>
+  fetch(`${w.base}/v1/episodes`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: raw ? (body as string) : JSON.stringify(body),
+    signal: AbortSignal.timeout(10_000),
+  });
+
+const get = (w: World, id: string) => fetch(`${w.base}/v1/episodes/${encodeURIComponent(id)}`, { signal: AbortSignal.timeout(10_000) });
+
+const uniqueId = (tag: string) => `${tag}-${randomUUID().slice(0, 8)}`;
+
+describe('HTTP API on a private Redis', () => {
+  let w: World;
+  beforeAll(async () => {
+    w = await startWorld();
+  });
+  afterAll(async () => {
+    await w?.stop();
+  });
+
+  describe('POST /v1/episodes', () => {
+    it('accepts a valid request with 202 and queues a preprocess job under the run id at normal priority', async () => {
+      const id = uniqueId('normal');
+      const res = await post(w, { id, audioUri: '/tmp/does-not-matter.mp3' });
+      expect(res.status).toBe(202);
+      const body = (await res.json()) as { id: string; jobId: string; runId: string; joined: boolean };
+      expect(body).toMatchObject({ id, joined: false });
+      expect(body.runId).toMatch(/^[0-9a-f-]{36}$/);
+      expect(body.jobId).toBe(body.runId);
+      expect(res.headers.get('location')).toBe(`/v1/episodes/${id}`);
+
+      const job = await w.queues.preprocess.getJob(body.jobId);
+      expect(job, 'preprocess job in Redis').toBeDefined();
+      expect(job!.opts.priority).toBe(PRIORITY_NORMAL);
+      expect(PRIORITY_NORMAL).toBe(100);
+      expect(job!.data).toMatchObject({ runId: body.runId, episodeId: id, audioUri: '/tmp/does-not-matter.mp3', priority: false, force: false });
+      expect(['waiting', 'prioritized']).toContain(await job!.getState());
+      // Nothing is put on later stages until preprocess has run.
+      expect(await w.queues.sink.getJob(body.jobId)).toBeUndefined();
+    });
+
+    it('puts `priority: true` at the front with priority 1 and carries the transcript', async () => {
+      const id = uniqueId('urgent');
+      const res = await post(w, { id, audioUri: 'gs://bucket/ep.mp3', transcriptUri: 'gs://bucket/ep.vtt', priority: true });
+      expect(res.status).toBe(202);
+      const { jobId } = (await res.json()) as { jobId: string };
+      const job = await w.queues.preprocess.getJob(jobId);
+      expect(job!.opts.priority).toBe(PRIORITY_URGENT);
+      expect(PRIORITY_URGENT).toBe(1);
+      expect(job!.data).toMatchObject({ priority: true, transcriptUri: 'gs://bucket/ep.vtt' });
+      // An urgent job is taken before normal ones already waiting.
+      const next = await w.queues.preprocess.getPrioritized(0, 0);
+      expect(next[0]?.id).toBe(jobId);
+    });
+
+    it('answers malformed JSON with 400 invalid_json', async () => {
+      const res = await post(w, '{"id": "x", "audioUri": ', true);
+      expect(res.status).toBe(400);
+      expect(await res.json()).toMatchObject({ error: 'invalid_json' });
+    });
+
+    it.each([
+      ['bad id characters', { id: 'bad id/../x', audioUri: '/a.mp3' }, ['id']],
+      ['an id starting with a dot', { id: '.hidden', audioUri: '/a.mp3' }, ['id']],
+      ['missing audioUri', { id: 'ok-id' }, ['audioUri']],
+      ['an http audioUri', { id: 'ok-id', audioUri: 'http://example.com/a.mp3' }, ['audioUri']],
+      ['priority: "yes"', { id: 'ok-id', audioUri: '/a.mp3', priority: 'yes' }, ['priority']],
+      ['several bad fields at once', { id: '', audioUri: 5, force: 'no' }, ['id', 'audioUri', 'force']],
+    ])('answers %s with 400 and a fields array naming each bad field', async (_name, body, fields) => {
+      const res = await post(w, body);
+      expect(res.status).toBe(400);
+      const reply = (await res.json()) as { error: string; fields: { field: string; message: string }[] };
+      expect(reply.error).toBe('invalid_request');
+      expect([...new Set(reply.fields.map((f) => f.field))].sort()).toEqual([...fields].sort());
+      for (const f of reply.fields) expect(f.message.length).toBeGreaterThan(0);
+    });
+
+    it('answers an unknown extra field with 400 and names it', async () => {
+      const res = await post(w, { id: 'ok-id', audioUri: '/a.mp3', colour: 'blue' });
+      expect(res.status).toBe(400);
+      const reply = (await res.json()) as { fields: { field: string; message: string }[] };
+      expect(reply.fields).toHaveLength(1);
+      // zod reports unrecognised keys on the object itself, so the key is named in the message.
+      expect(`${reply.fields[0]!.field} ${reply.fields[0]!.message}`).toContain('colour');
+    });
+
+    it('answers a non-object body (JSON array) with 400', async () => {
+      const res = await post(w, [{ id: 'ok-id', audioUri: '/a.mp3' }]);
+      expect(res.status).toBe(400);
+      expect(await res.json()).toMatchObject({ error: 'invalid_request' });
+    });
+
+    it('answers a body over PODPREVIEW_HTTP_BODY_LIMIT_BYTES with 413 and enqueues nothing', async () => {
+      const id = uniqueId('big');
+      const before = await w.queues.preprocess.count();
+      const res = await post(w, { id, audioUri: '/a.mp3', transcriptUri: `/${'x'.repeat(BODY_LIMIT)}.vtt` });
+      expect(res.status).toBe(413);
+      expect(await res.json()).toMatchObject({ error: 'body_too_large', limitBytes: BODY_LIMIT });
+      expect(await w.queues.preprocess.count()).toBe(before);
+      expect((await get(w, id)).status).toBe(404);
+    });
+
+    it('accepts a body just under the limit', async () => {
+      const id = uniqueId('edge');
+      const base = JSON.stringify({ id, audioUri: '/a.mp3', transcriptUri: '/.vtt' });
+      const pad = BODY_LIMIT - base.length - 10;
+      const res = await post(w, { id, audioUri: '/a.mp3', transcriptUri: `/${'y'.repeat(pad)}.vtt` });
+      expect(res.status).toBe(202);
+    });
+
+    it('joins a run still queued for the same id, and starts a new one with force', async () => {
+      const id = uniqueId('join');
+      const first = (await (await post(w, { id, audioUri: '/a.mp3' })).json()) as { runId: string; joined: boolean };
+      expect(first.joined).toBe(false);
+
+      const second = await post(w, { id, audioUri: '/a.mp3' });
+      expect(second.status).toBe(202);
+      expect(await second.json()).toMatchObject({ id, runId: first.runId, jobId: first.runId, joined: true });
+      // Joining adds no job.
+      expect(await w.queues.preprocess.getJobCountByTypes('waiting', 'prioritized')).toBeGreaterThan(0);
+      const jobsForId = (await w.queues.preprocess.getJobs(['waiting', 'prioritized'])).filter((j) => j.data.episodeId === id);
+      expect(jobsForId).toHaveLength(1);
+
+      const forced = await post(w, { id, audioUri: '/a.mp3', force: true });
+      expect(forced.status).toBe(202);
+      const f = (await forced.json()) as { runId: string; joined: boolean };
+      expect(f.joined).toBe(false);
+      expect(f.runId).not.toBe(first.runId);
+      expect((await w.queues.preprocess.getJob(f.runId))!.data).toMatchObject({ force: true, episodeId: id });
+
+      // The newest run is what GET reports from now on.
+      const status = (await (await get(w, id)).json()) as { runId: string };
+      expect(status.runId).toBe(f.runId);
+    });
+
+    it('answers a body that is not declared as JSON with 400, not 500', async () => {
+      const res = await fetch(`${w.base}/v1/episodes`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain' },
+        body: JSON.stringify({ id: 'ok-id', audioUri: '/a.mp3' }),
+        signal: AbortSignal.timeout(10_000),
+      });
+      expect(res.status).toBe(400);
+      expect(await res.json()).toMatchObject({ error: 'invalid_request' });
+    });
+
+    // The in-flight claim is one SET NX in Redis, so exactly one of simultaneous requests wins.
+    it('joins simultaneous POSTs for the same id into one run', async () => {
+      const id = uniqueId('race');
+      const replies = await Promise.all(Array.from({ length: 5 }, async () => (await (await post(w, { id, audioUri: '/a.mp3' })).json()) as { runId: string; joined: boolean }));
+      expect(new Set(replies.map((r) => r.runId)).size).toBe(1);
+      expect(replies.filter((r) => !r.joined)).toHaveLength(1);
+    });
+
+    it('does not join another episode’s run', async () => {
+      const a = (await (await post(w, { id: uniqueId('a'), audioUri: '/a.mp3' })).json()) as { runId: string; joined: boolean };
+      const b = (await (await post(w, { id: uniqueId('b'), audioUri: '/a.mp3' })).json()) as { runId: string; joined: boolean };
+      expect(b.joined).toBe(false);
+      expect(b.runId).not.toBe(a.runId);
+    });
+  });
+
+  describe('GET /v1/episodes/:id', () => {
+    it('answers 404 for an unknown id', async () => {
+      const res = await get(w, uniqueId('never-posted'));
+      expect(res.status).toBe(404);
+      expect(await res.json()).toMatchObject({ error: 'not_found' });
+    });
+
+    it('answers 400 for an id outside the alphabet', async () => {
+      const res = await get(w, '.bad id');
+      expect(res.status).toBe(400);
+      const reply = (await res.json()) as { fields: { field: string }[] };
+      expect(reply.fields.map((f) => f.field)).toEqual(['id']);
+    });
+
+    it('answers 200 with the queued run and its stages for a known id', async () => {
+      const id = uniqueId('status');
+      const { runId } = (await (await post(w, { id, audioUri: '/a.mp3' })).json()) as { runId: string };
+      const res = await get(w, id);
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as { id: string; runId: string; state: string; stages: Record<string, string>; result: unknown };
+      expect(body.id).toBe(id);
+      expect(body.runId).toBe(runId);
+      expect(body.state).toBe('queued');
+      expect(['waiting', 'prioritized']).toContain(body.stages.preprocess);
+      expect(body.stages).toEqual({ preprocess: body.stages.preprocess, 'ensemble-a': 'absent', 'ensemble-b': 'absent', selection: 'absent', sink: 'absent' });
+      expect(body.result).toBeNull();
+    });
+
+    it('answers an unknown route with 404 JSON', async () => {
+      const res = await fetch(`${w.base}/v2/nothing`, { signal: AbortSignal.timeout(5000) });
+      expect(res.status).toBe(404);
+      expect(await res.json()).toMatchObject({ error: 'not_found' });
+    });
+  });
+});
+
+describe('HTTP API when Redis is down', () => {
+  let w: World;
+  beforeAll(async () => {
+    w = await startWorld();
+    // Proves the API worked before the outage.
+    expect((await post(w, { id: 'before-outage', audioUri: '/a.mp3' })).status).toBe(202);
+    w.redis.process.kill('SIGKILL');
+    await new Promise((r) => (w.redis.process.exitCode !== null || w.redis.process.signalCode !== null ? r(undefined) : w.redis.process.once('exit', r)));
+  });
+  afterAll(async () => {
+    await w?.stop();
+  });
+
+  it('answers POST with 503 within a few seconds instead of hanging', async () => {
+    const t0 = Date.now();
+    const res = await post(w, { id: 'during-outage', audioUri: '/a.mp3' });
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ error: 'unavailable' });
+    expect(Date.now() - t0).toBeLessThan(5000);
+  });
+
+  it('answers GET with 503 within a few seconds instead of hanging', async () => {
+    const t0 = Date.now();
+    const res = await get(w, 'before-outage');
+    expect(res.status).toBe(503);
+    expect(Date.now() - t0).toBeLessThan(5000);
+  });
+});

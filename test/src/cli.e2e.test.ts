@@ -1,0 +1,262 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closeQueues, createQueues, createRedis, PRIORITY_URGENT } from '@podpreview/pipeline';
+import { createResultsSink } from '@podpreview/storage';
+import { readLabels, REPO_ROOT, SAMPLES_DIR, startTestEnv, type SampleLabel, type TestEnv } from './harness.ts';
+
+// The real `podpreview` CLI as a child process, against the harness's private Redis (or none).
+
+const CLI = path.join(REPO_ROOT, 'apps', 'producer', 'bin', 'podpreview.mjs');
+
+interface CliRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+  /** redis-server processes seen as direct children of the CLI while it ran. */
+  redisChildren: number[];
+}
+
+/** pid → {comm, ppid} for every process, from /proc. */
+async function processTable(): Promise<Map<number, { comm: string; ppid: number }>> {
+  const out = new Map<number, { comm: string; ppid: number }>();
+  for (const name of await readdir('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const stat = await readFile(`/proc/${name}/stat`, 'utf8').catch(() => undefined);
+    if (!stat) continue;
+    // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so split at the last ')'.
+    const close = stat.lastIndexOf(')');
+    const comm = stat.slice(stat.indexOf('(') + 1, close);
+    const ppid = Number(stat.slice(close + 2).split(' ')[1]);
+    out.set(Number(name), { comm, ppid });
+  }
+  return out;
+}
+
+const redisServerPids = async () => new Set([...(await processTable())].filter(([, p]) => p.comm === 'redis-server').map(([pid]) => pid));
+
+const isAlive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+function runCli(args: string[], env: Record<string, string | undefined>, timeoutMs = 60_000): Promise<CliRun> {
+  const t0 = Date.now();
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: REPO_ROOT, env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const redisChildren = new Set<number>();
+  let running = true;
+  const watch = (async () => {
+    while (running) {
+      for (const [pid, p] of await processTable()) if (p.comm === 'redis-server' && p.ppid === child.pid) redisChildren.add(pid);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  })();
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code, signal) => {
+      clearTimeout(timer);
+      running = false;
+      void watch.then(() => resolve({ code, signal, stdout, stderr, ms: Date.now() - t0, redisChildren: [...redisChildren] }));
+    });
+  });
+}
+
+interface JsonOutcome {
+  id: string;
+  runId: string;
+  status: string;
+  previewStart: number | null;
+  previewEnd: number | null;
+  reason?: string;
+}
+
+function parseJsonLines(stdout: string): JsonOutcome[] {
+  const lines = stdout.split('\n').filter((l) => l.length > 0);
+  return lines.map((l) => JSON.parse(l) as JsonOutcome);
+}
+
+const OUTCOME_KEYS = ['id', 'previewEnd', 'previewStart', 'runId', 'status'];
+
+let env: TestEnv;
+let labels: SampleLabel[];
+let work: string;
+let episodesDir: string;
+/** process.env with the test env on top (REDIS_URL → the harness's private Redis). */
+let withRedis: Record<string, string | undefined>;
+/** The same, minus REDIS_URL: a bare machine. */
+let bare: Record<string, string | undefined>;
+
+beforeAll(async () => {
+  env = await startTestEnv();
+  labels = await readLabels();
+  work = await mkdtemp(path.join(tmpdir(), 'podpreview-cli-test-'));
+  episodesDir = path.join(work, 'episodes');
+  await mkdir(episodesDir);
+  // One episode with its transcript, one without, one corrupt.
+  await copyFile(path.join(SAMPLES_DIR, 'news-brief.mp3'), path.join(episodesDir, 'news-brief.mp3'));
+  await copyFile(path.join(SAMPLES_DIR, 'news-brief.vtt'), path.join(episodesDir, 'news-brief.vtt'));
+  await copyFile(path.join(SAMPLES_DIR, 'tech-talk.mp3'), path.join(episodesDir, 'tech-talk.mp3'));
+  await writeFile(path.join(episodesDir, 'broken.mp3'), randomBytes(20_000));
+  await writeFile(path.join(episodesDir, 'notes.txt'), 'not audio, ignored');
+  withRedis = { ...process.env, ...env.env };
+  bare = { ...withRedis, PODPREVIEW_DATA_DIR: path.join(work, 'bare-data') };
+  delete bare.REDIS_URL;
+});
+
+afterAll(async () => {
+  await env?.cleanup();
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+describe('podpreview enqueue (real CLI process)', () => {
+  let first: JsonOutcome[];
+
+  it('(a) enqueue <dir> --wait --json: one JSON object per episode, corrupt one failed, exit 2', async () => {
+    const run = await runCli(['enqueue', episodesDir, '--wait', '--json'], withRedis);
+    expect(run.code, run.stderr).toBe(2);
+    // With REDIS_URL set it must use that Redis, not start its own.
+    expect(run.redisChildren).toEqual([]);
+    const rows = parseJsonLines(run.stdout);
+    expect(run.stdout.endsWith('\n')).toBe(true);
+    expect(rows.map((r) => r.id)).toEqual(['broken', 'news-brief', 'tech-talk']);
+
+    const [broken, news, tech] = rows as [JsonOutcome, JsonOutcome, JsonOutcome];
+    expect(Object.keys(broken).sort()).toEqual([...OUTCOME_KEYS, 'reason'].sort());
+    expect(broken).toMatchObject({ status: 'failed', previewStart: null, previewEnd: null });
+    expect(broken.reason).toMatch(/^preprocess: corrupt_audio: /);
+    expect(broken.reason).toContain('broken.mp3');
+
+    for (const r of [news, tech]) {
+      expect(Object.keys(r).sort(), r.id).toEqual(OUTCOME_KEYS);
+      expect(r.status, JSON.stringify(r)).toBe('succeeded');
+      expect(r.previewEnd! - r.previewStart!).toBeCloseTo(60, 1);
+      // Against the ground truth: after the music intro, on a sentence start.
+      const label = labels.find((l) => l.file === `${r.id}.mp3`)!;
+      const firstSpeech = label.segments.find((g) => g.kind === 'speech')!.startSec;
+      expect(r.previewStart!).toBeGreaterThanOrEqual(firstSpeech - 0.5);
+      expect(Math.min(...label.sentences.map((s) => Math.abs(s.startSec - r.previewStart!)))).toBeLessThan(0.5);
+    }
+    expect(new Set(rows.map((r) => r.runId)).size).toBe(3);
+
+    // The runs went through the configured Redis and into the configured results table.
+    const queues = createQueues(createRedis(env.redis.url, 'client'), env.config);
+    const results = createResultsSink(env.config);
+    try {
+      expect(await (await queues.preprocess.getJob(news.runId))?.getState()).toBe('completed');
+      expect(await (await queues.preprocess.getJob(broken.runId))?.getState()).toBe('failed');
+      expect(await results.forRun(news.runId)).toMatchObject({ status: 'succeeded', episodeId: 'news-brief', path: 'transcript' });
+      expect(await results.forRun(tech.runId)).toMatchObject({ status: 'succeeded', episodeId: 'tech-talk', path: 'audio-only' });
+      expect(await results.forRun(broken.runId)).toMatchObject({ status: 'failed', errorCode: 'corrupt_audio' });
+    } finally {
+      await closeQueues(queues);
+      await results.close();
+    }
+    first = rows;
+  });
+
+  it('(b) the same command again reports the good episodes as deduplicated', async () => {
+    expect(first, 'needs (a)').toBeDefined();
+    const run = await runCli(['enqueue', episodesDir, '--wait', '--json'], withRedis);
+    expect(run.code, run.stderr).toBe(2);
+    const rows = parseJsonLines(run.stdout);
+    expect(rows.map((r) => [r.id, r.status])).toEqual([
+      ['broken', 'failed'],
+      ['news-brief', 'deduplicated'],
+      ['tech-talk', 'deduplicated'],
+    ]);
+    for (const [i, r] of rows.entries()) {
+      // New runs, same previews as the first time.
+      expect(r.runId).not.toBe(first[i]!.runId);
+      if (r.status === 'deduplicated') expect([r.previewStart, r.previewEnd]).toEqual([first[i]!.previewStart, first[i]!.previewEnd]);
+    }
+    expect(rows[0]!.reason).toMatch(/corrupt_audio/);
+  });
+
+  it('(c) with REDIS_URL unset, --wait runs on a private redis-server and leaves none behind', async () => {
+    const single = path.join(work, 'single');
+    await mkdir(single);
+    await copyFile(path.join(SAMPLES_DIR, 'short-note.ogg'), path.join(single, 'short-note.ogg'));
+    await copyFile(path.join(SAMPLES_DIR, 'short-note.vtt'), path.join(single, 'short-note.vtt'));
+    const before = await redisServerPids();
+
+    const run = await runCli(['enqueue', path.join(single, 'short-note.ogg'), '--wait', '--json'], bare);
+    expect(run.code, run.stderr).toBe(0);
+    const rows = parseJsonLines(run.stdout);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ id: 'short-note', status: 'succeeded' });
+    // Shorter than 60 s: the preview is the whole episode.
+    expect(rows[0]!.previewEnd! - rows[0]!.previewStart!).toBeCloseTo(41.9, 0);
+
+    // It did start its own redis-server (a child of the CLI), and that one is gone now.
+    expect(run.redisChildren.length).toBeGreaterThanOrEqual(1);
+    for (const pid of run.redisChildren) expect(isAlive(pid), `redis-server ${pid} still running`).toBe(false);
+    const after = await redisServerPids();
+    const leftover = [...after].filter((pid) => !before.has(pid) && run.redisChildren.includes(pid));
+    expect(leftover).toEqual([]);
+    // The harness's redis-server is untouched.
+    expect(isAlive(env.redis.process.pid!)).toBe(true);
+    // The results went to the data dir it was given.
+    const results = createResultsSink({ ...env.config, sink: { kind: 'local', dbPath: path.join(bare.PODPREVIEW_DATA_DIR!, 'results.duckdb') } });
+    try {
+      expect(await results.forRun(rows[0]!.runId)).toMatchObject({ status: 'succeeded', episodeId: 'short-note' });
+    } finally {
+      await results.close();
+    }
+  });
+
+  it('(d) without --wait and without REDIS_URL, exits non-zero naming REDIS_URL', async () => {
+    const run = await runCli(['enqueue', path.join(episodesDir, 'tech-talk.mp3')], bare);
+    expect(run.code).not.toBe(0);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^podpreview: REDIS_URL is not set/m);
+    expect(run.stdout).toBe('');
+    expect(run.redisChildren).toEqual([]);
+  });
+
+  it('(e) an invalid env var exits 1 with one message naming it', async () => {
+    const run = await runCli(['enqueue', path.join(episodesDir, 'tech-talk.mp3'), '--wait', '--json'], { ...withRedis, PODPREVIEW_CONCURRENCY_SINK: 'x' });
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toMatch(/^podpreview: invalid configuration: PODPREVIEW_CONCURRENCY_SINK: /);
+    expect(run.stdout).toBe('');
+  });
+
+  it('(f) a missing input exits 1 naming the path, before touching Redis', async () => {
+    const missing = path.join(work, 'nope.mp3');
+    const run = await runCli(['enqueue', missing, '--wait', '--json'], withRedis);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`podpreview: ${missing}: no such file or directory`);
+    expect(run.stdout).toBe('');
+  });
+
+  it('(g) without --wait, with REDIS_URL, prints the queued run and leaves its job in Redis at the requested priority', async () => {
+    const run = await runCli(['enqueue', path.join(episodesDir, 'broken.mp3'), '--id', 'queued-only', '--priority'], withRedis);
+    expect(run.code, run.stderr).toBe(0);
+    const rows = parseJsonLines(run.stdout);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ id: 'queued-only', status: 'queued', previewStart: null, previewEnd: null });
+    const queues = createQueues(createRedis(env.redis.url, 'client'), env.config);
+    try {
+      const job = await queues.preprocess.getJob(rows[0]!.runId);
+      expect(job?.opts.priority).toBe(PRIORITY_URGENT);
+      expect(job?.data).toMatchObject({ episodeId: 'queued-only', priority: true });
+      expect(await job?.getState()).toBe('prioritized');
+    } finally {
+      await closeQueues(queues);
+    }
+  });
+});

@@ -1,0 +1,43 @@
+import { execFileSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CONFIG_VARIABLES } from '@podpreview/shared';
+import { REPO_ROOT } from './harness.ts';
+
+describe('README', () => {
+  it('documents every configuration variable, and only those', async () => {
+    const readme = await readFile(path.join(REPO_ROOT, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('\n## ', readme.indexOf('## Configuration') + 5));
+    const documented = [...section.matchAll(/^\| `([A-Z0-9_]+)` \|/gm)].map((m) => m[1]);
+    expect([...documented].sort()).toEqual([...CONFIG_VARIABLES].sort());
+  });
+
+  it('quick start holds exactly two commands', async () => {
+    const readme = await readFile(path.join(REPO_ROOT, 'README.md'), 'utf8');
+    const block = /## Quick start\s+```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+    expect(block.trim().split('\n')).toEqual(['npm run demo', 'npm test']);
+  });
+});
+
+/** Files (tracked or new) matching a pattern; git grep exits 1 when nothing matches. */
+function gitGrep(args: string[]): string[] {
+  try {
+    return execFileSync('git', ['grep', '--untracked', ...args], { cwd: REPO_ROOT, encoding: 'utf8' }).split('\n').filter(Boolean);
+  } catch (err) {
+    if ((err as { status?: number }).status === 1) return [];
+    throw err;
+  }
+}
+
+describe('source layout', () => {
+  it('reads process.env only in the config module (and in scripts that set up the machine)', () => {
+    const hits = gitGrep(['-l', 'process\\.env', '--', 'packages', 'apps']).filter((f) => f.includes('/src/') && !f.endsWith('.test.ts'));
+    expect(hits).toEqual(['packages/shared/src/config.ts']);
+  });
+
+  it('names the stage chain in one file', () => {
+    const hits = gitGrep(['-lE', "'preprocess'.*'ensemble-a'.*'ensemble-b'.*'selection'.*'sink'", '--', '*.ts']).filter((f) => !f.endsWith('.test.ts'));
+    expect(hits).toEqual(['packages/shared/src/stages.ts']);
+  });
+});
