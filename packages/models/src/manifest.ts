@@ -10,7 +10,9 @@ const ModelEntry = z.object({
   id: z.string(),
   version: z.string(),
   stage: z.enum(['ensemble-a', 'ensemble-b']),
-  /** npm package that ships the weights, or absent when `file` is relative to this package. */
+  /** Which runner drives the model (the stage code dispatches on it). */
+  kind: z.enum(['vad', 'sound-events', 'loudness', 'text-classifier']),
+  /** npm package that ships the weights, or absent when `file` is relative to the manifest. */
   package: z.string().optional(),
   file: z.string(),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
@@ -19,7 +21,21 @@ const ModelEntry = z.object({
   source: z.string(),
   inputs: z.record(z.string(), z.string()),
   outputs: z.record(z.string(), z.string()),
-  batching: z.object({ maxBatch: z.number().int().positive(), segmentSec: z.number().positive(), warmupFrames: z.number().int().nonnegative() }),
+  batching: z.object({
+    maxBatch: z.number().int().positive(),
+    /** How long a partial micro-batch waits for more requests before it runs. */
+    maxWaitMs: z.number().nonnegative(),
+    segmentSec: z.number().positive().optional(),
+    warmupFrames: z.number().int().nonnegative().optional(),
+  }),
+  /** Resident memory the session needs, measured by bench:models; used to size workers. */
+  memoryMb: z.number().positive(),
+  /** For models this project trains: how, on what, and how well on held-out data. */
+  training: z
+    .object({ script: z.string(), data: z.string(), heldOut: z.record(z.string(), z.union([z.number(), z.string()])) })
+    .optional(),
+  /** Free-form extras a runner needs (class names, hashing dims, frame sizes…). */
+  params: z.record(z.string(), z.unknown()).optional(),
 });
 export type ModelEntry = z.infer<typeof ModelEntry>;
 const Manifest = z.object({ models: z.array(ModelEntry).min(1) });

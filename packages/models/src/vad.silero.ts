@@ -9,9 +9,9 @@ const STATE_SIZE = 2 * 128;
 export interface VadOptions {
   maxBatch: number;
   /** Shortest segment; longer episodes get longer segments so one batch of `maxBatch` covers them. */
-  segmentSec: number;
+  segmentSec?: number;
   /** Frames run before each segment's first kept frame, so its recurrent state is warm. */
-  warmupFrames: number;
+  warmupFrames?: number;
 }
 
 export interface VadResult {
@@ -28,7 +28,8 @@ export interface VadResult {
  * Each segment starts `warmupFrames` early and drops those outputs, so the reset state at a
  * segment boundary does not show in the track.
  */
-export async function runSileroVad(session: ModelSession, samples: Float32Array, o: VadOptions): Promise<VadResult> {
+export async function runSileroVad(session: ModelSession, samples: Float32Array, options: VadOptions): Promise<VadResult> {
+  const o = { segmentSec: 5, warmupFrames: 32, ...options };
   const frames = Math.ceil(samples.length / VAD_FRAME_SAMPLES);
   const probs = new Float32Array(frames);
   // Wall time follows the number of sequential steps (segment length), not the batch width,
