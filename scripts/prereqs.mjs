@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// Set-up shared by `npm run demo` and `npm test`, so each works on a fresh clone: system tools
-// from Debian's packages (as root; otherwise the exact command to run), then npm dependencies.
+// Set-up shared by `npm run demo`, `npm test` and `npm run eval`, so each works on a fresh clone:
+// system tools from Debian's packages (as root; otherwise the exact command to run), then npm
+// dependencies. `--with-synth` adds the speech and music synthesizers the evaluation set is
+// generated with.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -11,14 +13,23 @@ const tools = [
   { bin: 'ffmpeg', pkg: 'ffmpeg' },
   { bin: 'redis-server', pkg: 'redis-server' },
 ];
+if (process.argv.includes('--with-synth')) {
+  tools.push(
+    { bin: 'espeak-ng', pkg: 'espeak-ng' },
+    { bin: 'flite', pkg: 'flite' },
+    { bin: 'sox', pkg: 'sox' },
+    { bin: 'fluidsynth', pkg: 'fluidsynth' },
+    { file: '/usr/share/sounds/sf2/FluidR3_GM.sf2', pkg: 'fluid-soundfont-gm' },
+  );
+}
 
 const has = (bin) => spawnSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' }).status === 0;
-const missing = tools.filter((t) => !has(t.bin));
+const missing = tools.filter((t) => (t.bin ? !has(t.bin) : !existsSync(t.file)));
 if (missing.length > 0) {
   const pkgs = missing.map((t) => t.pkg).join(' ');
   const cmd = `apt-get update && apt-get install -y --no-install-recommends ${pkgs}`;
   if (process.getuid?.() !== 0) {
-    console.error(`podpreview needs ${missing.map((t) => t.bin).join(' and ')}. Install with:\n  sudo sh -c '${cmd}'`);
+    console.error(`podpreview needs ${missing.map((t) => t.bin ?? t.file).join(' and ')}. Install with:\n  sudo sh -c '${cmd}'`);
     process.exit(1);
   }
   console.error(`installing ${pkgs} from Debian's packages…`);

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Job } from 'bullmq';
-import { createQueues, createRedis, closeQueues, enqueueEpisode, startFleet, startPrivateRedis, waitForRuns, type StageQueues } from '@podpreview/pipeline';
+import { modelsForStage, readManifest } from '@podpreview/models';
+import { createQueues, createRedis, closeQueues, enqueueEpisode, freePort, startFleet, startPrivateRedis, waitForRuns, type StageQueues } from '@podpreview/pipeline';
 import { EnqueueRequest, loadConfig, type StageName } from '@podpreview/shared';
 import { REPO_ROOT, SAMPLES_DIR, startTestEnv, type TestEnv } from './harness.ts';
 
@@ -27,7 +28,7 @@ afterAll(async () => {
 function startWorkerProcess(extraEnv: Record<string, string> = {}): ChildProcess {
   const child = spawn(process.execPath, [path.join(REPO_ROOT, 'apps/workers/bin/podpreview-worker.mjs'), '--stages', 'all'], {
     cwd: REPO_ROOT,
-    env: { ...process.env, ...env.env, ...extraEnv },
+    env: { ...process.env, ...env.env, PODPREVIEW_WORKER_METRICS_PORT: '0', ...extraEnv },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   // Drain stderr so a chatty worker never blocks on a full pipe; shown if the test fails.
@@ -53,9 +54,14 @@ const enqueue = (id: string, extra: Partial<EnqueueRequest> = {}) =>
 
 describe('worker processes', () => {
   it('on SIGTERM finish the job in hand, exit 0, and the run completes on the next worker', async () => {
-    const w1 = startWorkerProcess();
+    const port = await freePort();
+    const w1 = startWorkerProcess({ PODPREVIEW_WORKER_METRICS_PORT: String(port) });
     const { runId } = await enqueue('drain-me');
     await waitForState('preprocess', runId, 'active');
+    const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ ok: true, models: expect.arrayContaining(['silero-vad@6.2']) });
+    expect(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()).toMatch(/podpreview_model_load_seconds\{model="silero-vad"/);
     const exited = exitOf(w1);
     w1.kill('SIGTERM');
     expect(await exited).toBe(0);
@@ -93,11 +99,16 @@ describe('worker processes', () => {
 describe('in-process fleet', () => {
   it('loads only its own stage’s models', async () => {
     const textOnly = await startFleet(env.config, env.redis.url, ['ensemble-b', 'selection'], env.log);
-    expect(textOnly.services.loadedModelIds()).toEqual([]);
+    const textModels = textOnly.services.loadedModelIds();
     await textOnly.stop();
     const audio = await startFleet(env.config, env.redis.url, ['ensemble-a'], env.log);
-    expect(audio.services.loadedModelIds()).toEqual(['silero-vad@6.2']);
+    const audioModels = audio.services.loadedModelIds();
     await audio.stop();
+    expect(audioModels).toContain('silero-vad@6.2');
+    expect(textModels).toContain('ad-detector@1.0');
+    expect(textModels.some((m) => audioModels.includes(m))).toBe(false);
+    const manifest = await readManifest();
+    expect(audioModels.sort()).toEqual(modelsForStage(manifest, 'ensemble-a').map((m) => `${m.id}@${m.version}`).sort());
   });
 
   it('runs priority episodes first in every stage', async () => {

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { createLogger, loadConfig, parseStageList } from '@podpreview/shared';
 import { startFleet } from '@podpreview/pipeline';
+import { startMetricsServer } from './metrics.server.ts';
 
 /**
  * `podpreview-worker --stages ensemble-a`: one process per stage in production (the GPU stages
@@ -17,11 +18,13 @@ try {
   if (!config.redisUrl) throw new Error('REDIS_URL is not set: workers consume the queues in that Redis');
   const log = createLogger(config.logLevel, { app: 'worker', pid: process.pid });
   const fleet = await startFleet(config, config.redisUrl, stages, log);
+  const metrics = config.workerMetricsPort > 0 ? await startMetricsServer(config.workerMetricsPort, fleet) : undefined;
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'stopping: no new jobs, finishing in-flight ones');
+    metrics?.close();
     const { forced } = await fleet.stop();
     log.info({ forced }, 'stopped');
     process.exit(0);

@@ -28,9 +28,9 @@ export function chooseProvider(choice: ExecutionProviderChoice, log?: Logger): '
   return 'cpu';
 }
 
-export async function createModelSession(entry: ModelEntry, provider: 'cpu' | 'cuda'): Promise<ModelSession> {
+export async function createModelSession(entry: ModelEntry, provider: 'cpu' | 'cuda', manifestPath?: string): Promise<ModelSession> {
   const started = performance.now();
-  const weights = await loadVerifiedWeights(entry);
+  const weights = await loadVerifiedWeights(entry, manifestPath);
   const session = await ort.InferenceSession.create(weights, {
     executionProviders: provider === 'cuda' ? ['cuda', 'cpu'] : ['cpu'],
     graphOptimizationLevel: 'all',
@@ -43,35 +43,4 @@ export async function createModelSession(entry: ModelEntry, provider: 'cpu' | 'c
     run: (feeds) => session.run(feeds) as Promise<Record<string, ort.Tensor>>,
     dispose: () => session.release(),
   };
-}
-
-/**
- * One session per model per process, created on first use and shared by every job: loading a
- * model per job would cost more than running it.
- */
-export class SessionCache {
-  private readonly sessions = new Map<string, Promise<ModelSession>>();
-  constructor(private readonly provider: 'cpu' | 'cuda') {}
-
-  get(entry: ModelEntry): Promise<ModelSession> {
-    const key = `${entry.id}@${entry.version}`;
-    let s = this.sessions.get(key);
-    if (!s) {
-      s = createModelSession(entry, this.provider);
-      // A failed load must not be cached forever: the next job tries again.
-      s.catch(() => this.sessions.delete(key));
-      this.sessions.set(key, s);
-    }
-    return s;
-  }
-
-  loadedModelIds(): string[] {
-    return [...this.sessions.keys()];
-  }
-
-  async dispose(): Promise<void> {
-    const all = [...this.sessions.values()];
-    this.sessions.clear();
-    await Promise.allSettled(all.map(async (p) => (await p).dispose()));
-  }
 }

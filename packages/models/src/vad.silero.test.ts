@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadVerifiedWeights, ModelIntegrityError, modelsForStage, readManifest, type ModelEntry } from './manifest.ts';
-import { SessionCache, type ModelSession } from './session.ts';
+import { createModelSession, type ModelSession } from './session.ts';
 import { runSileroVad, VAD_FRAME_SEC } from './vad.silero.ts';
 
 const SAMPLES = fileURLToPath(new URL('../../../samples', import.meta.url));
@@ -30,7 +30,7 @@ let interview: Float32Array;
 beforeAll(async () => {
   const manifest = await readManifest();
   entry = modelsForStage(manifest, 'ensemble-a').find((m) => m.id === 'silero-vad')!;
-  session = await new SessionCache('cpu').get(entry);
+  session = await createModelSession(entry, 'cpu');
   interview = decode16k(path.join(SAMPLES, 'interview.mp3'));
 });
 

@@ -5,7 +5,7 @@ export const runKeys = (episodeId: string, runId: string) => {
     source: `${base}/source`,
     pcm: `${base}/pcm.f32`,
     transcript: `${base}/transcript.json`,
-    vad: `${base}/vad.f32`,
+    track: (name: string) => `${base}/tracks/${name}.f32`,
     candidates: `${base}/candidates.json`,
     selection: `${base}/selection.json`,
     clip: `${base}/preview.mp3`,

@@ -1,9 +1,11 @@
 import os from 'node:os';
-import { modelsForStage, readManifest, chooseProvider, SessionCache, type ModelSession } from '@podpreview/models';
+import { chooseProvider, ModelRegistry, type ModelEntry } from '@podpreview/models';
 import type { BlobStore, Config, Logger, ResultsSink, StageName } from '@podpreview/shared';
 import { createBlobStore, createResultsSink, fetchSource } from '@podpreview/storage';
 import type { StageHandlers } from './runtime/outcome.ts';
+import { AUDIO_RUNNERS } from './stages/audio-models.ts';
 import { createEnsembleAStage } from './stages/ensemble-a.stage.ts';
+import { TEXT_RUNNERS } from './stages/text-models.ts';
 import { createEnsembleBStage } from './stages/ensemble-b.stage.ts';
 import { createPreprocessStage } from './stages/preprocess.stage.ts';
 import { createSelectionStage } from './stages/selection.stage.ts';
@@ -14,8 +16,8 @@ export interface Services {
   log: Logger;
   blobs: BlobStore;
   results: ResultsSink;
-  /** ONNX sessions, created only in processes that run a model stage. */
-  sessions(): SessionCache;
+  /** A model stage's registry, opened (models loaded) on first use: only model stages pay for it. */
+  models(stage: 'ensemble-a' | 'ensemble-b'): Promise<ModelRegistry>;
   loadedModelIds(): string[];
   close(): Promise<void>;
 }
@@ -23,16 +25,27 @@ export interface Services {
 export function createServices(config: Config, log: Logger): Services {
   const blobs = createBlobStore(config);
   const results = createResultsSink(config);
-  let sessions: SessionCache | undefined;
+  const registries = new Map<string, Promise<ModelRegistry>>();
+  const opened: ModelRegistry[] = [];
+  let provider: 'cpu' | 'cuda' | undefined;
   return {
     config,
     log,
     blobs,
     results,
-    sessions: () => (sessions ??= new SessionCache(chooseProvider(config.executionProvider, log))),
-    loadedModelIds: () => sessions?.loadedModelIds() ?? [],
+    models: (stage) => {
+      let r = registries.get(stage);
+      if (!r) {
+        provider ??= chooseProvider(config.executionProvider, log);
+        r = ModelRegistry.open({ stage, provider, log, ...(config.modelManifestPath ? { manifestPath: config.modelManifestPath } : {}) });
+        r.then((x) => opened.push(x), () => registries.delete(stage));
+        registries.set(stage, r);
+      }
+      return r;
+    },
+    loadedModelIds: () => opened.flatMap((r) => r.loadedModelIds()),
     close: async () => {
-      await sessions?.dispose();
+      await Promise.allSettled(opened.map((r) => r.dispose()));
       await results.close();
     },
   };
@@ -40,7 +53,7 @@ export function createServices(config: Config, log: Logger): Services {
 
 /**
  * Builds the stage functions this process runs, and only those: a worker for `ensemble-b`
- * never loads stage A's models. Stage A's models load here, before the first job arrives.
+ * never loads stage A's models. A model stage's models load here, before the first job.
  */
 export async function createHandlers(stages: StageName[], s: Services): Promise<Partial<StageHandlers>> {
   const gcs = s.config.storage.kind === 'gcs' ? { apiEndpoint: s.config.storage.apiEndpoint, projectId: s.config.storage.projectId } : undefined;
@@ -55,18 +68,19 @@ export async function createHandlers(stages: StageName[], s: Services): Promise<
         });
         break;
       case 'ensemble-a': {
-        const [vadEntry] = modelsForStage(await readManifest(), 'ensemble-a');
-        if (!vadEntry) throw new Error('model manifest lists no ensemble-a model');
-        const vad = (): Promise<ModelSession> => s.sessions().get(vadEntry);
-        await vad();
-        handlers['ensemble-a'] = createEnsembleAStage({ blobs: s.blobs, vad });
+        const registry = await s.models('ensemble-a');
+        requireRunners(registry, AUDIO_RUNNERS, 'ensemble-a');
+        handlers['ensemble-a'] = createEnsembleAStage({ blobs: s.blobs, models: () => registry.lease() });
         break;
       }
-      case 'ensemble-b':
-        handlers['ensemble-b'] = createEnsembleBStage({ blobs: s.blobs });
+      case 'ensemble-b': {
+        const registry = await s.models('ensemble-b');
+        requireRunners(registry, TEXT_RUNNERS, 'ensemble-b');
+        handlers['ensemble-b'] = createEnsembleBStage({ blobs: s.blobs, models: () => registry.lease() });
         break;
+      }
       case 'selection':
-        handlers.selection = createSelectionStage({ blobs: s.blobs, previewSec: s.config.previewSec });
+        handlers.selection = createSelectionStage({ blobs: s.blobs, previewSec: s.config.previewSec, weights: s.config.weights });
         break;
       case 'sink':
         handlers.sink = createSinkStage({ blobs: s.blobs });
@@ -78,4 +92,10 @@ export async function createHandlers(stages: StageName[], s: Services): Promise<
     }
   }
   return handlers;
+}
+
+/** A manifest model this stage cannot drive stops the worker at start, not at the first job. */
+function requireRunners(registry: ModelRegistry, runners: Partial<Record<ModelEntry['kind'], unknown>>, stage: StageName): void {
+  const missing = registry.loadedEntries().filter((e) => !runners[e.kind]);
+  if (missing.length > 0) throw new Error(`${stage} has no runner for model kind(s) ${missing.map((e) => `${e.kind} (${e.id})`).join(', ')}`);
 }

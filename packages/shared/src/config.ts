@@ -18,6 +18,19 @@ const concurrencyDefaults: Record<StageName, number> = {
   selection: 4,
   sink: 2,
 };
+const num = (def: number) => z.coerce.number().min(0).default(def);
+
+/** How much each model's evidence counts when windows are compared (see selection/window.ts). */
+export interface SelectionWeights {
+  speech: number;
+  music: number;
+  ad: number;
+  introOutro: number;
+  silence: number;
+  centrality: number;
+  sentenceEnd: number;
+}
+
 const concurrencyVar = (stage: StageName) => `PODPREVIEW_CONCURRENCY_${stage.replace('-', '_').toUpperCase()}`;
 
 const EnvSchema = z.object({
@@ -38,8 +51,17 @@ const EnvSchema = z.object({
   PODPREVIEW_SHUTDOWN_GRACE_MS: int(30_000),
   PODPREVIEW_PREVIEW_SEC: int(60, 5),
   PODPREVIEW_EXECUTION_PROVIDER: z.enum(['cpu', 'cuda', 'auto']).default('auto'),
+  PODPREVIEW_MODEL_MANIFEST: z.string().min(1).optional(),
+  PODPREVIEW_WEIGHT_SPEECH: num(1),
+  PODPREVIEW_WEIGHT_MUSIC: num(1),
+  PODPREVIEW_WEIGHT_AD: num(1.5),
+  PODPREVIEW_WEIGHT_INTRO_OUTRO: num(1),
+  PODPREVIEW_WEIGHT_SILENCE: num(1),
+  PODPREVIEW_WEIGHT_CENTRALITY: num(0.3),
+  PODPREVIEW_WEIGHT_SENTENCE_END: num(0.05),
   PODPREVIEW_HTTP_PORT: int(8080),
   PODPREVIEW_HTTP_BODY_LIMIT_BYTES: int(16_384, 256),
+  PODPREVIEW_WORKER_METRICS_PORT: int(9464),
   PODPREVIEW_KEEP_COMPLETED_JOBS: int(1000),
   PODPREVIEW_KEEP_FAILED_JOBS: int(5000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -60,8 +82,13 @@ export interface Config {
   shutdownGraceMs: number;
   previewSec: number;
   executionProvider: 'cpu' | 'cuda' | 'auto';
+  /** Model manifest to load (and watch for new versions); undefined = the one in packages/models. */
+  modelManifestPath: string | undefined;
+  weights: SelectionWeights;
   httpPort: number;
   httpBodyLimitBytes: number;
+  /** Worker /metrics and /healthz; 0 turns the endpoint off. */
+  workerMetricsPort: number;
   keepCompletedJobs: number;
   keepFailedJobs: number;
   logLevel: string;
@@ -103,8 +130,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     shutdownGraceMs: e.PODPREVIEW_SHUTDOWN_GRACE_MS,
     previewSec: e.PODPREVIEW_PREVIEW_SEC,
     executionProvider: e.PODPREVIEW_EXECUTION_PROVIDER,
+    modelManifestPath: e.PODPREVIEW_MODEL_MANIFEST ? path.resolve(cwd, e.PODPREVIEW_MODEL_MANIFEST) : undefined,
+    weights: {
+      speech: e.PODPREVIEW_WEIGHT_SPEECH,
+      music: e.PODPREVIEW_WEIGHT_MUSIC,
+      ad: e.PODPREVIEW_WEIGHT_AD,
+      introOutro: e.PODPREVIEW_WEIGHT_INTRO_OUTRO,
+      silence: e.PODPREVIEW_WEIGHT_SILENCE,
+      centrality: e.PODPREVIEW_WEIGHT_CENTRALITY,
+      sentenceEnd: e.PODPREVIEW_WEIGHT_SENTENCE_END,
+    },
     httpPort: e.PODPREVIEW_HTTP_PORT,
     httpBodyLimitBytes: e.PODPREVIEW_HTTP_BODY_LIMIT_BYTES,
+    workerMetricsPort: e.PODPREVIEW_WORKER_METRICS_PORT,
     keepCompletedJobs: e.PODPREVIEW_KEEP_COMPLETED_JOBS,
     keepFailedJobs: e.PODPREVIEW_KEEP_FAILED_JOBS,
     logLevel: e.LOG_LEVEL,

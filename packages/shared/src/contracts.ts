@@ -48,11 +48,25 @@ export const EnsembleAInput = RunFields.extend({
   contentHash: z.string().regex(/^[0-9a-f]{64}$/),
 });
 
+/** A per-frame feature track in the blob store: float32, `channels` interleaved per frame. */
+export const TrackRef = z.object({
+  key: z.string(),
+  frameSec: z.number().positive(),
+  /** How much audio one frame describes when frames overlap (defaults to frameSec). */
+  spanSec: z.number().positive().optional(),
+  channels: z.array(z.string()).min(1),
+});
+export type TrackRef = z.infer<typeof TrackRef>;
+
+/** Per-episode model totals, summed over the stages that ran models. */
+export const ModelStats = z.record(z.string(), z.object({ calls: z.number().int(), items: z.number().int(), inferenceMs: z.number() }));
+export type ModelStats = z.infer<typeof ModelStats>;
+
 export const EnsembleBInput = EnsembleAInput.extend({
-  vadKey: z.string(),
-  /** Frame hop of the stored VAD track. */
-  vadFrameSec: z.number().positive(),
+  /** Audio model outputs by name: `vad` always; `sound-events`, `loudness` when those models ran. */
+  tracks: z.record(z.string(), TrackRef).refine((t) => 'vad' in t, 'a vad track is required'),
   models: z.array(ModelRef),
+  modelStats: ModelStats,
 });
 
 export const SelectionInput = EnsembleBInput.extend({

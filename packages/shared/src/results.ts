@@ -1,4 +1,4 @@
-import type { ModelRef } from './contracts.ts';
+import type { ModelRef, ModelStats } from './contracts.ts';
 import type { StageName } from './stages.ts';
 
 export type ResultStatus = 'succeeded' | 'failed' | 'deduplicated';
@@ -26,6 +26,8 @@ export interface ResultRow {
   errorMessage: string | null;
   stageTimingsMs: Partial<Record<StageName, number>>;
   models: ModelRef[];
+  /** Inference calls, items and time per model for this run. */
+  modelStats: ModelStats | null;
   enqueuedAtMs: number;
   finishedAtMs: number;
   latencyMs: number;

@@ -35,6 +35,7 @@ const COLUMNS = {
   errorMessage: { name: 'error_message', kind: 'text', required: false },
   stageTimingsMs: { name: 'stage_timings_ms', kind: 'json', required: true },
   models: { name: 'models', kind: 'json', required: true },
+  modelStats: { name: 'model_stats', kind: 'json', required: false },
   enqueuedAtMs: { name: 'enqueued_at_ms', kind: 'int', required: true },
   finishedAtMs: { name: 'finished_at_ms', kind: 'int', required: true },
   latencyMs: { name: 'latency_ms', kind: 'int', required: true },
@@ -56,7 +57,7 @@ export function rowToColumns(row: ResultRow): ColumnRecord {
   const record: ColumnRecord = {};
   for (const { field, name, kind } of RESULT_COLUMNS) {
     const value = row[field];
-    if (kind === 'json') record[name] = JSON.stringify(value);
+    if (kind === 'json') record[name] = value === null || value === undefined ? null : JSON.stringify(value);
     // BIGINT/INT64 reject fractions; a latency computed from performance.now() may have one.
     else if (kind === 'int') record[name] = Math.round(value as number);
     else record[name] = (value ?? null) as ColumnValue;

@@ -15,6 +15,9 @@ const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS ${TABLE} (
   PRIMARY KEY (run_id)
 )`;
 
+// Columns added after a table was first created: nullable, so old rows stay valid.
+const MIGRATIONS = RESULT_COLUMNS.filter((c) => !c.required).map((c) => `ALTER TABLE ${TABLE} ADD COLUMN IF NOT EXISTS ${c.name} ${SQL_TYPES[c.kind]}`);
+
 // Named parameters carry explicit types: inferred ones would make every number a DOUBLE.
 const UPSERT = `INSERT OR REPLACE INTO ${TABLE} (${COLUMN_LIST}) VALUES (${RESULT_COLUMNS.map((c) => `$${c.name}`).join(', ')})`;
 const UPSERT_TYPES = Object.fromEntries(RESULT_COLUMNS.map((c) => [c.name, PARAM_TYPES[c.kind]]));
@@ -30,6 +33,7 @@ export class DuckDbResultsSink implements ResultsSink {
   readonly dbPath: string;
   private readonly session: DuckDbSessionOptions;
   private closed = false;
+  private migrated = false;
   private readonly pending = new Set<Promise<unknown>>();
 
   constructor(dbPath: string, options: DuckDbSessionOptions = {}) {
@@ -78,6 +82,10 @@ export class DuckDbResultsSink implements ResultsSink {
         // On every open, not once per sink: the file may have been deleted and recreated since
         // (a wiped data dir), and next to opening the file this costs next to nothing.
         await conn.run(CREATE_TABLE);
+        if (!this.migrated) {
+          for (const sql of MIGRATIONS) await conn.run(sql);
+          this.migrated = true;
+        }
         return work(conn);
       },
       this.session,

@@ -30,6 +30,7 @@ export function succeededRow(overrides: Partial<ResultRow> = {}): ResultRow {
       { id: 'silero-vad', version: '5.1' },
       { id: 'sentence-split', version: '2024-06' },
     ],
+    modelStats: { 'silero-vad@5.1': { calls: 188, items: 1504, inferenceMs: 412 } },
     enqueuedAtMs: T0,
     finishedAtMs: T0 + 10_790,
     latencyMs: 10_790,
@@ -54,6 +55,7 @@ export function failedRow(overrides: Partial<ResultRow> = {}): ResultRow {
     errorMessage: `cannot decode audio gs://in/ep "1".mp3: Invalid data found\nline 2 — ünïcode ✓`,
     stageTimingsMs: { preprocess: 40 },
     models: [],
+    modelStats: null,
     ...overrides,
   });
 }

@@ -3,7 +3,7 @@ import type { ResultRow, StageInput, StageName } from '@podpreview/shared';
 /** What a terminal stage decides; the runtime adds ids, timings and timestamps. */
 export type TerminalFields = Pick<
   ResultRow,
-  'status' | 'contentHash' | 'previewStartSec' | 'previewEndSec' | 'durationSec' | 'speechFraction' | 'score' | 'path' | 'clipKey' | 'models'
+  'status' | 'contentHash' | 'previewStartSec' | 'previewEndSec' | 'durationSec' | 'speechFraction' | 'score' | 'path' | 'clipKey' | 'models' | 'modelStats'
 >;
 
 export type StageOutcome =

@@ -52,6 +52,7 @@ export function failureRow(stage: StageName, jobId: string, data: unknown, err: 
     errorMessage: errorMessage(err),
     stageTimingsMs: timings,
     models: Array.isArray(d.models) ? (d.models as ResultRow['models']) : [],
+    modelStats: d.modelStats && typeof d.modelStats === 'object' ? (d.modelStats as ResultRow['modelStats']) : null,
     enqueuedAtMs,
     finishedAtMs: nowMs,
     latencyMs: nowMs - enqueuedAtMs,

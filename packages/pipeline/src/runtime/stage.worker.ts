@@ -1,6 +1,7 @@
 import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import { PodpreviewError, stageSpec, type Config, type Logger, type ResultRow, type ResultsSink, type StageName } from '@podpreview/shared';
 import { releaseClaim } from '../inflight.ts';
+import { pipelineMetrics } from './metrics.ts';
 import { jobOptions, type StageQueues } from '../queues.ts';
 import type { StageHandler } from './outcome.ts';
 import { failureRow, terminalRow } from './result-row.ts';
@@ -51,15 +52,19 @@ export function startStageWorker<S extends StageName>(stage: S, handler: StageHa
       const started = performance.now();
       const outcome = await handler(input);
       const timingsMs = { ...input.timingsMs, [stage]: Math.round(performance.now() - started) };
+      pipelineMetrics.seconds.observe({ stage }, timingsMs[stage]! / 1000);
       if (outcome.kind === 'next') {
         if (!spec.next) throw new Error(`stage ${stage} is last in the registry but returned a next payload`);
         const payload = parseStageInput(spec.next, { ...outcome.payload, timingsMs });
         await queues[spec.next].add(spec.next, payload, jobOptions(config, input.runId, input.priority));
         jobLog.debug({ ms: timingsMs[stage] }, 'stage done');
+        pipelineMetrics.jobs.inc({ stage, outcome: 'forwarded' });
         return { status: 'forwarded', next: spec.next };
       }
       const row = terminalRow({ ...input, timingsMs }, outcome.result, Date.now());
       await endRun(row);
+      pipelineMetrics.jobs.inc({ stage, outcome: row.status });
+      pipelineMetrics.latency.observe({ status: row.status }, row.latencyMs / 1000);
       jobLog.info({ status: row.status, latencyMs: row.latencyMs, previewStartSec: row.previewStartSec }, 'run finished');
       const { status, previewStartSec, previewEndSec, speechFraction, latencyMs, clipKey } = row;
       return { status: status as 'succeeded' | 'deduplicated', previewStartSec, previewEndSec, speechFraction, latencyMs, clipKey };
@@ -68,8 +73,10 @@ export function startStageWorker<S extends StageName>(stage: S, handler: StageHa
         // Final on the first try: record it now, while the original error class is at hand.
         await endRun(failureRow(stage, String(job.id), job.data, err, Date.now()));
         jobLog.warn({ code: err.code, err: err.message }, 'input rejected');
+        pipelineMetrics.jobs.inc({ stage, outcome: 'rejected' });
         throw new RejectedInputError(err);
       }
+      pipelineMetrics.jobs.inc({ stage, outcome: 'error' });
       throw err;
     }
   };

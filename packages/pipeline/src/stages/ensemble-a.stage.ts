@@ -1,28 +1,35 @@
-import type { BlobStore, EnsembleAInput, EnsembleBInput } from '@podpreview/shared';
-import { runSileroVad, type ModelSession } from '@podpreview/models';
-import { bytesToFloat32, float32ToBytes, runKeys } from '../keys.ts';
+import { UsageMeter, type ModelLease } from '@podpreview/models';
+import type { BlobStore, EnsembleAInput, EnsembleBInput, TrackRef } from '@podpreview/shared';
+import { bytesToFloat32, runKeys } from '../keys.ts';
 import type { StageOutcome } from '../runtime/outcome.ts';
+import { putTrack } from '../tracks.ts';
+import { AUDIO_RUNNERS } from './audio-models.ts';
 
 export interface EnsembleADeps {
   blobs: BlobStore;
-  /** Resolves the shared VAD session (loaded once per process). */
-  vad: () => Promise<ModelSession>;
+  /** This stage's models for one job (the current manifest generation). */
+  models: () => Promise<ModelLease>;
 }
 
-/** Audio models: today the Silero voice-activity track, one probability per 32 ms frame. */
+/** Audio models: every stage-A model in the manifest, each storing one feature track. */
 export function createEnsembleAStage(deps: EnsembleADeps) {
   return async (input: EnsembleAInput): Promise<StageOutcome> => {
     const keys = runKeys(input.episodeId, input.runId);
     const samples = bytesToFloat32(await deps.blobs.get(input.pcmKey));
-    const session = await deps.vad();
-    const vad = await runSileroVad(session, samples, session.entry.batching);
-    await deps.blobs.put(keys.vad, float32ToBytes(vad.probs));
-    const payload: EnsembleBInput = {
-      ...input,
-      vadKey: keys.vad,
-      vadFrameSec: vad.frameSec,
-      models: [{ id: session.entry.id, version: session.entry.version }],
-    };
-    return { kind: 'next', payload };
+    const lease = await deps.models();
+    const meter = new UsageMeter();
+    try {
+      const tracks: Record<string, TrackRef> = {};
+      for (const entry of lease.entries) {
+        const runner = AUDIO_RUNNERS[entry.kind];
+        if (!runner) throw new Error(`no stage-A runner for model kind ${entry.kind} (${entry.id})`);
+        const track = await runner.run(meter.wrap(lease.get(entry.id)), entry, samples);
+        tracks[runner.track] = await putTrack(deps.blobs, keys.track(runner.track), track);
+      }
+      const payload: EnsembleBInput = { ...input, tracks, models: lease.refs(), modelStats: meter.snapshot() };
+      return { kind: 'next', payload };
+    } finally {
+      lease.release();
+    }
   };
 }

@@ -39,6 +39,7 @@ export function createPreprocessStage(deps: PreprocessDeps) {
               path: earlier.path,
               clipKey: earlier.clipKey,
               models: earlier.models,
+              modelStats: null,
             },
           };
         }

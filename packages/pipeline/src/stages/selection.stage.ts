@@ -1,22 +1,45 @@
-import type { BlobStore, SelectionInput, SinkInput } from '@podpreview/shared';
-import { bytesToFloat32, fromJsonBytes, runKeys, toJsonBytes } from '../keys.ts';
+import type { BlobStore, SelectionInput, SelectionWeights, SinkInput } from '@podpreview/shared';
+import { fromJsonBytes, runKeys, toJsonBytes } from '../keys.ts';
 import type { StageOutcome } from '../runtime/outcome.ts';
-import { chooseWindow, perSecondSpeech } from '../selection/score.ts';
+import { buildFeatures, type Features } from '../selection/features.ts';
+import { chooseWindow } from '../selection/window.ts';
+import { channel, getTrack } from '../tracks.ts';
 import type { Candidates } from './ensemble-b.stage.ts';
 
 export interface SelectionDeps {
   blobs: BlobStore;
   previewSec: number;
+  weights: SelectionWeights;
 }
 
-/** Scores every candidate window and stores the decision with the timeline it used. */
+/**
+ * Puts every model's output on one per-second timeline, scores the window at each candidate
+ * start, and stores the decision with the timeline and each model's contribution.
+ */
 export function createSelectionStage(deps: SelectionDeps) {
   return async (input: SelectionInput): Promise<StageOutcome> => {
     const keys = runKeys(input.episodeId, input.runId);
-    const probs = bytesToFloat32(await deps.blobs.get(input.vadKey));
+    const vadTrack = await getTrack(deps.blobs, input.tracks.vad!);
+    const vad = { frameSec: vadTrack.frameSec, speech: channel(vadTrack, 'speech') };
+    const sedRef = input.tracks['sound-events'];
+    const sed = sedRef ? await getTrack(deps.blobs, sedRef) : undefined;
     const candidates = fromJsonBytes<Candidates>(await deps.blobs.get(input.candidatesKey));
-    const choice = chooseWindow(probs, input.vadFrameSec, candidates.startsSec, input.durationSec, deps.previewSec);
-    await deps.blobs.put(keys.selection, toJsonBytes({ choice, path: candidates.path, timelinePerSec: perSecondSpeech(probs, input.vadFrameSec) }));
+    const features = buildFeatures({
+      durationSec: input.durationSec,
+      vad,
+      ...(sed ? { soundEvents: { frameSec: sed.frameSec, spanSec: sed.spanSec ?? sed.frameSec, music: channel(sed, 'music') } } : {}),
+      sentences: candidates.sentences,
+    });
+    const choice = chooseWindow({
+      features,
+      vad,
+      candidatesSec: candidates.startsSec,
+      sentenceEndsSec: candidates.sentences.map((s) => s.endSec),
+      durationSec: input.durationSec,
+      windowSec: deps.previewSec,
+      weights: deps.weights,
+    });
+    await deps.blobs.put(keys.selection, toJsonBytes({ choice, path: candidates.path, weights: deps.weights, timelinePerSec: timeline(features) }));
     const payload: SinkInput = {
       ...input,
       selectionKey: keys.selection,
@@ -27,4 +50,10 @@ export function createSelectionStage(deps: SelectionDeps) {
     };
     return { kind: 'next', payload };
   };
+}
+
+/** Rounded per-second evidence, for the dashboard's explanation view. */
+function timeline(f: Features): Record<string, number[]> {
+  const r = (a: Float32Array) => Array.from(a, (v) => Math.round(v * 100) / 100);
+  return { speech: r(f.speech), music: r(f.music), longSilence: r(f.longSilence), ad: r(f.ad), introOutro: r(f.introOutro), centrality: r(f.centrality) };
 }

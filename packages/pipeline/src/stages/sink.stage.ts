@@ -37,6 +37,7 @@ export function createSinkStage(deps: SinkDeps) {
         path: input.path,
         clipKey: keys.clip,
         models: input.models,
+        modelStats: input.modelStats,
       },
     };
   };

@@ -1,0 +1,29 @@
+import http from 'node:http';
+import type { Fleet } from '@podpreview/pipeline';
+import { workerMetricsRegistry } from '@podpreview/pipeline';
+
+/**
+ * `/metrics` for Prometheus (jobs, stage time, model batches and latency, process) and
+ * `/healthz` for the orchestrator: 200 while every worker of this process is running.
+ */
+export function startMetricsServer(port: number, fleet: Fleet): Promise<http.Server> {
+  const registry = workerMetricsRegistry();
+  const server = http.createServer((req, res) => {
+    void (async () => {
+      if (req.url === '/metrics') {
+        res.writeHead(200, { 'content-type': registry.contentType });
+        res.end(await registry.metrics());
+      } else if (req.url === '/healthz') {
+        const ok = fleet.workers.every((w) => w.isRunning());
+        res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ ok, stages: fleet.stages, models: fleet.services.loadedModelIds() }));
+      } else {
+        res.writeHead(404).end();
+      }
+    })().catch((err: unknown) => res.writeHead(500).end(String(err)));
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, () => resolve(server));
+  });
+}

@@ -1,0 +1,130 @@
+import { fork } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { checkTools } from '@podpreview/synth';
+import type { EpisodeLabels, EvalSet } from './labels.ts';
+import { labelProblems } from './labels.check.ts';
+import { planEvalSet, type EpisodePlan } from './plan.ts';
+import { renderEpisode } from './render.ts';
+
+export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const DEFAULT_SET_DIR = path.join(REPO_ROOT, '.data', 'eval-set');
+/** Bump when the output changes for a reason the sources don't show (e.g. a new tool version). */
+const GENERATOR_EPOCH = 1;
+/** Every full episode lasts 2-7 minutes and has room for a perfect 60 s preview. */
+export const SET_CHECKS = { durationSec: [120, 420] as const, minLongestZoneSec: 65 };
+
+/** The files whose content decides the generated audio and labels. */
+function generatorSources(): string[] {
+  const evalSrc = fileURLToPath(new URL('.', import.meta.url));
+  const synthSrc = path.join(REPO_ROOT, 'packages', 'synth', 'src');
+  const list = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).sort().map((f) => path.join(dir, f));
+  return [
+    ...['labels.ts', 'plan.ts', 'render.ts', 'script.ts'].map((f) => path.join(evalSrc, f)),
+    ...list(path.join(evalSrc, 'content')),
+    ...list(synthSrc),
+  ];
+}
+
+/** Version of the generator: an epoch plus a hash of its sources, so any edit rebuilds the set. */
+export function generatorVersion(): string {
+  const h = createHash('sha256');
+  for (const f of generatorSources()) h.update(path.relative(REPO_ROOT, f)).update('\0').update(readFileSync(f)).update('\0');
+  return `${GENERATOR_EPOCH}-${h.digest('hex').slice(0, 16)}`;
+}
+
+const SET_LABELS = 'labels.json';
+
+function readCached(dir: string, version: string): EvalSet | null {
+  try {
+    const set = JSON.parse(readFileSync(path.join(dir, SET_LABELS), 'utf8')) as EvalSet;
+    if (set.generator !== version) return null;
+    const files = set.episodes.flatMap((e) => (e.transcript ? [e.file, e.transcript] : [e.file]));
+    return files.every((f) => existsSync(path.join(dir, f))) ? set : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Renders one episode into `dir` and writes its labels beside it (what a generator worker runs). */
+export function renderPlanned(plan: EpisodePlan, dir: string): EpisodeLabels {
+  const work = mkdtempSync(path.join(tmpdir(), `podpreview-eval-${plan.id}-`));
+  try {
+    const labels = renderEpisode(plan, dir, work);
+    writeFileSync(path.join(dir, `${plan.id}.labels.json`), `${JSON.stringify(labels, null, 1)}\n`);
+    return labels;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** Splits the episodes over `jobs` child processes (rendering is synchronous tool calls). */
+async function renderAll(plans: EpisodePlan[], dir: string, jobs: number, log: (m: string) => void): Promise<void> {
+  const worker = fileURLToPath(new URL('./generate.worker.ts', import.meta.url));
+  const queue = [...plans.keys()];
+  let done = 0;
+  const runOne = (index: number) =>
+    new Promise<void>((resolve, reject) => {
+      const child = fork(worker, [dir, String(index)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
+      let stderr = '';
+      child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.once('error', reject);
+      child.once('exit', (code) => {
+        if (code !== 0) return reject(new Error(`generating ${plans[index]!.id} failed (exit ${code}):\n${stderr.trim()}`));
+        log(`  ${plans[index]!.id} done (${++done}/${plans.length})`);
+        resolve();
+      });
+    });
+  const lane = async () => {
+    for (let i = queue.shift(); i !== undefined; i = queue.shift()) await runOne(i);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, jobs) }, lane));
+}
+
+export interface GenerateOptions {
+  dir?: string;
+  /** Child processes rendering episodes at once; default: one per core. */
+  jobs?: number;
+  /** Rebuild even when the cached set is current. */
+  force?: boolean;
+  log?: (message: string) => void;
+}
+
+export interface GeneratedSet {
+  set: EvalSet;
+  dir: string;
+  /** False when the cached set was current and reused. */
+  generated: boolean;
+  seconds: number;
+}
+
+/**
+ * The evaluation set in `dir` (default `.data/eval-set/`): reused when it was made by this
+ * generator version, otherwise rebuilt from scratch. `labels.json` is written last, so an
+ * interrupted run is never mistaken for a finished set.
+ */
+export async function loadOrGenerateEvalSet(o: GenerateOptions = {}): Promise<GeneratedSet> {
+  const dir = path.resolve(o.dir ?? DEFAULT_SET_DIR);
+  const log = o.log ?? (() => {});
+  const started = performance.now();
+  const version = generatorVersion();
+  const cached = o.force ? null : readCached(dir, version);
+  if (cached) return { set: cached, dir, generated: false, seconds: (performance.now() - started) / 1000 };
+
+  checkTools(['espeak-ng', 'flite', 'sox', 'fluidsynth', 'ffmpeg', 'ffprobe']);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const plans = planEvalSet();
+  const jobs = o.jobs ?? availableParallelism();
+  log(`generating ${plans.length} episodes into ${dir} (generator ${version}, ${jobs} at a time)…`);
+  await renderAll(plans, dir, jobs, log);
+  const episodes = plans.map((p) => JSON.parse(readFileSync(path.join(dir, `${p.id}.labels.json`), 'utf8')) as EpisodeLabels);
+  const problems = episodes.flatMap((e) => labelProblems(e, SET_CHECKS).map((p) => `${e.id}: ${p}`));
+  if (problems.length > 0) throw new Error(`the generated set is inconsistent:\n  ${problems.join('\n  ')}`);
+  const set: EvalSet = { generator: version, episodes };
+  writeFileSync(path.join(dir, SET_LABELS), `${JSON.stringify(set, null, 1)}\n`);
+  return { set, dir, generated: true, seconds: (performance.now() - started) / 1000 };
+}

@@ -1,0 +1,78 @@
+import Table from 'cli-table3';
+import type { EpisodeLabels, Interval } from './labels.ts';
+import { idealZones, SENTENCE_START_TOLERANCE_SEC, TARGETS, type PreviewScore, type Summary } from './score.ts';
+
+export interface SummaryRow {
+  name: string;
+  summary: Summary;
+}
+
+const pct = (x: number): string => (Number.isFinite(x) ? `${(100 * x).toFixed(1)} %` : '-');
+const sec = (x: number): string => (Number.isFinite(x) ? `${x.toFixed(2)} s` : '-');
+const span = (i: Interval): string => `${i.startSec.toFixed(1)}–${i.endSec.toFixed(1)} s`;
+
+/** The results table (plain text, no colours). */
+export function summaryTable(rows: readonly SummaryRow[]): string {
+  const table = new Table({
+    head: ['preview', 'starts on a sentence', 'speech fraction', 'bad overlap', 'inside ideal zone', 'n'],
+    colAligns: ['left', 'right', 'right', 'right', 'right', 'right'],
+    style: { head: [], border: [] },
+  });
+  for (const r of rows) {
+    const s = r.summary;
+    table.push([r.name, pct(s.sentenceStartShare), pct(s.meanSpeechFraction), sec(s.meanBadOverlapSec), pct(s.idealZoneShare), String(s.n)]);
+  }
+  table.push(['target', `≥ ${TARGETS.sentenceStartShare * 100} %`, '', `≤ ${TARGETS.meanBadOverlapSec} s`, `≥ ${TARGETS.idealZoneShare * 100} %`, '']);
+  return table.toString();
+}
+
+/** The same table as Markdown, for the README. */
+export function summaryMarkdown(rows: readonly SummaryRow[]): string {
+  const lines = ['| preview | starts on a sentence | speech fraction | bad overlap | inside ideal zone | n |', '|---|---:|---:|---:|---:|---:|'];
+  for (const r of rows) {
+    const s = r.summary;
+    lines.push(`| ${r.name} | ${pct(s.sentenceStartShare)} | ${pct(s.meanSpeechFraction)} | ${sec(s.meanBadOverlapSec)} | ${pct(s.idealZoneShare)} | ${s.n} |`);
+  }
+  lines.push(`| target | ≥ ${TARGETS.sentenceStartShare * 100} % | | ≤ ${TARGETS.meanBadOverlapSec} s | ≥ ${TARGETS.idealZoneShare * 100} % | |`);
+  return lines.join('\n');
+}
+
+/** What the window starts in: the labelled segment around `t`, or the pause it falls in. */
+function whereIs(labels: EpisodeLabels, t: number): string {
+  const seg = labels.segments.find((s) => t >= s.startSec && t < s.endSec);
+  if (seg) {
+    const bed = labels.beds.some((b) => t >= b.startSec && t < b.endSec) ? ' over a bed' : '';
+    const sentence = labels.sentences.find((s) => t >= s.startSec && t < s.endSec);
+    return `inside ${seg.kind} ${span(seg)}${bed}${sentence ? `, ${(t - sentence.startSec).toFixed(1)} s into a ${sentence.speaker} sentence` : ', in a pause'}`;
+  }
+  return 'in an unlabelled pause';
+}
+
+/**
+ * Why a preview misses the per-episode targets (empty when it meets them all): for reading
+ * a failure next to the episode's structure, not for scoring.
+ */
+export function failureReasons(labels: EpisodeLabels, window: Interval, score: PreviewScore): string[] {
+  const reasons: string[] = [];
+  if (!score.startsOnSentence) {
+    const nearest = [...labels.sentences].sort((a, b) => Math.abs(a.startSec - window.startSec) - Math.abs(b.startSec - window.startSec))[0];
+    reasons.push(
+      `start ${window.startSec.toFixed(2)} s is ${score.startOffsetSec.toFixed(2)} s from the nearest sentence start (> ${SENTENCE_START_TOLERANCE_SEC} s)` +
+        `${nearest ? `: ${nearest.kind} sentence at ${nearest.startSec.toFixed(2)} s` : ''}; the start is ${whereIs(labels, window.startSec)}`,
+    );
+  }
+  if (score.badOverlapSec > TARGETS.meanBadOverlapSec) {
+    const parts = Object.entries(score.badByKind).map(([k, v]) => `${k} ${v.toFixed(1)} s`);
+    reasons.push(`bad overlap ${score.badOverlapSec.toFixed(1)} s (> ${TARGETS.meanBadOverlapSec} s): ${parts.join(', ')}`);
+  }
+  if (!score.insideIdealZone) {
+    const zones = idealZones(labels);
+    const touching = zones.filter((z) => z.endSec > window.startSec && z.startSec < window.endSec);
+    const longest = Math.max(0, ...zones.map((z) => z.endSec - z.startSec));
+    reasons.push(
+      `not inside an ideal zone: ${touching.length > 0 ? `overlaps zone(s) ${touching.map(span).join(', ')}` : 'touches no content zone'}` +
+        ` (zones: ${zones.map(span).join(', ')}; longest ${longest.toFixed(1)} s)`,
+    );
+  }
+  return reasons;
+}

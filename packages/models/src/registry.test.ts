@@ -1,0 +1,79 @@
+import { copyFile, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_MANIFEST_PATH } from './manifest.ts';
+import { modelMetricsRegistry } from './metrics.ts';
+import { ModelRegistry } from './registry.ts';
+import { UsageMeter } from './usage.ts';
+import { runSileroVad } from './vad.silero.ts';
+
+let registry: ModelRegistry | undefined;
+afterEach(async () => {
+  await registry?.dispose();
+  registry = undefined;
+});
+
+async function tempManifest(): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'podpreview-registry-'));
+  const file = path.join(dir, 'manifest.json');
+  await copyFile(DEFAULT_MANIFEST_PATH, file);
+  return file;
+}
+
+async function editManifest(file: string, edit: (m: { models: Record<string, unknown>[] }) => void): Promise<void> {
+  const m = JSON.parse(await readFile(file, 'utf8')) as { models: Record<string, unknown>[] };
+  edit(m);
+  await writeFile(file, JSON.stringify(m, null, 2));
+}
+
+describe('ModelRegistry', () => {
+  it('loads only the given stage’s models', async () => {
+    registry = await ModelRegistry.open({ stage: 'ensemble-a', provider: 'cpu' });
+    const ids = registry.loadedModelIds();
+    expect(ids).toContain('silero-vad@6.2');
+    const b = await ModelRegistry.open({ stage: 'ensemble-b', provider: 'cpu' });
+    expect(b.loadedModelIds().some((id) => id.startsWith('silero-vad'))).toBe(false);
+    await b.dispose();
+  });
+
+  it('picks up a new model version between jobs, while a running job keeps its own', async () => {
+    const file = await tempManifest();
+    registry = await ModelRegistry.open({ stage: 'ensemble-a', provider: 'cpu', manifestPath: file });
+    const running = await registry.lease();
+    await editManifest(file, (m) => (m.models.find((e) => e.id === 'silero-vad')!.version = '6.2-hotfix'));
+    const next = await registry.lease();
+    expect(next.refs()).toContainEqual({ id: 'silero-vad', version: '6.2-hotfix' });
+    expect(running.refs()).toContainEqual({ id: 'silero-vad', version: '6.2' });
+    // The old generation still runs for the job that leased it.
+    const out = await runSileroVad(running.get('silero-vad'), new Float32Array(16_000), { maxBatch: 4 });
+    expect(out.probs.length).toBe(32);
+    running.release();
+    next.release();
+  });
+
+  it('keeps serving the loaded models when the new manifest names a corrupt file', async () => {
+    const file = await tempManifest();
+    registry = await ModelRegistry.open({ stage: 'ensemble-a', provider: 'cpu', manifestPath: file });
+    await editManifest(file, (m) => {
+      const e = m.models.find((x) => x.id === 'silero-vad')!;
+      e.version = '9.9';
+      e.sha256 = '0'.repeat(64);
+    });
+    const lease = await registry.lease();
+    expect(lease.refs()).toContainEqual({ id: 'silero-vad', version: '6.2' });
+    lease.release();
+  });
+
+  it('counts inferences per model, in the metrics registry and per episode', async () => {
+    registry = await ModelRegistry.open({ stage: 'ensemble-a', provider: 'cpu' });
+    const lease = await registry.lease();
+    const meter = new UsageMeter();
+    const r = await runSileroVad(meter.wrap(lease.get('silero-vad')), new Float32Array(16_000 * 3), { maxBatch: 64 });
+    lease.release();
+    expect(meter.snapshot()['silero-vad@6.2']).toMatchObject({ calls: r.runs });
+    const text = await modelMetricsRegistry.metrics();
+    expect(text).toMatch(/podpreview_model_inferences_total\{model="silero-vad",version="6.2"\} \d+/);
+    expect(text).toMatch(/podpreview_model_load_seconds\{model="silero-vad"/);
+  });
+});

@@ -1,0 +1,148 @@
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import type { Logger, ModelRef, StageName } from '@podpreview/shared';
+import { DEFAULT_MANIFEST_PATH, modelsForStage, readManifest, type ModelEntry } from './manifest.ts';
+import { modelMetrics } from './metrics.ts';
+import { MicroBatcher } from './micro-batcher.ts';
+import { createModelSession, type ModelSession } from './session.ts';
+
+/** The models one job uses: fixed for the job's lifetime even if the manifest changes meanwhile. */
+export interface ModelLease {
+  readonly entries: readonly ModelEntry[];
+  has(id: string): boolean;
+  get(id: string): ModelSession;
+  refs(): ModelRef[];
+  release(): void;
+}
+
+interface Generation {
+  manifestHash: string;
+  sessions: Map<string, ModelSession>;
+  leases: number;
+  retired: boolean;
+}
+
+const keyOf = (e: ModelEntry) => `${e.id}@${e.version}#${e.sha256}`;
+
+/**
+ * One stage's models in one process: loaded once, shared by every job, and swapped without a
+ * restart when the manifest changes (a new model version). Each job leases the current
+ * generation; an old generation is disposed when its last job releases it. A manifest that
+ * fails to load (bad sha256, missing file) is logged and the running generation stays.
+ */
+export class ModelRegistry {
+  private generation: Generation | undefined;
+  private checkedAt = { mtimeMs: -1, size: -1 };
+  private reloading: Promise<void> | undefined;
+
+  private constructor(
+    private readonly stage: StageName,
+    private readonly provider: 'cpu' | 'cuda',
+    private readonly manifestPath: string,
+    private readonly log: Logger | undefined,
+  ) {}
+
+  static async open(o: { stage: StageName; provider: 'cpu' | 'cuda'; manifestPath?: string; log?: Logger }): Promise<ModelRegistry> {
+    const r = new ModelRegistry(o.stage, o.provider, o.manifestPath ?? DEFAULT_MANIFEST_PATH, o.log);
+    await r.refresh(true);
+    return r;
+  }
+
+  /** Leases the current models, picking up a changed manifest first (a stat call when unchanged). */
+  async lease(): Promise<ModelLease> {
+    await this.refresh(false).catch((err: unknown) => this.log?.error({ err: String(err), stage: this.stage }, 'model manifest reload failed; keeping the loaded models'));
+    const gen = this.generation!;
+    gen.leases++;
+    let released = false;
+    const entries = [...gen.sessions.values()].map((s) => s.entry);
+    return {
+      entries,
+      has: (id) => entries.some((e) => e.id === id),
+      get: (id) => {
+        const s = [...gen.sessions.values()].find((x) => x.entry.id === id);
+        if (!s) throw new Error(`model ${id} is not loaded for ${this.stage} (loaded: ${entries.map((e) => e.id).join(', ') || 'none'})`);
+        return s;
+      },
+      refs: () => entries.map((e) => ({ id: e.id, version: e.version })),
+      release: () => {
+        if (released) return;
+        released = true;
+        gen.leases--;
+        if (gen.retired && gen.leases === 0) void this.disposeGeneration(gen, this.generation);
+      },
+    };
+  }
+
+  loadedEntries(): ModelEntry[] {
+    return [...(this.generation?.sessions.values() ?? [])].map((s) => s.entry);
+  }
+
+  loadedModelIds(): string[] {
+    return [...(this.generation?.sessions.values() ?? [])].map((s) => `${s.entry.id}@${s.entry.version}`);
+  }
+
+  async dispose(): Promise<void> {
+    if (this.generation) await this.disposeGeneration(this.generation, undefined);
+    this.generation = undefined;
+  }
+
+  private async refresh(initial: boolean): Promise<void> {
+    const st = await stat(this.manifestPath);
+    if (!initial && st.mtimeMs === this.checkedAt.mtimeMs && st.size === this.checkedAt.size) return;
+    this.reloading ??= this.reload(st).finally(() => (this.reloading = undefined));
+    await this.reloading;
+  }
+
+  private async reload(st: { mtimeMs: number; size: number }): Promise<void> {
+    const text = await readFile(this.manifestPath, 'utf8');
+    const manifestHash = createHash('sha256').update(text).digest('hex');
+    this.checkedAt = { mtimeMs: st.mtimeMs, size: st.size };
+    if (this.generation?.manifestHash === manifestHash) return;
+    const entries = modelsForStage(await readManifest(this.manifestPath), this.stage);
+    const old = this.generation;
+    const sessions = new Map<string, ModelSession>();
+    for (const entry of entries) {
+      const reused = old?.sessions.get(keyOf(entry));
+      sessions.set(keyOf(entry), reused ?? (await this.load(entry)));
+    }
+    this.generation = { manifestHash, sessions, leases: 0, retired: false };
+    if (old) {
+      old.retired = true;
+      this.log?.info({ stage: this.stage, models: this.loadedModelIds() }, 'model manifest changed; new jobs use the new models');
+      if (old.leases === 0) await this.disposeGeneration(old, this.generation);
+    }
+  }
+
+  private async load(entry: ModelEntry): Promise<ModelSession> {
+    const raw = await createModelSession(entry, this.provider, this.manifestPath);
+    const labels = { model: entry.id, version: entry.version };
+    modelMetrics.loadSeconds.set(labels, raw.loadMs / 1000);
+    modelMetrics.bytes.set(labels, entry.bytes);
+    const record = (items: number, ms: number) => {
+      modelMetrics.inferences.inc(labels);
+      modelMetrics.batchSize.observe(labels, items);
+      modelMetrics.batchSeconds.observe(labels, ms / 1000);
+    };
+    // Stateful or scalar-input models (the VAD) batch inside their runner instead.
+    if (entry.kind === 'vad' || entry.batching.maxBatch <= 1) {
+      return {
+        ...raw,
+        run: async (feeds) => {
+          const started = performance.now();
+          const out = await raw.run(feeds);
+          const first = Object.values(feeds)[0];
+          record(first && first.dims.length > 0 ? first.dims[0]! : 1, performance.now() - started);
+          return out;
+        },
+      };
+    }
+    const batcher = new MicroBatcher(raw, { maxBatch: entry.batching.maxBatch, maxWaitMs: entry.batching.maxWaitMs, onBatch: record });
+    return { ...raw, run: (feeds) => batcher.run(feeds) };
+  }
+
+  /** Disposes the sessions of `gen` that `keep` does not share. */
+  private async disposeGeneration(gen: Generation, keep: Generation | undefined): Promise<void> {
+    const kept = new Set(keep?.sessions.values() ?? []);
+    await Promise.allSettled([...gen.sessions.values()].filter((s) => !kept.has(s)).map((s) => s.dispose()));
+  }
+}

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Re-trains the stage-B text models (ad-detector, intro-outro) from generated text:
+# writes packages/models/weights/{ad-detector,intro-outro}.onnx, golden.json, report.json and
+# the two models' entries in packages/models/manifest.json. Deterministic: same inputs, same bytes.
+# Needs Debian's Python packages (the pyenv python3 on PATH does not have them):
+#   apt-get install -y python3-numpy python3-sklearn python3-onnx
+set -euo pipefail
+cd "$(dirname "$0")"
+PYTHON="${PYTHON:-/usr/bin/python3}"
+if ! "$PYTHON" -c 'import numpy, scipy, sklearn, onnx' 2>/dev/null; then
+  echo "train.sh: $PYTHON lacks numpy/scipy/sklearn/onnx; run: apt-get install -y python3-numpy python3-sklearn python3-onnx" >&2
+  exit 1
+fi
+export PYTHONHASHSEED=0 PYTHONDONTWRITEBYTECODE=1 OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1
+exec "$PYTHON" train.py "$@"

@@ -1,0 +1,26 @@
+/** Candidate preview starts from the voice-activity track, for episodes without a transcript. */
+export const SPEECH_THRESHOLD = 0.5;
+
+/** Starts of speech runs that follow at least `minGapSec` of non-speech (or the episode start). */
+export function speechOnsets(probs: Float32Array, frameSec: number, minGapSec = 0.3, minSpeechSec = 0.25): number[] {
+  const onsets: number[] = [];
+  const minGap = Math.round(minGapSec / frameSec);
+  const minSpeech = Math.max(1, Math.round(minSpeechSec / frameSec));
+  let silentRun = minGap; // the episode start counts as after a gap
+  for (let i = 0; i < probs.length; i++) {
+    if (probs[i]! >= SPEECH_THRESHOLD) {
+      if (silentRun >= minGap && isSustained(probs, i, minSpeech)) onsets.push(round3(i * frameSec));
+      silentRun = 0;
+    } else {
+      silentRun++;
+    }
+  }
+  return onsets;
+}
+
+function isSustained(probs: Float32Array, from: number, frames: number): boolean {
+  for (let j = from; j < Math.min(probs.length, from + frames); j++) if (probs[j]! < SPEECH_THRESHOLD) return false;
+  return true;
+}
+
+const round3 = (x: number) => Math.round(x * 1000) / 1000;

@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import type { SelectionWeights } from '@podpreview/shared';
+import { buildFeatures } from './features.ts';
+import { speechOnsets } from './onsets.ts';
+import { chooseWindow } from './window.ts';
+
+const FRAME = 0.032;
+const WEIGHTS: SelectionWeights = { speech: 1, music: 1, ad: 1.5, introOutro: 1, silence: 1, centrality: 0.3, sentenceEnd: 0.05 };
+
+/** A VAD track: `spans` of [fromSec, toSec) are speech (p = 0.9), the rest 0.05. */
+function vadTrack(durationSec: number, spans: [number, number][]): Float32Array {
+  const p = new Float32Array(Math.ceil(durationSec / FRAME)).fill(0.05);
+  for (const [a, b] of spans) for (let i = Math.round(a / FRAME); i < Math.round(b / FRAME); i++) p[i] = 0.9;
+  return p;
+}
+
+/** Sentences every 5 s across [from, to), each with the given scores. */
+function sentences(from: number, to: number, scores: Record<string, number> = {}) {
+  const out = [];
+  for (let t = from; t + 4.5 <= to; t += 5) out.push({ startSec: t, endSec: t + 4.5, scores: { ad: 0, intro: 0, outro: 0, centrality: 0.5, ...scores } });
+  return out;
+}
+
+function choose(durationSec: number, speech: Float32Array, sents: ReturnType<typeof sentences>, extra: Partial<Parameters<typeof buildFeatures>[0]> = {}) {
+  const vad = { frameSec: FRAME, speech };
+  const features = buildFeatures({ durationSec, vad, sentences: sents, ...extra });
+  return chooseWindow({ features, vad, candidatesSec: sents.map((s) => s.startSec), sentenceEndsSec: sents.map((s) => s.endSec), durationSec, windowSec: 60, weights: WEIGHTS });
+}
+
+describe('speechOnsets', () => {
+  it('finds each speech run after a pause, not every frame', () => {
+    const onsets = speechOnsets(vadTrack(30, [[5, 10], [10.1, 12], [15, 30]]), FRAME);
+    expect(onsets).toHaveLength(2);
+    expect(onsets[0]).toBeCloseTo(5, 1);
+    expect(onsets[1]).toBeCloseTo(15, 1);
+  });
+});
+
+describe('chooseWindow', () => {
+  it('skips a music lead-in: starts at the first sentence with a full window of speech', () => {
+    const c = choose(120, vadTrack(120, [[15, 120]]), sentences(15, 120));
+    expect(c.startSec).toBe(15);
+    expect(c.endSec).toBe(75);
+    expect(c.speechFraction).toBeGreaterThan(0.95);
+  });
+
+  it('steps past an ad read and an intro even though they are all speech', () => {
+    const sents = [...sentences(0, 20, { intro: 0.95 }), ...sentences(20, 50, { ad: 0.9 }), ...sentences(50, 200)];
+    const c = choose(200, vadTrack(200, [[0, 200]]), sents);
+    expect(c.startSec).toBeGreaterThanOrEqual(50);
+    expect(c.contributions.ad).toBe(0);
+    expect(c.contributions.introOutro).toBe(0);
+  });
+
+  it('avoids music without speech, but not speech over a quiet bed more than it must', () => {
+    const dur = 200;
+    const music = new Float32Array(dur * 2).fill(0);
+    for (let i = 0; i < 60; i++) music[i] = 0.95; // 0–30 s music, no speech
+    const c = choose(dur, vadTrack(dur, [[30, dur]]), sentences(0, dur), { soundEvents: { frameSec: 0.5, spanSec: 1, music } });
+    expect(c.startSec).toBeGreaterThanOrEqual(30);
+  });
+
+  it('prefers a window without a long silence', () => {
+    const c = choose(150, vadTrack(150, [[0, 40], [46, 150]]), sentences(0, 150));
+    expect(c.startSec).toBeGreaterThanOrEqual(45);
+    expect(c.contributions.silence).toBe(0);
+  });
+
+  it('shortens the window only when the episode is shorter', () => {
+    const c = choose(40, vadTrack(40, [[0.5, 40]]), sentences(0.5, 40));
+    expect(c.startSec).toBe(0);
+    expect(c.endSec).toBe(40);
+  });
+
+  it('never runs past the end', () => {
+    const c = choose(90, vadTrack(90, [[70, 90]]), sentences(70, 90));
+    expect(c.endSec).toBeLessThanOrEqual(90);
+    expect(c.startSec).toBe(30);
+  });
+});
+
+describe('buildFeatures', () => {
+  it('spreads sentence scores over their seconds and marks long silences', () => {
+    const f = buildFeatures({ durationSec: 30, vad: { frameSec: FRAME, speech: vadTrack(30, [[0, 10], [14, 30]]) }, sentences: [{ startSec: 0, endSec: 9.5, scores: { ad: 0.8 } }, { startSec: 14, endSec: 29, scores: { ad: 0.1, outro: 0.7 } }] });
+    expect(f.ad[3]).toBeCloseTo(0.8);
+    expect(f.ad[20]).toBeCloseTo(0.1);
+    expect(f.introOutro[20]).toBeCloseTo(0.7);
+    expect(Array.from(f.longSilence.slice(10, 14))).toEqual([1, 1, 1, 1]);
+    expect(f.longSilence[5]).toBe(0);
+  });
+});

@@ -1,0 +1,104 @@
+import type { SelectionWeights } from '@podpreview/shared';
+import type { Features } from './features.ts';
+import { SPEECH_THRESHOLD } from './onsets.ts';
+
+export interface WindowChoice {
+  startSec: number;
+  endSec: number;
+  score: number;
+  /** Share of VAD frames inside the window classified as speech. */
+  speechFraction: number;
+  /** Each model's weighted share of the chosen window's score (for the explanation view). */
+  contributions: Record<string, number>;
+  candidatesScored: number;
+}
+
+export interface WindowInputs {
+  features: Features;
+  /** Frame-level VAD, for the exact speech fraction and for pauses at the window's end. */
+  vad: { frameSec: number; speech: Float32Array };
+  candidatesSec: number[];
+  /** Sentence ends (transcript path), for "ends near a sentence end". */
+  sentenceEndsSec: number[];
+  durationSec: number;
+  windowSec: number;
+  weights: SelectionWeights;
+}
+
+/** Mean of a per-second array over [a, b), counting partial seconds by their overlap. */
+function makeMean(values: Float32Array): (a: number, b: number) => number {
+  const sums = new Float64Array(values.length + 1);
+  for (let i = 0; i < values.length; i++) sums[i + 1] = sums[i]! + values[i]!;
+  const at = (x: number) => {
+    const c = Math.max(0, Math.min(values.length, x));
+    const i = Math.min(values.length - 1, Math.floor(c));
+    return i < 0 ? 0 : sums[i]! + (c - i) * values[i]!;
+  };
+  return (a, b) => (b > a ? (at(b) - at(a)) / (b - a) : 0);
+}
+
+/**
+ * Scores the window starting at every candidate (sentence starts, or speech onsets) and keeps
+ * the best: speech rewarded; music without speech, ads, intros/outros and long silences
+ * penalised; topical centrality rewarded; a small bonus when the window ends in a pause.
+ * Ties go to the earlier start. The window is shorter only when the episode is.
+ */
+export function chooseWindow(i: WindowInputs): WindowChoice {
+  const { features: f, weights: w } = i;
+  const length = Math.min(i.windowSec, i.durationSec);
+  const latestStart = Math.max(0, i.durationSec - length);
+  const musicPenalty = Float32Array.from(f.music, (m, t) => m * (1 - 0.8 * f.speech[t]!));
+  const means = {
+    speech: makeMean(f.speech),
+    music: makeMean(musicPenalty),
+    ad: makeMean(f.ad),
+    introOutro: makeMean(f.introOutro),
+    silence: makeMean(f.longSilence),
+    centrality: makeMean(f.centrality),
+  };
+  const frameSpeech = prefix(i.vad.speech, (p) => (p >= SPEECH_THRESHOLD ? 1 : 0));
+  const frameMean = (a: number, b: number) => {
+    const x = Math.max(0, Math.min(i.vad.speech.length, Math.round(a / i.vad.frameSec)));
+    const y = Math.max(x + 1, Math.min(i.vad.speech.length, Math.round(b / i.vad.frameSec)));
+    return (frameSpeech[y]! - frameSpeech[x]!) / (y - x);
+  };
+  const endsInPause = (t: number) =>
+    t >= i.durationSec - 0.05 || i.sentenceEndsSec.some((e) => Math.abs(e - t) <= 0.5) || frameMean(t - 0.15, t + 0.15) < 0.5;
+
+  let starts = [...new Set(i.candidatesSec)].filter((c) => c >= 0 && c <= latestStart + 1e-6).sort((a, b) => a - b);
+  if (starts.length === 0) starts = [latestStart];
+  let best: WindowChoice | undefined;
+  for (const s of starts) {
+    const e = s + length;
+    const contributions = {
+      speech: w.speech * means.speech(s, e),
+      music: -w.music * means.music(s, e),
+      ad: -w.ad * means.ad(s, e),
+      introOutro: -w.introOutro * means.introOutro(s, e),
+      silence: -w.silence * means.silence(s, e),
+      centrality: w.centrality * means.centrality(s, e),
+      sentenceEnd: endsInPause(e) ? w.sentenceEnd : 0,
+    };
+    const score = Object.values(contributions).reduce((a, b) => a + b, 0);
+    if (!best || score > best.score + 1e-9) {
+      best = {
+        startSec: round3(s),
+        endSec: round3(e),
+        score: round3(score),
+        speechFraction: round3(frameMean(s, e)),
+        contributions: Object.fromEntries(Object.entries(contributions).map(([k, v]) => [k, round3(v)])),
+        candidatesScored: starts.length,
+      };
+    }
+  }
+  return best!;
+}
+
+function prefix(values: Float32Array, f: (v: number) => number): Float64Array {
+  const sums = new Float64Array(values.length + 1);
+  for (let i = 0; i < values.length; i++) sums[i + 1] = sums[i]! + f(values[i]!);
+  return sums;
+}
+
+// `+ 0` turns -0 (a zero penalty) into 0.
+const round3 = (x: number) => Math.round(x * 1000) / 1000 + 0;

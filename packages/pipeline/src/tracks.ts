@@ -1,0 +1,51 @@
+import type { BlobStore, TrackRef } from '@podpreview/shared';
+import { bytesToFloat32, float32ToBytes } from './keys.ts';
+
+/** A per-frame feature track: `channels` values per frame, interleaved. */
+export interface Track {
+  frameSec: number;
+  /** Audio one frame describes, when frames overlap (a 1 s window every 0.5 s). */
+  spanSec?: number;
+  channels: string[];
+  frames: number;
+  data: Float32Array;
+}
+
+export async function putTrack(blobs: BlobStore, key: string, track: Omit<Track, 'frames'>): Promise<TrackRef> {
+  await blobs.put(key, float32ToBytes(track.data));
+  return { key, frameSec: track.frameSec, ...(track.spanSec ? { spanSec: track.spanSec } : {}), channels: track.channels };
+}
+
+export async function getTrack(blobs: BlobStore, ref: TrackRef): Promise<Track> {
+  const data = bytesToFloat32(await blobs.get(ref.key));
+  return { frameSec: ref.frameSec, ...(ref.spanSec ? { spanSec: ref.spanSec } : {}), channels: ref.channels, frames: Math.floor(data.length / ref.channels.length), data };
+}
+
+/** One channel as its own array. */
+export function channel(track: Track, name: string): Float32Array {
+  const c = track.channels.indexOf(name);
+  if (c < 0) throw new Error(`track has no channel ${name} (has ${track.channels.join(', ')})`);
+  const n = track.channels.length;
+  if (n === 1) return track.data;
+  const out = new Float32Array(track.frames);
+  for (let i = 0; i < track.frames; i++) out[i] = track.data[i * n + c]!;
+  return out;
+}
+
+/**
+ * Resamples a channel to one value per second (mean of the frames whose span overlaps the
+ * second), so tracks with different hops line up on one timeline.
+ */
+export function perSecond(values: Float32Array, frameSec: number, seconds: number, frameSpanSec = frameSec): Float32Array {
+  const sum = new Float64Array(seconds);
+  const count = new Float64Array(seconds);
+  for (let i = 0; i < values.length; i++) {
+    const from = i * frameSec;
+    const to = from + frameSpanSec;
+    for (let t = Math.floor(from + 1e-9); t < Math.min(seconds, Math.ceil(to - 1e-9)); t++) {
+      sum[t]! += values[i]!;
+      count[t]!++;
+    }
+  }
+  return Float32Array.from(sum, (v, t) => (count[t]! > 0 ? v / count[t]! : 0));
+}
