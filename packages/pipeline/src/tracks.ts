@@ -33,16 +33,16 @@ export function channel(track: Track, name: string): Float32Array {
 }
 
 /**
- * Resamples a channel to one value per second (mean of the frames whose span overlaps the
- * second), so tracks with different hops line up on one timeline.
+ * Resamples a channel onto a grid of `steps` steps of `stepSec` (mean of the frames whose span
+ * overlaps each step), so tracks with different hops line up on one timeline.
  */
-export function perSecond(values: Float32Array, frameSec: number, seconds: number, frameSpanSec = frameSec): Float32Array {
-  const sum = new Float64Array(seconds);
-  const count = new Float64Array(seconds);
+export function resample(values: Float32Array, frameSec: number, steps: number, stepSec: number, frameSpanSec = frameSec): Float32Array {
+  const sum = new Float64Array(steps);
+  const count = new Float64Array(steps);
   for (let i = 0; i < values.length; i++) {
-    const from = i * frameSec;
-    const to = from + frameSpanSec;
-    for (let t = Math.floor(from + 1e-9); t < Math.min(seconds, Math.ceil(to - 1e-9)); t++) {
+    const from = (i * frameSec) / stepSec;
+    const to = (i * frameSec + frameSpanSec) / stepSec;
+    for (let t = Math.floor(from + 1e-9); t < Math.min(steps, Math.ceil(to - 1e-9)); t++) {
       sum[t]! += values[i]!;
       count[t]!++;
     }

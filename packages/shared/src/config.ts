@@ -29,6 +29,7 @@ export interface SelectionWeights {
   silence: number;
   centrality: number;
   sentenceEnd: number;
+  edges: number;
 }
 
 const concurrencyVar = (stage: StageName) => `PODPREVIEW_CONCURRENCY_${stage.replace('-', '_').toUpperCase()}`;
@@ -59,6 +60,7 @@ const EnvSchema = z.object({
   PODPREVIEW_WEIGHT_SILENCE: num(1),
   PODPREVIEW_WEIGHT_CENTRALITY: num(0.3),
   PODPREVIEW_WEIGHT_SENTENCE_END: num(0.05),
+  PODPREVIEW_WEIGHT_EDGES: num(0.5),
   PODPREVIEW_HTTP_PORT: int(8080),
   PODPREVIEW_HTTP_BODY_LIMIT_BYTES: int(16_384, 256),
   PODPREVIEW_WORKER_METRICS_PORT: int(9464),
@@ -139,6 +141,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       silence: e.PODPREVIEW_WEIGHT_SILENCE,
       centrality: e.PODPREVIEW_WEIGHT_CENTRALITY,
       sentenceEnd: e.PODPREVIEW_WEIGHT_SENTENCE_END,
+      edges: e.PODPREVIEW_WEIGHT_EDGES,
     },
     httpPort: e.PODPREVIEW_HTTP_PORT,
     httpBodyLimitBytes: e.PODPREVIEW_HTTP_BODY_LIMIT_BYTES,

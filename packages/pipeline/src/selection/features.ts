@@ -1,15 +1,16 @@
-import { perSecond } from '../tracks.ts';
+import { resample } from '../tracks.ts';
 
-/** Per-second evidence from every model, on one timeline (index t covers [t, t+1) s). */
+/** Evidence from every model on one timeline: index t covers [t·stepSec, (t+1)·stepSec). */
 export interface Features {
-  seconds: number;
+  stepSec: number;
+  steps: number;
   /** Voice activity (Silero), 0..1. */
   speech: Float32Array;
   /** Music present (sound-event model), 0..1; zeros when that model did not run. */
   music: Float32Array;
   /** 1 inside a run of ≥ 2 s with neither speech nor music. */
   longSilence: Float32Array;
-  /** Sentence-level text model outputs spread over the sentence's seconds; zeros without a transcript. */
+  /** Sentence-level text model outputs spread over the sentence's steps; zeros without a transcript. */
   ad: Float32Array;
   introOutro: Float32Array;
   centrality: Float32Array;
@@ -23,33 +24,55 @@ export interface FeatureInputs {
 }
 
 const SILENCE_RUN_SEC = 2;
+/** Fine enough that a window's edge is judged to the tenth of a second (ads start mid-second). */
+export const FEATURE_STEP_SEC = 0.1;
 
-export function buildFeatures(i: FeatureInputs): Features {
-  const seconds = Math.max(1, Math.ceil(i.durationSec - 1e-9));
-  const speech = perSecond(i.vad.speech, i.vad.frameSec, seconds);
-  const music = i.soundEvents ? perSecond(i.soundEvents.music, i.soundEvents.frameSec, seconds, i.soundEvents.spanSec) : new Float32Array(seconds);
-  const longSilence = new Float32Array(seconds);
-  for (let t = 0; t < seconds; ) {
+export function buildFeatures(i: FeatureInputs, stepSec = FEATURE_STEP_SEC): Features {
+  const steps = Math.max(1, Math.ceil(i.durationSec / stepSec - 1e-9));
+  const speech = resample(i.vad.speech, i.vad.frameSec, steps, stepSec);
+  const music = i.soundEvents ? resample(i.soundEvents.music, i.soundEvents.frameSec, steps, stepSec, i.soundEvents.spanSec) : new Float32Array(steps);
+  const longSilence = new Float32Array(steps);
+  const minRun = Math.round(SILENCE_RUN_SEC / stepSec);
+  for (let t = 0; t < steps; ) {
     let end = t;
-    while (end < seconds && speech[end]! < 0.15 && music[end]! < 0.3) end++;
-    if (end - t >= SILENCE_RUN_SEC) longSilence.fill(1, t, end);
+    while (end < steps && speech[end]! < 0.15 && music[end]! < 0.3) end++;
+    if (end - t >= minRun) longSilence.fill(1, t, end);
     t = end > t ? end : t + 1;
   }
-  const ad = new Float32Array(seconds);
-  const introOutro = new Float32Array(seconds);
-  const centrality = new Float32Array(seconds);
+  const ad = new Float32Array(steps);
+  const introOutro = new Float32Array(steps);
+  const centrality = new Float32Array(steps);
   const sentences = i.sentences ?? [];
-  // Each second takes the scores of the sentence it falls in, or of the one just before it
+  const adEvidence = blockEvidence(sentences.map((s) => s.scores.ad ?? 0));
+  const ioEvidence = blockEvidence(sentences.map((s) => Math.max(s.scores.intro ?? 0, s.scores.outro ?? 0)));
+  // Each step takes the scores of the sentence it falls in, or of the one just before it
   // (pauses between sentences belong to what was being said).
   let k = 0;
-  for (let t = 0; t < seconds && sentences.length > 0; t++) {
-    const mid = t + 0.5;
+  for (let t = 0; t < steps && sentences.length > 0; t++) {
+    const mid = (t + 0.5) * stepSec;
     while (k + 1 < sentences.length && sentences[k + 1]!.startSec <= mid) k++;
     const s = sentences[k]!;
     if (s.startSec > mid) continue;
-    ad[t] = s.scores.ad ?? 0;
-    introOutro[t] = Math.max(s.scores.intro ?? 0, s.scores.outro ?? 0);
+    ad[t] = adEvidence[k]!;
+    introOutro[t] = ioEvidence[k]!;
     centrality[t] = s.scores.centrality ?? 0;
   }
-  return { seconds, speech, music, longSilence, ad, introOutro, centrality };
+  return { stepSec, steps, speech, music, longSilence, ad, introOutro, centrality };
+}
+
+/**
+ * Turns per-sentence probabilities into evidence for the window penalties.
+ * - Ads, intros and outros come in blocks of sentences, and a classifier misses single
+ *   sentences inside them ("it's made from recycled materials" mid-ad): each sentence takes the
+ *   larger of its own probability and the median of itself and its two neighbours, which fills
+ *   such holes without spreading one stray high score to its neighbours.
+ * - Low probabilities are the classifier's noise on ordinary content and must not add up over a
+ *   60 s window: evidence ramps from 0 at p = 0.25 to 1 at p = 0.75, around the 0.5 decision point.
+ */
+export function blockEvidence(p: number[]): Float32Array {
+  return Float32Array.from(p, (v, k) => {
+    const window = [p[k - 1], v, p[k + 1]].filter((x): x is number => x !== undefined).sort((a, b) => a - b);
+    const filled = Math.max(v, window.length === 3 ? window[1]! : Math.min(...window));
+    return Math.min(1, Math.max(0, (filled - 0.25) / 0.5));
+  });
 }

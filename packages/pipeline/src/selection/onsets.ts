@@ -24,3 +24,21 @@ function isSustained(probs: Float32Array, from: number, frames: number): boolean
 }
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
+
+/**
+ * Moves each time to the nearest onset within `maxShiftSec`. Transcript cue times are coarse
+ * (a cue holding two sentences only says where the first starts), so starts placed by text
+ * interpolation are pulled onto where the audio actually resumes after a pause.
+ */
+export function snapToOnsets(times: number[], onsets: number[], maxShiftSec = 0.8): number[] {
+  const used = new Set<number>();
+  return times.map((t) => {
+    let best: number | undefined;
+    for (const o of onsets) {
+      if (Math.abs(o - t) <= maxShiftSec && !used.has(o) && (best === undefined || Math.abs(o - t) < Math.abs(best - t))) best = o;
+    }
+    if (best === undefined) return t;
+    used.add(best);
+    return best;
+  });
+}

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { SelectionWeights } from '@podpreview/shared';
-import { buildFeatures } from './features.ts';
-import { speechOnsets } from './onsets.ts';
+import { blockEvidence, buildFeatures } from './features.ts';
+import { snapToOnsets, speechOnsets } from './onsets.ts';
 import { chooseWindow } from './window.ts';
 
 const FRAME = 0.032;
-const WEIGHTS: SelectionWeights = { speech: 1, music: 1, ad: 1.5, introOutro: 1, silence: 1, centrality: 0.3, sentenceEnd: 0.05 };
+const WEIGHTS: SelectionWeights = { speech: 1, music: 1, ad: 1.5, introOutro: 1, silence: 1, centrality: 0.3, sentenceEnd: 0.05, edges: 0.5 };
 
 /** A VAD track: `spans` of [fromSec, toSec) are speech (p = 0.9), the rest 0.05. */
 function vadTrack(durationSec: number, spans: [number, number][]): Float32Array {
@@ -21,10 +21,10 @@ function sentences(from: number, to: number, scores: Record<string, number> = {}
   return out;
 }
 
-function choose(durationSec: number, speech: Float32Array, sents: ReturnType<typeof sentences>, extra: Partial<Parameters<typeof buildFeatures>[0]> = {}) {
+function choose(durationSec: number, speech: Float32Array, sents: ReturnType<typeof sentences>, extra: Partial<Parameters<typeof buildFeatures>[0]> = {}, audioOnly = false) {
   const vad = { frameSec: FRAME, speech };
-  const features = buildFeatures({ durationSec, vad, sentences: sents, ...extra });
-  return chooseWindow({ features, vad, candidatesSec: sents.map((s) => s.startSec), sentenceEndsSec: sents.map((s) => s.endSec), durationSec, windowSec: 60, weights: WEIGHTS });
+  const features = buildFeatures({ durationSec, vad, sentences: audioOnly ? [] : sents, ...extra });
+  return chooseWindow({ features, vad, candidatesSec: sents.map((s) => s.startSec), sentenceEndsSec: audioOnly ? [] : sents.map((s) => s.endSec), audioOnly, durationSec, windowSec: 60, weights: WEIGHTS });
 }
 
 describe('speechOnsets', () => {
@@ -60,6 +60,19 @@ describe('chooseWindow', () => {
     expect(c.startSec).toBeGreaterThanOrEqual(30);
   });
 
+  it('costs a second of ad more than any topicality difference between clean windows', () => {
+    const sents = [...sentences(0, 50, { centrality: 1 }), ...sentences(50, 55, { ad: 0.95 }), ...sentences(55, 200, { centrality: 0.2 })];
+    const c = choose(200, vadTrack(200, [[0, 200]]), sents);
+    expect(c.startSec).toBeGreaterThanOrEqual(55);
+  });
+
+  it('without a transcript, leans away from the episode’s opening and closing minutes', () => {
+    const speechAll = vadTrack(300, [[0, 300]]);
+    const starts = sentences(0, 300);
+    expect(choose(300, speechAll, starts, {}, true).startSec).toBeGreaterThanOrEqual(60);
+    expect(choose(300, speechAll, starts, {}, false).startSec).toBe(0);
+  });
+
   it('prefers a window without a long silence', () => {
     const c = choose(150, vadTrack(150, [[0, 40], [46, 150]]), sentences(0, 150));
     expect(c.startSec).toBeGreaterThanOrEqual(45);
@@ -79,13 +92,31 @@ describe('chooseWindow', () => {
   });
 });
 
+describe('blockEvidence', () => {
+  it('fills a miss inside a block but does not spread a lone high score', () => {
+    expect(Array.from(blockEvidence([0.9, 0.05, 0.95, 0.8]), (x) => +x.toFixed(2))).toEqual([1, 1, 1, 1]);
+    expect(Array.from(blockEvidence([0.01, 0.6, 0.02, 0.01]), (x) => +x.toFixed(2))).toEqual([0, 0.7, 0, 0]);
+  });
+
+  it('ignores the low scores classifiers give ordinary sentences', () => {
+    expect(Array.from(blockEvidence([0.2, 0.22, 0.1, 0.24]))).toEqual([0, 0, 0, 0]);
+  });
+});
+
 describe('buildFeatures', () => {
   it('spreads sentence scores over their seconds and marks long silences', () => {
-    const f = buildFeatures({ durationSec: 30, vad: { frameSec: FRAME, speech: vadTrack(30, [[0, 10], [14, 30]]) }, sentences: [{ startSec: 0, endSec: 9.5, scores: { ad: 0.8 } }, { startSec: 14, endSec: 29, scores: { ad: 0.1, outro: 0.7 } }] });
-    expect(f.ad[3]).toBeCloseTo(0.8);
-    expect(f.ad[20]).toBeCloseTo(0.1);
-    expect(f.introOutro[20]).toBeCloseTo(0.7);
+    const f = buildFeatures({ durationSec: 30, vad: { frameSec: FRAME, speech: vadTrack(30, [[0, 10], [14, 30]]) }, sentences: [{ startSec: 0, endSec: 9.5, scores: { ad: 0.8 } }, { startSec: 14, endSec: 29, scores: { ad: 0.1, outro: 0.7 } }] }, 1);
+    expect(f.ad[3]).toBeCloseTo(1);
+    expect(f.ad[20]).toBe(0);
+    expect(f.introOutro[20]).toBeCloseTo(0.9);
     expect(Array.from(f.longSilence.slice(10, 14))).toEqual([1, 1, 1, 1]);
     expect(f.longSilence[5]).toBe(0);
+  });
+});
+
+describe('snapToOnsets', () => {
+  it('pulls interpolated starts onto nearby onsets, once each, and leaves far ones alone', () => {
+    expect(snapToOnsets([10, 14.3, 20, 30], [10.1, 14.9, 25])).toEqual([10.1, 14.9, 20, 30]);
+    expect(snapToOnsets([5, 5.2], [5.1])).toEqual([5.1, 5.2]);
   });
 });

@@ -3,7 +3,7 @@ import { sentenceCentrality, UsageMeter, type ModelLease } from '@podpreview/mod
 import type { BlobStore, EnsembleBInput, ModelStats, SelectionInput } from '@podpreview/shared';
 import { fromJsonBytes, runKeys, toJsonBytes } from '../keys.ts';
 import type { StageOutcome } from '../runtime/outcome.ts';
-import { speechOnsets } from '../selection/onsets.ts';
+import { snapToOnsets, speechOnsets } from '../selection/onsets.ts';
 import { TEXT_RUNNERS } from './text-models.ts';
 import { channel, getTrack } from '../tracks.ts';
 
@@ -43,7 +43,12 @@ export function createEnsembleBStage(deps: EnsembleBDeps) {
       return { kind: 'next', payload };
     }
     const cues = fromJsonBytes<Cue[]>(await deps.blobs.get(input.transcriptKey));
+    const vad = await getTrack(deps.blobs, input.tracks.vad!);
+    // Pauses between sentences are short: look for onsets after 0.1 s of quiet, not 0.3 s.
+    const onsets = speechOnsets(channel(vad, 'speech'), vad.frameSec, 0.1);
     const sentences = splitSentences(cues);
+    const starts = snapToOnsets(sentences.map((s) => s.startSec), onsets);
+    sentences.forEach((s, i) => (s.startSec = Math.min(starts[i]!, s.endSec)));
     const texts = sentences.map((s) => s.text);
     const scored: ScoredSentence[] = sentences.map((s) => ({ ...s, scores: {} }));
     const lease = await deps.models();

@@ -35,6 +35,7 @@ export function createSelectionStage(deps: SelectionDeps) {
       vad,
       candidatesSec: candidates.startsSec,
       sentenceEndsSec: candidates.sentences.map((s) => s.endSec),
+      audioOnly: candidates.path === 'audio-only',
       durationSec: input.durationSec,
       windowSec: deps.previewSec,
       weights: deps.weights,
@@ -52,8 +53,13 @@ export function createSelectionStage(deps: SelectionDeps) {
   };
 }
 
-/** Rounded per-second evidence, for the dashboard's explanation view. */
+/** Per-second evidence (means of the finer steps), rounded, for the dashboard's explanation view. */
 function timeline(f: Features): Record<string, number[]> {
-  const r = (a: Float32Array) => Array.from(a, (v) => Math.round(v * 100) / 100);
+  const perSec = Math.round(1 / f.stepSec);
+  const r = (a: Float32Array) =>
+    Array.from({ length: Math.ceil(a.length / perSec) }, (_, t) => {
+      const slice = a.subarray(t * perSec, (t + 1) * perSec);
+      return Math.round((slice.reduce((x, y) => x + y, 0) / slice.length) * 100) / 100;
+    });
   return { speech: r(f.speech), music: r(f.music), longSilence: r(f.longSilence), ad: r(f.ad), introOutro: r(f.introOutro), centrality: r(f.centrality) };
 }
