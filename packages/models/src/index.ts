@@ -8,3 +8,5 @@ export * from './registry.ts';
 export * from './text.features.ts';
 export * from './text.classifier.ts';
 export * from './centrality.ts';
+export * from './sound-events.ts';
+export * from './loudness.ts';

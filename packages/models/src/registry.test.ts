@@ -1,4 +1,4 @@
-import { copyFile, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -18,6 +18,8 @@ async function tempManifest(): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), 'podpreview-registry-'));
   const file = path.join(dir, 'manifest.json');
   await copyFile(DEFAULT_MANIFEST_PATH, file);
+  // Models this project trains sit beside the manifest.
+  await symlink(path.join(path.dirname(DEFAULT_MANIFEST_PATH), 'weights'), path.join(dir, 'weights'));
   return file;
 }
 

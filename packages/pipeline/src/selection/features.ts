@@ -62,17 +62,18 @@ export function buildFeatures(i: FeatureInputs, stepSec = FEATURE_STEP_SEC): Fea
 
 /**
  * Turns per-sentence probabilities into evidence for the window penalties.
- * - Ads, intros and outros come in blocks of sentences, and a classifier misses single
- *   sentences inside them ("it's made from recycled materials" mid-ad): each sentence takes the
- *   larger of its own probability and the median of itself and its two neighbours, which fills
- *   such holes without spreading one stray high score to its neighbours.
+ * - Ads, intros and outros come in blocks of sentences: a classifier misses single sentences
+ *   inside them ("it's made from recycled materials" mid-ad) and fires on single sentences of
+ *   ordinary content ("check out the archive"). A median over each sentence and its two
+ *   neighbours fixes both: one odd sentence neither breaks a block nor makes one.
  * - Low probabilities are the classifier's noise on ordinary content and must not add up over a
  *   60 s window: evidence ramps from 0 at p = 0.25 to 1 at p = 0.75, around the 0.5 decision point.
  */
 export function blockEvidence(p: number[]): Float32Array {
   return Float32Array.from(p, (v, k) => {
-    const window = [p[k - 1], v, p[k + 1]].filter((x): x is number => x !== undefined).sort((a, b) => a - b);
-    const filled = Math.max(v, window.length === 3 ? window[1]! : Math.min(...window));
-    return Math.min(1, Math.max(0, (filled - 0.25) / 0.5));
+    const around = [p[k - 1], v, p[k + 1]].filter((x): x is number => x !== undefined).sort((a, b) => a - b);
+    // At the first and last sentence only one neighbour exists: take the mean of the two.
+    const smoothed = around.length === 3 ? around[1]! : around.reduce((a, b) => a + b, 0) / around.length;
+    return Math.min(1, Math.max(0, (smoothed - 0.25) / 0.5));
   });
 }

@@ -61,9 +61,9 @@ describe('chooseWindow', () => {
   });
 
   it('costs a second of ad more than any topicality difference between clean windows', () => {
-    const sents = [...sentences(0, 50, { centrality: 1 }), ...sentences(50, 55, { ad: 0.95 }), ...sentences(55, 200, { centrality: 0.2 })];
+    const sents = [...sentences(0, 45, { centrality: 1 }), ...sentences(45, 60, { ad: 0.95 }), ...sentences(60, 200, { centrality: 0.2 })];
     const c = choose(200, vadTrack(200, [[0, 200]]), sents);
-    expect(c.startSec).toBeGreaterThanOrEqual(55);
+    expect(c.startSec).toBeGreaterThanOrEqual(60);
   });
 
   it('without a transcript, leans away from the episode’s opening and closing minutes', () => {
@@ -93,9 +93,9 @@ describe('chooseWindow', () => {
 });
 
 describe('blockEvidence', () => {
-  it('fills a miss inside a block but does not spread a lone high score', () => {
-    expect(Array.from(blockEvidence([0.9, 0.05, 0.95, 0.8]), (x) => +x.toFixed(2))).toEqual([1, 1, 1, 1]);
-    expect(Array.from(blockEvidence([0.01, 0.6, 0.02, 0.01]), (x) => +x.toFixed(2))).toEqual([0, 0.7, 0, 0]);
+  it('fills a miss inside a block and drops a lone high score in content', () => {
+    expect(Array.from(blockEvidence([0.05, 0.9, 0.05, 0.95, 0.8, 0.02]), (x) => +x.toFixed(2))).toEqual([0.45, 0, 1, 1, 1, 0.32]);
+    expect(Array.from(blockEvidence([0.01, 0.02, 0.9, 0.02, 0.01]))).toEqual([0, 0, 0, 0, 0]);
   });
 
   it('ignores the low scores classifiers give ordinary sentences', () => {
@@ -105,10 +105,16 @@ describe('blockEvidence', () => {
 
 describe('buildFeatures', () => {
   it('spreads sentence scores over their seconds and marks long silences', () => {
-    const f = buildFeatures({ durationSec: 30, vad: { frameSec: FRAME, speech: vadTrack(30, [[0, 10], [14, 30]]) }, sentences: [{ startSec: 0, endSec: 9.5, scores: { ad: 0.8 } }, { startSec: 14, endSec: 29, scores: { ad: 0.1, outro: 0.7 } }] }, 1);
+    const sents: { startSec: number; endSec: number; scores: Record<string, number> }[] = [
+      { startSec: 0, endSec: 4.5, scores: { ad: 0.9 } },
+      { startSec: 5, endSec: 9.5, scores: { ad: 0.9 } },
+      { startSec: 14, endSec: 21, scores: { ad: 0.1, outro: 0.8 } },
+      { startSec: 22, endSec: 29, scores: { ad: 0.1, outro: 0.8 } },
+    ];
+    const f = buildFeatures({ durationSec: 30, vad: { frameSec: FRAME, speech: vadTrack(30, [[0, 10], [14, 30]]) }, sentences: sents }, 1);
     expect(f.ad[3]).toBeCloseTo(1);
     expect(f.ad[20]).toBe(0);
-    expect(f.introOutro[20]).toBeCloseTo(0.9);
+    expect(f.introOutro[25]).toBeCloseTo(1);
     expect(Array.from(f.longSilence.slice(10, 14))).toEqual([1, 1, 1, 1]);
     expect(f.longSilence[5]).toBe(0);
   });

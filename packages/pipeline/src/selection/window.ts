@@ -49,7 +49,8 @@ export function chooseWindow(i: WindowInputs): WindowChoice {
   const { features: f, weights: w } = i;
   const length = Math.min(i.windowSec, i.durationSec);
   const latestStart = Math.max(0, i.durationSec - length);
-  const musicPenalty = Float32Array.from(f.music, (m, t) => m * (1 - 0.8 * f.speech[t]!));
+  // Music under speech (a bed) is fine in a preview; music instead of speech is not.
+  const musicPenalty = Float32Array.from(f.music, (m, t) => m * (1 - f.speech[t]!));
   const edges = i.audioOnly ? edgePrior(f.steps, f.stepSec, i.durationSec) : new Float32Array(f.steps);
   const mean = (values: Float32Array) => makeMean(values, f.stepSec);
   const means = {

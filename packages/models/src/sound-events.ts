@@ -1,0 +1,71 @@
+import { ort, type ModelSession } from './session.ts';
+
+export const SOUND_EVENT_CLASSES = ['speech', 'music', 'noise'] as const;
+export type SoundEventClass = (typeof SOUND_EVENT_CLASSES)[number];
+export const SOUND_EVENTS_SAMPLE_RATE_HZ = 16_000;
+/** One model input: 1 s of 16 kHz mono. */
+export const SOUND_EVENTS_WINDOW_SAMPLES = 16_000;
+
+export interface SoundEventOptions {
+  /** Most windows in one `session.run` call. */
+  maxBatch: number;
+  /**
+   * Step between window starts, in seconds.
+   * @defaultValue 0.5
+   */
+  hopSec?: number;
+}
+
+export interface SoundEventResult {
+  /** Step between frames (the hop): frame i covers [i * frameSec, i * frameSec + 1 s). */
+  frameSec: number;
+  classes: typeof SOUND_EVENT_CLASSES;
+  /** frames x 3, row-major: independent probabilities of speech, music and noise/silence. */
+  probs: Float32Array;
+  runs: number;
+  batchSizes: number[];
+}
+
+/**
+ * Windows needed to cover `sampleCount` samples: the last one starts before the end and is
+ * zero-padded by less than a hop, so no window is mostly padding.
+ */
+export function soundEventFrameCount(sampleCount: number, hopSamples: number): number {
+  if (sampleCount === 0) return 0;
+  if (sampleCount <= SOUND_EVENTS_WINDOW_SAMPLES) return 1;
+  return Math.ceil((sampleCount - SOUND_EVENTS_WINDOW_SAMPLES) / hopSamples) + 1;
+}
+
+/**
+ * sed-mini over a whole episode: 1 s windows every `hopSec`, at most `maxBatch` per run.
+ * Windows are independent, so a micro-batcher may merge these calls with other jobs'.
+ */
+export async function runSoundEvents(session: ModelSession, samples: Float32Array, options: SoundEventOptions): Promise<SoundEventResult> {
+  const { maxBatch } = options;
+  const hop = Math.round((options.hopSec ?? 0.5) * SOUND_EVENTS_SAMPLE_RATE_HZ);
+  if (!Number.isInteger(maxBatch) || maxBatch < 1) throw new RangeError(`maxBatch must be a positive integer, got ${maxBatch}`);
+  if (!(hop >= 1)) throw new RangeError(`hopSec must be at least one sample, got ${options.hopSec}`);
+  const width = SOUND_EVENTS_WINDOW_SAMPLES;
+  const classes = SOUND_EVENT_CLASSES.length;
+  const frames = soundEventFrameCount(samples.length, hop);
+  const probs = new Float32Array(frames * classes);
+  const batchSizes: number[] = [];
+  for (let first = 0; first < frames; first += maxBatch) {
+    const batch = Math.min(maxBatch, frames - first);
+    // A fresh buffer per call: a micro-batcher may still hold the previous one. Zero-filled,
+    // so the part of the last window past the end of the audio is silence.
+    const input = new Float32Array(batch * width);
+    for (let b = 0; b < batch; b++) {
+      const from = (first + b) * hop;
+      input.set(samples.subarray(from, Math.min(samples.length, from + width)), b * width);
+    }
+    const out = await session.run({ audio: new ort.Tensor('float32', input, [batch, width]) });
+    const p = out.probs;
+    if (!p || p.dims[0] !== batch || p.dims[1] !== classes) {
+      throw new Error(`${session.entry.id}: expected output probs [${batch}, ${classes}], got ${p ? `[${p.dims.join(', ')}]` : 'none'}`);
+    }
+    probs.set((p.data as Float32Array).subarray(0, batch * classes), first * classes);
+    batchSizes.push(batch);
+  }
+  return { frameSec: hop / SOUND_EVENTS_SAMPLE_RATE_HZ, classes: SOUND_EVENT_CLASSES, probs, runs: batchSizes.length, batchSizes };
+}

@@ -1,0 +1,132 @@
+"""Writes the manifest entries of sed-mini and loudness from the built files and the training
+report, leaving every other entry as it is. Usage: update_manifest.py '{"sed-mini": MB, "loudness": MB}'
+"""
+import json
+import os
+import sys
+
+import dsp
+import golden
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+MODELS_DIR = os.path.abspath(os.path.join(HERE, '..', '..'))
+MANIFEST = os.path.join(MODELS_DIR, 'manifest.json')
+BATCHING = {'maxBatch': 64, 'maxWaitMs': 5}
+INPUTS = {'audio': 'float32 [batch, 16000]: 1 s of 16 kHz mono, full scale +-1'}
+
+
+def file_fields(name: str) -> dict:
+    path = os.path.join(MODELS_DIR, 'weights', name)
+    return {'file': f'weights/{name}', 'sha256': golden.sha256_file(path), 'bytes': os.path.getsize(path)}
+
+
+def voice_summary(info: dict) -> str:
+    named = [v for v in info['voices'] if v.startswith('espeak:') and v != 'espeak:random variants']
+    count = lambda engine: sum(v.startswith(engine + ':') for v in info['voices'])  # noqa: E731
+    return (
+        f'{len(named)} named and {info["randomEspeakVariants"]} random espeak-ng variants in 13 accents, '
+        f'{count("flite")} flite and {count("festival")} festival voices'
+    )
+
+
+def sed_entry(report: dict, memory_mb: int) -> dict:
+    d, h = report['data'], report['heldOut']
+    tr, ho = d['train'], d['heldout']
+    recipe = (
+        f'{tr["episodes"]} synthetic episodes ({tr["minutes"]} min, {tr["windows"]} windows of 1 s every 0.5 s) mixing '
+        f'{tr["speechMinutes"]} min of speech ({voice_summary(tr)}), {tr["musicMinutes"]} min of music ({tr["songs"]} General MIDI songs with '
+        f'{len(tr["programs"])} programs rendered by fluidsynth/FluidR3_GM, {tr["soxChordClips"]} sox chord clips), '
+        'noise/silence (zero, dither, white, pink, brown, hum, room tone, fan, crackle) and mixtures (speech over '
+        'music beds 4-16 dB down, speech in noise 3-25 dB SNR) at -36..-12 dBFS; 70 % of episodes through mp3 (24-128 kbps), '
+        'opus (16-48 kbps) or a 300 Hz-3.4/4/5 kHz band limit. Labels from each clean component\'s activity.'
+    )
+    return {
+        'id': 'sed-mini',
+        'version': report['version'],
+        'stage': 'ensemble-a',
+        'kind': 'sound-events',
+        **file_fields('sed-mini.onnx'),
+        'licence': 'Apache-2.0',
+        'source': 'podpreview sed-mini, trained by this repository (packages/models/training/audio/train.sh) on synthetic audio only',
+        'inputs': INPUTS,
+        'outputs': {
+            'probs': 'float32 [batch, 3]: independent sigmoid probabilities of [speech, music, noise] in the window; '
+            'noise = neither speech nor music (silence, hum, hiss, room tone)'
+        },
+        'batching': BATCHING,
+        'memoryMb': memory_mb,
+        'training': {
+            'script': 'packages/models/training/audio/train.sh',
+            'data': recipe,
+            'heldOut': {
+                'speechAccuracy': h['speechAccuracy'],
+                'musicAccuracy': h['musicAccuracy'],
+                'noiseAccuracy': h['noiseAccuracy'],
+                'exactMatch': h['exactMatch'],
+                'windows': ho['windows'],
+                'voices': ', '.join(ho['voices']),
+                'programs': 'GM ' + ', '.join(map(str, ho['programs'])) + ' + sox triangle/pluck chords',
+                'note': 'held out: whole voices and GM programs never used in training (incl. every voice variant and '
+                'program of samples/), own seeds; accuracy per class at p >= 0.5',
+            },
+        },
+        'params': {
+            'classes': dsp.CLASSES,
+            'sampleRateHz': dsp.SR,
+            'windowSec': dsp.WINDOW / dsp.SR,
+            'hopSec': 0.5,
+            'featureFrameSec': dsp.FRAME_LEN / dsp.SR,
+            'featureHopSec': dsp.CHUNK * dsp.HOP_CHUNKS / dsp.SR,
+            'melBands': dsp.N_MELS,
+            'features': dsp.N_FEATURES,
+        },
+    }
+
+
+def loudness_entry(memory_mb: int) -> dict:
+    return {
+        'id': 'loudness',
+        'version': '1.0',
+        'stage': 'ensemble-a',
+        'kind': 'loudness',
+        **file_fields('loudness.onnx'),
+        'licence': 'Apache-2.0',
+        'source': 'podpreview loudness graph, built (no training) by packages/models/training/audio/build_loudness.py',
+        'inputs': INPUTS,
+        'outputs': {
+            'rms_db': 'float32 [batch, 100]: RMS of each 10 ms frame in dBFS, floored at -100',
+            'flux': 'float32 [batch, 100]: half-wave-rectified spectral flux of 20 ms Hann spectra, divided by the '
+            'frame magnitude sum + 0.15 (about white noise at -80 dBFS), in [0, 1); frame 0 repeats frame 1',
+        },
+        'batching': BATCHING,
+        'memoryMb': memory_mb,
+        'params': {
+            'sampleRateHz': dsp.SR,
+            'windowSec': dsp.WINDOW / dsp.SR,
+            'frameSec': dsp.LOUD_FRAME / dsp.SR,
+            'framesPerWindow': dsp.LOUD_FRAMES,
+            'dbFloor': dsp.DB_FLOOR,
+            'fluxSpectrumSec': dsp.LOUD_FFT / dsp.SR,
+            'fluxEps': dsp.FLUX_EPS,
+        },
+    }
+
+
+def main() -> None:
+    memory = json.loads(sys.argv[1])
+    with open(os.path.join(HERE, 'sed-mini.report.json')) as f:
+        report = json.load(f)
+    with open(MANIFEST) as f:
+        manifest = json.load(f)
+    ours = {'sed-mini': sed_entry(report, memory['sed-mini']), 'loudness': loudness_entry(memory['loudness'])}
+    models = [ours.pop(m['id'], m) for m in manifest['models']]
+    models += ours.values()  # the ones not listed yet go last
+    manifest['models'] = models
+    with open(MANIFEST, 'w') as f:
+        json.dump(manifest, f, indent=2, ensure_ascii=False)
+        f.write('\n')
+    print(f'updated {MANIFEST}', file=sys.stderr)
+
+
+if __name__ == '__main__':
+    main()
