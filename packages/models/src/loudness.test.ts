@@ -1,41 +1,16 @@
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOUDNESS_WINDOW_SAMPLES, runLoudness } from './loudness.ts';
 import { loadVerifiedWeights, ModelIntegrityError, modelsForStage, readManifest, resolveModelPath, type ModelEntry } from './manifest.ts';
+import { audioGolden, decode16k, goldenBatch as goldenBatchOf, SAMPLES_DIR } from './testing/fixtures.ts';
 import { createModelSession, ort, type ModelSession } from './session.ts';
 
-const SAMPLES = fileURLToPath(new URL('../../../samples', import.meta.url));
-const GOLDEN = fileURLToPath(new URL('../training/audio/golden.json', import.meta.url));
 const W = LOUDNESS_WINDOW_SAMPLES;
-
-interface Golden {
-  inputs: { name: string; pcm16: string }[];
-  models: Record<string, Record<string, string | number[][]>>;
-}
-const golden = JSON.parse(readFileSync(GOLDEN, 'utf8')) as Golden;
-
-/** golden.json stores its 1 s inputs as base64 int16 so numpy and onnxruntime see the same floats. */
-function goldenBatch(): Float32Array {
-  const out = new Float32Array(golden.inputs.length * W);
-  golden.inputs.forEach((input, i) => {
-    const bytes = Buffer.from(input.pcm16, 'base64');
-    for (let k = 0; k < W; k++) out[i * W + k] = bytes.readInt16LE(2 * k) / 32768;
-  });
-  return out;
-}
-
-/** Decodes with ffmpeg directly: this package must not depend on the audio package. */
-function decode16k(file: string): Float32Array {
-  const out = execFileSync('ffmpeg', ['-nostdin', '-loglevel', 'error', '-i', file, '-ac', '1', '-ar', '16000', '-f', 'f32le', 'pipe:1'], { maxBuffer: 1 << 28 });
-  const a = new Float32Array(out.byteLength / 4);
-  new Uint8Array(a.buffer).set(out);
-  return a;
-}
+const golden = audioGolden;
+const SAMPLES = SAMPLES_DIR;
+const goldenBatch = () => goldenBatchOf(W);
 
 const span = (track: Float32Array, fromSec: number, toSec: number) => track.subarray(Math.round(fromSec / 0.01), Math.round(toSec / 0.01));
 const mean = (a: Float32Array) => a.reduce((s, v) => s + v, 0) / a.length;

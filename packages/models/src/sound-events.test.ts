@@ -1,41 +1,16 @@
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadVerifiedWeights, ModelIntegrityError, modelsForStage, readManifest, resolveModelPath, type ModelEntry } from './manifest.ts';
+import { audioGolden, decode16k, goldenBatch as goldenBatchOf, SAMPLES_DIR } from './testing/fixtures.ts';
 import { createModelSession, ort, type ModelSession } from './session.ts';
 import { runSoundEvents, SOUND_EVENTS_WINDOW_SAMPLES, soundEventFrameCount } from './sound-events.ts';
 
-const SAMPLES = fileURLToPath(new URL('../../../samples', import.meta.url));
-const GOLDEN = fileURLToPath(new URL('../training/audio/golden.json', import.meta.url));
 const W = SOUND_EVENTS_WINDOW_SAMPLES;
-
-interface Golden {
-  inputs: { name: string; pcm16: string }[];
-  models: Record<string, Record<string, string | number[][]>>;
-}
-const golden = JSON.parse(readFileSync(GOLDEN, 'utf8')) as Golden;
-
-/** golden.json stores its 1 s inputs as base64 int16 so numpy and onnxruntime see the same floats. */
-function goldenBatch(): Float32Array {
-  const out = new Float32Array(golden.inputs.length * W);
-  golden.inputs.forEach((input, i) => {
-    const bytes = Buffer.from(input.pcm16, 'base64');
-    for (let k = 0; k < W; k++) out[i * W + k] = bytes.readInt16LE(2 * k) / 32768;
-  });
-  return out;
-}
-
-/** Decodes with ffmpeg directly: this package must not depend on the audio package. */
-function decode16k(file: string): Float32Array {
-  const out = execFileSync('ffmpeg', ['-nostdin', '-loglevel', 'error', '-i', file, '-ac', '1', '-ar', '16000', '-f', 'f32le', 'pipe:1'], { maxBuffer: 1 << 28 });
-  const a = new Float32Array(out.byteLength / 4);
-  new Uint8Array(a.buffer).set(out);
-  return a;
-}
+const golden = audioGolden;
+const SAMPLES = SAMPLES_DIR;
+const goldenBatch = () => goldenBatchOf(W);
 
 /** Mean probability of one class over the frames that lie wholly inside [fromSec, toSec]. */
 function meanOver(r: { probs: Float32Array; frameSec: number }, cls: number, fromSec: number, toSec: number): number {

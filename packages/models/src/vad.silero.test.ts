@@ -1,22 +1,13 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadVerifiedWeights, ModelIntegrityError, modelsForStage, readManifest, type ModelEntry } from './manifest.ts';
+import { decode16k, SAMPLES_DIR } from './testing/fixtures.ts';
 import { createModelSession, type ModelSession } from './session.ts';
 import { runSileroVad, VAD_FRAME_SEC } from './vad.silero.ts';
 
-const SAMPLES = fileURLToPath(new URL('../../../samples', import.meta.url));
-
-/** Decodes with ffmpeg directly: this package must not depend on the audio package. */
-function decode16k(file: string): Float32Array {
-  const out = execFileSync('ffmpeg', ['-nostdin', '-loglevel', 'error', '-i', file, '-ac', '1', '-ar', '16000', '-f', 'f32le', 'pipe:1'], { maxBuffer: 1 << 28 });
-  const a = new Float32Array(out.byteLength / 4);
-  new Uint8Array(a.buffer).set(out);
-  return a;
-}
+const SAMPLES = SAMPLES_DIR;
 
 const meanOver = (p: Float32Array, fromSec: number, toSec: number) => {
   const s = p.subarray(Math.round(fromSec / VAD_FRAME_SEC), Math.round(toSec / VAD_FRAME_SEC));

@@ -8,8 +8,6 @@ import { STAGE_NAMES, type StageName } from './stages.ts';
  * Keep this table in sync with the README's configuration table.
  */
 const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
-const bool = (def: boolean) =>
-  z.enum(['true', 'false', '1', '0', 'yes', 'no']).default(def ? 'true' : 'false').transform((v) => ['true', '1', 'yes'].includes(v));
 
 const concurrencyDefaults: Record<StageName, number> = {
   preprocess: 2,

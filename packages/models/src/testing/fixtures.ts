@@ -1,0 +1,31 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/** Shared by the model tests: the bundled samples and the audio training script's golden vectors. */
+export const SAMPLES_DIR = fileURLToPath(new URL('../../../../samples', import.meta.url));
+const GOLDEN = fileURLToPath(new URL('../../training/audio/golden.json', import.meta.url));
+
+export interface AudioGolden {
+  inputs: { name: string; pcm16: string }[];
+  models: Record<string, Record<string, string | number[][]>>;
+}
+export const audioGolden = JSON.parse(readFileSync(GOLDEN, 'utf8')) as AudioGolden;
+
+/** golden.json stores its 1 s inputs as base64 int16 so numpy and onnxruntime see the same floats. */
+export function goldenBatch(windowSamples: number): Float32Array {
+  const out = new Float32Array(audioGolden.inputs.length * windowSamples);
+  audioGolden.inputs.forEach((input, i) => {
+    const bytes = Buffer.from(input.pcm16, 'base64');
+    for (let k = 0; k < windowSamples; k++) out[i * windowSamples + k] = bytes.readInt16LE(2 * k) / 32768;
+  });
+  return out;
+}
+
+/** Decodes with ffmpeg directly: this package must not depend on the audio package. */
+export function decode16k(file: string): Float32Array {
+  const out = execFileSync('ffmpeg', ['-nostdin', '-loglevel', 'error', '-i', file, '-ac', '1', '-ar', '16000', '-f', 'f32le', 'pipe:1'], { maxBuffer: 1 << 28 });
+  const a = new Float32Array(out.byteLength / 4);
+  new Uint8Array(a.buffer).set(out);
+  return a;
+}
