@@ -10,7 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { enqueueEpisode, startLocalPipeline, waitForRuns } from '@podpreview/pipeline';
-import { createLogger, EnqueueRequest, loadConfig, type ResultRow } from '@podpreview/shared';
+import { createLogger, EnqueueRequest, loadConfig, type Config, type ResultRow } from '@podpreview/shared';
 import { loadOrGenerateEvalSet, REPO_ROOT } from './generate.ts';
 import type { EpisodeLabels, Interval } from './labels.ts';
 import { failureReasons, summaryMarkdown, summaryTable, type SummaryRow } from './report.ts';
@@ -42,16 +42,17 @@ async function runSystem(episodes: EpisodeLabels[]): Promise<{ runs: SystemRun[]
   // Settings that shape the previews (PODPREVIEW_WEIGHT_*, PODPREVIEW_PREVIEW_SEC, the model
   // manifest, …) come from the environment so they can be compared; the queues, blobs and
   // results are always private to this run.
-  const config = loadConfig({
-    PODPREVIEW_EXECUTION_PROVIDER: 'cpu',
-    ...process.env,
-    REDIS_URL: undefined,
-    PODPREVIEW_QUEUE_PREFIX: 'podpreview-eval',
-    PODPREVIEW_DATA_DIR: path.join(work, 'data'),
-    PODPREVIEW_STORAGE: 'local',
-    PODPREVIEW_SINK: 'local',
-    LOG_LEVEL: 'fatal',
-  });
+  const base = loadConfig();
+  const dataDir = path.join(work, 'data');
+  const config: Config = {
+    ...base,
+    redisUrl: undefined,
+    queuePrefix: 'podpreview-eval',
+    dataDir,
+    storage: { kind: 'local' },
+    sink: { kind: 'local', dbPath: path.join(dataDir, 'results.duckdb') },
+    logLevel: 'fatal',
+  };
   const pipeline = await startLocalPipeline(config, createLogger('fatal', { app: 'eval' }));
   try {
     const runIds: string[] = [];
