@@ -259,4 +259,16 @@ describe('podpreview enqueue (real CLI process)', () => {
       await closeQueues(queues);
     }
   });
+
+  it('(h) status shows the backlog per stage: the queued run from (g) waits in preprocess, failures are counted', async () => {
+    const run = await runCli(['status', '--json'], withRedis);
+    expect(run.code, run.stderr).toBe(0);
+    const rows = parseJsonLines(run.stdout) as unknown as { stage: string; waiting: number; failed: number; workers: number }[];
+    expect(rows.map((r) => r.stage)).toEqual(['preprocess', 'ensemble-a', 'ensemble-b', 'selection', 'sink']);
+    expect(rows[0]!.waiting).toBeGreaterThanOrEqual(1);
+    expect(rows[0]!.failed).toBeGreaterThanOrEqual(1); // the corrupt file of (a) and (b)
+    expect(rows.every((r) => r.workers === 0)).toBe(true);
+    const table = await runCli(['status'], withRedis);
+    expect(table.stdout).toMatch(/preprocess\s+│\s+\d+/);
+  });
 });

@@ -1,7 +1,8 @@
 import { Command } from 'commander';
 import { createLogger, loadConfig } from '@podpreview/shared';
 import { createBlobStore } from '@podpreview/storage';
-import { outcomeJsonLines, outcomeTable, runEnqueue } from './enqueue.command.ts';
+import { closeQueues, createQueues, createRedis, queueBacklog } from '@podpreview/pipeline';
+import { backlogTable, outcomeJsonLines, outcomeTable, runEnqueue } from './enqueue.command.ts';
 import { startApiServer } from './serve.ts';
 
 const program = new Command('podpreview').description('60-second previews of podcast episodes').showHelpAfterError();
@@ -28,6 +29,22 @@ program
       for (const r of rows) if (r.clipKey) process.stdout.write(`  ${r.id}: ${blobs.uri(r.clipKey)}\n`);
     }
     if (rows.some((r) => r.status === 'failed')) process.exitCode = 2;
+  });
+
+program
+  .command('status')
+  .description('backlog per stage queue: waiting, active, delayed (retrying), failed, workers')
+  .option('--json', 'one JSON object per stage', false)
+  .action(async (o: { json: boolean }) => {
+    const config = loadConfig();
+    if (!config.redisUrl) throw new Error('REDIS_URL is not set: status reads the queues in that Redis');
+    const queues = createQueues(createRedis(config.redisUrl, 'client'), config);
+    try {
+      const rows = await queueBacklog(queues);
+      process.stdout.write((o.json ? rows.map((r) => JSON.stringify(r)).join('\n') : backlogTable(rows)) + '\n');
+    } finally {
+      await closeQueues(queues);
+    }
   });
 
 program

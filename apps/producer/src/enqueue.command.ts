@@ -1,7 +1,7 @@
 import cliProgress from 'cli-progress';
 import Table from 'cli-table3';
 import type { Config, Logger } from '@podpreview/shared';
-import { closeQueues, createQueues, createRedis, enqueueEpisode, expandInputs, startLocalPipeline, waitForRuns, type InputOptions, type LocalPipeline, type RunStatus, type StageQueues } from '@podpreview/pipeline';
+import { closeQueues, createQueues, createRedis, enqueueEpisode, expandInputs, startLocalPipeline, waitForRuns, type InputOptions, type LocalPipeline, type RunStatus, type StageBacklog, type StageQueues } from '@podpreview/pipeline';
 
 export interface EnqueueCommandOptions extends InputOptions {
   wait?: boolean;
@@ -87,6 +87,12 @@ export function outcomeTable(rows: EpisodeOutcome[]): string {
       r.reason ?? '',
     ]);
   }
+  return table.toString();
+}
+
+export function backlogTable(rows: StageBacklog[]): string {
+  const table = new Table({ head: ['stage', 'waiting', 'active', 'delayed', 'failed', 'completed', 'workers'], style: { head: [], border: [] } });
+  for (const r of rows) table.push([r.stage, r.waiting, r.active, r.delayed, r.failed, r.completed, r.workers]);
   return table.toString();
 }
 

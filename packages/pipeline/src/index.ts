@@ -19,3 +19,4 @@ export * from './inflight.ts';
 export * from './runtime/metrics.ts';
 export * from './stages/audio-models.ts';
 export * from './stages/text-models.ts';
+export * from './backlog.ts';
