@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { createLogger, loadConfig } from '@podpreview/shared';
 import { createBlobStore } from '@podpreview/storage';
 import { closeQueues, createQueues, createRedis, queueBacklog } from '@podpreview/pipeline';
-import { backlogTable, outcomeJsonLines, outcomeTable, runEnqueue } from './enqueue.command.ts';
+import { backlogTable, clipLocations, outcomeJsonLines, outcomeTable, runEnqueue } from './enqueue.command.ts';
 import { startApiServer } from './serve.ts';
 
 const program = new Command('podpreview').description('60-second previews of podcast episodes').showHelpAfterError();
@@ -25,8 +25,7 @@ program
       process.stdout.write(outcomeJsonLines(rows) + '\n');
     } else {
       const blobs = createBlobStore(config);
-      process.stdout.write(outcomeTable(rows) + '\n');
-      for (const r of rows) if (r.clipKey) process.stdout.write(`  ${r.id}: ${blobs.uri(r.clipKey)}\n`);
+      process.stdout.write(outcomeTable(rows) + '\n' + clipLocations(rows, blobs));
     }
     if (rows.some((r) => r.status === 'failed')) process.exitCode = 2;
   });

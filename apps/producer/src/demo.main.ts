@@ -2,7 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLogger, loadConfig } from '@podpreview/shared';
 import { createBlobStore } from '@podpreview/storage';
-import { outcomeTable, runEnqueue } from './enqueue.command.ts';
+import { clipLocations, outcomeTable, runEnqueue } from './enqueue.command.ts';
 
 /**
  * `npm run demo [files…]`: the bundled sample episodes (plus any files given) end to end, on
@@ -15,8 +15,7 @@ const started = performance.now();
 // Re-running the demo should show the pipeline, not the dedup shortcut, so it forces.
 const rows = await runEnqueue([samplesDir, ...process.argv.slice(2)], { wait: true, force: true }, config, log);
 const blobs = createBlobStore(config);
-process.stdout.write(`\n${outcomeTable(rows)}\n\nPreview clips:\n`);
-for (const r of rows) if (r.clipKey) process.stdout.write(`  ${r.id}: ${blobs.uri(r.clipKey)}\n`);
+process.stdout.write(`\n${outcomeTable(rows)}\n\nPreview clips:\n${clipLocations(rows, blobs)}`);
 process.stdout.write(`\nResults table: ${config.sink.kind === 'local' ? config.sink.dbPath : `BigQuery ${config.sink.dataset}.${config.sink.table}`}\n`);
 process.stdout.write(`Demo wall time: ${((performance.now() - started) / 1000).toFixed(1)} s (${path.relative(process.cwd(), samplesDir) || samplesDir})\n`);
 if (rows.some((r) => r.status === 'failed')) process.exitCode = 2;

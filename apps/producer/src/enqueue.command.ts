@@ -1,6 +1,6 @@
 import cliProgress from 'cli-progress';
 import Table from 'cli-table3';
-import type { Config, Logger } from '@podpreview/shared';
+import type { BlobStore, Config, Logger } from '@podpreview/shared';
 import { closeQueues, createQueues, createRedis, enqueueEpisode, expandInputs, startLocalPipeline, waitForRuns, type InputOptions, type LocalPipeline, type RunStatus, type StageBacklog, type StageQueues } from '@podpreview/pipeline';
 
 export interface EnqueueCommandOptions extends InputOptions {
@@ -88,6 +88,11 @@ export function outcomeTable(rows: EpisodeOutcome[]): string {
     ]);
   }
   return table.toString();
+}
+
+/** Where each rendered clip is, one line per episode that has one. */
+export function clipLocations(rows: EpisodeOutcome[], blobs: BlobStore): string {
+  return rows.flatMap((r) => (r.clipKey ? [`  ${r.id}: ${blobs.uri(r.clipKey)}\n`] : [])).join('');
 }
 
 export function backlogTable(rows: StageBacklog[]): string {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOUDNESS_WINDOW_SAMPLES, runLoudness } from './loudness.ts';
 import { loadVerifiedWeights, ModelIntegrityError, modelsForStage, readManifest, resolveModelPath, type ModelEntry } from './manifest.ts';
-import { audioGolden, decode16k, goldenBatch as goldenBatchOf, SAMPLES_DIR } from './testing/fixtures.ts';
+import { audioGolden, decode16k, fakeAudioSession, goldenBatch as goldenBatchOf, SAMPLES_DIR } from './testing/fixtures.ts';
 import { createModelSession, ort, type ModelSession } from './session.ts';
 
 const W = LOUDNESS_WINDOW_SAMPLES;
@@ -63,21 +63,10 @@ describe('loudness model file', () => {
 describe('runLoudness', () => {
   it('runs non-overlapping 1 s chunks, at most maxBatch a call, and trims the padding', async () => {
     // A fake model that numbers each chunk by its first sample.
-    const feeds: number[][] = [];
-    const fake: ModelSession = {
-      entry: { ...entry },
-      provider: 'cpu',
-      loadMs: 0,
-      dispose: async () => {},
-      run: async (f) => {
-        const t = f.audio!;
-        feeds.push(t.dims as number[]);
-        const x = t.data as Float32Array;
-        const b = t.dims[0]!;
-        const rms = new Float32Array(b * 100).map((_, i) => x[Math.floor(i / 100) * W + (i % 100) * 160]!);
-        return { rms_db: new ort.Tensor('float32', rms, [b, 100]), flux: new ort.Tensor('float32', new Float32Array(b * 100).fill(0.5), [b, 100]) };
-      },
-    };
+    const { session: fake, feeds } = fakeAudioSession(entry, (x, b) => {
+      const rms = new Float32Array(b * 100).map((_, i) => x[Math.floor(i / 100) * W + (i % 100) * 160]!);
+      return { rms_db: new ort.Tensor('float32', rms, [b, 100]), flux: new ort.Tensor('float32', new Float32Array(b * 100).fill(0.5), [b, 100]) };
+    });
     const samples = Float32Array.from({ length: 2.5 * W + 30 }, (_, i) => i + 1);
     const r = await runLoudness(fake, samples, { maxBatch: 2 });
     expect(feeds).toEqual([[2, W], [1, W]]);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadVerifiedWeights, ModelIntegrityError, modelsForStage, readManifest, resolveModelPath, type ModelEntry } from './manifest.ts';
-import { audioGolden, decode16k, goldenBatch as goldenBatchOf, SAMPLES_DIR } from './testing/fixtures.ts';
+import { audioGolden, decode16k, fakeAudioSession, goldenBatch as goldenBatchOf, SAMPLES_DIR } from './testing/fixtures.ts';
 import { createModelSession, ort, type ModelSession } from './session.ts';
 import { runSoundEvents, SOUND_EVENTS_WINDOW_SAMPLES, soundEventFrameCount } from './sound-events.ts';
 
@@ -72,22 +72,11 @@ describe('sed-mini model file', () => {
 describe('runSoundEvents', () => {
   it('slides 1 s windows by the hop, zero-pads the tail and never sends more than maxBatch', async () => {
     // A fake model that reports each window's first and last sample and its batch position.
-    const feeds: number[][] = [];
-    const fake: ModelSession = {
-      entry: { ...entry },
-      provider: 'cpu',
-      loadMs: 0,
-      dispose: async () => {},
-      run: async (f) => {
-        const t = f.audio!;
-        feeds.push(t.dims as number[]);
-        const x = t.data as Float32Array;
-        const b = t.dims[0]!;
-        const probs = new Float32Array(b * 3);
-        for (let i = 0; i < b; i++) probs.set([x[i * W]!, x[i * W + W - 1]!, i], i * 3);
-        return { probs: new ort.Tensor('float32', probs, [b, 3]) };
-      },
-    };
+    const { session: fake, feeds } = fakeAudioSession(entry, (x, b) => {
+      const probs = new Float32Array(b * 3);
+      for (let i = 0; i < b; i++) probs.set([x[i * W]!, x[i * W + W - 1]!, i], i * 3);
+      return { probs: new ort.Tensor('float32', probs, [b, 3]) };
+    });
     const samples = Float32Array.from({ length: 59_200 }, (_, i) => i + 1); // 3.7 s
     const r = await runSoundEvents(fake, samples, { maxBatch: 2 });
     expect(r.frameSec).toBe(0.5);

@@ -23,16 +23,22 @@ export async function runStatus(queues: StageQueues, runId: string): Promise<Run
   let failedStage: StageName | undefined;
   let reason: string | undefined;
   let summary: RunStatus['summary'];
-  for (const spec of STAGES) {
-    // State first, details second: a job read before its state is could have ended in
-    // between, and would then look failed without a reason or completed without a result.
-    const s = (await queues[spec.name].getJobState(runId)) as StageState;
+  // One round of Redis calls per stage, all at once: --wait and the API poll this.
+  const read = await Promise.all(
+    STAGES.map(async (spec) => {
+      // State first, details second: a job read before its state is could have ended in
+      // between, and would then look failed without a reason or completed without a result.
+      const s = (await queues[spec.name].getJobState(runId)) as StageState;
+      const job = s === 'failed' || s === 'completed' ? await Job.fromId(queues[spec.name], runId) : undefined;
+      return { spec, s, job };
+    }),
+  );
+  for (const { spec, s, job } of read) {
     if (s === 'unknown') {
       stages[spec.name] = 'absent';
       continue;
     }
     stages[spec.name] = s;
-    const job = s === 'failed' || s === 'completed' ? await Job.fromId(queues[spec.name], runId) : undefined;
     const rv = (job?.returnvalue ?? null) as JobSummary | null;
     if (s === 'failed') {
       state = 'failed';

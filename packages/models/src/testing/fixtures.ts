@@ -1,6 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { ModelEntry } from '../manifest.ts';
+import type { ModelSession, ort } from '../session.ts';
 
 /** Shared by the model tests: the bundled samples and the audio training script's golden vectors. */
 export const SAMPLES_DIR = fileURLToPath(new URL('../../../../samples', import.meta.url));
@@ -28,4 +30,24 @@ export function decode16k(file: string): Float32Array {
   const a = new Float32Array(out.byteLength / 4);
   new Uint8Array(a.buffer).set(out);
   return a;
+}
+
+/**
+ * A stand-in session for runner tests: `respond` computes outputs from the `audio` batch, and
+ * the dims of every call are recorded so tests can check how the runner batched its work.
+ */
+export function fakeAudioSession(entry: ModelEntry, respond: (x: Float32Array, batch: number) => Record<string, ort.Tensor>): { session: ModelSession; feeds: number[][] } {
+  const feeds: number[][] = [];
+  const session: ModelSession = {
+    entry: { ...entry },
+    provider: 'cpu',
+    loadMs: 0,
+    dispose: async () => {},
+    run: async (f) => {
+      const t = f.audio!;
+      feeds.push(t.dims as number[]);
+      return respond(t.data as Float32Array, t.dims[0]!);
+    },
+  };
+  return { session, feeds };
 }
