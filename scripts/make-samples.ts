@@ -140,7 +140,14 @@ const C = 60; // middle C; chords below are written around it
 
 const NEWS_INTRO: SongSpec = {
   bpm: 120,
-  chords: [[C, C + 4, C + 7], [C - 1, C + 2, C + 7], [C - 3, C, C + 4], [C - 7, C - 3, C], [C - 5, C - 1, C + 2], [C, C + 4, C + 7]],
+  chords: [
+    [C, C + 4, C + 7],
+    [C - 1, C + 2, C + 7],
+    [C - 3, C, C + 4],
+    [C - 7, C - 3, C],
+    [C - 5, C - 1, C + 2],
+    [C, C + 4, C + 7],
+  ],
   keys: 0, // acoustic grand piano
   pad: 48, // string ensemble
   bass: 33, // electric bass (finger)
@@ -152,7 +159,10 @@ const NEWS_INTRO: SongSpec = {
 
 const NEWS_STING: SongSpec = {
   bpm: 132,
-  chords: [[C - 7, C - 3, C], [C, C + 4, C + 7]],
+  chords: [
+    [C - 7, C - 3, C],
+    [C, C + 4, C + 7],
+  ],
   keys: 0,
   pad: 48,
   bass: 33,
@@ -164,7 +174,11 @@ const NEWS_STING: SongSpec = {
 
 const INTERVIEW_THEME: SongSpec = {
   bpm: 90,
-  chords: [[C + 2, C + 5, C + 9, C + 12], [C - 5, C - 1, C + 2, C + 5], [C, C + 4, C + 7, C + 11]],
+  chords: [
+    [C + 2, C + 5, C + 9, C + 12],
+    [C - 5, C - 1, C + 2, C + 5],
+    [C, C + 4, C + 7, C + 11],
+  ],
   keys: 4, // electric piano
   pad: 49, // slow strings
   bass: 32, // acoustic bass
@@ -176,7 +190,16 @@ const INTERVIEW_THEME: SongSpec = {
 
 const TECH_THEME: SongSpec = {
   bpm: 128,
-  chords: [[C - 3, C, C + 4], [C - 7, C - 3, C], [C, C + 4, C + 7], [C - 5, C - 1, C + 2], [C - 3, C, C + 4], [C - 7, C - 3, C], [C - 5, C - 1, C + 2], [C - 3, C, C + 4]],
+  chords: [
+    [C - 3, C, C + 4],
+    [C - 7, C - 3, C],
+    [C, C + 4, C + 7],
+    [C - 5, C - 1, C + 2],
+    [C - 3, C, C + 4],
+    [C - 7, C - 3, C],
+    [C - 5, C - 1, C + 2],
+    [C - 3, C, C + 4],
+  ],
   keys: 11, // vibraphone
   pad: 89, // warm pad
   bass: 38, // synth bass
@@ -255,7 +278,10 @@ const EPISODES: Episode[] = [
     seed: 0x5eed_0001,
     build(tl, rng, dir) {
       tl.music(renderMusic('news-intro', NEWS_INTRO, dir), 0);
-      const voices: Record<string, Voice> = { host: { engine: 'espeak-ng', name: 'en-us+m3', speed: 165, pitch: 45 }, guest: { engine: 'espeak-ng', name: 'en-gb+f2', speed: 158, pitch: 58 } };
+      const voices: Record<string, Voice> = {
+        host: { engine: 'espeak-ng', name: 'en-us+m3', speed: 165, pitch: 45 },
+        guest: { engine: 'espeak-ng', name: 'en-gb+f2', speed: 158, pitch: 58 },
+      };
       tl.speech(NEWS_LINES, voices, rng, 0.7, dir);
       tl.music(renderMusic('news-sting', NEWS_STING, dir), 0.8);
     },
@@ -269,7 +295,10 @@ const EPISODES: Episode[] = [
     build(tl, rng, dir) {
       tl.silence(3);
       tl.music(renderMusic('interview-theme', INTERVIEW_THEME, dir), 0);
-      const voices: Record<string, Voice> = { host: { engine: 'espeak-ng', name: 'en-us+f3', speed: 160, pitch: 55 }, guest: { engine: 'espeak-ng', name: 'en-gb-x-rp+m1', speed: 156, pitch: 40 } };
+      const voices: Record<string, Voice> = {
+        host: { engine: 'espeak-ng', name: 'en-us+f3', speed: 160, pitch: 55 },
+        guest: { engine: 'espeak-ng', name: 'en-gb-x-rp+m1', speed: 156, pitch: 40 },
+      };
       tl.speech(INTERVIEW_PART_1, voices, rng, 0.6, dir);
       tl.silence(3); // a dropped line mid-interview: dead air the picker must not choose
       tl.speech(INTERVIEW_PART_2, voices, rng, 0, dir);
@@ -297,7 +326,6 @@ const EPISODES: Episode[] = [
     },
   },
 ];
-
 
 // ---------------------------------------------------------------------------------------------
 // Main

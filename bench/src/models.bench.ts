@@ -41,7 +41,8 @@ async function thirtyMinutesOfAudio(): Promise<Float32Array> {
 
 async function thirtyMinutesOfSentences(): Promise<string[]> {
   const texts: string[] = [];
-  for (const f of ['news-brief.vtt', 'interview.srt', 'short-note.vtt']) texts.push(...splitSentences(parseTranscript(await readFile(path.join(samplesDir, f), 'utf8'))).map((s) => s.text));
+  for (const f of ['news-brief.vtt', 'interview.srt', 'short-note.vtt'])
+    texts.push(...splitSentences(parseTranscript(await readFile(path.join(samplesDir, f), 'utf8'))).map((s) => s.text));
   // ~15 sentences a minute of speech.
   return Array.from({ length: 15 * 30 }, (_, i) => texts[i % texts.length]!);
 }
@@ -60,7 +61,14 @@ async function runStage(stage: 'ensemble-a' | 'ensemble-b'): Promise<StageFigure
     else await TEXT_RUNNERS[entry.kind]!(meter.wrap(session), entry, input as string[]);
     const ms = performance.now() - started;
     const u = Object.values(meter.snapshot())[0] ?? { calls: 0, items: 0 };
-    models.push({ model: `${entry.id}@${entry.version}`, ms, rtf: ms / 1000 / EPISODE_SEC, calls: u.calls, meanBatch: u.calls ? u.items / u.calls : 0, loadMs: session.loadMs });
+    models.push({
+      model: `${entry.id}@${entry.version}`,
+      ms,
+      rtf: ms / 1000 / EPISODE_SEC,
+      calls: u.calls,
+      meanBatch: u.calls ? u.items / u.calls : 0,
+      loadMs: session.loadMs,
+    });
   }
   const stageMs = performance.now() - stageStarted;
   lease.release();
@@ -72,11 +80,13 @@ if (stageArg > 0) {
   const figure = await runStage(process.argv[stageArg + 1] as 'ensemble-a' | 'ensemble-b');
   process.stdout.write(JSON.stringify(figure));
 } else {
-  const figures: StageFigure[] = ['ensemble-a', 'ensemble-b'].map((stage) =>
-    JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', self, '--stage', stage], { encoding: 'utf8', maxBuffer: 1 << 24 })) as StageFigure,
+  const figures: StageFigure[] = ['ensemble-a', 'ensemble-b'].map(
+    (stage) => JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', self, '--stage', stage], { encoding: 'utf8', maxBuffer: 1 << 24 })) as StageFigure,
   );
   const table = new Table({ head: ['stage', 'model', 'wall ms (30 min)', 'RTF', 'calls', 'mean batch', 'load ms'], style: { head: [], border: [] } });
-  for (const f of figures) for (const m of f.models) table.push([f.stage, m.model, m.ms.toFixed(0), m.rtf.toFixed(5), m.calls, m.meanBatch.toFixed(1), m.loadMs.toFixed(0)]);
+  for (const f of figures)
+    for (const m of f.models) table.push([f.stage, m.model, m.ms.toFixed(0), m.rtf.toFixed(5), m.calls, m.meanBatch.toFixed(1), m.loadMs.toFixed(0)]);
   process.stdout.write(`${table.toString()}\n`);
-  for (const f of figures) process.stdout.write(`${f.stage}: all models ${(f.stageMs / 1000).toFixed(2)} s for a 30-minute episode; worker RSS ${f.rssMiB.toFixed(0)} MiB\n`);
+  for (const f of figures)
+    process.stdout.write(`${f.stage}: all models ${(f.stageMs / 1000).toFixed(2)} s for a 30-minute episode; worker RSS ${f.rssMiB.toFixed(0)} MiB\n`);
 }

@@ -21,7 +21,22 @@ const log = createLogger('warn', { app: 'bench' });
 
 function loop(file: string, minutes: number): string {
   const out = path.join(work, `${path.basename(file, path.extname(file))}-${minutes}min.mp3`);
-  execFileSync('ffmpeg', ['-nostdin', '-loglevel', 'error', '-stream_loop', '-1', '-i', file, '-t', String(minutes * 60), '-c:a', 'libmp3lame', '-b:a', '48k', out]);
+  execFileSync('ffmpeg', [
+    '-nostdin',
+    '-loglevel',
+    'error',
+    '-stream_loop',
+    '-1',
+    '-i',
+    file,
+    '-t',
+    String(minutes * 60),
+    '-c:a',
+    'libmp3lame',
+    '-b:a',
+    '48k',
+    out,
+  ]);
   return out;
 }
 
@@ -60,5 +75,7 @@ try {
 }
 process.stdout.write(`${table.toString()}\n`);
 process.stdout.write(`RTF = summed stage processing time / audio duration (lower is faster).\n`);
-process.stdout.write(`event loop delay: max ${(lag.max / 1e6).toFixed(0)} ms, p99 ${(lag.percentile(99) / 1e6).toFixed(0)} ms (lock renewal needs < ${config.lockDurationMs / 2} ms)\n`);
+process.stdout.write(
+  `event loop delay: max ${(lag.max / 1e6).toFixed(0)} ms, p99 ${(lag.percentile(99) / 1e6).toFixed(0)} ms (lock renewal needs < ${config.lockDurationMs / 2} ms)\n`,
+);
 process.stdout.write(`peak RSS (all five stages in one process): ${(peakRss / 2 ** 20).toFixed(0)} MiB\n`);

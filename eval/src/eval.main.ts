@@ -70,7 +70,10 @@ async function runSystem(episodes: EpisodeLabels[]): Promise<{ runs: SystemRun[]
       pollMs: 100,
       timeoutMs: 20 * 60_000,
       onProgress: (done) => {
-        if (done >= shown + 6 || (done === runIds.length && done > shown)) say(`  pipeline: ${(shown = done)}/${runIds.length} runs finished`);
+        if (done >= shown + 6 || (done === runIds.length && done > shown)) {
+          shown = done;
+          say(`  pipeline: ${shown}/${runIds.length} runs finished`);
+        }
       },
     });
     const runs: SystemRun[] = [];
@@ -106,8 +109,7 @@ const scored = episodes.map((labels, i) => {
   return { labels, run, system: run.window ? scorePreview(labels, run.window) : null, baselines };
 });
 
-const systemScores = (filter: (s: (typeof scored)[number]) => boolean) =>
-  scored.filter((s) => filter(s) && s.system).map((s) => s.system!);
+const systemScores = (filter: (s: (typeof scored)[number]) => boolean) => scored.filter((s) => filter(s) && s.system).map((s) => s.system!);
 const rows: SummaryRow[] = [
   { name: 'system', summary: aggregate(systemScores(() => true)) },
   { name: 'system (with transcript)', summary: aggregate(systemScores((s) => s.labels.hasTranscript)) },
@@ -123,20 +125,28 @@ say('speech fraction: mean share of the window covered by sentences; bad overlap
 say('music, ads, intro, outro and dead air over 1.5 s; inside ideal zone: share of windows wholly in content.');
 
 const failed = scored.filter((s) => !s.system);
-const failures = scored.flatMap((s) => (s.system && s.run.window ? [{ s, reasons: failureReasons(s.labels, s.run.window, s.system) }] : [])).filter((f) => f.reasons.length > 0);
+const failures = scored
+  .flatMap((s) => (s.system && s.run.window ? [{ s, reasons: failureReasons(s.labels, s.run.window, s.system) }] : []))
+  .filter((f) => f.reasons.length > 0);
 say('');
-say(`system failures (${failures.length} of ${scored.length - failed.length} scored episodes miss a per-episode target; ${failed.length} runs without a preview):`);
+say(
+  `system failures (${failures.length} of ${scored.length - failed.length} scored episodes miss a per-episode target; ${failed.length} runs without a preview):`,
+);
 for (const s of failed) say(`  ${s.labels.id}: run ${s.run.status}: ${s.run.reason}`);
 for (const { s, reasons } of failures) {
   const l = s.labels;
-  say(`  ${l.id} (${l.container}, ${l.hasTranscript ? `transcript, ${l.sentencesPerCue} sentence(s)/cue` : 'no transcript'}, ${l.durationSec.toFixed(1)} s): preview ${s.run.window!.startSec.toFixed(2)}–${s.run.window!.endSec.toFixed(2)} s via ${s.run.path}`);
+  say(
+    `  ${l.id} (${l.container}, ${l.hasTranscript ? `transcript, ${l.sentencesPerCue} sentence(s)/cue` : 'no transcript'}, ${l.durationSec.toFixed(1)} s): preview ${s.run.window!.startSec.toFixed(2)}–${s.run.window!.endSec.toFixed(2)} s via ${s.run.path}`,
+  );
   for (const r of reasons) say(`    - ${r}`);
   say(`    structure: ${l.structure.join(' | ')}`);
 }
 
 const totalSec = (performance.now() - started) / 1000;
 say('');
-say(`timings: set ${generated.generated ? `generated in ${generated.seconds.toFixed(1)} s` : `reused (${generated.seconds.toFixed(1)} s)`}, pipeline ${system.seconds.toFixed(1)} s for ${(audioSec / 60).toFixed(1)} min of audio, total ${totalSec.toFixed(1)} s`);
+say(
+  `timings: set ${generated.generated ? `generated in ${generated.seconds.toFixed(1)} s` : `reused (${generated.seconds.toFixed(1)} s)`}, pipeline ${system.seconds.toFixed(1)} s for ${(audioSec / 60).toFixed(1)} min of audio, total ${totalSec.toFixed(1)} s`,
+);
 
 mkdirSync(path.dirname(REPORT_PATH), { recursive: true });
 const report = {

@@ -21,12 +21,12 @@ export const SET_CHECKS = { durationSec: [120, 420] as const, minLongestZoneSec:
 function generatorSources(): string[] {
   const evalSrc = fileURLToPath(new URL('.', import.meta.url));
   const synthSrc = path.join(REPO_ROOT, 'packages', 'synth', 'src');
-  const list = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).sort().map((f) => path.join(dir, f));
-  return [
-    ...['labels.ts', 'plan.ts', 'render.ts', 'script.ts'].map((f) => path.join(evalSrc, f)),
-    ...list(path.join(evalSrc, 'content')),
-    ...list(synthSrc),
-  ];
+  const list = (dir: string) =>
+    readdirSync(dir)
+      .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+      .sort()
+      .map((f) => path.join(dir, f));
+  return [...['labels.ts', 'plan.ts', 'render.ts', 'script.ts'].map((f) => path.join(evalSrc, f)), ...list(path.join(evalSrc, 'content')), ...list(synthSrc)];
 }
 
 /** Version of the generator: an epoch plus a hash of its sources, so any edit rebuilds the set. */

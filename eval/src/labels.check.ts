@@ -31,7 +31,8 @@ export function labelProblems(l: EpisodeLabels, o: CheckOptions = {}): string[] 
   for (const g of l.segments) {
     const inside = l.sentences.filter((s) => s.startSec >= g.startSec - eps && s.endSec <= g.endSec + eps);
     if (g.kind === 'music' || g.kind === 'silence') {
-      if (l.sentences.some((s) => s.startSec < g.endSec - eps && s.endSec > g.startSec + eps)) problems.push(`${g.kind} segment at ${g.startSec} s overlaps speech`);
+      if (l.sentences.some((s) => s.startSec < g.endSec - eps && s.endSec > g.startSec + eps))
+        problems.push(`${g.kind} segment at ${g.startSec} s overlaps speech`);
       if (g.kind === 'silence' && g.endSec - g.startSec < 2 - eps) problems.push(`silence segment at ${g.startSec} s is shorter than 2 s`);
       continue;
     }
@@ -43,11 +44,13 @@ export function labelProblems(l: EpisodeLabels, o: CheckOptions = {}): string[] 
       problems.push(`${g.kind} segment at ${g.startSec} s does not span its sentences exactly`);
     }
     inside.slice(1).forEach((s, i) => {
-      if (s.startSec - inside[i]!.endSec > MAX_PAUSE_SEC) problems.push(`${g.kind} segment at ${g.startSec} s has a pause over ${MAX_PAUSE_SEC} s at ${s.startSec} s`);
+      if (s.startSec - inside[i]!.endSec > MAX_PAUSE_SEC)
+        problems.push(`${g.kind} segment at ${g.startSec} s has a pause over ${MAX_PAUSE_SEC} s at ${s.startSec} s`);
     });
   }
   for (const b of l.beds) {
-    if (!l.segments.some((g) => g.kind === b.under && g.startSec >= b.startSec - eps && g.endSec <= b.endSec + eps)) problems.push(`bed at ${b.startSec} s does not cover a ${b.under} segment`);
+    if (!l.segments.some((g) => g.kind === b.under && g.startSec >= b.startSec - eps && g.endSec <= b.endSec + eps))
+      problems.push(`bed at ${b.startSec} s does not cover a ${b.under} segment`);
   }
   if (l.hasTranscript !== (l.transcript !== null)) problems.push('hasTranscript disagrees with transcript');
   if (o.durationSec && (l.durationSec < o.durationSec[0] || l.durationSec > o.durationSec[1])) {

@@ -88,7 +88,12 @@ function splitBlocks(chunks: TopicLine[][], wanted: number, rng: Rng): TopicLine
   const sec = chunks.map((c) => estimateLines(c));
   for (let n = Math.min(wanted, chunks.length); n > 1; n--) {
     for (let attempt = 0; attempt < 30; attempt++) {
-      const cuts = shuffled(rng, Array.from({ length: chunks.length - 1 }, (_, i) => i + 1)).slice(0, n - 1).sort((a, b) => a - b);
+      const cuts = shuffled(
+        rng,
+        Array.from({ length: chunks.length - 1 }, (_, i) => i + 1),
+      )
+        .slice(0, n - 1)
+        .sort((a, b) => a - b);
       const bounds = [0, ...cuts, chunks.length];
       const blocks = bounds.slice(1).map((end, i) => chunks.slice(bounds[i]!, end));
       const longest = Math.max(...bounds.slice(1).map((end, i) => sec.slice(bounds[i]!, end).reduce((a, b) => a + b, 0)));
@@ -111,7 +116,12 @@ function planEpisode(index: number, pool: ContentPool, set: SetChoices): Episode
 
   const [hostVoice, guestVoice] = shuffled(rng, HOSTS_AND_GUESTS);
   const hostRead = chance(rng, 0.45);
-  const announcerVoice = hostRead ? hostVoice! : pick(rng, ANNOUNCERS.filter((v) => v !== hostVoice && v !== guestVoice));
+  const announcerVoice = hostRead
+    ? hostVoice!
+    : pick(
+        rng,
+        ANNOUNCERS.filter((v) => v !== hostVoice && v !== guestVoice),
+      );
   const { topic, guest } = pool.peek();
   const ctx: ShowContext = { show: SHOWS[index % SHOWS.length]!, host: HOSTS[index % HOSTS.length]!, guest, role: topic.guestRole, subject: topic.subject };
   const theme = themeStyle(rng);
@@ -152,7 +162,16 @@ function planEpisode(index: number, pool: ContentPool, set: SetChoices): Episode
   });
   if (preRoll === 'after intro') head.push(ad('pre-roll', false));
 
-  const tail: Part[] = [{ type: 'speech', kind: 'outro', lines: outroLines(ctx, rng), gapSec: gap(0.7, 1.2), bed: chance(rng, 0.3) ? bed([0.35, 0.5]) : null, note: 'spoken outro' }];
+  const tail: Part[] = [
+    {
+      type: 'speech',
+      kind: 'outro',
+      lines: outroLines(ctx, rng),
+      gapSec: gap(0.7, 1.2),
+      bed: chance(rng, 0.3) ? bed([0.35, 0.5]) : null,
+      note: 'spoken outro',
+    },
+  ];
   if (chance(rng, 0.7)) tail.push({ type: 'music', song: songOf(theme, gap(4, lean ? 8 : 15)), gapSec: gap(0.5, 1), note: 'outro music' });
 
   // Interludes between content blocks: at most two ads in all, at least one.
@@ -196,11 +215,23 @@ function planEpisode(index: number, pool: ContentPool, set: SetChoices): Episode
         if (chance(rng, 0.3)) body.push({ type: 'music', song: songOf(theme, gap(2, 5)), gapSec: 0, note: 'sting after dead air' });
       } else {
         const long = chance(rng, 0.3);
-        body.push({ type: 'music', song: songOf(long ? bedStyle(rng) : theme, long ? gap(8, 15) : gap(2, 6)), gapSec: gap(0.5, 1), note: long ? 'music interlude' : 'sting' });
+        body.push({
+          type: 'music',
+          song: songOf(long ? bedStyle(rng) : theme, long ? gap(8, 15) : gap(2, 6)),
+          gapSec: gap(0.5, 1),
+          note: long ? 'music interlude' : 'sting',
+        });
       }
     }
     const withBed = contentBed && (b === 0 || chance(rng, 0.6));
-    body.push({ type: 'speech', kind: 'content', lines: block.flatMap(toLines), gapSec: gap(0.6, 1.1), bed: withBed ? bed([0.25, 0.4]) : null, note: 'content' });
+    body.push({
+      type: 'speech',
+      kind: 'content',
+      lines: block.flatMap(toLines),
+      gapSec: gap(0.6, 1.1),
+      bed: withBed ? bed([0.25, 0.4]) : null,
+      note: 'content',
+    });
   });
   // Interludes left over (more planned than block boundaries) come after the last block.
   for (const extra of kinds.slice(blocks.length - 1)) {
@@ -234,9 +265,18 @@ interface SetChoices {
 export function planEvalSet(count = EPISODE_COUNT): EpisodePlan[] {
   const rng = mulberry32(MASTER_SEED);
   const set: SetChoices = {
-    lengthSlots: shuffled(rng, Array.from({ length: count }, (_, i) => (i * EPISODE_COUNT) / count)),
-    containers: shuffled(rng, Array.from({ length: count }, (_, i) => (['mp3', 'm4a', 'ogg'] as const)[i % 3]!)),
-    transcripts: shuffled(rng, Array.from({ length: count }, (_, i) => i % 2 === 0)),
+    lengthSlots: shuffled(
+      rng,
+      Array.from({ length: count }, (_, i) => (i * EPISODE_COUNT) / count),
+    ),
+    containers: shuffled(
+      rng,
+      Array.from({ length: count }, (_, i) => (['mp3', 'm4a', 'ogg'] as const)[i % 3]!),
+    ),
+    transcripts: shuffled(
+      rng,
+      Array.from({ length: count }, (_, i) => i % 2 === 0),
+    ),
   };
   const pool = new ContentPool(rng);
   return Array.from({ length: count }, (_, i) => planEpisode(i, pool, set));

@@ -30,11 +30,22 @@ function smallPlan(): EpisodePlan {
     estimatedSec: 40,
     parts: [
       { type: 'music', song: songOf(themeStyle(rng), 3), gapSec: 0.2, note: 'music intro' },
-      { type: 'speech', kind: 'intro', lines: [line('host', "Welcome to Test Show, I'm your host.")], gapSec: 0.6, bed: { style: bedStyle(rng), gain: 0.4 }, note: 'spoken intro' },
+      {
+        type: 'speech',
+        kind: 'intro',
+        lines: [line('host', "Welcome to Test Show, I'm your host.")],
+        gapSec: 0.6,
+        bed: { style: bedStyle(rng), gain: 0.4 },
+        note: 'spoken intro',
+      },
       {
         type: 'speech',
         kind: 'content',
-        lines: [line('host', 'What makes a good test episode?'), line('guest', 'It is short, but it still has every part the real ones have.'), line('guest', 'That way the labels are checked end to end.')],
+        lines: [
+          line('host', 'What makes a good test episode?'),
+          line('guest', 'It is short, but it still has every part the real ones have.'),
+          line('guest', 'That way the labels are checked end to end.'),
+        ],
         gapSec: 0.8,
         bed: null,
         note: 'content',
@@ -66,10 +77,21 @@ describe.skipIf(missing.length > 0)('renderEpisode', () => {
 });
 
 describe('toCues', () => {
-  const s = (startSec: number, endSec: number, kind: SentenceLabel['kind'] = 'content'): SentenceLabel => ({ startSec, endSec, kind, speaker: 'host', text: `s${startSec}.` });
+  const s = (startSec: number, endSec: number, kind: SentenceLabel['kind'] = 'content'): SentenceLabel => ({
+    startSec,
+    endSec,
+    kind,
+    speaker: 'host',
+    text: `s${startSec}.`,
+  });
   it('pairs neighbouring sentences of the same kind, never across a long gap or a kind change', () => {
     const cues = toCues([s(0, 2, 'intro'), s(2.5, 4), s(4.5, 6), s(9, 10), s(10.5, 12, 'ad')], 2);
-    expect(cues.map((c) => [c.startSec, c.endSec])).toEqual([[0, 2], [2.5, 6], [9, 10], [10.5, 12]]);
+    expect(cues.map((c) => [c.startSec, c.endSec])).toEqual([
+      [0, 2],
+      [2.5, 6],
+      [9, 10],
+      [10.5, 12],
+    ]);
     expect(toCues([s(0, 1), s(1.5, 2)], 1)).toHaveLength(2);
   });
 });

@@ -86,7 +86,9 @@ export function renderEpisode(plan: EpisodePlan, outDir: string, workDir: string
       tl.overlay(fadeIn(bed.pcm, BED_LEAD_SEC), from, part.bed.gain);
       beds.push({ startSec: toSec(from), endSec: toSec(to), under: part.kind, gain: Math.round(part.bed.gain * 100) / 100 });
     }
-    structure.push(`${part.kind} ${toSec(first)}-${toSec(last)} (${part.note}, ${part.lines.length} sentences${part.bed ? `, over a music bed at ${Math.round(20 * Math.log10(part.bed.gain))} dB` : ''})`);
+    structure.push(
+      `${part.kind} ${toSec(first)}-${toSec(last)} (${part.note}, ${part.lines.length} sentences${part.bed ? `, over a music bed at ${Math.round(20 * Math.log10(part.bed.gain))} dB` : ''})`,
+    );
   };
 
   for (const part of plan.parts) renderPart(part);
@@ -95,7 +97,12 @@ export function renderEpisode(plan: EpisodePlan, outDir: string, workDir: string
   writeWav(master, pcm);
 
   const file = `${plan.id}.${plan.container}`;
-  encodeAudio(master, join(outDir, file), { container: plan.container, bitrateK: plan.bitrateK, title: `${plan.show} (${plan.id})`, artist: 'podpreview eval set' });
+  encodeAudio(master, join(outDir, file), {
+    container: plan.container,
+    bitrateK: plan.bitrateK,
+    title: `${plan.show} (${plan.id})`,
+    artist: 'podpreview eval set',
+  });
   let transcript: string | null = null;
   if (plan.transcript) {
     transcript = `${plan.id}.${plan.transcript.format}`;

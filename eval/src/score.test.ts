@@ -177,10 +177,22 @@ describe('aggregate', () => {
 
 describe('interval helpers', () => {
   it('merges overlapping intervals and measures coverage once', () => {
-    expect(union([{ startSec: 5, endSec: 8 }, { startSec: 0, endSec: 2 }, { startSec: 1, endSec: 3 }])).toEqual([
+    expect(
+      union([
+        { startSec: 5, endSec: 8 },
+        { startSec: 0, endSec: 2 },
+        { startSec: 1, endSec: 3 },
+      ]),
+    ).toEqual([
       { startSec: 0, endSec: 3 },
       { startSec: 5, endSec: 8 },
     ]);
-    expect(coveredSec({ startSec: 1, endSec: 6 }, [{ startSec: 0, endSec: 2 }, { startSec: 1, endSec: 3 }, { startSec: 5, endSec: 8 }])).toBe(3);
+    expect(
+      coveredSec({ startSec: 1, endSec: 6 }, [
+        { startSec: 0, endSec: 2 },
+        { startSec: 1, endSec: 3 },
+        { startSec: 5, endSec: 8 },
+      ]),
+    ).toBe(3);
   });
 });

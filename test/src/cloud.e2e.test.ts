@@ -41,7 +41,11 @@ describe('GCS storage and BigQuery results', () => {
     gcs.putObject('incoming', 'shows/news-brief.mp3', await readFile(path.join(SAMPLES_DIR, 'news-brief.mp3')));
     gcs.putObject('incoming', 'shows/news-brief.vtt', await readFile(path.join(SAMPLES_DIR, 'news-brief.vtt')));
     const q = pipeline.fleet.queues;
-    const ok = await enqueueEpisode(q, env.config, EnqueueRequest.parse({ id: 'gcs-news', audioUri: 'gs://incoming/shows/news-brief.mp3', transcriptUri: 'gs://incoming/shows/news-brief.vtt' }));
+    const ok = await enqueueEpisode(
+      q,
+      env.config,
+      EnqueueRequest.parse({ id: 'gcs-news', audioUri: 'gs://incoming/shows/news-brief.mp3', transcriptUri: 'gs://incoming/shows/news-brief.vtt' }),
+    );
     const missing = await enqueueEpisode(q, env.config, EnqueueRequest.parse({ id: 'gcs-missing', audioUri: 'gs://incoming/shows/nope.mp3' }));
     const [good, bad] = await waitForRuns(q, [ok.runId, missing.runId], { timeoutMs: 60_000 });
     expect(good!.state).toBe('succeeded');

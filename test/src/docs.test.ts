@@ -23,7 +23,9 @@ describe('README', () => {
 /** Files (tracked or new) matching a pattern; git grep exits 1 when nothing matches. */
 function gitGrep(args: string[]): string[] {
   try {
-    return execFileSync('git', ['grep', '--untracked', ...args], { cwd: REPO_ROOT, encoding: 'utf8' }).split('\n').filter(Boolean);
+    return execFileSync('git', ['grep', '--untracked', ...args], { cwd: REPO_ROOT, encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean);
   } catch (err) {
     if ((err as { status?: number }).status === 1) return [];
     throw err;

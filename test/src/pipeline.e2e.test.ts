@@ -27,7 +27,11 @@ const request = (id: string, file: string, transcript?: string | null, extra: Pa
 async function runAll(reqs: EnqueueRequest[]) {
   const receipts = [];
   for (const r of reqs) receipts.push(await enqueueEpisode(pipeline.fleet.queues, env.config, r));
-  return waitForRuns(pipeline.fleet.queues, receipts.map((r) => r.runId), { timeoutMs: 100_000 });
+  return waitForRuns(
+    pipeline.fleet.queues,
+    receipts.map((r) => r.runId),
+    { timeoutMs: 100_000 },
+  );
 }
 
 describe('the whole chain on real Redis, ffmpeg and Silero VAD', () => {
@@ -48,7 +52,9 @@ describe('the whole chain on real Redis, ffmpeg and Silero VAD', () => {
       const row = await pipeline.fleet.services.results.forRun(s.runId);
       expect(row).toMatchObject({ status: 'succeeded', episodeId: label.file.replace(/\.\w+$/, ''), path: label.transcript ? 'transcript' : 'audio-only' });
       expect(Object.keys(row!.stageTimingsMs).sort()).toEqual(['ensemble-a', 'ensemble-b', 'preprocess', 'selection', 'sink']);
-      expect(row!.models.map((m) => m.id)).toEqual(expect.arrayContaining(['silero-vad', 'sed-mini', 'loudness', ...(label.transcript ? ['ad-detector', 'intro-outro'] : [])]));
+      expect(row!.models.map((m) => m.id)).toEqual(
+        expect.arrayContaining(['silero-vad', 'sed-mini', 'loudness', ...(label.transcript ? ['ad-detector', 'intro-outro'] : [])]),
+      );
       // Per-episode model totals, and the explanation of the choice beside the clip.
       expect(row!.modelStats!['silero-vad@6.2']!.calls).toBeGreaterThan(0);
       const selection = JSON.parse((await pipeline.fleet.services.blobs.get(runKeys(row!.episodeId, row!.runId).selection)).toString()) as {

@@ -23,7 +23,10 @@ export function createApi({ config, queues, results, log }: ApiDeps): Express {
         return;
       }
       const receipt = await enqueueEpisode(queues, config, parsed.data);
-      res.status(202).location(`/v1/episodes/${receipt.episodeId}`).json({ id: receipt.episodeId, jobId: receipt.runId, runId: receipt.runId, joined: receipt.joined });
+      res
+        .status(202)
+        .location(`/v1/episodes/${receipt.episodeId}`)
+        .json({ id: receipt.episodeId, jobId: receipt.runId, runId: receipt.runId, joined: receipt.joined });
     } catch (err) {
       next(err);
     }
@@ -43,7 +46,14 @@ export function createApi({ config, queues, results, log }: ApiDeps): Express {
         return;
       }
       const status = runId ? await runStatus(queues, runId) : undefined;
-      res.json({ id: id.data, runId: runId ?? result?.runId, state: result?.status ?? status?.state, stages: status?.stages, ...(status?.reason ? { reason: status.reason } : {}), result: result ?? null });
+      res.json({
+        id: id.data,
+        runId: runId ?? result?.runId,
+        state: result?.status ?? status?.state,
+        stages: status?.stages,
+        ...(status?.reason ? { reason: status.reason } : {}),
+        result: result ?? null,
+      });
     } catch (err) {
       next(err);
     }

@@ -22,10 +22,10 @@ program
     const log = createLogger(o.json ? 'warn' : config.logLevel === 'info' ? 'warn' : config.logLevel);
     const rows = await runEnqueue(inputs, o, config, log);
     if (o.json || !o.wait) {
-      process.stdout.write(outcomeJsonLines(rows) + '\n');
+      process.stdout.write(`${outcomeJsonLines(rows)}\n`);
     } else {
       const blobs = createBlobStore(config);
-      process.stdout.write(outcomeTable(rows) + '\n' + clipLocations(rows, blobs));
+      process.stdout.write(`${outcomeTable(rows)}\n${clipLocations(rows, blobs)}`);
     }
     if (rows.some((r) => r.status === 'failed')) process.exitCode = 2;
   });
@@ -40,7 +40,7 @@ program
     const queues = createQueues(createRedis(config.redisUrl, 'client'), config);
     try {
       const rows = await queueBacklog(queues);
-      process.stdout.write((o.json ? rows.map((r) => JSON.stringify(r)).join('\n') : backlogTable(rows)) + '\n');
+      process.stdout.write(`${o.json ? rows.map((r) => JSON.stringify(r)).join('\n') : backlogTable(rows)}\n`);
     } finally {
       await closeQueues(queues);
     }

@@ -1,7 +1,20 @@
 import cliProgress from 'cli-progress';
 import Table from 'cli-table3';
 import type { BlobStore, Config, Logger } from '@podpreview/shared';
-import { closeQueues, createQueues, createRedis, enqueueEpisode, expandInputs, startLocalPipeline, waitForRuns, type InputOptions, type LocalPipeline, type RunStatus, type StageBacklog, type StageQueues } from '@podpreview/pipeline';
+import {
+  closeQueues,
+  createQueues,
+  createRedis,
+  enqueueEpisode,
+  expandInputs,
+  startLocalPipeline,
+  waitForRuns,
+  type InputOptions,
+  type LocalPipeline,
+  type RunStatus,
+  type StageBacklog,
+  type StageQueues,
+} from '@podpreview/pipeline';
 
 export interface EnqueueCommandOptions extends InputOptions {
   wait?: boolean;
@@ -47,13 +60,31 @@ export async function runEnqueue(inputs: string[], o: EnqueueCommandOptions, con
     const receipts: Awaited<ReturnType<typeof enqueueEpisode>>[] = [];
     for (const r of requests) receipts.push(await enqueueEpisode(queues, config, r));
     if (!o.wait) {
-      return receipts.map((r) => ({ id: r.episodeId, runId: r.runId, status: 'queued', previewStart: null, previewEnd: null, speechFraction: null, latencyMs: null, clipKey: null }));
+      return receipts.map((r) => ({
+        id: r.episodeId,
+        runId: r.runId,
+        status: 'queued',
+        previewStart: null,
+        previewEnd: null,
+        speechFraction: null,
+        latencyMs: null,
+        clipKey: null,
+      }));
     }
-    const bar = o.json ? undefined : new cliProgress.SingleBar({ format: 'previews [{bar}] {value}/{total} episodes | {failed} failed', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic);
+    const bar = o.json
+      ? undefined
+      : new cliProgress.SingleBar(
+          { format: 'previews [{bar}] {value}/{total} episodes | {failed} failed', stream: process.stderr, hideCursor: true },
+          cliProgress.Presets.shades_classic,
+        );
     bar?.start(receipts.length, 0, { failed: 0 });
-    const statuses = await waitForRuns(queues, receipts.map((r) => r.runId), {
-      onProgress: (done, s) => bar?.update(done, { failed: s.filter((x) => x.state === 'failed').length }),
-    });
+    const statuses = await waitForRuns(
+      queues,
+      receipts.map((r) => r.runId),
+      {
+        onProgress: (done, s) => bar?.update(done, { failed: s.filter((x) => x.state === 'failed').length }),
+      },
+    );
     bar?.stop();
     return statuses.map((s, i) => ({
       id: receipts[i]!.episodeId,
@@ -103,5 +134,16 @@ export function backlogTable(rows: StageBacklog[]): string {
 
 /** One JSON object per episode, times in seconds, for scripts. */
 export function outcomeJsonLines(rows: EpisodeOutcome[]): string {
-  return rows.map((r) => JSON.stringify({ id: r.id, runId: r.runId, status: r.status, previewStart: r.previewStart, previewEnd: r.previewEnd, ...(r.reason ? { reason: r.reason } : {}) })).join('\n');
+  return rows
+    .map((r) =>
+      JSON.stringify({
+        id: r.id,
+        runId: r.runId,
+        status: r.status,
+        previewStart: r.previewStart,
+        previewEnd: r.previewEnd,
+        ...(r.reason ? { reason: r.reason } : {}),
+      }),
+    )
+    .join('\n');
 }

@@ -7,9 +7,7 @@ import { startMetricsServer } from './metrics.server.ts';
  * `podpreview-worker --stages ensemble-a`: one process per stage in production (the GPU stages
  * on T4 machines), all stages in one process for local runs.
  */
-const program = new Command('podpreview-worker')
-  .option('--stages <list>', 'comma-separated stages to consume, or "all"', 'all')
-  .parse();
+const program = new Command('podpreview-worker').option('--stages <list>', 'comma-separated stages to consume, or "all"', 'all').parse();
 const opts = program.opts<{ stages: string }>();
 
 try {

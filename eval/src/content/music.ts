@@ -6,12 +6,42 @@ export type Style = Omit<SongSpec, 'chords' | 'seconds' | 'fadeSeconds'> & { pro
 const C = 60;
 /** Four-bar progressions around middle C (root first); transposed per episode. */
 const PROGRESSIONS: readonly number[][][] = [
-  [[C, C + 4, C + 7], [C - 3, C, C + 4], [C - 7, C - 3, C], [C - 5, C - 1, C + 2]], // I vi IV V
-  [[C, C + 4, C + 7], [C - 5, C - 1, C + 2], [C - 3, C, C + 4], [C - 7, C - 3, C]], // I V vi IV
-  [[C + 2, C + 5, C + 9], [C - 5, C - 1, C + 2, C + 5], [C, C + 4, C + 7, C + 11], [C - 3, C, C + 4, C + 7]], // ii V I vi (sevenths)
-  [[C - 3, C, C + 4], [C - 7, C - 3, C], [C, C + 4, C + 7], [C - 5, C - 1, C + 2]], // vi IV I V
-  [[C, C + 4, C + 7, C + 11], [C - 7, C - 3, C, C + 4], [C, C + 4, C + 7, C + 11], [C - 7, C - 3, C, C + 4]], // Imaj7 IVmaj7 lilt
-  [[C - 3, C, C + 4], [C - 5, C - 1, C + 2], [C - 7, C - 3, C], [C - 8, C - 4, C - 1]], // minor descending
+  [
+    [C, C + 4, C + 7],
+    [C - 3, C, C + 4],
+    [C - 7, C - 3, C],
+    [C - 5, C - 1, C + 2],
+  ], // I vi IV V
+  [
+    [C, C + 4, C + 7],
+    [C - 5, C - 1, C + 2],
+    [C - 3, C, C + 4],
+    [C - 7, C - 3, C],
+  ], // I V vi IV
+  [
+    [C + 2, C + 5, C + 9],
+    [C - 5, C - 1, C + 2, C + 5],
+    [C, C + 4, C + 7, C + 11],
+    [C - 3, C, C + 4, C + 7],
+  ], // ii V I vi (sevenths)
+  [
+    [C - 3, C, C + 4],
+    [C - 7, C - 3, C],
+    [C, C + 4, C + 7],
+    [C - 5, C - 1, C + 2],
+  ], // vi IV I V
+  [
+    [C, C + 4, C + 7, C + 11],
+    [C - 7, C - 3, C, C + 4],
+    [C, C + 4, C + 7, C + 11],
+    [C - 7, C - 3, C, C + 4],
+  ], // Imaj7 IVmaj7 lilt
+  [
+    [C - 3, C, C + 4],
+    [C - 5, C - 1, C + 2],
+    [C - 7, C - 3, C],
+    [C - 8, C - 4, C - 1],
+  ], // minor descending
 ];
 
 const KEYS = [0, 4, 5, 11, 12, 24, 25, 46, 16, 8] as const; // piano, e-pianos, vibes, marimba, guitars, harp, organ, celesta

@@ -1,7 +1,11 @@
 import { topic } from './topic.ts';
 
 export const CULTURE_TOPICS = [
-  topic('lighthouses', 'the long history of lighthouses and their keepers', 'a maritime historian who has visited more than two hundred lighthouses', `
+  topic(
+    'lighthouses',
+    'the long history of lighthouses and their keepers',
+    'a maritime historian who has visited more than two hundred lighthouses',
+    `
 H: What did the very first lighthouses look like?
 G: The earliest were simply fires on hilltops or towers, kept burning so ships could find a harbour at night.
 G: The lighthouse of Alexandria stood for well over a thousand years and was one of the wonders of the ancient world.
@@ -28,8 +32,13 @@ G: Electronics fail, and a light that can be seen with the naked eye is still a 
 G: Nearly all of them are automated now, so the keepers are gone, but many towers have become museums.
 H: If someone wants to visit one, what should they look for?
 G: Climb to the lantern room if you can, because standing beside the great lens is like being inside a giant jewel.
-`),
-  topic('violins', 'what goes into restoring an old violin', 'a luthier who restores string instruments in a small workshop', `
+`,
+  ),
+  topic(
+    'violins',
+    'what goes into restoring an old violin',
+    'a luthier who restores string instruments in a small workshop',
+    `
 H: When an old violin comes into your workshop, what is the first thing you do?
 G: I simply look at it for a long time, under good light, before I touch any tools.
 G: Every crack, patch and scratch is part of its history, and some of those repairs are older than I am.
@@ -54,8 +63,13 @@ G: In blind listening tests, many players cannot reliably tell a great old violi
 H: How does it feel when a restoration is finished?
 G: The best moment is when the owner plays the first few notes and their face changes.
 G: I have heard instruments I spent a year on played in concert halls, and I still get nervous in the audience.
-`),
-  topic('typography', 'how typefaces shape the way we read', 'a type designer who has drawn fonts for newspapers and road signs', `
+`,
+  ),
+  topic(
+    'typography',
+    'how typefaces shape the way we read',
+    'a type designer who has drawn fonts for newspapers and road signs',
+    `
 H: Most people never think about the typeface they are reading, so why does it matter?
 G: A good typeface disappears, so you only notice the words, while a bad one makes you tired without knowing why.
 G: Small choices, such as the space inside letters, decide how easily the eye recognises words.
@@ -80,8 +94,13 @@ G: Modern screens are sharp enough that many print ideas work again, which has b
 H: Is there a typeface you wish would disappear?
 G: I try not to be a snob, because every typeface found its place by being useful to somebody.
 G: I will admit, though, that I flinch whenever I see a serious warning printed in a cartoonish font.
-`),
-  topic('libraries', 'how public libraries are changing', 'a librarian who runs a busy city branch', `
+`,
+  ),
+  topic(
+    'libraries',
+    'how public libraries are changing',
+    'a librarian who runs a busy city branch',
+    `
 H: A lot of people assume libraries are quieter than ever because everything is online, is that true?
 G: Our branch is busier than it was ten years ago, but people come for many different reasons now.
 G: On a typical afternoon we have students doing homework, people applying for jobs, and toddlers at story time.
@@ -105,8 +124,13 @@ G: Librarians have been lobbying for fairer terms, and a few places have passed 
 H: What is your favourite thing about the job?
 G: Seeing a child come in for their first library card and leave with a pile of books bigger than their head.
 G: It is the one place in town where everyone is welcome and nobody asks you to buy anything.
-`),
-  topic('postal', 'how the postal service shaped modern life', 'a historian who wrote a book about the history of the mail', `
+`,
+  ),
+  topic(
+    'postal',
+    'how the postal service shaped modern life',
+    'a historian who wrote a book about the history of the mail',
+    `
 H: We tend to think of the mail as boring, but you argue that it changed the world.
 G: A cheap and reliable post let ordinary people write to each other across long distances for the first time.
 G: It created habits of correspondence that shaped business, science and family life.
@@ -130,8 +154,13 @@ G: It tells you how much people trusted their local postal workers at the time.
 H: Does the mail still matter in an age of email?
 G: Letters have declined, but parcels have grown enormously with online shopping.
 G: In remote areas, the post office is often the last public service left in town, and that counts for a lot.
-`),
-  topic('maps', 'why every map is a compromise', 'a cartographer who teaches map design', `
+`,
+  ),
+  topic(
+    'maps',
+    'why every map is a compromise',
+    'a cartographer who teaches map design',
+    `
 H: You like to say that every map lies, so what do you mean by that?
 G: The Earth is round and a map is flat, so something always has to be stretched, squeezed or cut.
 G: A mapmaker decides which distortions are acceptable for what the map is meant to do.
@@ -155,8 +184,13 @@ G: One was only removed after a research ship sailed straight through the spot w
 
 H: What makes a map beautiful in your eyes?
 G: When it answers one question clearly and lets you discover a second question on your own.
-`),
-  topic('chess-engines', 'how computers learned to play chess better than any human', 'a software engineer who has written chess programs since she was a teenager', `
+`,
+  ),
+  topic(
+    'chess-engines',
+    'how computers learned to play chess better than any human',
+    'a software engineer who has written chess programs since she was a teenager',
+    `
 H: How does a traditional chess program decide on a move?
 G: It looks ahead through possible moves and replies, building a huge tree of positions.
 G: At the end of each branch it scores the position, and then picks the move that leads to the best score.
@@ -180,8 +214,13 @@ G: Online sites run statistical checks that compare moves with engine choices ov
 
 H: Do you still play yourself?
 G: Every day, and I lose to my own program every time, which keeps me humble.
-`),
-  topic('bicycles', 'how the bicycle got its shape', 'a design historian who collects old bicycles', `
+`,
+  ),
+  topic(
+    'bicycles',
+    'how the bicycle got its shape',
+    'a design historian who collects old bicycles',
+    `
 H: The bicycle seems so simple, but it took a long time to arrive at the shape we know, right?
 G: The earliest versions had no pedals at all, and riders pushed along the ground with their feet.
 G: Pedals were first fixed directly to the front wheel, which is why that wheel grew so enormous.
@@ -205,5 +244,6 @@ G: Cargo bikes that carry children or shopping are also replacing cars for many 
 
 H: Do you have a favourite bicycle in your collection?
 G: An old delivery bike with a huge basket, because it spent fifty years doing honest work and still rides beautifully.
-`),
+`,
+  ),
 ];

@@ -1,7 +1,11 @@
 import { topic } from './topic.ts';
 
 export const EVERYDAY_TOPICS = [
-  topic('sourdough', 'the microbes that make sourdough bread rise', 'a food microbiologist who collects sourdough starters from around the world', `
+  topic(
+    'sourdough',
+    'the microbes that make sourdough bread rise',
+    'a food microbiologist who collects sourdough starters from around the world',
+    `
 H: What is actually living inside a jar of sourdough starter?
 G: A community of wild yeasts and lactic acid bacteria that have settled into a stable partnership.
 G: The yeasts make the gas that raises the bread, and the bacteria make the acids that give it its tang.
@@ -26,8 +30,13 @@ G: A lively starter should roughly double within a few hours of feeding, and it 
 H: What is your favourite starter in the collection?
 G: One from a small bakery in the mountains that smells a bit like green apples.
 G: We still do not know which microbe is responsible for that smell, and I love that little mystery.
-`),
-  topic('coffee', 'what happens to a coffee bean in the roaster', 'a coffee roaster who trained as a chemical engineer', `
+`,
+  ),
+  topic(
+    'coffee',
+    'what happens to a coffee bean in the roaster',
+    'a coffee roaster who trained as a chemical engineer',
+    `
 H: A green coffee bean does not smell anything like coffee, so what does roasting actually do?
 G: Heat drives off water and then sets off hundreds of chemical reactions that create the aromas we recognise.
 G: A raw bean smells grassy, and by the end of the roast it holds more than a thousand aroma compounds.
@@ -51,8 +60,13 @@ G: The freezer works for longer storage, as long as you do not keep taking the b
 
 H: What is the most important thing you learned moving from engineering to roasting?
 G: That measurements help a lot, but in the end you have to taste every batch and trust your senses.
-`),
-  topic('cheese', 'why cheese is aged in caves', 'a cheesemaker who ages cheese in an old railway tunnel', `
+`,
+  ),
+  topic(
+    'cheese',
+    'why cheese is aged in caves',
+    'a cheesemaker who ages cheese in an old railway tunnel',
+    `
 H: You age your cheese in a railway tunnel, which is not something I expected to hear today.
 G: The tunnel stays at about the same temperature and humidity all year round, which is exactly what aging cheese needs.
 G: Before refrigeration, cheesemakers all over the world relied on caves and cellars for the same reason.
@@ -76,8 +90,13 @@ G: They are slow and careful, and honestly they do not complain about the cold a
 H: What should someone look for when buying a good cheese?
 G: Ask to taste it, ask how old it is, and ask the seller what they would eat tonight.
 G: A good cheesemonger loves that question and will usually give you something you would never have picked yourself.
-`),
-  topic('compost', 'how a compost heap turns scraps into soil', 'a soil scientist who runs community composting workshops', `
+`,
+  ),
+  topic(
+    'compost',
+    'how a compost heap turns scraps into soil',
+    'a soil scientist who runs community composting workshops',
+    `
 H: Lots of people have a compost bin that just sits there and smells, so what are they doing wrong?
 G: Usually it is too wet and has too many kitchen scraps compared with dry brown material like leaves or cardboard.
 G: Without air, the wrong microbes take over, and those are the ones that produce the bad smells.
@@ -101,8 +120,13 @@ G: Composting keeps those nutrients in the soil where they can grow more food.
 
 H: What is the one tip you would give a beginner?
 G: Keep a bag of dry leaves next to the bin, and add a handful every time you add scraps.
-`),
-  topic('running', 'what happens in the body during a marathon', 'a sports physiologist who has run twenty marathons herself', `
+`,
+  ),
+  topic(
+    'running',
+    'what happens in the body during a marathon',
+    'a sports physiologist who has run twenty marathons herself',
+    `
 H: What is the biggest challenge the body faces during a marathon?
 G: Running out of stored carbohydrate, which is the fuel muscles prefer when working hard.
 G: Most people carry enough for about thirty kilometres, which is why the last part of the race feels so brutal.
@@ -126,8 +150,13 @@ G: Recovery takes longer with age, but the benefits of staying active clearly ou
 
 H: What is your advice for someone attempting their first one?
 G: Start slower than you think you should, because the second half is where the race really begins.
-`),
-  topic('languages', 'learning a new language as an adult', 'a linguist who studies how adults learn second languages', `
+`,
+  ),
+  topic(
+    'languages',
+    'learning a new language as an adult',
+    'a linguist who studies how adults learn second languages',
+    `
 H: Is it true that adults are worse at learning languages than children?
 G: Adults actually learn vocabulary and grammar faster at first, because they can use strategies and explanations.
 G: Children have the advantage over the long run, especially when it comes to sounding like a native speaker.
@@ -151,8 +180,13 @@ G: Motivation and regular practice matter much more than the number on your birt
 
 H: What was the hardest language you ever tried to learn?
 G: One with a dozen noun classes and tones, and I still cannot order coffee without someone smiling at me.
-`),
-  topic('shipping', 'how the shipping container changed the global economy', 'an economist who studies ports and trade', `
+`,
+  ),
+  topic(
+    'shipping',
+    'how the shipping container changed the global economy',
+    'an economist who studies ports and trade',
+    `
 H: Why do economists get so excited about a plain steel box?
 G: Before containers, every sack and crate was loaded by hand, and a ship could spend a week in port.
 G: Standard boxes that fit on ships, trains and trucks cut that time to a day and slashed the cost of moving goods.
@@ -176,8 +210,13 @@ G: It showed how much the system depends on a few narrow passages running smooth
 H: What does the future of shipping look like to you?
 G: The big challenge is fuel, because ships burn huge amounts of heavy oil and must switch to cleaner options.
 G: Trials with ammonia and methanol are underway, but the ships and the supply chains still need to be built.
-`),
-  topic('acoustics', 'why some restaurants are so loud and how to fix them', 'an acoustic engineer who designs quiet public spaces', `
+`,
+  ),
+  topic(
+    'acoustics',
+    'why some restaurants are so loud and how to fix them',
+    'an acoustic engineer who designs quiet public spaces',
+    `
 H: Why do so many restaurants feel painfully loud these days?
 G: Fashionable interiors use hard surfaces like concrete, glass and bare wood, which reflect sound instead of absorbing it.
 G: The noise builds up, everyone raises their voice to be heard, and the room gets louder still.
@@ -200,5 +239,6 @@ G: It is, and I like to believe that most owners simply never thought about acou
 
 H: What can a diner do if they are stuck in a noisy room?
 G: Ask for a corner table or a booth, because walls and high seat backs block a surprising amount of noise.
-`),
+`,
+  ),
 ];

@@ -1,7 +1,11 @@
 import { topic } from './topic.ts';
 
 export const HISTORY_TOPICS = [
-  topic('railway-time', 'how the railways forced the world to agree on the time', 'a historian of technology who studies clocks and timekeeping', `
+  topic(
+    'railway-time',
+    'how the railways forced the world to agree on the time',
+    'a historian of technology who studies clocks and timekeeping',
+    `
 H: It seems obvious that everyone in a country uses the same time, but that was not always true, was it?
 G: For most of history, every town set its clocks by the sun, so noon was whenever the sun was highest overhead.
 G: That meant a town a little to the west ran several minutes behind its neighbour to the east.
@@ -26,8 +30,13 @@ G: In some cities a large ball dropped from a pole at exactly one o'clock so shi
 H: Do we still have the same system today?
 G: Broadly yes, although today the reference comes from atomic clocks and is broadcast by radio and satellites.
 G: Your phone quietly corrects itself against those signals, so the argument about whose noon is right has finally ended.
-`),
-  topic('plastic', 'what really happens to the plastic we put in the recycling bin', 'an environmental engineer who has worked in sorting plants', `
+`,
+  ),
+  topic(
+    'plastic',
+    'what really happens to the plastic we put in the recycling bin',
+    'an environmental engineer who has worked in sorting plants',
+    `
 H: When I put a plastic bottle in the recycling bin, what happens to it next?
 G: It goes to a sorting plant, where conveyor belts, magnets, air jets and cameras separate it from paper, metal and glass.
 G: Optical sensors recognise different kinds of plastic by the way they reflect light.
@@ -51,8 +60,13 @@ G: Above all, buying less single use packaging does far more good than perfect s
 
 H: Are you hopeful about the bigger picture?
 G: I am cautiously hopeful, because refill systems and simpler packaging are finally being taken seriously by big companies.
-`),
-  topic('roman-concrete', 'why Roman concrete has lasted for two thousand years', 'a materials scientist who studies ancient building materials', `
+`,
+  ),
+  topic(
+    'roman-concrete',
+    'why Roman concrete has lasted for two thousand years',
+    'a materials scientist who studies ancient building materials',
+    `
 H: Roman buildings like the Pantheon are still standing after two thousand years, so what was their secret?
 G: Their concrete used lime mixed with volcanic ash, which reacts slowly and keeps strengthening for a very long time.
 G: Modern concrete is stronger at first, but it tends to crack and crumble within a century or so.
@@ -75,8 +89,13 @@ G: But blends inspired by it could last much longer and produce less carbon diox
 
 H: What is it like to hold a piece of Roman concrete in your hand?
 G: It looks quite ordinary, grey and rough, but knowing it has outlived dozens of empires makes it feel very special.
-`),
-  topic('memory', 'how memory champions remember thousands of numbers', 'a psychologist who studies competitive memorisers', `
+`,
+  ),
+  topic(
+    'memory',
+    'how memory champions remember thousands of numbers',
+    'a psychologist who studies competitive memorisers',
+    `
 H: There are people who memorise the order of a shuffled deck of cards in under twenty seconds, how is that possible?
 G: They are not born with special memories, and in ordinary tests they perform about as well as anyone else.
 G: What they have is a set of techniques, practised for hours every day over many years.
@@ -99,8 +118,13 @@ G: They are brilliant for lists, names and vocabulary, but they do not replace a
 
 H: What do the champions themselves say about it?
 G: Most of them describe it as a sport rather than a gift, and they all say anyone willing to practise can get surprisingly good.
-`),
-  topic('city-foxes', 'the wild animals that have learned to live in cities', 'an urban ecologist who tracks foxes with radio collars', `
+`,
+  ),
+  topic(
+    'city-foxes',
+    'the wild animals that have learned to live in cities',
+    'an urban ecologist who tracks foxes with radio collars',
+    `
 H: Many people are surprised to see a fox walking down their street at night, so how common are they in cities?
 G: In some cities there are several foxes in every square kilometre, often more than in the surrounding countryside.
 G: Gardens, parks and railway embankments give them plenty of food and quiet places to hide.
@@ -123,8 +147,13 @@ G: A bit of both, because urban wildlife brings joy but also conflicts over bins
 
 H: What would help people and urban wildlife live together better?
 G: Secure bins, no deliberate feeding, and gardens with some wild corners go a long way.
-`),
-  topic('salt', 'how salt shaped history', 'a food historian who has written about salt roads and salt taxes', `
+`,
+  ),
+  topic(
+    'salt',
+    'how salt shaped history',
+    'a food historian who has written about salt roads and salt taxes',
+    `
 H: Salt is so cheap today, so why do you say it was once one of the most valuable things in the world?
 G: Before refrigeration, salt was the main way to preserve meat and fish through the winter.
 G: Without it, a town could not store enough food to survive long months of bad weather.
@@ -147,8 +176,13 @@ G: That is a very modern problem, because for most of history the challenge was 
 
 H: Do you have a favourite salt in your kitchen?
 G: A flaky sea salt from a small family works on the coast, and I use it far too generously.
-`),
-  topic('dark-skies', 'why the night sky is disappearing and how to get it back', 'an astronomer who campaigns for dark sky reserves', `
+`,
+  ),
+  topic(
+    'dark-skies',
+    'why the night sky is disappearing and how to get it back',
+    'an astronomer who campaigns for dark sky reserves',
+    `
 H: How much of the night sky have we actually lost to artificial light?
 G: Most people in cities can see only a few dozen stars, when a truly dark sky shows several thousand.
 G: A large share of humanity now lives where the Milky Way is never visible at all.
@@ -169,5 +203,6 @@ G: Those changes save money and often make streets feel safer, because there is 
 H: What should listeners try the next time they are somewhere dark?
 G: Give your eyes twenty minutes to adjust, put your phone away, and look for the faint band of the Milky Way.
 G: The first time people see it, many of them are genuinely speechless.
-`),
+`,
+  ),
 ];

@@ -1,7 +1,11 @@
 import { topic } from './topic.ts';
 
 export const NATURE_TOPICS = [
-  topic('swarms', 'how a honeybee swarm chooses a new home', 'a biologist who has spent ten summers watching swarms', `
+  topic(
+    'swarms',
+    'how a honeybee swarm chooses a new home',
+    'a biologist who has spent ten summers watching swarms',
+    `
 H: When a colony gets too crowded, the old queen leaves with thousands of workers, so where do they actually go first?
 G: They usually settle on a branch close to the old hive and hang there in a big clump while scouts go looking.
 G: Only a few hundred bees out of many thousands do the searching, and they fly several kilometres in every direction.
@@ -28,8 +32,13 @@ G: I think bees do better than most committees, because every scout checks the s
 G: Nobody simply copies the loudest voice, and that independence is what keeps the group from rushing into a bad choice.
 H: That is a lesson I might take to my next staff meeting.
 G: Please do, although I would skip the part where everyone dances in the conference room.
-`),
-  topic('vents', 'the strange life around deep sea hydrothermal vents', 'a marine geochemist who has made twelve dives in a research submarine', `
+`,
+  ),
+  topic(
+    'vents',
+    'the strange life around deep sea hydrothermal vents',
+    'a marine geochemist who has made twelve dives in a research submarine',
+    `
 H: For people who have never heard of them, what exactly is a hydrothermal vent?
 G: It is a crack in the sea floor where seawater seeps down, gets heated by magma, and shoots back up full of minerals.
 G: The water coming out can be hotter than three hundred degrees, but the enormous pressure keeps it from boiling.
@@ -56,8 +65,13 @@ G: Mining companies are interested in the metals that build up around old vents,
 G: We still know so little about these ecosystems that damaging them now would be like burning a library before reading it.
 H: What would you like listeners to take away from this?
 G: That the deep sea is not an empty desert, and that there are still entire worlds on our own planet waiting to be understood.
-`),
-  topic('octopus', 'what makes the octopus such a clever animal', 'a neuroscientist who runs a small cephalopod lab', `
+`,
+  ),
+  topic(
+    'octopus',
+    'what makes the octopus such a clever animal',
+    'a neuroscientist who runs a small cephalopod lab',
+    `
 H: Everyone seems to have a favourite story about a clever octopus, so what is yours?
 G: One of ours learned to squirt water at a particular lamp until it short circuited, apparently because it disliked the light.
 G: We replaced that lamp three times before anyone caught her doing it.
@@ -84,8 +98,13 @@ G: Most species live only a year or two, and females usually die shortly after t
 G: It is strange to invest so much brain in an animal that has so little time to use what it learns.
 H: Maybe they simply learn faster than we do.
 G: That is one idea, and honestly, after watching them, I would not bet against it.
-`),
-  topic('migration', 'how migrating birds find their way across continents', 'an ornithologist who studies night migration with radar', `
+`,
+  ),
+  topic(
+    'migration',
+    'how migrating birds find their way across continents',
+    'an ornithologist who studies night migration with radar',
+    `
 H: Every autumn billions of birds set off on journeys of thousands of kilometres, so how do they know where to go?
 G: Young birds are born with a built in direction and distance, almost like an instruction to fly south west for a set time.
 G: Experience then adds landmarks, coastlines and mountain ranges to that inherited plan.
@@ -112,8 +131,13 @@ G: Bright lights in cities confuse night migrants and draw them into buildings, 
 G: Turning off unnecessary lights during peak nights is one of the easiest conservation measures we know of.
 H: So listeners can actually help by switching off the porch light?
 G: Yes, especially in late spring and early autumn, and it also saves a little money on the electricity bill.
-`),
-  topic('fungi', 'the hidden networks that fungi build underground', 'a soil ecologist who maps fungal networks in old forests', `
+`,
+  ),
+  topic(
+    'fungi',
+    'the hidden networks that fungi build underground',
+    'a soil ecologist who maps fungal networks in old forests',
+    `
 H: When most people think of fungi, they think of mushrooms, but that is not really the main part, is it?
 G: A mushroom is only the fruit, and the real organism is a web of thin threads running through the soil.
 G: In a handful of healthy forest soil there can be many kilometres of those threads.
@@ -140,8 +164,13 @@ G: Heavy tilling and some fertilisers break up fungal networks, and plants then 
 G: Gardens with less digging and more organic matter tend to build richer fungal life over a few seasons.
 H: So the advice is to dig less?
 G: Dig less, keep the soil covered, and let a few leaves rot where they fall.
-`),
-  topic('kelp', 'why kelp forests are disappearing and how divers are bringing them back', 'a marine ecologist who leads a kelp restoration project', `
+`,
+  ),
+  topic(
+    'kelp',
+    'why kelp forests are disappearing and how divers are bringing them back',
+    'a marine ecologist who leads a kelp restoration project',
+    `
 H: For listeners who have never seen one, what does a kelp forest look like from underwater?
 G: Imagine a forest of golden brown stalks rising twenty metres from the rocks to the surface, with light filtering down through them.
 G: Fish swim between the fronds like birds in a woodland, and seals often come by to see what you are doing.
@@ -165,8 +194,13 @@ G: It helps, although the scale of the problem is much larger than any market fo
 H: What gives you hope after watching so much of the kelp disappear?
 G: Where we have cleared patches and protected them, fish and invertebrates came back far faster than we expected.
 G: Kelp grows astonishingly fast, sometimes half a metre in a single day, so the forest can return if we give it a chance.
-`),
-  topic('beavers', 'how beavers are being used to restore rivers', 'a hydrologist who studies beaver dams on mountain streams', `
+`,
+  ),
+  topic(
+    'beavers',
+    'how beavers are being used to restore rivers',
+    'a hydrologist who studies beaver dams on mountain streams',
+    `
 H: It sounds strange to call a rodent an engineer, but that is what many people call the beaver, right?
 G: Beavers reshape entire valleys, so I think engineer is a fair title.
 G: A single family can build a series of dams that slows a stream and spreads water across the whole valley floor.
@@ -190,8 +224,13 @@ G: Exactly, because beavers will always choose the spot that suits a beaver, not
 H: What surprised you most in your own research?
 G: How fast things change, because within three years a stream can go from a narrow ditch to a wetland full of birds.
 G: I started out measuring water, but now I spend half my time trying to count all the frogs.
-`),
-  topic('glaciers', 'what ice cores tell us about the climate of the past', 'a glaciologist who has drilled ice cores in Greenland and Antarctica', `
+`,
+  ),
+  topic(
+    'glaciers',
+    'what ice cores tell us about the climate of the past',
+    'a glaciologist who has drilled ice cores in Greenland and Antarctica',
+    `
 H: What exactly is an ice core, and why go to such lengths to collect one?
 G: It is a long cylinder of ice drilled out of a glacier, and each layer records the snow of a particular year.
 G: The deepest cores reach ice that fell as snow more than eight hundred thousand years ago.
@@ -218,5 +257,6 @@ G: Some mountain glaciers are melting so quickly that their oldest layers are al
 G: There is now a project to store ice cores from vanishing glaciers in a freezer cave in Antarctica for future scientists.
 H: An ice library for researchers who have not been born yet.
 G: That is exactly how we think of it, and I hope they will have better tools than we do to read it.
-`),
+`,
+  ),
 ];

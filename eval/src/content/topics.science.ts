@@ -1,7 +1,11 @@
 import { topic } from './topic.ts';
 
 export const SCIENCE_TOPICS = [
-  topic('gps', 'how the satellites behind your phone map actually work', 'a navigation engineer who has worked on satellite receivers for twenty years', `
+  topic(
+    'gps',
+    'how the satellites behind your phone map actually work',
+    'a navigation engineer who has worked on satellite receivers for twenty years',
+    `
 H: Most of us use satellite navigation every day without thinking about it, so what is really going on inside the phone?
 G: The phone listens for signals from several satellites, and each signal says exactly when it was sent.
 G: By comparing the send times with the arrival time, the phone works out how far away each satellite is.
@@ -27,8 +31,13 @@ G: That pushes everyday accuracy from several metres down to about one metre for
 H: And what worries you about relying on it so much?
 G: The signals are extremely weak by the time they reach the ground, so they are easy to jam or imitate.
 G: Ships and aircraft have been fooled by fake signals, which is why backup systems deserve more attention than they get.
-`),
-  topic('sleep', 'what the brain does with memories while we sleep', 'a sleep researcher who runs an overnight laboratory', `
+`,
+  ),
+  topic(
+    'sleep',
+    'what the brain does with memories while we sleep',
+    'a sleep researcher who runs an overnight laboratory',
+    `
 H: Many people think of sleep as the brain switching off, but that is not what you see in the lab, is it?
 G: Not at all, because some parts of the brain are about as active during sleep as they are during the day.
 G: The work it is doing is different, and a lot of it seems to involve sorting the day's experiences.
@@ -54,8 +63,13 @@ G: Sleep well after studying, rather than staying up all night to cram.
 G: A night of poor sleep before a test hurts performance more than an extra hour of revision helps it.
 H: That is the most welcome advice I have heard all week.
 G: It is also the advice I struggle to follow myself whenever a deadline is close.
-`),
-  topic('volcanoes', 'how scientists forecast volcanic eruptions', 'a volcanologist who works at a monitoring observatory', `
+`,
+  ),
+  topic(
+    'volcanoes',
+    'how scientists forecast volcanic eruptions',
+    'a volcanologist who works at a monitoring observatory',
+    `
 H: Can anyone really predict when a volcano is going to erupt?
 G: We cannot give an exact date, but we can often say that the chance of an eruption has gone up sharply.
 G: It is a lot like a weather forecast, where we talk about probabilities instead of certainties.
@@ -81,8 +95,13 @@ G: An eruption decades ago in the Andes buried a town after warnings were not ac
 G: It pushed volcanologists to focus as much on communication and planning as on the instruments themselves.
 H: So forecasting is partly a social science as well.
 G: I would say it is at least half a social science, and that half is often the hardest.
-`),
-  topic('fireworks', 'the chemistry hidden inside a firework', 'a chemist who designs fireworks displays for festivals', `
+`,
+  ),
+  topic(
+    'fireworks',
+    'the chemistry hidden inside a firework',
+    'a chemist who designs fireworks displays for festivals',
+    `
 H: When people watch fireworks, they see colour and noise, but what do you see as a chemist?
 G: I see metal salts being heated until their electrons jump up and then fall back while giving off light.
 G: Every metal releases its own particular colours, which is the same physics astronomers use to study stars.
@@ -108,8 +127,13 @@ G: The industry has been replacing some older chemicals that harm the thyroid wi
 G: Smokeless fuels based on nitrogen compounds are also being tested, although they are still expensive.
 H: Do you still enjoy watching fireworks yourself?
 G: Always, although I tend to watch the crowd during my own shows, because their faces tell me whether it worked.
-`),
-  topic('solar-sails', 'spacecraft that sail on sunlight', 'an aerospace engineer who worked on a solar sail mission', `
+`,
+  ),
+  topic(
+    'solar-sails',
+    'spacecraft that sail on sunlight',
+    'an aerospace engineer who worked on a solar sail mission',
+    `
 H: A ship that sails on sunlight sounds like a fairy tale, so how does it work?
 G: Light carries momentum, so when it bounces off a mirror it gives the mirror a tiny push.
 G: Make the mirror huge and very light, and that push can slowly accelerate a spacecraft without any fuel.
@@ -133,8 +157,13 @@ G: In the distant future, sails pushed by powerful lasers might even carry tiny 
 
 H: Do you think that interstellar idea is realistic?
 G: Not in my lifetime, but the basic physics holds, and most great projects started as something that sounded slightly silly.
-`),
-  topic('tides', 'how tides are predicted years in advance', 'an oceanographer who maintains tide tables for a national agency', `
+`,
+  ),
+  topic(
+    'tides',
+    'how tides are predicted years in advance',
+    'an oceanographer who maintains tide tables for a national agency',
+    `
 H: I can look up the exact time of high tide for a beach next year, so how is that possible?
 G: Tides are driven mainly by the moon and the sun, and their movements are known very precisely.
 G: If you know the orbits, you know the rhythm of the forces pulling on the oceans.
@@ -158,8 +187,13 @@ G: Yes, in many harbours the same predicted tide now reaches higher on the quay 
 H: What is your favourite tidal place in the world?
 G: There is a bay in Canada where the tide rises more than fifteen metres, and you can watch fishing boats settle onto the mud.
 G: Standing there as the water comes back in, you really feel the moon at work.
-`),
-  topic('quakes', 'how engineers keep buildings standing in earthquakes', 'a structural engineer who designs hospitals in earthquake zones', `
+`,
+  ),
+  topic(
+    'quakes',
+    'how engineers keep buildings standing in earthquakes',
+    'a structural engineer who designs hospitals in earthquake zones',
+    `
 H: When an earthquake strikes, what actually makes a building fall down?
 G: The ground moves back and forth, and the building has to carry sideways forces that it was never meant to carry.
 G: Columns and joints that are too stiff or too brittle crack, and then the floors above come down.
@@ -183,8 +217,13 @@ G: The cost arrives today and the benefit may arrive in fifty years, which is a 
 H: Is there a place that gets this right?
 G: Some cities require owners of the most dangerous building types to retrofit within a fixed number of years.
 G: Combined with public lists of which buildings are finished, that has moved faster than decades of voluntary programmes.
-`),
-  topic('elevators', 'how the elevator changed the shape of cities', 'an architectural historian who writes about vertical cities', `
+`,
+  ),
+  topic(
+    'elevators',
+    'how the elevator changed the shape of cities',
+    'an architectural historian who writes about vertical cities',
+    `
 H: It is easy to forget the elevator, but you argue that it shaped cities as much as the car did.
 G: Before safe elevators, buildings rarely went above five or six floors, because nobody wanted to climb further.
 G: The top floors were the cheapest, often rented to servants or poor artists.
@@ -209,5 +248,6 @@ G: Some systems use magnetic motors instead of cables and can move cars sideways
 G: That could let buildings be connected in new shapes, although it has mostly been tested in a single tower.
 H: A sideways elevator sounds like something from a children's book.
 G: Many good ideas in architecture do, and that is part of what makes the field fun.
-`),
+`,
+  ),
 ];

@@ -16,7 +16,29 @@ export async function renderClip(sourcePath: string, outPath: string, o: ClipOpt
   const fadeIn = o.fadeInSec ?? 0.5;
   const fadeOut = Math.min(o.fadeOutSec ?? 1.5, o.durationSec / 4);
   const filter = `afade=t=in:st=0:d=${fadeIn},afade=t=out:st=${(o.durationSec - fadeOut).toFixed(3)}:d=${fadeOut.toFixed(3)}`;
-  const args = ['-nostdin', '-hide_banner', '-loglevel', 'error', '-y', '-ss', o.startSec.toFixed(3), '-t', o.durationSec.toFixed(3), '-i', sourcePath, '-vn', '-ac', '1', '-af', filter, '-c:a', 'libmp3lame', '-b:a', `${o.bitrateKbps ?? 96}k`, outPath];
+  const args = [
+    '-nostdin',
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-y',
+    '-ss',
+    o.startSec.toFixed(3),
+    '-t',
+    o.durationSec.toFixed(3),
+    '-i',
+    sourcePath,
+    '-vn',
+    '-ac',
+    '1',
+    '-af',
+    filter,
+    '-c:a',
+    'libmp3lame',
+    '-b:a',
+    `${o.bitrateKbps ?? 96}k`,
+    outPath,
+  ];
   const r = await run('ffmpeg', args);
   if (r.code !== 0) throw new Error(`rendering clip failed: ${r.stderr.trim().split('\n').slice(-2).join(' | ')}`);
 }

@@ -20,7 +20,26 @@ export interface DecodedAudio {
  * `label` names the input in error messages (the URI the user gave, not a temp path).
  */
 export async function decodeAudio(localPath: string, label = localPath): Promise<DecodedAudio> {
-  const args = ['-nostdin', '-hide_banner', '-loglevel', 'error', '-i', localPath, '-map', '0:a:0', '-vn', '-ac', '1', '-ar', String(SAMPLE_RATE_HZ), '-f', 'f32le', '-acodec', 'pcm_f32le', 'pipe:1'];
+  const args = [
+    '-nostdin',
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-i',
+    localPath,
+    '-map',
+    '0:a:0',
+    '-vn',
+    '-ac',
+    '1',
+    '-ar',
+    String(SAMPLE_RATE_HZ),
+    '-f',
+    'f32le',
+    '-acodec',
+    'pcm_f32le',
+    'pipe:1',
+  ];
   const { stdout, stderr, code, signal } = await run('ffmpeg', args);
   if (code !== 0) throw classifyFfmpegFailure(label, stderr, code, signal);
   // Copy into an aligned buffer: Buffer.concat may return a view at an odd byteOffset.

@@ -47,7 +47,7 @@ export function splitSentences(cues: Cue[]): Sentence[] {
     const from = at >= 0 ? at : cursor;
     const to = from + text.length;
     cursor = to;
-    sentences.push({ startSec: round3(timeAt(from)), endSec: round3(timeAt(Math.max(from, to - 1)) ), text });
+    sentences.push({ startSec: round3(timeAt(from)), endSec: round3(timeAt(Math.max(from, to - 1))), text });
   }
   // A sentence that ends inside a cue ends at that cue's end when it is the cue's last sentence.
   for (const s of sentences) {

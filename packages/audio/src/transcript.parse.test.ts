@@ -4,7 +4,8 @@ import { parseTranscript } from './transcript.parse.ts';
 
 describe('parseTranscript', () => {
   it('reads WebVTT cues with hours, voice tags and a header', () => {
-    const vtt = 'WEBVTT\n\nNOTE made by hand\n\n1\n00:00:01.500 --> 00:00:04.000\n<v Host>Hello and welcome.</v>\n\n01:00:00.000 --> 01:00:02.250 align:start\nSecond <b>cue</b>\nspans lines\n';
+    const vtt =
+      'WEBVTT\n\nNOTE made by hand\n\n1\n00:00:01.500 --> 00:00:04.000\n<v Host>Hello and welcome.</v>\n\n01:00:00.000 --> 01:00:02.250 align:start\nSecond <b>cue</b>\nspans lines\n';
     expect(parseTranscript(vtt)).toEqual([
       { startSec: 1.5, endSec: 4, text: 'Hello and welcome.' },
       { startSec: 3600, endSec: 3602.25, text: 'Second cue spans lines' },

@@ -15,7 +15,11 @@ function toSec(h: string | undefined, m: string, s: string, ms: string): number 
 
 /** Strips WebVTT voice/styling tags (`<v Host>`, `<b>`) and collapses whitespace. */
 function cleanText(lines: string[]): string {
-  return lines.join(' ').replace(/<[^>]+>/g, '').replace(/\s+/g, ' ').trim();
+  return lines
+    .join(' ')
+    .replace(/<[^>]+>/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /**

@@ -55,7 +55,7 @@ describe('loudness model file', () => {
     for (let b = 0; b < n; b++) {
       const one = await session.run({ audio: new ort.Tensor('float32', x.slice(b * W, (b + 1) * W), [1, W]) });
       const all = (out.rms_db!.data as Float32Array).subarray(b * 100, (b + 1) * 100);
-      (one.rms_db!.data as Float32Array).forEach((v, i) => expect(Math.abs(v - all[i]!)).toBeLessThan(1e-4));
+      for (const [i, v] of (one.rms_db!.data as Float32Array).entries()) expect(Math.abs(v - all[i]!)).toBeLessThan(1e-4);
     }
   });
 });
@@ -69,11 +69,14 @@ describe('runLoudness', () => {
     });
     const samples = Float32Array.from({ length: 2.5 * W + 30 }, (_, i) => i + 1);
     const r = await runLoudness(fake, samples, { maxBatch: 2 });
-    expect(feeds).toEqual([[2, W], [1, W]]);
+    expect(feeds).toEqual([
+      [2, W],
+      [1, W],
+    ]);
     expect(r).toMatchObject({ frameSec: 0.01, runs: 2, batchSizes: [2, 1] });
     expect(r.rmsDb.length).toBe(251); // 40030 samples: 250 whole frames and one started
     expect(r.flux.length).toBe(251);
-    r.rmsDb.forEach((v, i) => expect(v).toBe(i * 160 + 1));
+    for (const [i, v] of r.rmsDb.entries()) expect(v).toBe(i * 160 + 1);
     expect((await runLoudness(fake, new Float32Array(0), { maxBatch: 2 })).runs).toBe(0);
   });
 });

@@ -43,7 +43,10 @@ export async function runLoudness(session: ModelSession, samples: Float32Array, 
     const input = new Float32Array(batch * width);
     input.set(samples.subarray(first * width, Math.min(samples.length, (first + batch) * width)));
     const out = await session.run({ audio: new ort.Tensor('float32', input, [batch, width]) });
-    for (const [name, into] of [['rms_db', rmsDb], ['flux', flux]] as const) {
+    for (const [name, into] of [
+      ['rms_db', rmsDb],
+      ['flux', flux],
+    ] as const) {
       const t = out[name];
       if (!t || t.dims[0] !== batch || t.dims[1] !== FRAMES_PER_WINDOW) {
         throw new Error(`${session.entry.id}: expected output ${name} [${batch}, ${FRAMES_PER_WINDOW}], got ${t ? `[${t.dims.join(', ')}]` : 'none'}`);

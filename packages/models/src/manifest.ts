@@ -31,9 +31,7 @@ const ModelEntry = z.object({
   /** Resident memory the session needs, measured by bench:models; used to size workers. */
   memoryMb: z.number().positive(),
   /** For models this project trains: how, on what, and how well on held-out data. */
-  training: z
-    .object({ script: z.string(), data: z.string(), heldOut: z.record(z.string(), z.union([z.number(), z.string()])) })
-    .optional(),
+  training: z.object({ script: z.string(), data: z.string(), heldOut: z.record(z.string(), z.union([z.number(), z.string()])) }).optional(),
   /** Free-form extras a runner needs (class names, hashing dims, frame sizes…). */
   params: z.record(z.string(), z.unknown()).optional(),
 });
@@ -71,7 +69,9 @@ export async function loadVerifiedWeights(entry: ModelEntry, manifestPath = DEFA
   const bytes = await readFile(file);
   const sha = createHash('sha256').update(bytes).digest('hex');
   if (bytes.byteLength !== entry.bytes || sha !== entry.sha256) {
-    throw new ModelIntegrityError(`model ${entry.id}@${entry.version} at ${file}: expected sha256 ${entry.sha256} (${entry.bytes} bytes), got ${sha} (${bytes.byteLength} bytes)`);
+    throw new ModelIntegrityError(
+      `model ${entry.id}@${entry.version} at ${file}: expected sha256 ${entry.sha256} (${entry.bytes} bytes), got ${sha} (${bytes.byteLength} bytes)`,
+    );
   }
   return bytes;
 }

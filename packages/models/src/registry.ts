@@ -50,7 +50,9 @@ export class ModelRegistry {
 
   /** Leases the current models, picking up a changed manifest first (a stat call when unchanged). */
   async lease(): Promise<ModelLease> {
-    await this.refresh(false).catch((err: unknown) => this.log?.error({ err: String(err), stage: this.stage }, 'model manifest reload failed; keeping the loaded models'));
+    await this.refresh(false).catch((err: unknown) =>
+      this.log?.error({ err: String(err), stage: this.stage }, 'model manifest reload failed; keeping the loaded models'),
+    );
     const gen = this.generation!;
     gen.leases++;
     let released = false;

@@ -82,7 +82,12 @@ describe('runSoundEvents', () => {
     expect(r.frameSec).toBe(0.5);
     expect(r.classes).toEqual(['speech', 'music', 'noise']);
     expect(r.probs.length / 3).toBe(7); // starts 0, 0.5 ... 3.0 s; the last covers 3.0-4.0 s
-    expect(feeds).toEqual([[2, W], [2, W], [2, W], [1, W]]);
+    expect(feeds).toEqual([
+      [2, W],
+      [2, W],
+      [2, W],
+      [1, W],
+    ]);
     expect(r).toMatchObject({ runs: 4, batchSizes: [2, 2, 2, 1] });
     for (let i = 0; i < 7; i++) expect(r.probs[i * 3]).toBe(i * 8000 + 1);
     expect(r.probs[5 * 3 + 1]).toBe(5 * 8000 + W); // 2.5-3.5 s lies inside the audio

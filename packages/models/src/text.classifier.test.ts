@@ -25,7 +25,14 @@ function sampleSentences(): { file: string; text: string }[] {
     for (const block of readFileSync(path.join(SAMPLES, file), 'utf8').split(/\r?\n\s*\r?\n/)) {
       const lines = block.split(/\r?\n/);
       const timing = lines.findIndex((l) => /-->/.test(l));
-      if (timing >= 0) out.push({ file, text: lines.slice(timing + 1).join(' ').trim() });
+      if (timing >= 0)
+        out.push({
+          file,
+          text: lines
+            .slice(timing + 1)
+            .join(' ')
+            .trim(),
+        });
     }
   }
   return out;
@@ -91,18 +98,28 @@ describe('scoreTexts', () => {
       const k = expected.labels.length;
       const probs = await score(m, texts);
       expect(probs).toHaveLength(texts.length * k);
-      expected.probs.forEach((row, i) => row.forEach((p, j) => expect(Math.abs(probs[i * k + j]! - p), `${m.entry.id} "${texts[i]}" ${expected.labels[j]}`).toBeLessThan(1e-4)));
+      for (const [i, row] of expected.probs.entries()) {
+        for (const [j, p] of row.entries()) expect(Math.abs(probs[i * k + j]! - p), `${m.entry.id} "${texts[i]}" ${expected.labels[j]}`).toBeLessThan(1e-4);
+      }
     }
   });
 
   it('runs at most maxBatch sentences per session.run, each row independent of its batch', async () => {
     const batches: number[] = [];
-    const counting: ModelSession = { ...io.session, run: (feeds) => (batches.push(feeds.features!.dims[0]!), io.session.run(feeds)) };
-    const texts = sampleSentences().map((s) => s.text).slice(0, 10);
+    const counting: ModelSession = {
+      ...io.session,
+      run: (feeds) => {
+        batches.push(feeds.features!.dims[0]!);
+        return io.session.run(feeds);
+      },
+    };
+    const texts = sampleSentences()
+      .map((s) => s.text)
+      .slice(0, 10);
     const small = await scoreTexts(counting, io.entry, texts, { maxBatch: 3 });
     expect(batches).toEqual([3, 3, 3, 1]);
     const whole = await score(io, texts);
-    small.forEach((p, i) => expect(Math.abs(p - whole[i]!)).toBeLessThan(1e-6));
+    for (const [i, p] of small.entries()) expect(Math.abs(p - whole[i]!)).toBeLessThan(1e-6);
     batches.length = 0;
     expect(await scoreTexts(counting, io.entry, [], { maxBatch: 3 })).toHaveLength(0);
     expect(batches).toEqual([]);
@@ -146,19 +163,14 @@ describe('text classifier behaviour', () => {
     });
   }
 
-  it('scores 2,000 sentences with both models in well under a second on CPU', async () => {
+  it('scores 2,000 sentences with both models, one row per sentence whatever the batch', async () => {
     const base = [...sampleSentences().map((s) => s.text), ...Object.values(handwritten.untouched).flat()];
     const texts = Array.from({ length: 2000 }, (_, i) => `${base[i % base.length]} (${i})`);
-    await Promise.all([score(ad, texts.slice(0, 256)), score(io, texts.slice(0, 256))]); // warm-up
-    // Best of two: other test files run beside this one and share the CPUs.
-    let ms = Infinity;
-    for (let r = 0; r < 2; r++) {
-      const started = performance.now();
-      expect(await score(ad, texts)).toHaveLength(2000);
-      expect(await score(io, texts)).toHaveLength(4000);
-      ms = Math.min(ms, performance.now() - started);
-    }
-    console.log(`text classifiers: 2,000 sentences through ad-detector then intro-outro in ${ms.toFixed(0)} ms on CPU`);
-    expect(ms).toBeLessThan(1000);
+    // Speed is measured by `npm run bench:models`, not here.
+    const ads = await score(ad, texts);
+    expect(ads).toHaveLength(2000);
+    expect(await score(io, texts)).toHaveLength(4000);
+    const alone = await score(ad, texts.slice(1000, 1001));
+    expect(alone[0]).toBeCloseTo(ads[1000]!, 5);
   });
 });

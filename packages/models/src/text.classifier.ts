@@ -15,7 +15,8 @@ export type TextClassifierParams = z.infer<typeof TextClassifierParams>;
 
 export function textClassifierParams(entry: ModelEntry): TextClassifierParams {
   const parsed = TextClassifierParams.safeParse(entry.params);
-  if (!parsed.success) throw new Error(`model ${entry.id}@${entry.version}: params are not those of a ${TEXT_FEATURIZER_ID} text classifier: ${parsed.error.message}`);
+  if (!parsed.success)
+    throw new Error(`model ${entry.id}@${entry.version}: params are not those of a ${TEXT_FEATURIZER_ID} text classifier: ${parsed.error.message}`);
   return parsed.data;
 }
 
@@ -41,7 +42,7 @@ export async function scoreTexts(session: ModelSession, entry: ModelEntry, texts
     for (let i = 0; i < n; i++) featurizeInto(texts[start + i]!, dims, features, i * dims);
     const out = await session.run({ features: new ort.Tensor('float32', features, [n, dims]) });
     const p = out.probs;
-    if (!p || p.dims.length !== 2 || p.dims[0] !== n || p.dims[1] !== k) {
+    if (p?.dims.length !== 2 || p.dims[0] !== n || p.dims[1] !== k) {
       throw new Error(`model ${entry.id}@${entry.version}: expected probs [${n}, ${k}], got ${p ? `[${p.dims.join(', ')}]` : 'no probs output'}`);
     }
     probs.set(p.data as Float32Array, start * k);

@@ -37,7 +37,7 @@ describe('fnv1a-ngram-v1 featurizer', () => {
       const f = featurizeSparse(g.text, golden.dims);
       expect(Array.from(f.indices), g.text).toEqual(g.indices);
       // Both sides round the same float64 value to float32: equal, up to a last-ulp log1p difference.
-      g.values.forEach((v, k) => expect(Math.abs(f.values[k]! - v), `${g.text} [${g.indices[k]}]`).toBeLessThan(1e-7));
+      for (const [k, v] of g.values.entries()) expect(Math.abs(f.values[k]! - v), `${g.text} [${g.indices[k]}]`).toBeLessThan(1e-7);
     }
   });
 
@@ -45,7 +45,7 @@ describe('fnv1a-ngram-v1 featurizer', () => {
     const dims = golden.dims;
     const out = new Float32Array(3 * dims);
     const texts = ['ceq ega ceq', 'Welcome back to Deep Current', 'ceq ega'];
-    texts.forEach((t, i) => featurizeInto(t, dims, out, i * dims));
+    for (const [i, t] of texts.entries()) featurizeInto(t, dims, out, i * dims);
     texts.forEach((t, i) => {
       const row = out.subarray(i * dims, (i + 1) * dims);
       const sparse = featurizeSparse(t, dims);

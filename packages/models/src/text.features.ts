@@ -54,7 +54,10 @@ const scratch = new Map<number, Int32Array>();
 function counts(text: string, dims: number): { acc: Int32Array; touched: number[] } {
   if (!Number.isInteger(dims) || dims <= 0 || (dims & (dims - 1)) !== 0) throw new RangeError(`dims must be a power of two, got ${dims}`);
   let acc = scratch.get(dims);
-  if (!acc) scratch.set(dims, (acc = new Int32Array(dims)));
+  if (!acc) {
+    acc = new Int32Array(dims);
+    scratch.set(dims, acc);
+  }
   const touched: number[] = [];
   const mask = dims - 1;
   const add = (h: number) => {

@@ -128,7 +128,10 @@ describe('expandInputs: a .jsonl manifest', () => {
 
   it('lets a line override the command-line priority, and the command line fill in the rest', async () => {
     const m = path.join(dir, 'm.jsonl');
-    await writeFile(m, `${JSON.stringify({ id: 'explicit-no', audioUri: 'a.mp3', priority: false })}\n${JSON.stringify({ id: 'inherits', audioUri: 'b.mp3' })}\n`);
+    await writeFile(
+      m,
+      `${JSON.stringify({ id: 'explicit-no', audioUri: 'a.mp3', priority: false })}\n${JSON.stringify({ id: 'inherits', audioUri: 'b.mp3' })}\n`,
+    );
     const reqs = await expandInputs([m], { priority: true, force: true });
     expect(reqs.map((r) => [r.id, r.priority, r.force])).toEqual([
       ['explicit-no', false, true],

@@ -19,14 +19,25 @@ export class InputListError extends Error {
 /** Episode id from a file name: the stem, with anything outside the id alphabet replaced. */
 export function episodeIdFromPath(file: string): string {
   const stem = path.basename(file, path.extname(file));
-  return stem.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 128) || 'episode';
+  return (
+    stem
+      .replace(/[^A-Za-z0-9._-]+/g, '-')
+      .replace(/^[^A-Za-z0-9]+/, '')
+      .slice(0, 128) || 'episode'
+  );
 }
 
 async function siblingTranscript(audio: string): Promise<string | undefined> {
   const stem = audio.slice(0, -path.extname(audio).length);
   for (const ext of TRANSCRIPT_EXTENSIONS) {
     const candidate = stem + ext;
-    if (await stat(candidate).then((s) => s.isFile(), () => false)) return candidate;
+    if (
+      await stat(candidate).then(
+        (s) => s.isFile(),
+        () => false,
+      )
+    )
+      return candidate;
   }
   return undefined;
 }
@@ -42,7 +53,11 @@ export async function expandInputs(args: string[], o: InputOptions = {}): Promis
   const add = (raw: unknown, where: string) => {
     const parsed = EnqueueRequest.safeParse(raw);
     if (!parsed.success) {
-      throw new InputListError(`${where}: ${describeIssues(parsed.error).map((i) => `${i.field}: ${i.message}`).join('; ')}`);
+      throw new InputListError(
+        `${where}: ${describeIssues(parsed.error)
+          .map((i) => `${i.field}: ${i.message}`)
+          .join('; ')}`,
+      );
     }
     out.push(parsed.data);
   };
@@ -59,7 +74,16 @@ export async function expandInputs(args: string[], o: InputOptions = {}): Promis
       for (const n of names) {
         const audio = path.join(abs, n);
         const transcript = await siblingTranscript(audio);
-        add({ id: episodeIdFromPath(n), audioUri: audio, ...(transcript ? { transcriptUri: transcript } : {}), priority: o.priority ?? false, force: o.force ?? false }, audio);
+        add(
+          {
+            id: episodeIdFromPath(n),
+            audioUri: audio,
+            ...(transcript ? { transcriptUri: transcript } : {}),
+            priority: o.priority ?? false,
+            force: o.force ?? false,
+          },
+          audio,
+        );
       }
     } else if (abs.endsWith('.jsonl')) {
       const lines = (await readFile(abs, 'utf8')).split('\n');
@@ -80,7 +104,16 @@ export async function expandInputs(args: string[], o: InputOptions = {}): Promis
       });
     } else {
       const transcript = o.transcript ? path.resolve(o.transcript) : await siblingTranscript(abs);
-      add({ id: o.id ?? episodeIdFromPath(abs), audioUri: abs, ...(transcript ? { transcriptUri: transcript } : {}), priority: o.priority ?? false, force: o.force ?? false }, arg);
+      add(
+        {
+          id: o.id ?? episodeIdFromPath(abs),
+          audioUri: abs,
+          ...(transcript ? { transcriptUri: transcript } : {}),
+          priority: o.priority ?? false,
+          force: o.force ?? false,
+        },
+        arg,
+      );
     }
   }
   if (o.transcript && out.length !== 1) throw new InputListError('--transcript applies to a single audio file');

@@ -14,8 +14,8 @@ export interface LocalPipeline {
  * bare machine and the integration tests all run through here.
  */
 export async function startLocalPipeline(config: Config, log: Logger): Promise<LocalPipeline> {
-  let privateRedis: PrivateRedis | undefined;
-  const redisUrl = config.redisUrl ?? (privateRedis = await startPrivateRedis()).url;
+  const privateRedis: PrivateRedis | undefined = config.redisUrl ? undefined : await startPrivateRedis();
+  const redisUrl = config.redisUrl ?? privateRedis!.url;
   if (privateRedis) log.info({ redisUrl }, 'started a private redis-server (REDIS_URL not set)');
   try {
     const fleet = await startFleet(config, redisUrl, [...STAGE_NAMES], log);

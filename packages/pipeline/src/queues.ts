@@ -32,7 +32,11 @@ export async function closeQueues(queues: StageQueues): Promise<void> {
   queues.redis.disconnect();
 }
 
-export function jobOptions(config: Pick<Config, 'attempts' | 'backoffMs' | 'keepCompletedJobs' | 'keepFailedJobs'>, runId: string, urgent: boolean): JobsOptions {
+export function jobOptions(
+  config: Pick<Config, 'attempts' | 'backoffMs' | 'keepCompletedJobs' | 'keepFailedJobs'>,
+  runId: string,
+  urgent: boolean,
+): JobsOptions {
   return {
     // The run id names the job in every queue: re-adding after a crash between "next stage
     // enqueued" and "this job completed" is then a no-op instead of a duplicate run.

@@ -31,7 +31,28 @@ export async function freePort(): Promise<number> {
 export async function startPrivateRedis(opts: { port?: number; dir?: string; appendOnly?: boolean } = {}): Promise<PrivateRedis> {
   const dir = opts.dir ?? (await mkdtemp(path.join(tmpdir(), 'podpreview-redis-')));
   const port = opts.port ?? (await freePort());
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', opts.appendOnly ? 'yes' : 'no', '--maxmemory-policy', 'noeviction', '--daemonize', 'no', '--loglevel', 'warning'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(
+    'redis-server',
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      dir,
+      '--save',
+      '',
+      '--appendonly',
+      opts.appendOnly ? 'yes' : 'no',
+      '--maxmemory-policy',
+      'noeviction',
+      '--daemonize',
+      'no',
+      '--loglevel',
+      'warning',
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   let spawnError: Error | undefined;
   child.once('error', (e: NodeJS.ErrnoException) => {
     spawnError = e.code === 'ENOENT' ? new Error('redis-server is not installed: run `apt-get install -y redis-server` or set REDIS_URL') : e;

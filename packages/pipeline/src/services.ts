@@ -38,7 +38,10 @@ export function createServices(config: Config, log: Logger): Services {
       if (!r) {
         provider ??= chooseProvider(config.executionProvider, log);
         r = ModelRegistry.open({ stage, provider, log, ...(config.modelManifestPath ? { manifestPath: config.modelManifestPath } : {}) });
-        r.then((x) => opened.push(x), () => registries.delete(stage));
+        r.then(
+          (x) => opened.push(x),
+          () => registries.delete(stage),
+        );
         registries.set(stage, r);
       }
       return r;

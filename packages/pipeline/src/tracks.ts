@@ -18,7 +18,13 @@ export async function putTrack(blobs: BlobStore, key: string, track: Omit<Track,
 
 export async function getTrack(blobs: BlobStore, ref: TrackRef): Promise<Track> {
   const data = bytesToFloat32(await blobs.get(ref.key));
-  return { frameSec: ref.frameSec, ...(ref.spanSec ? { spanSec: ref.spanSec } : {}), channels: ref.channels, frames: Math.floor(data.length / ref.channels.length), data };
+  return {
+    frameSec: ref.frameSec,
+    ...(ref.spanSec ? { spanSec: ref.spanSec } : {}),
+    channels: ref.channels,
+    frames: Math.floor(data.length / ref.channels.length),
+    data,
+  };
 }
 
 /** One channel as its own array. */

@@ -5,7 +5,11 @@ import type { StageQueues } from './queues.ts';
  * Polls the runs' jobs until every run has ended; `onProgress` gets the count of finished runs.
  * Polling (not queue events) so a run that ended before we started waiting is still seen.
  */
-export async function waitForRuns(queues: StageQueues, runIds: string[], o: { pollMs?: number; timeoutMs?: number; onProgress?: (done: number, statuses: RunStatus[]) => void } = {}): Promise<RunStatus[]> {
+export async function waitForRuns(
+  queues: StageQueues,
+  runIds: string[],
+  o: { pollMs?: number; timeoutMs?: number; onProgress?: (done: number, statuses: RunStatus[]) => void } = {},
+): Promise<RunStatus[]> {
   const pollMs = o.pollMs ?? 200;
   const deadline = Date.now() + (o.timeoutMs ?? 30 * 60_000);
   const done = new Map<string, RunStatus>();

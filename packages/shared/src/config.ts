@@ -33,8 +33,14 @@ export interface SelectionWeights {
 const concurrencyVar = (stage: StageName) => `PODPREVIEW_CONCURRENCY_${stage.replace('-', '_').toUpperCase()}`;
 
 const EnvSchema = z.object({
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
-  PODPREVIEW_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('podpreview'),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
+    .optional(),
+  PODPREVIEW_QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .default('podpreview'),
   PODPREVIEW_DATA_DIR: z.string().min(1).default('.data'),
   PODPREVIEW_STORAGE: z.enum(['local', 'gcs']).default('local'),
   PODPREVIEW_GCS_BUCKET: z.string().optional(),
@@ -122,7 +128,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         : { kind: 'local' },
     sink:
       e.PODPREVIEW_SINK === 'bigquery'
-        ? { kind: 'bigquery', dataset: e.PODPREVIEW_BQ_DATASET, table: e.PODPREVIEW_BQ_TABLE, apiEndpoint: e.PODPREVIEW_BQ_API_ENDPOINT, projectId: e.PODPREVIEW_GCP_PROJECT }
+        ? {
+            kind: 'bigquery',
+            dataset: e.PODPREVIEW_BQ_DATASET,
+            table: e.PODPREVIEW_BQ_TABLE,
+            apiEndpoint: e.PODPREVIEW_BQ_API_ENDPOINT,
+            projectId: e.PODPREVIEW_GCP_PROJECT,
+          }
         : { kind: 'local', dbPath: path.join(dataDir, 'results.duckdb') },
     attempts: e.PODPREVIEW_ATTEMPTS,
     backoffMs: e.PODPREVIEW_BACKOFF_MS,

@@ -5,7 +5,7 @@ import { parseStageList, STAGE_NAMES, STAGES } from './stages.ts';
 describe('stage registry', () => {
   it('chains the stages in order and ends at sink', () => {
     expect(STAGES.map((s) => s.name)).toEqual(['preprocess', 'ensemble-a', 'ensemble-b', 'selection', 'sink']);
-    STAGES.forEach((s, i) => expect(s.next).toBe(STAGES[i + 1]?.name ?? null));
+    for (const [i, s] of STAGES.entries()) expect(s.next).toBe(STAGES[i + 1]?.name ?? null);
   });
 
   it('has a payload contract for every stage', () => {

@@ -37,7 +37,10 @@ export function isStageName(value: string): value is StageName {
 /** Parses a comma list such as "preprocess,ensemble-a"; "all" or empty means every stage. */
 export function parseStageList(list: string | undefined): StageName[] {
   if (!list || list.trim() === '' || list.trim() === 'all') return [...STAGE_NAMES];
-  const names = list.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = list
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const unknown = names.filter((n) => !isStageName(n));
   if (unknown.length > 0) {
     throw new Error(`unknown stage(s): ${unknown.join(', ')}; known: ${STAGE_NAMES.join(', ')}`);

@@ -82,8 +82,11 @@ export class DuckDbLockTimeoutError extends Error {
   override readonly name = 'DuckDbLockTimeoutError';
   readonly code = 'results_db_locked';
   constructor(file: string, waitedMs: number, cause: unknown) {
-    super(`results database ${file} stayed locked by another process for ${(waitedMs / 1000).toFixed(1)} s; ${cause instanceof Error ? cause.message : String(cause)}`, {
-      cause,
-    });
+    super(
+      `results database ${file} stayed locked by another process for ${(waitedMs / 1000).toFixed(1)} s; ${cause instanceof Error ? cause.message : String(cause)}`,
+      {
+        cause,
+      },
+    );
   }
 }

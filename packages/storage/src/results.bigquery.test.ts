@@ -19,8 +19,7 @@ afterAll(async () => {
   await standin.close();
 });
 
-const newSink = (table = `previews_${++tableSeq}`) =>
-  new BigQueryResultsSink({ projectId: PROJECT, dataset: 'podpreview', table, apiEndpoint: standin.url });
+const newSink = (table = `previews_${++tableSeq}`) => new BigQueryResultsSink({ projectId: PROJECT, dataset: 'podpreview', table, apiEndpoint: standin.url });
 
 resultsSinkContract('BigQueryResultsSink (stand-in)', async () => {
   const sink = newSink();

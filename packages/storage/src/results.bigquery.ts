@@ -39,7 +39,10 @@ export class BigQueryResultsSink implements ResultsSink {
 
   constructor(options: BigQueryResultsSinkOptions) {
     // Both names end up inside SQL text below, so they must be plain identifiers.
-    for (const [what, id] of [['dataset', options.dataset], ['table', options.table]] as const) {
+    for (const [what, id] of [
+      ['dataset', options.dataset],
+      ['table', options.table],
+    ] as const) {
       if (!/^\w+$/.test(id)) throw new Error(`BigQuery ${what} name must be letters, digits and "_": ${JSON.stringify(id)}`);
     }
     if (options.apiEndpoint && !options.projectId) {

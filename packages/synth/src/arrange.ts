@@ -31,7 +31,7 @@ export function arrange(song: SongSpec): { events: MidiEvent[]; endTick: number 
   };
   const usPerQuarter = Math.round(60_000_000 / song.bpm);
   events.push({ tick: 0, order: 0, bytes: [0xff, 0x51, 0x03, (usPerQuarter >> 16) & 0xff, (usPerQuarter >> 8) & 0xff, usPerQuarter & 0xff] });
-  [song.keys, song.pad, song.bass].forEach((program, ch) => events.push({ tick: 0, order: 0, bytes: [0xc0 | ch, program] }));
+  for (const [ch, program] of [song.keys, song.pad, song.bass].entries()) events.push({ tick: 0, order: 0, bytes: [0xc0 | ch, program] });
   events.push({ tick: 0, order: 0, bytes: [0xb1, 7, 70] }); // keep the pad behind the keys
 
   const bar = 4 * PPQ;
@@ -70,10 +70,14 @@ function compBar(style: SongSpec['comping'], chord: number[], t0: number, note: 
     // Up-and-down broken chord in eighths, accenting each beat.
     const tones = [...chord, (chord[0] ?? 60) + 12];
     const order = [0, 1, 2, 3, 2, 1, 2, 3].map((i) => tones[Math.min(i, tones.length - 1)] ?? 60);
-    order.forEach((k, i) => note(0, k, i % 2 === 0 ? 85 : 65, t0 + i * eighth, eighth));
+    for (const [i, k] of order.entries()) note(0, k, i % 2 === 0 ? 85 : 65, t0 + i * eighth, eighth);
   } else {
     // Syncopated block chords: 1, "and" of 2, 4.
-    for (const [beat, len, vel] of [[0, 1.5, 85], [1.5, 1.5, 70], [3, 1, 75]] as const) {
+    for (const [beat, len, vel] of [
+      [0, 1.5, 85],
+      [1.5, 1.5, 70],
+      [3, 1, 75],
+    ] as const) {
       for (const k of chord) note(0, k, vel, t0 + beat * PPQ, len * PPQ - 20);
     }
   }

@@ -30,9 +30,26 @@ function codecArgs(container: Container, kbps: number): string[] {
  */
 export function encodeAudio(master: string, out: string, o: EncodeOptions): void {
   run('ffmpeg', [
-    '-nostdin', '-y', '-v', 'error', '-i', master, '-ac', '1', ...codecArgs(o.container, o.bitrateK ?? DEFAULT_KBPS[o.container]),
-    '-map_metadata', '-1', '-metadata', `title=${o.title}`, '-metadata', `artist=${o.artist}`,
-    '-fflags', '+bitexact', '-flags:a', '+bitexact', out,
+    '-nostdin',
+    '-y',
+    '-v',
+    'error',
+    '-i',
+    master,
+    '-ac',
+    '1',
+    ...codecArgs(o.container, o.bitrateK ?? DEFAULT_KBPS[o.container]),
+    '-map_metadata',
+    '-1',
+    '-metadata',
+    `title=${o.title}`,
+    '-metadata',
+    `artist=${o.artist}`,
+    '-fflags',
+    '+bitexact',
+    '-flags:a',
+    '+bitexact',
+    out,
   ]);
 }
 
@@ -46,9 +63,10 @@ export function decodeMono(file: string): Float32Array {
 
 /** The container's duration and first stream's codec, as ffprobe reports them. */
 export function probeAudio(file: string): { durationSec: number; codec: string } {
-  const probe = JSON.parse(
-    run('ffprobe', ['-v', 'error', '-show_entries', 'format=duration:stream=codec_name', '-of', 'json', file]).toString(),
-  ) as { format?: { duration?: string }; streams?: { codec_name?: string }[] };
+  const probe = JSON.parse(run('ffprobe', ['-v', 'error', '-show_entries', 'format=duration:stream=codec_name', '-of', 'json', file]).toString()) as {
+    format?: { duration?: string };
+    streams?: { codec_name?: string }[];
+  };
   const durationSec = Number(probe.format?.duration);
   if (!Number.isFinite(durationSec)) throw new Error(`ffprobe could not read a duration from ${file}`);
   return { durationSec, codec: probe.streams?.[0]?.codec_name ?? '?' };

@@ -28,10 +28,17 @@ export function encodeSmf(events: MidiEvent[], endTick: number): Buffer {
   }
   track.push(...vlq(Math.max(0, endTick - last)), 0xff, 0x2f, 0x00); // end of track
   const header = Buffer.from([
-    ...Buffer.from('MThd', 'ascii'), 0, 0, 0, 6,
-    0, 0, // format 0
-    0, 1, // one track
-    (PPQ >> 8) & 0xff, PPQ & 0xff,
+    ...Buffer.from('MThd', 'ascii'),
+    0,
+    0,
+    0,
+    6,
+    0,
+    0, // format 0
+    0,
+    1, // one track
+    (PPQ >> 8) & 0xff,
+    PPQ & 0xff,
   ]);
   const len = Buffer.alloc(4);
   len.writeUInt32BE(track.length);

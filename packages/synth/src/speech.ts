@@ -60,7 +60,18 @@ function synthesize(text: string, voice: Voice, wav: string): void {
     return;
   }
   const raw = `${wav}.flite.wav`;
-  run('flite', ['-voice', voice.name, '--setf', `duration_stretch=${voice.durationStretch}`, '--setf', `int_f0_target_mean=${voice.pitchHz}`, '-t', text, '-o', raw]);
+  run('flite', [
+    '-voice',
+    voice.name,
+    '--setf',
+    `duration_stretch=${voice.durationStretch}`,
+    '--setf',
+    `int_f0_target_mean=${voice.pitchHz}`,
+    '-t',
+    text,
+    '-o',
+    raw,
+  ]);
   // -R: repeatable; -D: no dither, so the resampled file is the same on every run.
   run('sox', ['-R', '-D', raw, '-r', String(SAMPLE_RATE), wav]);
 }

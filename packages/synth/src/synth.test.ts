@@ -20,7 +20,20 @@ describe('MIDI', () => {
   });
 
   it('writes a format-0 file with one track ending in end-of-track', () => {
-    const { events, endTick } = arrange({ bpm: 120, chords: [[60, 64, 67], [65, 69, 72]], keys: 0, pad: 48, bass: 33, comping: 'block', drums: 'none', seconds: 4, fadeSeconds: 1 });
+    const { events, endTick } = arrange({
+      bpm: 120,
+      chords: [
+        [60, 64, 67],
+        [65, 69, 72],
+      ],
+      keys: 0,
+      pad: 48,
+      bass: 33,
+      comping: 'block',
+      drums: 'none',
+      seconds: 4,
+      fadeSeconds: 1,
+    });
     const smf = encodeSmf(events, endTick);
     expect(smf.toString('ascii', 0, 4)).toBe('MThd');
     expect(smf.readUInt16BE(8)).toBe(0); // format 0

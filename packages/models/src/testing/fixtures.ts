@@ -26,7 +26,9 @@ export function goldenBatch(windowSamples: number): Float32Array {
 
 /** Decodes with ffmpeg directly: this package must not depend on the audio package. */
 export function decode16k(file: string): Float32Array {
-  const out = execFileSync('ffmpeg', ['-nostdin', '-loglevel', 'error', '-i', file, '-ac', '1', '-ar', '16000', '-f', 'f32le', 'pipe:1'], { maxBuffer: 1 << 28 });
+  const out = execFileSync('ffmpeg', ['-nostdin', '-loglevel', 'error', '-i', file, '-ac', '1', '-ar', '16000', '-f', 'f32le', 'pipe:1'], {
+    maxBuffer: 1 << 28,
+  });
   const a = new Float32Array(out.byteLength / 4);
   new Uint8Array(a.buffer).set(out);
   return a;
@@ -36,7 +38,10 @@ export function decode16k(file: string): Float32Array {
  * A stand-in session for runner tests: `respond` computes outputs from the `audio` batch, and
  * the dims of every call are recorded so tests can check how the runner batched its work.
  */
-export function fakeAudioSession(entry: ModelEntry, respond: (x: Float32Array, batch: number) => Record<string, ort.Tensor>): { session: ModelSession; feeds: number[][] } {
+export function fakeAudioSession(
+  entry: ModelEntry,
+  respond: (x: Float32Array, batch: number) => Record<string, ort.Tensor>,
+): { session: ModelSession; feeds: number[][] } {
   const feeds: number[][] = [];
   const session: ModelSession = {
     entry: { ...entry },

@@ -5,9 +5,26 @@ import { modelMetricsRegistry } from '@podpreview/models';
 export const pipelineMetricsRegistry = new Registry();
 
 export const pipelineMetrics = {
-  jobs: new Counter({ name: 'podpreview_stage_jobs_total', help: 'Stage jobs finished, by outcome (forwarded, succeeded, deduplicated, rejected, error)', labelNames: ['stage', 'outcome'], registers: [pipelineMetricsRegistry] }),
-  seconds: new Histogram({ name: 'podpreview_stage_seconds', help: 'Processing time of one stage job (excludes queue wait)', labelNames: ['stage'], buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60], registers: [pipelineMetricsRegistry] }),
-  latency: new Histogram({ name: 'podpreview_run_latency_seconds', help: 'Enqueue to terminal row, per finished run', labelNames: ['status'], buckets: [1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1800], registers: [pipelineMetricsRegistry] }),
+  jobs: new Counter({
+    name: 'podpreview_stage_jobs_total',
+    help: 'Stage jobs finished, by outcome (forwarded, succeeded, deduplicated, rejected, error)',
+    labelNames: ['stage', 'outcome'],
+    registers: [pipelineMetricsRegistry],
+  }),
+  seconds: new Histogram({
+    name: 'podpreview_stage_seconds',
+    help: 'Processing time of one stage job (excludes queue wait)',
+    labelNames: ['stage'],
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    registers: [pipelineMetricsRegistry],
+  }),
+  latency: new Histogram({
+    name: 'podpreview_run_latency_seconds',
+    help: 'Enqueue to terminal row, per finished run',
+    labelNames: ['status'],
+    buckets: [1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1800],
+    registers: [pipelineMetricsRegistry],
+  }),
 };
 
 let defaultsCollected = false;

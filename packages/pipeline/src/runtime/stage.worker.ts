@@ -18,7 +18,14 @@ export interface StageWorkerDeps {
 /** What a job returns to BullMQ (visible in Bull Board and to `--wait`). */
 export type JobSummary =
   | { status: 'forwarded'; next: StageName }
-  | { status: 'succeeded' | 'deduplicated'; previewStartSec: number | null; previewEndSec: number | null; speechFraction: number | null; latencyMs: number; clipKey: string | null };
+  | {
+      status: 'succeeded' | 'deduplicated';
+      previewStartSec: number | null;
+      previewEndSec: number | null;
+      speechFraction: number | null;
+      latencyMs: number;
+      clipKey: string | null;
+    };
 
 /** Bad input whose failure row the processor already wrote; the `failed` listener skips it. */
 class RejectedInputError extends UnrecoverableError {

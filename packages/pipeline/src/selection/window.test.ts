@@ -21,15 +21,37 @@ function sentences(from: number, to: number, scores: Record<string, number> = {}
   return out;
 }
 
-function choose(durationSec: number, speech: Float32Array, sents: ReturnType<typeof sentences>, extra: Partial<Parameters<typeof buildFeatures>[0]> = {}, audioOnly = false) {
+function choose(
+  durationSec: number,
+  speech: Float32Array,
+  sents: ReturnType<typeof sentences>,
+  extra: Partial<Parameters<typeof buildFeatures>[0]> = {},
+  audioOnly = false,
+) {
   const vad = { frameSec: FRAME, speech };
   const features = buildFeatures({ durationSec, vad, sentences: audioOnly ? [] : sents, ...extra });
-  return chooseWindow({ features, vad, candidatesSec: sents.map((s) => s.startSec), sentenceEndsSec: audioOnly ? [] : sents.map((s) => s.endSec), audioOnly, durationSec, windowSec: 60, weights: WEIGHTS });
+  return chooseWindow({
+    features,
+    vad,
+    candidatesSec: sents.map((s) => s.startSec),
+    sentenceEndsSec: audioOnly ? [] : sents.map((s) => s.endSec),
+    audioOnly,
+    durationSec,
+    windowSec: 60,
+    weights: WEIGHTS,
+  });
 }
 
 describe('speechOnsets', () => {
   it('finds each speech run after a pause, not every frame', () => {
-    const onsets = speechOnsets(vadTrack(30, [[5, 10], [10.1, 12], [15, 30]]), FRAME);
+    const onsets = speechOnsets(
+      vadTrack(30, [
+        [5, 10],
+        [10.1, 12],
+        [15, 30],
+      ]),
+      FRAME,
+    );
     expect(onsets).toHaveLength(2);
     expect(onsets[0]).toBeCloseTo(5, 1);
     expect(onsets[1]).toBeCloseTo(15, 1);
@@ -74,7 +96,14 @@ describe('chooseWindow', () => {
   });
 
   it('prefers a window without a long silence', () => {
-    const c = choose(150, vadTrack(150, [[0, 40], [46, 150]]), sentences(0, 150));
+    const c = choose(
+      150,
+      vadTrack(150, [
+        [0, 40],
+        [46, 150],
+      ]),
+      sentences(0, 150),
+    );
     expect(c.startSec).toBeGreaterThanOrEqual(45);
     expect(c.contributions.silence).toBe(0);
   });
@@ -111,7 +140,20 @@ describe('buildFeatures', () => {
       { startSec: 14, endSec: 21, scores: { ad: 0.1, outro: 0.8 } },
       { startSec: 22, endSec: 29, scores: { ad: 0.1, outro: 0.8 } },
     ];
-    const f = buildFeatures({ durationSec: 30, vad: { frameSec: FRAME, speech: vadTrack(30, [[0, 10], [14, 30]]) }, sentences: sents }, 1);
+    const f = buildFeatures(
+      {
+        durationSec: 30,
+        vad: {
+          frameSec: FRAME,
+          speech: vadTrack(30, [
+            [0, 10],
+            [14, 30],
+          ]),
+        },
+        sentences: sents,
+      },
+      1,
+    );
     expect(f.ad[3]).toBeCloseTo(1);
     expect(f.ad[20]).toBe(0);
     expect(f.introOutro[25]).toBeCloseTo(1);

@@ -1,6 +1,6 @@
 import { splitSentences, SENTENCE_MODEL, type Cue } from '@podpreview/audio';
 import { sentenceCentrality, UsageMeter, type ModelLease } from '@podpreview/models';
-import type { BlobStore, EnsembleBInput, ModelStats, SelectionInput } from '@podpreview/shared';
+import type { BlobStore, EnsembleBInput, ModelRef, ModelStats, SelectionInput } from '@podpreview/shared';
 import { fromJsonBytes, runKeys, toJsonBytes } from '../keys.ts';
 import type { StageOutcome } from '../runtime/outcome.ts';
 import { snapToOnsets, speechOnsets } from '../selection/onsets.ts';
@@ -47,20 +47,25 @@ export function createEnsembleBStage(deps: EnsembleBDeps) {
     // Pauses between sentences are short: look for onsets after 0.1 s of quiet, not 0.3 s.
     const onsets = speechOnsets(channel(vad, 'speech'), vad.frameSec, 0.1);
     const sentences = splitSentences(cues);
-    const starts = snapToOnsets(sentences.map((s) => s.startSec), onsets);
-    sentences.forEach((s, i) => (s.startSec = Math.min(starts[i]!, s.endSec)));
+    const starts = snapToOnsets(
+      sentences.map((s) => s.startSec),
+      onsets,
+    );
+    for (const [i, s] of sentences.entries()) s.startSec = Math.min(starts[i]!, s.endSec);
     const texts = sentences.map((s) => s.text);
     const scored: ScoredSentence[] = sentences.map((s) => ({ ...s, scores: {} }));
     const lease = await deps.models();
     const meter = new UsageMeter();
     let stats: ModelStats;
-    let models;
+    let models: ModelRef[];
     try {
       for (const entry of lease.entries) {
         const runner = TEXT_RUNNERS[entry.kind];
         if (!runner) throw new Error(`no stage-B runner for model kind ${entry.kind} (${entry.id})`);
         const scores = await runner(meter.wrap(lease.get(entry.id)), entry, texts);
-        scored.forEach((s, i) => Object.entries(scores).forEach(([label, values]) => (s.scores[label] = round3(values[i]!))));
+        for (const [i, s] of scored.entries()) {
+          for (const [label, values] of Object.entries(scores)) s.scores[label] = round3(values[i]!);
+        }
       }
       stats = { ...input.modelStats, ...meter.snapshot() };
       models = [...input.models, ...lease.refs(), { ...SENTENCE_MODEL }];
@@ -69,7 +74,7 @@ export function createEnsembleBStage(deps: EnsembleBDeps) {
     }
     // Topical centrality is arithmetic on the text (TF-IDF), not a learned model.
     const central = sentenceCentrality(texts);
-    scored.forEach((s, i) => (s.scores.centrality = round3(central[i]!)));
+    for (const [i, s] of scored.entries()) s.scores.centrality = round3(central[i]!);
     const candidates: Candidates = { path: 'transcript', startsSec: sentences.map((s) => s.startSec), sentences: scored };
     await deps.blobs.put(keys.candidates, toJsonBytes(candidates));
     const payload: SelectionInput = { ...input, models, modelStats: stats, candidatesKey: keys.candidates, path: 'transcript' };

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { decodeAudio, parseTranscript } from '@podpreview/audio';
+import { type Cue, decodeAudio, parseTranscript } from '@podpreview/audio';
 import type { BlobStore, EnsembleAInput, PreprocessInput, ResultsSink } from '@podpreview/shared';
 import type { fetchSource as FetchSource } from '@podpreview/storage';
 import { float32ToBytes, runKeys, toJsonBytes } from '../keys.ts';
@@ -20,7 +20,7 @@ export function createPreprocessStage(deps: PreprocessDeps) {
   return async (input: PreprocessInput): Promise<StageOutcome> => {
     const keys = runKeys(input.episodeId, input.runId);
     const source = await deps.fetchSource(input.audioUri);
-    let cues;
+    let cues: Cue[] | undefined;
     try {
       const audio = await decodeAudio(source.localPath, input.audioUri);
       if (!input.force) {

@@ -66,7 +66,9 @@ export async function startBigQueryStandin(): Promise<BigQueryStandin> {
     if (!dataset) return undefined;
     const datasetKey = `${project}:${dataset}`;
     if (rest.length === 2 && req.method === 'GET') {
-      return datasets.has(datasetKey) ? { status: 200, body: datasetResource(project, dataset) } : googleError(404, 'notFound', `Not found: Dataset ${datasetKey}`);
+      return datasets.has(datasetKey)
+        ? { status: 200, body: datasetResource(project, dataset) }
+        : googleError(404, 'notFound', `Not found: Dataset ${datasetKey}`);
     }
     if (tablesPart !== 'tables') return undefined;
     if (rest.length === 3 && req.method === 'POST') {
@@ -98,7 +100,8 @@ export async function startBigQueryStandin(): Promise<BigQueryStandin> {
       ((request.queryParameters ?? []) as { name: string; parameterValue: { value: string } }[]).map((p) => [p.name, p.parameterValue.value]),
     );
     const result = answer(stored.rows, params);
-    if (result === undefined) return googleError(400, 'invalid', `stand-in does not know a query with parameters ${Object.keys(params).sort().join(', ') || '(none)'}`);
+    if (result === undefined)
+      return googleError(400, 'invalid', `stand-in does not know a query with parameters ${Object.keys(params).sort().join(', ') || '(none)'}`);
     return {
       status: 200,
       body: {
@@ -127,10 +130,16 @@ function answer(rows: Record<string, unknown>[], params: Record<string, string>)
   const newestFirst = (a: Record<string, unknown>, b: Record<string, unknown>) =>
     Number(b.finished_at_ms) - Number(a.finished_at_ms) || String(b.run_id).localeCompare(String(a.run_id));
   if (names === 'runId') {
-    return rows.filter((r) => r.run_id === params.runId).sort(newestFirst).slice(0, 1);
+    return rows
+      .filter((r) => r.run_id === params.runId)
+      .sort(newestFirst)
+      .slice(0, 1);
   }
   if (names === 'episodeId') {
-    return rows.filter((r) => r.episode_id === params.episodeId).sort(newestFirst).slice(0, 1);
+    return rows
+      .filter((r) => r.episode_id === params.episodeId)
+      .sort(newestFirst)
+      .slice(0, 1);
   }
   if (names === 'contentHash,episodeId') {
     const newestPerRun = new Map<unknown, Record<string, unknown>>();
@@ -181,10 +190,13 @@ function rowProblem(fields: Field[], json: Record<string, unknown>): { field: st
       continue;
     }
     const ok =
-      f.type === 'STRING' ? typeof value === 'string'
-      : f.type === 'INT64' || f.type === 'INTEGER' ? /^-?\d+$/.test(String(value))
-      : f.type === 'FLOAT64' || f.type === 'FLOAT' ? Number.isFinite(Number(value)) && typeof value !== 'boolean'
-      : true;
+      f.type === 'STRING'
+        ? typeof value === 'string'
+        : f.type === 'INT64' || f.type === 'INTEGER'
+          ? /^-?\d+$/.test(String(value))
+          : f.type === 'FLOAT64' || f.type === 'FLOAT'
+            ? Number.isFinite(Number(value)) && typeof value !== 'boolean'
+            : true;
     if (!ok) return { field: f.name, message: `Cannot convert value to ${f.type}: ${JSON.stringify(value)}` };
   }
   return undefined;
