@@ -4,7 +4,7 @@ import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeQueues, createQueues, createRedis, PRIORITY_URGENT } from '@podpreview/pipeline';
+import { closeQueues, createQueues, createRedis, PRIORITY_URGENT } from '@podpreview/pipeline/client';
 import { createResultsSink } from '@podpreview/storage';
 import { readLabels, REPO_ROOT, SAMPLES_DIR, startTestEnv, type SampleLabel, type TestEnv } from './harness.ts';
 

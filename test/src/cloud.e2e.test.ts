@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enqueueEpisode, startLocalPipeline, waitForRuns, type LocalPipeline } from '@podpreview/pipeline';
+import { enqueueEpisode, waitForRuns } from '@podpreview/pipeline/client';
+import { type LocalPipeline, startLocalPipeline } from '@podpreview/pipeline/worker';
 import { EnqueueRequest } from '@podpreview/shared';
 import { startBigQueryStandin, startGcsStandin, type BigQueryStandin, type GcsStandin } from '@podpreview/storage/testing';
 import { SAMPLES_DIR, startTestEnv, type TestEnv } from './harness.ts';

@@ -1,15 +1,62 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT } from './harness.ts';
+import { STAGES } from '@podpreview/shared';
+import {
+  OVERLAY_HAS_GPUS,
+  checkConfigMapVariables,
+  checkGpuPlacement,
+  checkGracePeriods,
+  checkLoadConfig,
+  checkProducer,
+  checkRedis,
+  checkRendered,
+  checkStageWorkers,
+} from './infra.checks.ts';
+import { OVERLAYS, kubectlMissingReason, lazyRender } from './infra.render.ts';
 
-const hasKubectl = spawnSync('sh', ['-c', 'command -v kubectl'], { stdio: 'ignore' }).status === 0;
-if (!hasKubectl) console.log('infra manifests not rendered: kubectl is not installed (apt-get install kubernetes-client)');
+// Offline checks of infra/k8s: each overlay rendered with `kubectl kustomize`, parsed, and held
+// to what infra/README.md promises. No cluster or network needed.
+const missing = kubectlMissingReason();
+if (missing) console.log(missing);
 
-describe('infra manifests', () => {
-  it.skipIf(!hasKubectl)('render with kustomize and pass infra/check.sh (GPU stages on T4 in gke, none in local)', () => {
-    const out = execFileSync('bash', [path.join(REPO_ROOT, 'infra/check.sh')], { cwd: REPO_ROOT, encoding: 'utf8' });
-    expect(out).toMatch(/gke/);
-    expect(out).toMatch(/local/);
+describe.skipIf(missing !== null).each(OVERLAYS)('infra/k8s/overlays/%s', (overlay) => {
+  const rendered = lazyRender(overlay);
+  const gpus = OVERLAY_HAS_GPUS[overlay];
+  const gpuStages = STAGES.filter((s) => s.gpu).map((s) => s.name);
+
+  it('renders with kubectl kustomize, each object once', () => {
+    expect(checkRendered(rendered())).toEqual([]);
+  });
+
+  it(`has a Deployment worker-<stage> running --stages <stage> for ${STAGES.map((s) => s.name).join(', ')}`, () => {
+    expect(checkStageWorkers(rendered(), STAGES)).toEqual([]);
+  });
+
+  it(
+    gpus
+      ? `puts ${gpuStages.join(', ')} on T4 nodes (nvidia.com/gpu, selector, toleration, GPU image); CPU stages off them`
+      : `runs every stage CPU-only (no nvidia.com/gpu, T4 selector, toleration or GPU image)`,
+    () => {
+      expect(checkGpuPlacement(rendered(), STAGES, gpus)).toEqual([]);
+    },
+  );
+
+  it('gives every worker a terminationGracePeriodSeconds above PODPREVIEW_SHUTDOWN_GRACE_MS', () => {
+    expect(checkGracePeriods(rendered(), STAGES)).toEqual([]);
+  });
+
+  it('runs Redis with maxmemory-policy noeviction and appendonly yes', () => {
+    expect(checkRedis(rendered())).toEqual([]);
+  });
+
+  it('runs podpreview serve in the producer on containerPort PODPREVIEW_HTTP_PORT', () => {
+    expect(checkProducer(rendered())).toEqual([]);
+  });
+
+  it('names every configuration variable in the ConfigMap, and only those', () => {
+    expect(checkConfigMapVariables(rendered())).toEqual([]);
+  });
+
+  it('passes loadConfig with the ConfigMap and with each Deployment’s own environment', () => {
+    expect(checkLoadConfig(rendered())).toEqual([]);
   });
 });

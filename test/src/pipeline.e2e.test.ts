@@ -2,8 +2,9 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeAudio } from '@podpreview/audio';
-import { enqueueEpisode, runKeys, startLocalPipeline, waitForRuns, type LocalPipeline } from '@podpreview/pipeline';
-import { EnqueueRequest } from '@podpreview/shared';
+import { enqueueEpisode, waitForRuns } from '@podpreview/pipeline/client';
+import { type LocalPipeline, startLocalPipeline } from '@podpreview/pipeline/worker';
+import { EnqueueRequest, getJsonBlob, runBlobKeys, SelectionBlob } from '@podpreview/shared';
 import { readLabels, SAMPLES_DIR, startTestEnv, type SampleLabel, type TestEnv } from './harness.ts';
 
 let env: TestEnv;
@@ -53,14 +54,13 @@ describe('the whole chain on real Redis, ffmpeg and Silero VAD', () => {
       expect(row).toMatchObject({ status: 'succeeded', episodeId: label.file.replace(/\.\w+$/, ''), path: label.transcript ? 'transcript' : 'audio-only' });
       expect(Object.keys(row!.stageTimingsMs).sort()).toEqual(['ensemble-a', 'ensemble-b', 'preprocess', 'selection', 'sink']);
       expect(row!.models.map((m) => m.id)).toEqual(
-        expect.arrayContaining(['silero-vad', 'sed-mini', 'loudness', ...(label.transcript ? ['ad-detector', 'intro-outro'] : [])]),
+        expect.arrayContaining(['silero-vad', 'sed-mini', ...(label.transcript ? ['ad-detector', 'intro-outro'] : [])]),
       );
       // Per-episode model totals, and the explanation of the choice beside the clip.
       expect(row!.modelStats!['silero-vad@6.2']!.calls).toBeGreaterThan(0);
-      const selection = JSON.parse((await pipeline.fleet.services.blobs.get(runKeys(row!.episodeId, row!.runId).selection)).toString()) as {
-        choice: { contributions: Record<string, number> };
-        timelinePerSec: Record<string, number[]>;
-      };
+      const selection = await getJsonBlob(pipeline.fleet.services.blobs, runBlobKeys(row!.episodeId, row!.runId).selection, SelectionBlob);
+      expect(selection.path).toBe(row!.path);
+      expect(selection.choice.startSec).toBe(start);
       expect(Object.keys(selection.choice.contributions)).toEqual(expect.arrayContaining(['speech', 'music', 'ad', 'introOutro', 'silence', 'centrality']));
       expect(selection.timelinePerSec.speech!.length).toBe(Math.ceil(label.durationSec));
     }

@@ -5,16 +5,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Job } from 'bullmq';
 import { modelsForStage, readManifest } from '@podpreview/models';
 import {
+  closeQueues,
   createQueues,
   createRedis,
-  closeQueues,
   enqueueEpisode,
   freePort,
-  startFleet,
+  type StageQueues,
   startPrivateRedis,
   waitForRuns,
-  type StageQueues,
-} from '@podpreview/pipeline';
+} from '@podpreview/pipeline/client';
+import { startFleet } from '@podpreview/pipeline/worker';
 import { EnqueueRequest, loadConfig, type StageName } from '@podpreview/shared';
 import { REPO_ROOT, SAMPLES_DIR, startTestEnv, type TestEnv } from './harness.ts';
 

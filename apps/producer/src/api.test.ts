@@ -14,7 +14,7 @@ import {
   startPrivateRedis,
   type PrivateRedis,
   type StageQueues,
-} from '@podpreview/pipeline';
+} from '@podpreview/pipeline/client';
 import { createLogger, loadConfig, type Config, type ResultsSink } from '@podpreview/shared';
 import { createResultsSink } from '@podpreview/storage';
 import { createApi } from './api.ts';

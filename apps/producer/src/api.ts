@@ -1,6 +1,6 @@
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import { describeIssues, EnqueueRequest, EpisodeId, type Config, type Logger, type ResultsSink } from '@podpreview/shared';
-import { enqueueEpisode, latestRunFor, runStatus, type StageQueues } from '@podpreview/pipeline';
+import { enqueueEpisode, latestRunFor, runStatus, type StageQueues } from '@podpreview/pipeline/client';
 
 export interface ApiDeps {
   config: Config;

@@ -1,10 +1,10 @@
 import { Command } from 'commander';
 import { createLogger, loadConfig } from '@podpreview/shared';
-import { createBlobStore } from '@podpreview/storage';
-import { closeQueues, createQueues, createRedis, queueBacklog } from '@podpreview/pipeline';
-import { backlogTable, clipLocations, outcomeJsonLines, outcomeTable, runEnqueue } from './enqueue.command.ts';
-import { startApiServer } from './serve.ts';
 
+/**
+ * `podpreview`: each command loads its own code when it runs, so `--help` and `status` start
+ * without the storage SDKs, and nothing here ever loads models or stage code up front.
+ */
 const program = new Command('podpreview').description('60-second previews of podcast episodes').showHelpAfterError();
 
 program
@@ -20,12 +20,13 @@ program
   .action(async (inputs: string[], o: { transcript?: string; id?: string; priority: boolean; force: boolean; wait: boolean; json: boolean }) => {
     const config = loadConfig();
     const log = createLogger(o.json ? 'warn' : config.logLevel === 'info' ? 'warn' : config.logLevel);
+    const { clipLocations, outcomeJsonLines, outcomeTable, runEnqueue } = await import('./enqueue.command.ts');
     const rows = await runEnqueue(inputs, o, config, log);
     if (o.json || !o.wait) {
       process.stdout.write(`${outcomeJsonLines(rows)}\n`);
     } else {
-      const blobs = createBlobStore(config);
-      process.stdout.write(`${outcomeTable(rows)}\n${clipLocations(rows, blobs)}`);
+      const { createBlobStore } = await import('@podpreview/storage');
+      process.stdout.write(`${outcomeTable(rows)}\n${clipLocations(rows, createBlobStore(config))}`);
     }
     if (rows.some((r) => r.status === 'failed')) process.exitCode = 2;
   });
@@ -37,6 +38,8 @@ program
   .action(async (o: { json: boolean }) => {
     const config = loadConfig();
     if (!config.redisUrl) throw new Error('REDIS_URL is not set: status reads the queues in that Redis');
+    const { closeQueues, createQueues, createRedis, queueBacklog } = await import('@podpreview/pipeline/client');
+    const { backlogTable } = await import('./enqueue.command.ts');
     const queues = createQueues(createRedis(config.redisUrl, 'client'), config);
     try {
       const rows = await queueBacklog(queues);
@@ -50,6 +53,7 @@ program
   .command('serve')
   .description('HTTP API: POST /v1/episodes, GET /v1/episodes/:id')
   .action(async () => {
+    const { startApiServer } = await import('./serve.ts');
     await startApiServer(loadConfig());
   });
 

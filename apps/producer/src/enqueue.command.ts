@@ -6,15 +6,12 @@ import {
   createQueues,
   createRedis,
   enqueueEpisode,
-  expandInputs,
-  startLocalPipeline,
-  waitForRuns,
-  type InputOptions,
-  type LocalPipeline,
   type RunStatus,
   type StageBacklog,
   type StageQueues,
-} from '@podpreview/pipeline';
+  waitForRuns,
+} from '@podpreview/pipeline/client';
+import { expandInputs, type InputOptions } from './inputs.ts';
 
 export interface EnqueueCommandOptions extends InputOptions {
   wait?: boolean;
@@ -39,7 +36,8 @@ export interface EpisodeOutcome {
  */
 export async function runEnqueue(inputs: string[], o: EnqueueCommandOptions, config: Config, log: Logger): Promise<EpisodeOutcome[]> {
   const requests = await expandInputs(inputs, o);
-  let local: LocalPipeline | undefined;
+  // The worker side (models, stage code) loads only when this process must run the pipeline.
+  let local: Awaited<ReturnType<typeof startLocal>> | undefined;
   let queues: StageQueues;
   let ownQueues = false;
   if (!config.redisUrl && !o.wait) {
@@ -50,10 +48,10 @@ export async function runEnqueue(inputs: string[], o: EnqueueCommandOptions, con
     ownQueues = true;
     if (o.wait && (await queues.preprocess.getWorkersCount()) === 0) {
       log.info('no workers are consuming the queues; running the pipeline in this process');
-      local = await startLocalPipeline(config, log);
+      local = await startLocal(config, log);
     }
   } else {
-    local = await startLocalPipeline(config, log);
+    local = await startLocal(config, log);
     queues = local.fleet.queues;
   }
   try {
@@ -101,6 +99,11 @@ export async function runEnqueue(inputs: string[], o: EnqueueCommandOptions, con
     if (ownQueues) await closeQueues(queues);
     await local?.stop();
   }
+}
+
+async function startLocal(config: Config, log: Logger) {
+  const { startLocalPipeline } = await import('@podpreview/pipeline/worker');
+  return startLocalPipeline(config, log);
 }
 
 const fmt = (x: number | null, digits = 1) => (x === null ? '-' : x.toFixed(digits));

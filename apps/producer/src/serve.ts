@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import { createLogger, type Config } from '@podpreview/shared';
-import { closeQueues, createQueues, createRedis } from '@podpreview/pipeline';
+import { closeQueues, createQueues, createRedis } from '@podpreview/pipeline/client';
 import { createResultsSink } from '@podpreview/storage';
 import { createApi } from './api.ts';
 

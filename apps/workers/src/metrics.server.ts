@@ -1,6 +1,5 @@
 import http from 'node:http';
-import type { Fleet } from '@podpreview/pipeline';
-import { workerMetricsRegistry } from '@podpreview/pipeline';
+import { type Fleet, workerMetricsRegistry } from '@podpreview/pipeline/worker';
 
 /**
  * `/metrics` for Prometheus (jobs, stage time, model batches and latency, process) and

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { createLogger, loadConfig, parseStageList } from '@podpreview/shared';
-import { startFleet } from '@podpreview/pipeline';
+import { startFleet } from '@podpreview/pipeline/worker';
 import { startMetricsServer } from './metrics.server.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { run } from './decode.ts';
+import { runCommand } from '@podpreview/shared';
 
 export interface ClipOptions {
   startSec: number;
@@ -39,6 +39,6 @@ export async function renderClip(sourcePath: string, outPath: string, o: ClipOpt
     `${o.bitrateKbps ?? 96}k`,
     outPath,
   ];
-  const r = await run('ffmpeg', args);
+  const r = await runCommand('ffmpeg', args);
   if (r.code !== 0) throw new Error(`rendering clip failed: ${r.stderr.trim().split('\n').slice(-2).join(' | ')}`);
 }

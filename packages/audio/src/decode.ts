@@ -1,6 +1,5 @@
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { CorruptAudioError, EmptyAudioError, InputNotFoundError, UnsupportedAudioError } from '@podpreview/shared';
+import { bytesToFloat32, CorruptAudioError, EmptyAudioError, InputNotFoundError, runCommand, UnsupportedAudioError } from '@podpreview/shared';
 
 export const SAMPLE_RATE_HZ = 16_000;
 /** Shorter than this cannot hold a meaningful preview; treated as empty input. */
@@ -40,12 +39,9 @@ export async function decodeAudio(localPath: string, label = localPath): Promise
     'pcm_f32le',
     'pipe:1',
   ];
-  const { stdout, stderr, code, signal } = await run('ffmpeg', args);
+  const { stdout, stderr, code, signal } = await runCommand('ffmpeg', args);
   if (code !== 0) throw classifyFfmpegFailure(label, stderr, code, signal);
-  // Copy into an aligned buffer: Buffer.concat may return a view at an odd byteOffset.
-  const usable = stdout.byteLength - (stdout.byteLength % 4);
-  const samples = new Float32Array(usable / 4);
-  new Uint8Array(samples.buffer).set(stdout.subarray(0, usable));
+  const samples = bytesToFloat32(stdout);
   const durationSec = samples.length / SAMPLE_RATE_HZ;
   if (durationSec < MIN_DURATION_SEC) throw new EmptyAudioError(label, durationSec);
   const contentHash = createHash('sha256').update(new Uint8Array(samples.buffer)).digest('hex');
@@ -65,27 +61,4 @@ export function classifyFfmpegFailure(label: string, stderr: string, code: numbe
   }
   if (/Decoder .* not found|Unknown decoder|unsupported codec/i.test(stderr)) return new UnsupportedAudioError(label, detail);
   return new CorruptAudioError(label, detail);
-}
-
-interface RunResult {
-  stdout: Buffer;
-  stderr: string;
-  code: number | null;
-  signal: NodeJS.Signals | null;
-}
-
-export function run(cmd: string, args: string[]): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => err.push(b));
-    child.on('error', (e: NodeJS.ErrnoException) => {
-      reject(e.code === 'ENOENT' ? new Error(`${cmd} is not installed (apt-get install -y ${cmd})`) : e);
-    });
-    child.on('close', (code, signal) => {
-      resolve({ stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8'), code, signal });
-    });
-  });
 }

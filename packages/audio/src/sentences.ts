@@ -1,6 +1,6 @@
 import winkNLP from 'wink-nlp';
 import model from 'wink-eng-lite-web-model';
-import type { Cue } from './transcript.parse.ts';
+import { type Cue, round3 } from '@podpreview/shared';
 
 export interface Sentence {
   startSec: number;
@@ -56,5 +56,3 @@ export function splitSentences(cues: Cue[]): Sentence[] {
   }
   return sentences;
 }
-
-const round3 = (x: number) => Math.round(x * 1000) / 1000;

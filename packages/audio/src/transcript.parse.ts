@@ -1,10 +1,4 @@
-import { TranscriptError } from '@podpreview/shared';
-
-export interface Cue {
-  startSec: number;
-  endSec: number;
-  text: string;
-}
+import { type Cue, TranscriptError } from '@podpreview/shared';
 
 const TIME = /(?:(\d+):)?(\d{1,2}):(\d{2})[.,](\d{1,3})/;
 const CUE_TIMING = new RegExp(`^\\s*${TIME.source}\\s*-->\\s*${TIME.source}`);

@@ -9,4 +9,4 @@ export * from './text.features.ts';
 export * from './text.classifier.ts';
 export * from './centrality.ts';
 export * from './sound-events.ts';
-export * from './loudness.ts';
+export * from './errors/model-integrity.error.ts';

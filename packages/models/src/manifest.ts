@@ -1,19 +1,21 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { StageName } from '@podpreview/shared';
+import { ModelIntegrityError } from './errors/model-integrity.error.ts';
 
 const ModelEntry = z.object({
   id: z.string(),
   version: z.string(),
   stage: z.enum(['ensemble-a', 'ensemble-b']),
   /** Which runner drives the model (the stage code dispatches on it). */
-  kind: z.enum(['vad', 'sound-events', 'loudness', 'text-classifier']),
-  /** npm package that ships the weights, or absent when `file` is relative to the manifest. */
-  package: z.string().optional(),
+  kind: z.enum(['vad', 'sound-events', 'text-classifier']),
+  /**
+   * The weights, relative to the manifest: every file is checked in under `weights/`, ours and
+   * third-party ones alike (their licences and sources in `weights/NOTICE.md`).
+   */
   file: z.string(),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
   bytes: z.number().int().positive(),
@@ -48,19 +50,9 @@ export function modelsForStage(models: ModelEntry[], stage: StageName): ModelEnt
   return models.filter((m) => m.stage === stage);
 }
 
-const require = createRequire(import.meta.url);
-
-/** Absolute path of a model file: inside its npm package, or beside the manifest. */
+/** Absolute path of a model file: `file` is relative to the manifest's folder. */
 export function resolveModelPath(entry: ModelEntry, manifestPath = DEFAULT_MANIFEST_PATH): string {
-  if (!entry.package) return path.resolve(path.dirname(manifestPath), entry.file);
-  // The package's exports map hides package.json, so resolve its main entry and walk up to the root.
-  let dir = path.dirname(require.resolve(entry.package));
-  while (!dir.endsWith(path.join('node_modules', ...entry.package.split('/'))) && dir !== path.dirname(dir)) dir = path.dirname(dir);
-  return path.join(dir, entry.file);
-}
-
-export class ModelIntegrityError extends Error {
-  override readonly name = 'ModelIntegrityError';
+  return path.resolve(path.dirname(manifestPath), entry.file);
 }
 
 /** Reads the weights and refuses them unless size and sha256 match the manifest. */

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadVerifiedWeights, ModelIntegrityError, modelsForStage, readManifest, resolveModelPath, type ModelEntry } from './manifest.ts';
+import { ModelIntegrityError } from './errors/model-integrity.error.ts';
+import { loadVerifiedWeights, modelsForStage, readManifest, resolveModelPath, type ModelEntry } from './manifest.ts';
 import { createModelSession, type ModelSession } from './session.ts';
 import { scoreTexts, textClassifierParams } from './text.classifier.ts';
 
@@ -69,7 +70,7 @@ describe('text classifier manifest entries', () => {
   it('describe our own trained models, and their weights match sha256 and size', async () => {
     for (const m of [ad, io]) {
       expect(m.entry).toMatchObject({ stage: 'ensemble-b', kind: 'text-classifier', licence: 'Apache-2.0', batching: { maxBatch: 256, maxWaitMs: 5 } });
-      expect(m.entry.package).toBeUndefined();
+      expect(m.entry.file).toBe(`weights/${m.entry.id}.onnx`);
       expect(m.entry.training?.script).toBe('packages/models/training/text/train.sh');
       expect(m.entry.training?.heldOut).toBeDefined();
       await expect(loadVerifiedWeights(m.entry)).resolves.toHaveLength(m.entry.bytes);

@@ -1,13 +1,16 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadVerifiedWeights, ModelIntegrityError, modelsForStage, readManifest, type ModelEntry } from './manifest.ts';
+import { ModelIntegrityError } from './errors/model-integrity.error.ts';
+import { loadVerifiedWeights, modelsForStage, readManifest, type ModelEntry } from './manifest.ts';
 import { decode16k, SAMPLES_DIR } from './testing/fixtures.ts';
 import { createModelSession, type ModelSession } from './session.ts';
 import { runSileroVad, VAD_FRAME_SEC } from './vad.silero.ts';
 
 const SAMPLES = SAMPLES_DIR;
+const WEIGHTS_DIR = fileURLToPath(new URL('../weights', import.meta.url));
 
 const meanOver = (p: Float32Array, fromSec: number, toSec: number) => {
   const s = p.subarray(Math.round(fromSec / VAD_FRAME_SEC), Math.round(toSec / VAD_FRAME_SEC));
@@ -61,10 +64,26 @@ describe('model manifest', () => {
     }
   });
 
+  it('names every checked-in weight file once, and credits each third-party file in weights/NOTICE.md', async () => {
+    const manifest = await readManifest();
+    const onDisk = (await readdir(WEIGHTS_DIR)).filter((f) => f.endsWith('.onnx')).sort();
+    expect(manifest.map((m) => m.file).sort()).toEqual(onDisk.map((f) => `weights/${f}`));
+    const notice = await readFile(path.join(WEIGHTS_DIR, 'NOTICE.md'), 'utf8');
+    // Ours say so in `source`; anything else is third-party and needs its notice.
+    const thirdParty = manifest.filter((m) => !m.source.startsWith('podpreview'));
+    expect(thirdParty.map((m) => m.id)).toContain('silero-vad');
+    for (const m of thirdParty) {
+      expect(notice).toContain(`\`${path.basename(m.file)}\``);
+      expect(notice).toContain(m.sha256);
+    }
+    expect(entry).toMatchObject({ licence: 'MIT', file: 'weights/silero_vad.onnx' });
+    expect(notice).toContain('Copyright (c) 2020-present Silero Team');
+  });
+
   it('refuses weights whose sha256 does not match', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'podpreview-manifest-'));
     await writeFile(path.join(dir, 'fake.onnx'), Buffer.from('not the model'));
-    const fake: ModelEntry = { ...entry, package: undefined, file: 'fake.onnx', bytes: 13 };
+    const fake: ModelEntry = { ...entry, file: 'fake.onnx', bytes: 13 };
     await expect(loadVerifiedWeights(fake, path.join(dir, 'manifest.json'))).rejects.toThrow(ModelIntegrityError);
     await expect(loadVerifiedWeights(entry)).resolves.toHaveLength(entry.bytes);
   });

@@ -1,5 +1,4 @@
-import type { BlobStore, TrackRef } from '@podpreview/shared';
-import { bytesToFloat32, float32ToBytes } from './keys.ts';
+import { BlobContractError, type BlobStore, bytesToFloat32, float32ToBytes, type TrackRef } from '@podpreview/shared';
 
 /** A per-frame feature track: `channels` values per frame, interleaved. */
 export interface Track {
@@ -16,8 +15,13 @@ export async function putTrack(blobs: BlobStore, key: string, track: Omit<Track,
   return { key, frameSec: track.frameSec, ...(track.spanSec ? { spanSec: track.spanSec } : {}), channels: track.channels };
 }
 
+/** Reads a track back; its bytes must hold whole frames of the channels its ref names. */
 export async function getTrack(blobs: BlobStore, ref: TrackRef): Promise<Track> {
-  const data = bytesToFloat32(await blobs.get(ref.key));
+  const bytes = await blobs.get(ref.key);
+  if (bytes.byteLength % (4 * ref.channels.length) !== 0) {
+    throw new BlobContractError(ref.key, `${bytes.byteLength} bytes is not a whole number of float32 frames of ${ref.channels.length} channel(s)`);
+  }
+  const data = bytesToFloat32(bytes);
   return {
     frameSec: ref.frameSec,
     ...(ref.spanSec ? { spanSec: ref.spanSec } : {}),

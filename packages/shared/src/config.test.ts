@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config.ts';
+import { loadConfig } from './config.ts';
+import { ConfigError } from './errors/index.ts';
 
 describe('loadConfig', () => {
   it('fills defaults with units and resolves the data dir', () => {

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { ConfigError } from './errors/config.error.ts';
 import { STAGE_NAMES, type StageName } from './stages.ts';
 
 /**
@@ -101,22 +102,18 @@ export interface Config {
   concurrency: Record<StageName, number>;
 }
 
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
-
 export function loadConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): Config {
   // Empty strings count as unset, so `FOO= cmd` falls back to the default.
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = EnvSchema.safeParse(cleaned);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`);
-    throw new ConfigError(`invalid configuration: ${lines.join('; ')}`);
+    throw new ConfigError(lines.join('; '));
   }
   const e = parsed.data as z.infer<typeof EnvSchema> & Record<string, number>;
   const dataDir = path.resolve(cwd, e.PODPREVIEW_DATA_DIR);
   if (e.PODPREVIEW_STORAGE === 'gcs' && !e.PODPREVIEW_GCS_BUCKET) {
-    throw new ConfigError('invalid configuration: PODPREVIEW_GCS_BUCKET: required when PODPREVIEW_STORAGE=gcs');
+    throw new ConfigError('PODPREVIEW_GCS_BUCKET: required when PODPREVIEW_STORAGE=gcs');
   }
   return {
     redisUrl: e.REDIS_URL,

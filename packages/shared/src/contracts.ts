@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { StageName } from './stages.ts';
+import { InvalidPayloadError, StageOutputError } from './errors/index.ts';
+import { STAGE_NAMES, type StageName } from './stages.ts';
 
 /**
  * One schema per queue hop. Each hop's payload extends the previous one, so a job carries the
@@ -21,6 +22,9 @@ export const AudioUri = z
   .refine((u) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(u) || /^(file|gs):\/\//i.test(u), 'must be a path, file:// or gs:// URI');
 
 export const ModelRef = z.object({ id: z.string(), version: z.string() });
+/** Which selection path ran: with a transcript, or from the audio alone. */
+export const SelectionPath = z.enum(['transcript', 'audio-only']);
+export type SelectionPath = z.infer<typeof SelectionPath>;
 export type ModelRef = z.infer<typeof ModelRef>;
 
 const RunFields = z.object({
@@ -63,19 +67,20 @@ export const ModelStats = z.record(z.string(), z.object({ calls: z.number().int(
 export type ModelStats = z.infer<typeof ModelStats>;
 
 export const EnsembleBInput = EnsembleAInput.extend({
-  /** Audio model outputs by name: `vad` always; `sound-events`, `loudness` when those models ran. */
+  /** Audio model outputs by name: `vad` always, `sound-events` when that model ran. */
   tracks: z.record(z.string(), TrackRef).refine((t) => 'vad' in t, 'a vad track is required'),
   models: z.array(ModelRef),
   modelStats: ModelStats,
 });
 
 export const SelectionInput = EnsembleBInput.extend({
-  candidatesKey: z.string(),
-  path: z.enum(['transcript', 'audio-only']),
+  /** The transcript's sentences with every text model's scores; absent without a transcript. */
+  sentencesKey: z.string().optional(),
 });
 
 export const SinkInput = SelectionInput.extend({
   selectionKey: z.string(),
+  path: SelectionPath,
   previewStartSec: z.number().nonnegative(),
   previewEndSec: z.number().positive(),
   speechFraction: z.number().min(0).max(1),
@@ -101,6 +106,45 @@ export type StageInput<S extends StageName> = z.infer<(typeof STAGE_INPUTS)[S]>;
 
 /** Jobs stay small: Redis holds ids and keys, the blob store holds data. */
 export const MAX_PAYLOAD_BYTES = 10_000;
+
+/**
+ * Checks a payload picked up from a stage's queue against its contract. A mismatch is bad
+ * input (a foreign or outdated producer), so it fails at once, without retries.
+ */
+export function parseStageInput<S extends StageName>(stage: S, data: unknown): StageInput<S> {
+  const parsed = STAGE_INPUTS[stage].safeParse(data);
+  if (!parsed.success) throw new InvalidPayloadError(stage, issuesText(parsed.error));
+  return parsed.data as StageInput<S>;
+}
+
+/**
+ * Checks what a stage hands to the next one before it is queued. Our own stage produced it, so
+ * a mismatch is a bug on our side, never the episode's fault: a retryable internal error, not
+ * `invalid_payload`.
+ */
+export function checkStageOutput<S extends StageName>(from: StageName, to: S, data: unknown): StageInput<S> {
+  const parsed = STAGE_INPUTS[to].safeParse(data);
+  if (!parsed.success) throw new StageOutputError(from, to, issuesText(parsed.error));
+  const size = Buffer.byteLength(JSON.stringify(parsed.data));
+  if (size > MAX_PAYLOAD_BYTES) throw new StageOutputError(from, to, `payload is ${size} bytes; jobs carry keys, not data (limit ${MAX_PAYLOAD_BYTES})`);
+  return parsed.data as StageInput<S>;
+}
+
+const issuesText = (error: z.ZodError) => error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+
+/** What a stage job returns to BullMQ: visible in Bull Board, read back by status and `--wait`. */
+export const JobSummary = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('forwarded'), next: z.enum(STAGE_NAMES) }),
+  z.object({
+    status: z.enum(['succeeded', 'deduplicated']),
+    previewStartSec: z.number().nullable(),
+    previewEndSec: z.number().nullable(),
+    speechFraction: z.number().nullable(),
+    latencyMs: z.number(),
+    clipKey: z.string().nullable(),
+  }),
+]);
+export type JobSummary = z.infer<typeof JobSummary>;
 
 /** Body of `POST /v1/episodes` and one line of a manifest file. */
 export const EnqueueRequest = z

@@ -1,4 +1,4 @@
-import type { ModelRef, ModelStats } from './contracts.ts';
+import type { ModelRef, ModelStats, SelectionPath } from './contracts.ts';
 import type { StageName } from './stages.ts';
 
 export type ResultStatus = 'succeeded' | 'failed' | 'deduplicated';
@@ -18,7 +18,7 @@ export interface ResultRow {
   speechFraction: number | null;
   score: number | null;
   /** Which selection path ran: with a transcript, or from the audio alone. */
-  path: 'transcript' | 'audio-only' | null;
+  path: SelectionPath | null;
   clipKey: string | null;
   failedStage: StageName | null;
   errorClass: string | null;
@@ -42,17 +42,4 @@ export interface ResultsSink {
   findSucceeded(episodeId: string, contentHash: string): Promise<ResultRow | undefined>;
   forRun(runId: string): Promise<ResultRow | undefined>;
   close(): Promise<void>;
-}
-
-/** Where stage outputs live: decoded PCM, tracks, selections, rendered clips. */
-export interface BlobStore {
-  put(key: string, data: Uint8Array): Promise<void>;
-  get(key: string): Promise<Buffer>;
-  exists(key: string): Promise<boolean>;
-  /** Uploads a local file (source audio, rendered clips) without loading it whole. */
-  putFile(key: string, localPath: string): Promise<void>;
-  /** Downloads to a local file so ffmpeg can read it. */
-  getToFile(key: string, localPath: string): Promise<void>;
-  /** A human- and tool-readable location: file:///… or gs://bucket/…. */
-  uri(key: string): string;
 }

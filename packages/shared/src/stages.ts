@@ -1,6 +1,7 @@
 /**
- * The one list of pipeline stages, in order. Queue names, worker selection, the next hop and
- * the dashboard all derive from here, so adding or reordering a stage is a one-file change.
+ * The one list of pipeline stages, in order. Queue names, worker selection, the next hop (and
+ * so the type of each stage's output), status and the Kubernetes checks all derive from here,
+ * so adding or reordering a stage is a one-file change.
  */
 export const STAGE_NAMES = ['preprocess', 'ensemble-a', 'ensemble-b', 'selection', 'sink'] as const;
 export type StageName = (typeof STAGE_NAMES)[number];
@@ -11,18 +12,20 @@ export interface StageSpec {
   readonly queue: string;
   /** Stage that consumes this stage's output, or null for the last one. */
   readonly next: StageName | null;
-  /** Runs on GPU machines in production (loads ONNX models). */
+  /** Runs on GPU machines in production (checked against the Kubernetes manifests). */
   readonly gpu: boolean;
-  readonly description: string;
 }
 
-export const STAGES: readonly StageSpec[] = [
-  { name: 'preprocess', queue: 'preprocess', next: 'ensemble-a', gpu: false, description: 'fetch, decode to 16 kHz mono PCM, hash, parse transcript' },
-  { name: 'ensemble-a', queue: 'ensemble-a', next: 'ensemble-b', gpu: true, description: 'audio models: voice activity' },
-  { name: 'ensemble-b', queue: 'ensemble-b', next: 'selection', gpu: true, description: 'text models: sentences and candidate starts' },
-  { name: 'selection', queue: 'selection', next: 'sink', gpu: false, description: 'score windows, pick the preview' },
-  { name: 'sink', queue: 'sink', next: null, gpu: false, description: 'render the clip, write the result row' },
-];
+export const STAGES = [
+  { name: 'preprocess', queue: 'preprocess', next: 'ensemble-a', gpu: false },
+  { name: 'ensemble-a', queue: 'ensemble-a', next: 'ensemble-b', gpu: true },
+  { name: 'ensemble-b', queue: 'ensemble-b', next: 'selection', gpu: true },
+  { name: 'selection', queue: 'selection', next: 'sink', gpu: false },
+  { name: 'sink', queue: 'sink', next: null, gpu: false },
+] as const satisfies readonly StageSpec[];
+
+/** The stage that consumes `S`'s output (`null` for the last stage), as a type. */
+export type NextStage<S extends StageName> = Extract<(typeof STAGES)[number], { name: S }>['next'];
 
 export function stageSpec(name: StageName): StageSpec {
   const spec = STAGES.find((s) => s.name === name);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BlobStore } from '@podpreview/shared';
-import { BlobNotFoundError, InvalidBlobKeyError } from './blob.key.ts';
+import { BlobNotFoundError, InvalidBlobKeyError } from './errors/storage.errors.ts';
 
 export interface BlobStoreFixture {
   store: BlobStore;

@@ -1,7 +1,8 @@
 import { stat } from 'node:fs/promises';
 import type { Bucket } from '@google-cloud/storage';
 import type { BlobStore } from '@podpreview/shared';
-import { assertBlobKey, BlobNotFoundError } from './blob.key.ts';
+import { assertBlobKey } from './blob.key.ts';
+import { BlobNotFoundError } from './errors/storage.errors.ts';
 import { createStorageClient, downloadToFile, isGcsNotFound } from './gcs.client.ts';
 
 const RESUMABLE_ABOVE_BYTES = 8 * 1024 * 1024;

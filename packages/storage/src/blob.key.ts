@@ -1,3 +1,5 @@
+import { InvalidBlobKeyError } from './errors/storage.errors.ts';
+
 /**
  * Blob keys are relative slash paths (`episodes/ep-1/pcm.f32`). The local store turns them into
  * file paths under its root, so a key must never be able to climb out of it; the GCS store
@@ -20,24 +22,4 @@ function keyProblem(key: string): string | undefined {
     if (segment === '.' || segment === '') return 'contains an empty or "." segment';
   }
   return undefined;
-}
-
-export class InvalidBlobKeyError extends Error {
-  override readonly name = 'InvalidBlobKeyError';
-  readonly code = 'invalid_blob_key';
-  constructor(key: string, reason: string) {
-    super(`invalid blob key ${JSON.stringify(key)}: ${reason}`);
-  }
-}
-
-/** `get`/`getToFile` of a key nobody wrote: a lost or never-produced stage output. */
-export class BlobNotFoundError extends Error {
-  override readonly name = 'BlobNotFoundError';
-  readonly code = 'blob_not_found';
-  constructor(
-    readonly uri: string,
-    cause?: unknown,
-  ) {
-    super(`blob not found: ${uri}`, cause === undefined ? undefined : { cause });
-  }
 }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { blobStoreContract } from './blob.contract.ts';
-import { InvalidBlobKeyError } from './blob.key.ts';
+import { InvalidBlobKeyError } from './errors/storage.errors.ts';
 import { LocalBlobStore } from './blob.local.ts';
 
 blobStoreContract('LocalBlobStore', async () => {

@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { DuckDbLockTimeoutError } from './errors/storage.errors.ts';
 
 /**
  * DuckDB lets one process at a time open a database file read-write (an OS file lock), yet
@@ -76,17 +77,4 @@ async function openWithRetry(file: string, lockTimeoutMs: number): Promise<DuckD
 /** DuckDB reports it as `IO Error: Could not set lock on file "…": Conflicting lock is held in … (PID n)`. */
 function isLockConflict(err: unknown): boolean {
   return err instanceof Error && /could not set lock on file|conflicting lock/i.test(err.message);
-}
-
-export class DuckDbLockTimeoutError extends Error {
-  override readonly name = 'DuckDbLockTimeoutError';
-  readonly code = 'results_db_locked';
-  constructor(file: string, waitedMs: number, cause: unknown) {
-    super(
-      `results database ${file} stayed locked by another process for ${(waitedMs / 1000).toFixed(1)} s; ${cause instanceof Error ? cause.message : String(cause)}`,
-      {
-        cause,
-      },
-    );
-  }
 }

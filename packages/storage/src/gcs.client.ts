@@ -1,4 +1,4 @@
-import { Storage, type File } from '@google-cloud/storage';
+import { ApiError, Storage, type File } from '@google-cloud/storage';
 import { streamToFileAtomic } from './fs.atomic.ts';
 
 export interface GcsClientOptions {
@@ -29,5 +29,5 @@ export async function downloadToFile(file: File, localPath: string): Promise<voi
 
 /** The client reports a missing bucket or object as an ApiError with the HTTP status as `code`. */
 export function isGcsNotFound(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 404;
+  return err instanceof ApiError && err.code === 404;
 }

@@ -1,9 +1,10 @@
 export { LocalBlobStore } from './blob.local.ts';
 export { GcsBlobStore, type GcsBlobStoreOptions } from './blob.gcs.ts';
-export { BlobNotFoundError, InvalidBlobKeyError, assertBlobKey } from './blob.key.ts';
+export { assertBlobKey } from './blob.key.ts';
+export { BlobNotFoundError, DuckDbLockTimeoutError, InvalidBlobKeyError } from './errors/storage.errors.ts';
 export { fetchSource, parseGsUri, type FetchSourceOptions, type FetchedSource } from './source.fetch.ts';
 export { DuckDbResultsSink } from './results.duckdb.ts';
-export { DuckDbLockTimeoutError, type DuckDbSessionOptions } from './duckdb.session.ts';
+export type { DuckDbSessionOptions } from './duckdb.session.ts';
 export { BigQueryResultsSink, type BigQueryResultsSinkOptions } from './results.bigquery.ts';
 export { PREVIEWS_SCHEMA, PREVIEWS_TABLE_METADATA } from './schema.bigquery.ts';
 export { RESULT_COLUMNS } from './results.columns.ts';

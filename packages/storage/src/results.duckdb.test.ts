@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DuckDbLockTimeoutError } from './duckdb.session.ts';
+import { DuckDbLockTimeoutError } from './errors/storage.errors.ts';
 import { resultsSinkContract } from './results.contract.ts';
 import { succeededRow } from './results.fixtures.ts';
 import { DuckDbResultsSink } from './results.duckdb.ts';

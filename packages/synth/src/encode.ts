@@ -1,4 +1,4 @@
-import { run } from './tools.ts';
+import { runCommandSync as run } from '@podpreview/shared';
 import { SAMPLE_RATE } from './pcm.ts';
 
 export type Container = 'mp3' | 'm4a' | 'ogg';

@@ -4,7 +4,8 @@ import { arrange, type SongSpec } from './arrange.ts';
 import type { Clip } from './clip.ts';
 import { encodeSmf } from './midi.ts';
 import { audibleSpan, fadeOut, normalize, SAMPLE_RATE, toSamples } from './pcm.ts';
-import { run, SOUNDFONT } from './tools.ts';
+import { runCommandSync as run } from '@podpreview/shared';
+import { SOUNDFONT } from './tools.ts';
 import { readWav } from './wav.ts';
 
 /** Loudness target for music (RMS over audible frames), roughly -23 dBFS. */

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Clip } from './clip.ts';
 import { audibleSpan, normalize, SAMPLE_RATE, toSamples } from './pcm.ts';
 import type { Rng } from './prng.ts';
-import { run } from './tools.ts';
+import { runCommandSync as run } from '@podpreview/shared';
 import { readWav } from './wav.ts';
 
 /** Loudness target for speech (RMS over audible frames), roughly -20 dBFS. */

@@ -39,14 +39,3 @@ export function checkTools(tools: readonly Tool[]): void {
   const missing = missingTools(tools);
   if (missing.length > 0) throw new Error(`Required tools not found: ${missing.join('; ')}`);
 }
-
-/** Runs a tool and returns stdout; on failure, reports the command line and its stderr. */
-export function run(tool: string, args: string[]): Buffer {
-  const res = spawnSync(tool, args, { maxBuffer: 512 * 1024 * 1024 });
-  if (res.error) throw new Error(`Failed to start ${tool}: ${res.error.message}`);
-  if (res.status !== 0) {
-    const stderr = res.stderr.toString().trim();
-    throw new Error(`${tool} exited with ${res.status}: ${tool} ${args.join(' ')}\n${stderr}`);
-  }
-  return res.stdout;
-}

@@ -1,6 +1,6 @@
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { bytesToFloat32, runCommandSync } from '@podpreview/shared';
 import type { ModelEntry } from '../manifest.ts';
 import type { ModelSession, ort } from '../session.ts';
 
@@ -26,12 +26,7 @@ export function goldenBatch(windowSamples: number): Float32Array {
 
 /** Decodes with ffmpeg directly: this package must not depend on the audio package. */
 export function decode16k(file: string): Float32Array {
-  const out = execFileSync('ffmpeg', ['-nostdin', '-loglevel', 'error', '-i', file, '-ac', '1', '-ar', '16000', '-f', 'f32le', 'pipe:1'], {
-    maxBuffer: 1 << 28,
-  });
-  const a = new Float32Array(out.byteLength / 4);
-  new Uint8Array(a.buffer).set(out);
-  return a;
+  return bytesToFloat32(runCommandSync('ffmpeg', ['-nostdin', '-loglevel', 'error', '-i', file, '-ac', '1', '-ar', '16000', '-f', 'f32le', 'pipe:1']));
 }
 
 /**

@@ -1,6 +1,6 @@
-"""Signal constants and the numpy reference of every computation the ONNX graphs do.
+"""Signal constants and the numpy reference of every computation the sed-mini ONNX graph does.
 
-The graphs in graphs.py are built from the same matrices, so this file is the single
+The graph in graphs.py is built from the same matrices, so this file is the single
 definition of the features: framing, window, DFT, mel filterbank, pooled statistics.
 """
 import numpy as np
@@ -34,17 +34,6 @@ FINE_SMOOTH = 9  # local-mean width (bins) removed to leave the harmonic ripple
 FINE_EPS = 1e-6
 FINE_LAGS = (1, 2, 4, 8)
 CLASSES = ['speech', 'music', 'noise']
-
-# --- loudness graph: 10 ms frames, 20 ms spectra ----------------------------------------------
-LOUD_FRAME = 160  # 10 ms
-LOUD_FRAMES = WINDOW // LOUD_FRAME  # 100
-LOUD_FFT = 2 * LOUD_FRAME  # 20 ms window, one frame plus the next
-LOUD_BINS = LOUD_FFT // 2 + 1
-DB_FLOOR = -100.0
-MS_EPS = 1e-10  # mean-square floor = -100 dBFS
-# Flux denominator offset: about the magnitude sum of white noise at -80 dBFS, so near-silence
-# reads as ~0 instead of the full-scale flux that normalized random noise would give.
-FLUX_EPS = 0.15
 
 
 def hann(n: int) -> np.ndarray:
@@ -209,38 +198,3 @@ def mlp_forward(feats: np.ndarray, p: dict) -> np.ndarray:
 def sed_forward(audio: np.ndarray, p: dict) -> np.ndarray:
     c = sed_constants()
     return mlp_forward(pooled_features(*spectra(audio, c), c), p)
-
-
-# --- loudness ----------------------------------------------------------------------------------
-
-
-def loud_constants() -> dict:
-    return {
-        'window': hann(LOUD_FFT).astype(np.float32),
-        'dft': dft_matrix(LOUD_FFT, LOUD_FFT).astype(np.float32),  # [320, 322]
-    }
-
-
-def loudness_forward(audio: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """[B, 16000] -> rms_db [B, 100], flux [B, 100].
-
-    rms_db: 10*log10(mean square of each 10 ms frame + 1e-10), floored at -100 dBFS.
-    flux: frame j's spectrum covers samples [160j, 160j+320) (zero-padded past the end);
-    flux_j = sum(max(0, |X_j| - |X_j-1|)) / (sum |X_j| + FLUX_EPS), in [0, 1); the first frame
-    has no predecessor inside the window and repeats flux_1.
-    """
-    audio = audio.astype(np.float32)
-    b = audio.shape[0]
-    frames = audio.reshape(b, LOUD_FRAMES, LOUD_FRAME)
-    ms = np.square(frames).mean(axis=2)
-    rms_db = np.maximum(10.0 * np.log10(ms + np.float32(MS_EPS)), DB_FLOOR).astype(np.float32)
-
-    c = loud_constants()
-    padded = np.concatenate([frames, np.zeros((b, 1, LOUD_FRAME), np.float32)], axis=1)
-    win = np.concatenate([padded[:, :-1], padded[:, 1:]], axis=2) * c['window']
-    spec = win @ c['dft']
-    mag = np.sqrt(np.square(spec[..., :LOUD_BINS]) + np.square(spec[..., LOUD_BINS:]))
-    rise = np.maximum(mag[:, 1:] - mag[:, :-1], 0).sum(axis=2)
-    flux = rise / (mag[:, 1:].sum(axis=2) + np.float32(FLUX_EPS))
-    flux = np.concatenate([flux[:, :1], flux], axis=1).astype(np.float32)
-    return rms_db, flux

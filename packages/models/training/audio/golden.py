@@ -38,7 +38,7 @@ def read() -> dict:
 
 def inputs(doc: dict) -> np.ndarray:
     if not doc.get('inputs'):
-        raise SystemExit(f'{PATH} has no inputs yet: run train_sed.py first (train.sh does both in order)')
+        raise SystemExit(f'{PATH} has no inputs yet: run train_sed.py first')
     return np.stack([decode_pcm16(i['pcm16']) for i in doc['inputs']])
 
 
@@ -49,9 +49,9 @@ def sha256_file(path: str) -> str:
 
 def write(doc: dict) -> None:
     doc['about'] = (
-        'Golden vectors for packages/models (sed-mini, loudness): 1 s 16 kHz inputs as base64 int16 '
+        'Golden vectors for packages/models (sed-mini): 1 s 16 kHz inputs as base64 int16 '
         '(divide by 32768), and the numpy reference outputs of each model. Written by '
-        'packages/models/training/audio/{train_sed,build_loudness}.py; do not edit by hand.'
+        'packages/models/training/audio/train_sed.py; do not edit by hand.'
     )
     doc['sampleRateHz'] = dsp.SR
     with open(PATH, 'w') as f:

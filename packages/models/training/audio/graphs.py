@@ -1,8 +1,8 @@
-"""Hand-built ONNX graphs (opset 17) for sed-mini and loudness.
+"""Hand-built ONNX graph (opset 17) of sed-mini.
 
 Only ops that onnxruntime runs on both CPU and CUDA: Reshape, Slice, Concat, Identity, Mul, Add,
-Sub, Div, MatMul, Log, Exp, Sqrt, Max, Relu, Sigmoid, ReduceMean, ReduceMax, ReduceSum. The batch dimension is symbolic and
-no op mixes items, so a micro-batcher may concatenate requests along dim 0.
+Sub, Div, MatMul, Log, Exp, Sqrt, Relu, Sigmoid, ReduceMean, ReduceMax, ReduceSum. The batch
+dimension is symbolic and no op mixes items, so a micro-batcher may concatenate requests along dim 0.
 """
 import numpy as np
 import onnx
@@ -150,33 +150,3 @@ def build_sed(params: dict, doc: str) -> onnx.ModelProto:
     g.op('Sigmoid', [h], name='probs')
     out = helper.make_tensor_value_info('probs', TensorProto.FLOAT, ['batch', len(dsp.CLASSES)])
     return g.model([_audio_input()], [out], doc)
-
-
-def build_loudness(doc: str) -> onnx.ModelProto:
-    """audio [B, 16000] -> rms_db [B, 100], flux [B, 100] (definitions in dsp.loudness_forward)."""
-    g = GraphBuilder()
-    c = dsp.loud_constants()
-    frames = g.op('Reshape', ['audio', g.const('frame_shape', np.array([-1, dsp.LOUD_FRAMES, dsp.LOUD_FRAME], np.int64))])
-    ms = g.op('ReduceMean', [g.op('Mul', [frames, frames])], axes=[2], keepdims=0)
-    ln = g.op('Log', [g.op('Add', [ms, g.const('ms_eps', np.float32(dsp.MS_EPS))])])
-    db = g.op('Mul', [ln, g.const('db_per_neper', np.float32(10.0 / np.log(10.0)))])
-    g.op('Max', [db, g.const('db_floor', np.float32(dsp.DB_FLOOR))], name='rms_db')
-
-    # One zero frame after the last, so frame 99's 20 ms spectrum has its second half.
-    zero = g.op('Mul', [g.slice(frames, 0, 1, axis=1), g.const('zero', np.float32(0))])
-    padded = g.op('Concat', [frames, zero], axis=1)  # [B, 101, 160]
-    n = dsp.LOUD_FRAMES
-    win = g.op('Concat', [g.slice(padded, 0, n, axis=1), g.slice(padded, 1, n + 1, axis=1)], axis=2)
-    spec = g.op('MatMul', [g.op('Mul', [win, g.const('hann', c['window'])]), g.const('dft', c['dft'])])
-    sq = g.op('Mul', [spec, spec])
-    bins = dsp.LOUD_BINS
-    mag = g.op('Sqrt', [g.op('Add', [g.slice(sq, 0, bins, axis=2), g.slice(sq, bins, 2 * bins, axis=2)])])
-    cur, prev = g.slice(mag, 1, n, axis=1), g.slice(mag, 0, n - 1, axis=1)
-    axes = g.axes(2)
-    rise = g.op('ReduceSum', [g.op('Relu', [g.op('Sub', [cur, prev])]), axes], keepdims=0)
-    total = g.op('Add', [g.op('ReduceSum', [cur, axes], keepdims=0), g.const('flux_eps', np.float32(dsp.FLUX_EPS))])
-    flux = g.op('Div', [rise, total])  # [B, 99]
-    g.op('Concat', [g.slice(flux, 0, 1, axis=1), flux], axis=1, name='flux')
-
-    outs = [helper.make_tensor_value_info(k, TensorProto.FLOAT, ['batch', n]) for k in ('rms_db', 'flux')]
-    return g.model([_audio_input()], outs, doc)

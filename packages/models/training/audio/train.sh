@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
-# Re-trains sed-mini and rebuilds loudness: weights/*.onnx, golden.json, sed-mini.report.json and
-# their manifest entries. Deterministic for the same Debian package versions; about 2.5 minutes on
-# 2 cores. Needs Debian's python3-numpy/scipy/sklearn/onnx and the audio tools below (installed
-# from Debian's packages when run as root), and node with the repo's onnxruntime-node (for the
-# memory figure).
+# Re-trains sed-mini: weights/sed-mini.onnx, golden.json, sed-mini.report.json and its manifest
+# entry. Deterministic for the same Debian package versions; about 2.5 minutes on 2 cores. Needs
+# Debian's python3-numpy/scipy/sklearn/onnx and the audio tools below (installed from Debian's
+# packages when run as root), and node with the repo's onnxruntime-node (for the memory figure).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$here"
@@ -31,6 +30,5 @@ if ((${#missing[@]})); then
 fi
 
 "$py" train_sed.py
-"$py" build_loudness.py
 memory="$(node measure_memory.mjs)"
 "$py" update_manifest.py "$memory"

@@ -1,5 +1,5 @@
-"""Writes the manifest entries of sed-mini and loudness from the built files and the training
-report, leaving every other entry as it is. Usage: update_manifest.py '{"sed-mini": MB, "loudness": MB}'
+"""Writes the manifest entry of sed-mini from the built file and the training report, leaving
+every other entry as it is. Usage: update_manifest.py '{"sed-mini": MB}'
 """
 import json
 import os
@@ -83,42 +83,13 @@ def sed_entry(report: dict, memory_mb: int) -> dict:
     }
 
 
-def loudness_entry(memory_mb: int) -> dict:
-    return {
-        'id': 'loudness',
-        'version': '1.0',
-        'stage': 'ensemble-a',
-        'kind': 'loudness',
-        **file_fields('loudness.onnx'),
-        'licence': 'Apache-2.0',
-        'source': 'podpreview loudness graph, built (no training) by packages/models/training/audio/build_loudness.py',
-        'inputs': INPUTS,
-        'outputs': {
-            'rms_db': 'float32 [batch, 100]: RMS of each 10 ms frame in dBFS, floored at -100',
-            'flux': 'float32 [batch, 100]: half-wave-rectified spectral flux of 20 ms Hann spectra, divided by the '
-            'frame magnitude sum + 0.15 (about white noise at -80 dBFS), in [0, 1); frame 0 repeats frame 1',
-        },
-        'batching': BATCHING,
-        'memoryMb': memory_mb,
-        'params': {
-            'sampleRateHz': dsp.SR,
-            'windowSec': dsp.WINDOW / dsp.SR,
-            'frameSec': dsp.LOUD_FRAME / dsp.SR,
-            'framesPerWindow': dsp.LOUD_FRAMES,
-            'dbFloor': dsp.DB_FLOOR,
-            'fluxSpectrumSec': dsp.LOUD_FFT / dsp.SR,
-            'fluxEps': dsp.FLUX_EPS,
-        },
-    }
-
-
 def main() -> None:
     memory = json.loads(sys.argv[1])
     with open(os.path.join(HERE, 'sed-mini.report.json')) as f:
         report = json.load(f)
     with open(MANIFEST) as f:
         manifest = json.load(f)
-    ours = {'sed-mini': sed_entry(report, memory['sed-mini']), 'loudness': loudness_entry(memory['loudness'])}
+    ours = {'sed-mini': sed_entry(report, memory['sed-mini'])}
     models = [ours.pop(m['id'], m) for m in manifest['models']]
     models += ours.values()  # the ones not listed yet go last
     manifest['models'] = models

@@ -1,4 +1,4 @@
-import type { ResultRow, StageInput, StageName } from '@podpreview/shared';
+import type { NextStage, ResultRow, StageInput, StageName } from '@podpreview/shared';
 
 /** What a terminal stage decides; the runtime adds ids, timings and timestamps. */
 export type TerminalFields = Pick<
@@ -6,15 +6,20 @@ export type TerminalFields = Pick<
   'status' | 'contentHash' | 'previewStartSec' | 'previewEndSec' | 'durationSec' | 'speechFraction' | 'score' | 'path' | 'clipKey' | 'models' | 'modelStats'
 >;
 
-export type StageOutcome =
-  /** Hand the episode to the next stage in the registry with this payload. */
-  | { kind: 'next'; payload: Record<string, unknown> & { timingsMs: Record<string, number> } }
-  /** The run ends here (sink, or a duplicate found early). */
-  | { kind: 'done'; result: TerminalFields };
+/** The run ends here (sink, or a duplicate found early). */
+export type DoneOutcome = { kind: 'done'; result: TerminalFields };
+
+/**
+ * What stage `S` decides: hand the episode on with the input of the stage the registry names
+ * as next (so a stage's output is typed by the next stage's input; the runtime fills in the
+ * timings), or end the run. The last stage can only end it.
+ */
+export type StageOutcome<S extends StageName> =
+  NextStage<S> extends StageName ? { kind: 'next'; payload: Omit<StageInput<NextStage<S>>, 'timingsMs'> } | DoneOutcome : DoneOutcome;
 
 /**
  * A stage function: parsed input in, outcome out. It never sees a BullMQ job, so it can be
  * tested, benchmarked or run in-process without Redis.
  */
-export type StageHandler<S extends StageName> = (input: StageInput<S>) => Promise<StageOutcome>;
+export type StageHandler<S extends StageName> = (input: StageInput<S>) => Promise<StageOutcome<S>>;
 export type StageHandlers = { [S in StageName]: StageHandler<S> };

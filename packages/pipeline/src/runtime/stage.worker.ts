@@ -1,11 +1,22 @@
-import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
-import { PodpreviewError, stageSpec, type Config, type Logger, type ResultRow, type ResultsSink, type StageName } from '@podpreview/shared';
-import { releaseClaim } from '../inflight.ts';
+import { Worker, type ConnectionOptions, type Job } from 'bullmq';
+import {
+  checkStageOutput,
+  type Config,
+  type JobSummary,
+  type Logger,
+  PodpreviewError,
+  parseStageInput,
+  type ResultRow,
+  type ResultsSink,
+  type StageName,
+  stageSpec,
+} from '@podpreview/shared';
+import { releaseClaim } from '../client/inflight.ts';
+import { jobOptions, type StageQueues } from '../client/queues.ts';
+import { RejectedInputError } from './errors/rejected-input.error.ts';
 import { pipelineMetrics } from './metrics.ts';
-import { jobOptions, type StageQueues } from '../queues.ts';
 import type { StageHandler } from './outcome.ts';
 import { failureRow, terminalRow } from './result-row.ts';
-import { parseStageInput } from './validate.ts';
 
 export interface StageWorkerDeps {
   config: Config;
@@ -13,27 +24,6 @@ export interface StageWorkerDeps {
   queues: StageQueues;
   results: ResultsSink;
   log: Logger;
-}
-
-/** What a job returns to BullMQ (visible in Bull Board and to `--wait`). */
-export type JobSummary =
-  | { status: 'forwarded'; next: StageName }
-  | {
-      status: 'succeeded' | 'deduplicated';
-      previewStartSec: number | null;
-      previewEndSec: number | null;
-      speechFraction: number | null;
-      latencyMs: number;
-      clipKey: string | null;
-    };
-
-/** Bad input whose failure row the processor already wrote; the `failed` listener skips it. */
-class RejectedInputError extends UnrecoverableError {
-  constructor(err: PodpreviewError) {
-    super(`${err.code}: ${err.message}`);
-    // BullMQ also recognises unrecoverable errors by name (across module copies).
-    this.name = 'UnrecoverableError';
-  }
 }
 
 /**
@@ -62,7 +52,7 @@ export function startStageWorker<S extends StageName>(stage: S, handler: StageHa
       pipelineMetrics.seconds.observe({ stage }, timingsMs[stage]! / 1000);
       if (outcome.kind === 'next') {
         if (!spec.next) throw new Error(`stage ${stage} is last in the registry but returned a next payload`);
-        const payload = parseStageInput(spec.next, { ...outcome.payload, timingsMs });
+        const payload = checkStageOutput(stage, spec.next, { ...outcome.payload, timingsMs });
         await queues[spec.next].add(spec.next, payload, jobOptions(config, input.runId, input.priority));
         jobLog.debug({ ms: timingsMs[stage] }, 'stage done');
         pipelineMetrics.jobs.inc({ stage, outcome: 'forwarded' });

@@ -1,3 +1,5 @@
+import { round3 } from '@podpreview/shared';
+
 /** Candidate preview starts from the voice-activity track, for episodes without a transcript. */
 export const SPEECH_THRESHOLD = 0.5;
 
@@ -22,8 +24,6 @@ function isSustained(probs: Float32Array, from: number, frames: number): boolean
   for (let j = from; j < Math.min(probs.length, from + frames); j++) if (probs[j]! < SPEECH_THRESHOLD) return false;
   return true;
 }
-
-const round3 = (x: number) => Math.round(x * 1000) / 1000;
 
 /**
  * Moves each time to the nearest onset within `maxShiftSec`. Transcript cue times are coarse

@@ -1,17 +1,6 @@
-import type { SelectionWeights } from '@podpreview/shared';
+import { round3, type SelectionWeights, type WindowChoice } from '@podpreview/shared';
 import type { Features } from './features.ts';
 import { SPEECH_THRESHOLD } from './onsets.ts';
-
-export interface WindowChoice {
-  startSec: number;
-  endSec: number;
-  score: number;
-  /** Share of VAD frames inside the window classified as speech. */
-  speechFraction: number;
-  /** Each model's weighted share of the chosen window's score (for the explanation view). */
-  contributions: Record<string, number>;
-  candidatesScored: number;
-}
 
 export interface WindowInputs {
   features: Features;
@@ -125,6 +114,3 @@ function prefix(values: Float32Array, f: (v: number) => number): Float64Array {
   for (let i = 0; i < values.length; i++) sums[i + 1] = sums[i]! + f(values[i]!);
   return sums;
 }
-
-// `+ 0` turns -0 (a zero penalty) into 0.
-const round3 = (x: number) => Math.round(x * 1000) / 1000 + 0;

@@ -1,4 +1,4 @@
-import { runLoudness, runSileroVad, runSoundEvents, type ModelEntry, type ModelSession } from '@podpreview/models';
+import { type ModelEntry, type ModelSession, runSileroVad, runSoundEvents } from '@podpreview/models';
 import type { Track } from '../tracks.ts';
 
 /** Track name under which each kind of audio model stores its output. */
@@ -22,18 +22,6 @@ export const AUDIO_RUNNERS: Partial<Record<ModelEntry['kind'], { track: string; 
       const r = await runSoundEvents(session, samples, { maxBatch: entry.batching.maxBatch, hopSec: Number(entry.params?.hopSec ?? 0.5) });
       // 1 s windows every hop: each frame describes more audio than its hop.
       return { frameSec: r.frameSec, spanSec: Number(entry.params?.windowSec ?? 1), channels: [...r.classes], data: r.probs };
-    },
-  },
-  loudness: {
-    track: 'loudness',
-    run: async (session, entry, samples) => {
-      const r = await runLoudness(session, samples, entry.batching);
-      const data = new Float32Array(r.rmsDb.length * 2);
-      r.rmsDb.forEach((v, i) => {
-        data[2 * i] = v;
-        data[2 * i + 1] = r.flux[i]!;
-      });
-      return { frameSec: r.frameSec, channels: ['rms_db', 'flux'], data };
     },
   },
 };

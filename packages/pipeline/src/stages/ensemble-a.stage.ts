@@ -1,6 +1,5 @@
-import { UsageMeter, type ModelLease } from '@podpreview/models';
-import type { BlobStore, EnsembleAInput, EnsembleBInput, TrackRef } from '@podpreview/shared';
-import { bytesToFloat32, runKeys } from '../keys.ts';
+import { type ModelLease, UsageMeter } from '@podpreview/models';
+import { type BlobStore, bytesToFloat32, type EnsembleAInput, runBlobKeys, type TrackRef } from '@podpreview/shared';
 import type { StageOutcome } from '../runtime/outcome.ts';
 import { putTrack } from '../tracks.ts';
 import { AUDIO_RUNNERS } from './audio-models.ts';
@@ -13,8 +12,8 @@ export interface EnsembleADeps {
 
 /** Audio models: every stage-A model in the manifest, each storing one feature track. */
 export function createEnsembleAStage(deps: EnsembleADeps) {
-  return async (input: EnsembleAInput): Promise<StageOutcome> => {
-    const keys = runKeys(input.episodeId, input.runId);
+  return async (input: EnsembleAInput): Promise<StageOutcome<'ensemble-a'>> => {
+    const keys = runBlobKeys(input.episodeId, input.runId);
     const samples = bytesToFloat32(await deps.blobs.get(input.pcmKey));
     const lease = await deps.models();
     const meter = new UsageMeter();
@@ -26,8 +25,7 @@ export function createEnsembleAStage(deps: EnsembleADeps) {
         const track = await runner.run(meter.wrap(lease.get(entry.id)), entry, samples);
         tracks[runner.track] = await putTrack(deps.blobs, keys.track(runner.track), track);
       }
-      const payload: EnsembleBInput = { ...input, tracks, models: lease.refs(), modelStats: meter.snapshot() };
-      return { kind: 'next', payload };
+      return { kind: 'next', payload: { ...input, tracks, models: lease.refs(), modelStats: meter.snapshot() } };
     } finally {
       lease.release();
     }

@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { type Cue, decodeAudio, parseTranscript } from '@podpreview/audio';
-import type { BlobStore, EnsembleAInput, PreprocessInput, ResultsSink } from '@podpreview/shared';
+import { decodeAudio, parseTranscript } from '@podpreview/audio';
+import { type BlobStore, float32ToBytes, type PreprocessInput, putJsonBlob, type ResultsSink, runBlobKeys, type TranscriptBlob } from '@podpreview/shared';
 import type { fetchSource as FetchSource } from '@podpreview/storage';
-import { float32ToBytes, runKeys, toJsonBytes } from '../keys.ts';
 import type { StageOutcome } from '../runtime/outcome.ts';
 
 export interface PreprocessDeps {
@@ -17,10 +16,10 @@ export interface PreprocessDeps {
  * successful run of the same episode ends here as a duplicate (unless forced).
  */
 export function createPreprocessStage(deps: PreprocessDeps) {
-  return async (input: PreprocessInput): Promise<StageOutcome> => {
-    const keys = runKeys(input.episodeId, input.runId);
+  return async (input: PreprocessInput): Promise<StageOutcome<'preprocess'>> => {
+    const keys = runBlobKeys(input.episodeId, input.runId);
     const source = await deps.fetchSource(input.audioUri);
-    let cues: Cue[] | undefined;
+    let transcript: TranscriptBlob | undefined;
     try {
       const audio = await decodeAudio(source.localPath, input.audioUri);
       if (!input.force) {
@@ -47,30 +46,31 @@ export function createPreprocessStage(deps: PreprocessDeps) {
       if (input.transcriptUri) {
         const t = await deps.fetchSource(input.transcriptUri);
         try {
-          cues = parseTranscript(await readFile(t.localPath, 'utf8'), input.transcriptUri);
+          transcript = { version: 1, cues: parseTranscript(await readFile(t.localPath, 'utf8'), input.transcriptUri) };
         } finally {
           await t.cleanup();
         }
-        await deps.blobs.put(keys.transcript, toJsonBytes(cues));
+        await putJsonBlob(deps.blobs, keys.transcript, transcript);
       }
       await deps.blobs.put(keys.pcm, float32ToBytes(audio.samples));
       await deps.blobs.putFile(keys.source, source.localPath);
-      const payload: EnsembleAInput = {
-        v: 1,
-        runId: input.runId,
-        episodeId: input.episodeId,
-        enqueuedAtMs: input.enqueuedAtMs,
-        priority: input.priority,
-        force: input.force,
-        timingsMs: input.timingsMs,
-        sourceKey: keys.source,
-        pcmKey: keys.pcm,
-        ...(cues ? { transcriptKey: keys.transcript } : {}),
-        sampleRateHz: audio.sampleRateHz,
-        durationSec: audio.durationSec,
-        contentHash: audio.contentHash,
+      return {
+        kind: 'next',
+        payload: {
+          v: 1,
+          runId: input.runId,
+          episodeId: input.episodeId,
+          enqueuedAtMs: input.enqueuedAtMs,
+          priority: input.priority,
+          force: input.force,
+          sourceKey: keys.source,
+          pcmKey: keys.pcm,
+          ...(transcript ? { transcriptKey: keys.transcript } : {}),
+          sampleRateHz: audio.sampleRateHz,
+          durationSec: audio.durationSec,
+          contentHash: audio.contentHash,
+        },
       };
-      return { kind: 'next', payload };
     } finally {
       await source.cleanup();
     }

@@ -1,10 +1,18 @@
-import type { BlobStore, SelectionInput, SelectionWeights, SinkInput } from '@podpreview/shared';
-import { fromJsonBytes, runKeys, toJsonBytes } from '../keys.ts';
+import {
+  type BlobStore,
+  getJsonBlob,
+  putJsonBlob,
+  runBlobKeys,
+  type SelectionBlob,
+  type SelectionInput,
+  type SelectionWeights,
+  SentencesBlob,
+} from '@podpreview/shared';
 import type { StageOutcome } from '../runtime/outcome.ts';
+import { candidateStarts } from '../selection/candidates.ts';
 import { buildFeatures, type Features } from '../selection/features.ts';
 import { chooseWindow } from '../selection/window.ts';
 import { channel, getTrack } from '../tracks.ts';
-import type { Candidates } from './ensemble-b.stage.ts';
 
 export interface SelectionDeps {
   blobs: BlobStore;
@@ -13,17 +21,19 @@ export interface SelectionDeps {
 }
 
 /**
- * Puts every model's output on one per-second timeline, scores the window at each candidate
- * start, and stores the decision with the timeline and each model's contribution.
+ * Finds where a preview may start, puts every model's output on one timeline, scores the
+ * window at each candidate start, and stores the decision with the timeline and each model's
+ * contribution.
  */
 export function createSelectionStage(deps: SelectionDeps) {
-  return async (input: SelectionInput): Promise<StageOutcome> => {
-    const keys = runKeys(input.episodeId, input.runId);
+  return async (input: SelectionInput): Promise<StageOutcome<'selection'>> => {
+    const keys = runBlobKeys(input.episodeId, input.runId);
     const vadTrack = await getTrack(deps.blobs, input.tracks.vad!);
     const vad = { frameSec: vadTrack.frameSec, speech: channel(vadTrack, 'speech') };
     const sedRef = input.tracks['sound-events'];
     const sed = sedRef ? await getTrack(deps.blobs, sedRef) : undefined;
-    const candidates = fromJsonBytes<Candidates>(await deps.blobs.get(input.candidatesKey));
+    const text = input.sentencesKey ? await getJsonBlob(deps.blobs, input.sentencesKey, SentencesBlob) : undefined;
+    const candidates = candidateStarts(vad, text?.sentences);
     const features = buildFeatures({
       durationSec: input.durationSec,
       vad,
@@ -40,16 +50,20 @@ export function createSelectionStage(deps: SelectionDeps) {
       windowSec: deps.previewSec,
       weights: deps.weights,
     });
-    await deps.blobs.put(keys.selection, toJsonBytes({ choice, path: candidates.path, weights: deps.weights, timelinePerSec: timeline(features) }));
-    const payload: SinkInput = {
-      ...input,
-      selectionKey: keys.selection,
-      previewStartSec: choice.startSec,
-      previewEndSec: choice.endSec,
-      speechFraction: choice.speechFraction,
-      score: choice.score,
+    const explanation: SelectionBlob = { version: 1, choice, path: candidates.path, weights: { ...deps.weights }, timelinePerSec: timeline(features) };
+    await putJsonBlob(deps.blobs, keys.selection, explanation);
+    return {
+      kind: 'next',
+      payload: {
+        ...input,
+        selectionKey: keys.selection,
+        path: candidates.path,
+        previewStartSec: choice.startSec,
+        previewEndSec: choice.endSec,
+        speechFraction: choice.speechFraction,
+        score: choice.score,
+      },
     };
-    return { kind: 'next', payload };
   };
 }
 

@@ -2,8 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { renderClip } from '@podpreview/audio';
-import type { BlobStore, SinkInput } from '@podpreview/shared';
-import { runKeys } from '../keys.ts';
+import { type BlobStore, runBlobKeys, type SinkInput } from '@podpreview/shared';
 import type { StageOutcome } from '../runtime/outcome.ts';
 
 export interface SinkDeps {
@@ -12,8 +11,8 @@ export interface SinkDeps {
 
 /** Renders the clip into storage; the runtime then writes the result row. */
 export function createSinkStage(deps: SinkDeps) {
-  return async (input: SinkInput): Promise<StageOutcome> => {
-    const keys = runKeys(input.episodeId, input.runId);
+  return async (input: SinkInput): Promise<StageOutcome<'sink'>> => {
+    const keys = runBlobKeys(input.episodeId, input.runId);
     const dir = await mkdtemp(path.join(tmpdir(), 'podpreview-sink-'));
     try {
       const source = path.join(dir, 'source');

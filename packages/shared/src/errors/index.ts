@@ -1,12 +1,13 @@
+import { PodpreviewError } from './podpreview.error.ts';
+
 export * from './podpreview.error.ts';
 export * from './input.errors.ts';
+export * from './internal.errors.ts';
+export * from './config.error.ts';
 
-/** Returns a stable code for any thrown value, for result rows and metrics. */
+/** A stable code for any thrown value, for result rows and metrics: ours carry one, the rest are `internal`. */
 export function errorCode(err: unknown): string {
-  if (err && typeof err === 'object' && 'code' in err && typeof (err as { code: unknown }).code === 'string') {
-    return (err as { code: string }).code;
-  }
-  return 'internal';
+  return err instanceof PodpreviewError ? err.code : 'internal';
 }
 
 export function errorClass(err: unknown): string {

@@ -1,7 +1,6 @@
 import { Job } from 'bullmq';
-import { STAGES, type StageName } from '@podpreview/shared';
+import { JobSummary, STAGES, type StageName } from '@podpreview/shared';
 import type { StageQueues } from './queues.ts';
-import type { JobSummary } from './runtime/stage.worker.ts';
 
 export type RunState = 'queued' | 'running' | 'succeeded' | 'failed' | 'deduplicated' | 'unknown';
 export type StageState = 'absent' | 'waiting' | 'prioritized' | 'active' | 'delayed' | 'completed' | 'failed' | 'waiting-children' | 'unknown';
@@ -39,7 +38,9 @@ export async function runStatus(queues: StageQueues, runId: string): Promise<Run
       continue;
     }
     stages[spec.name] = s;
-    const rv = (job?.returnvalue ?? null) as JobSummary | null;
+    // Parsed, not cast: a summary written by another version of the workers must not be misread.
+    const parsed = s === 'completed' ? JobSummary.safeParse(job?.returnvalue) : undefined;
+    const rv = parsed?.success ? parsed.data : null;
     if (s === 'failed') {
       state = 'failed';
       failedStage = spec.name;

@@ -1,6 +1,6 @@
 import { STAGE_NAMES, type Config, type Logger } from '@podpreview/shared';
-import { startPrivateRedis, type PrivateRedis } from './redis.server.ts';
-import { startFleet, type Fleet } from './runtime/fleet.ts';
+import { type PrivateRedis, startPrivateRedis } from '../client/redis.server.ts';
+import { type Fleet, startFleet } from './fleet.ts';
 
 export interface LocalPipeline {
   redisUrl: string;

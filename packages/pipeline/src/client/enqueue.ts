@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { Config, EnqueueRequest, PreprocessInput } from '@podpreview/shared';
-import { jobOptions, latestRunKey, type StageQueues } from './queues.ts';
-import { parseStageInput } from './runtime/validate.ts';
+import { type Config, type EnqueueRequest, parseStageInput, type PreprocessInput } from '@podpreview/shared';
 import { claimEpisode, releaseClaim, replaceClaim, takeClaim } from './inflight.ts';
+import { jobOptions, type StageQueues } from './queues.ts';
+import { latestRunKey } from './redis.keys.ts';
 import { isTerminal, runStatus } from './status.ts';
 
 export interface EnqueueReceipt {

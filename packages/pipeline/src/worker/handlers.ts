@@ -1,58 +1,16 @@
 import os from 'node:os';
-import { chooseProvider, ModelRegistry, type ModelEntry } from '@podpreview/models';
-import type { BlobStore, Config, Logger, ResultsSink, StageName } from '@podpreview/shared';
-import { createBlobStore, createResultsSink, fetchSource } from '@podpreview/storage';
-import type { StageHandlers } from './runtime/outcome.ts';
-import { AUDIO_RUNNERS } from './stages/audio-models.ts';
-import { createEnsembleAStage } from './stages/ensemble-a.stage.ts';
-import { TEXT_RUNNERS } from './stages/text-models.ts';
-import { createEnsembleBStage } from './stages/ensemble-b.stage.ts';
-import { createPreprocessStage } from './stages/preprocess.stage.ts';
-import { createSelectionStage } from './stages/selection.stage.ts';
-import { createSinkStage } from './stages/sink.stage.ts';
-
-export interface Services {
-  config: Config;
-  log: Logger;
-  blobs: BlobStore;
-  results: ResultsSink;
-  /** A model stage's registry, opened (models loaded) on first use: only model stages pay for it. */
-  models(stage: 'ensemble-a' | 'ensemble-b'): Promise<ModelRegistry>;
-  loadedModelIds(): string[];
-  close(): Promise<void>;
-}
-
-export function createServices(config: Config, log: Logger): Services {
-  const blobs = createBlobStore(config);
-  const results = createResultsSink(config);
-  const registries = new Map<string, Promise<ModelRegistry>>();
-  const opened: ModelRegistry[] = [];
-  let provider: 'cpu' | 'cuda' | undefined;
-  return {
-    config,
-    log,
-    blobs,
-    results,
-    models: (stage) => {
-      let r = registries.get(stage);
-      if (!r) {
-        provider ??= chooseProvider(config.executionProvider, log);
-        r = ModelRegistry.open({ stage, provider, log, ...(config.modelManifestPath ? { manifestPath: config.modelManifestPath } : {}) });
-        r.then(
-          (x) => opened.push(x),
-          () => registries.delete(stage),
-        );
-        registries.set(stage, r);
-      }
-      return r;
-    },
-    loadedModelIds: () => opened.flatMap((r) => r.loadedModelIds()),
-    close: async () => {
-      await Promise.allSettled(opened.map((r) => r.dispose()));
-      await results.close();
-    },
-  };
-}
+import type { ModelEntry, ModelRegistry } from '@podpreview/models';
+import type { StageName } from '@podpreview/shared';
+import { fetchSource } from '@podpreview/storage';
+import type { StageHandlers } from '../runtime/outcome.ts';
+import { AUDIO_RUNNERS } from '../stages/audio-models.ts';
+import { createEnsembleAStage } from '../stages/ensemble-a.stage.ts';
+import { createEnsembleBStage } from '../stages/ensemble-b.stage.ts';
+import { createPreprocessStage } from '../stages/preprocess.stage.ts';
+import { createSelectionStage } from '../stages/selection.stage.ts';
+import { createSinkStage } from '../stages/sink.stage.ts';
+import { TEXT_RUNNERS } from '../stages/text-models.ts';
+import type { Services } from './services.ts';
 
 /**
  * Builds the stage functions this process runs, and only those: a worker for `ensemble-b`

@@ -11,11 +11,16 @@ export type StageQueues = Record<StageName, Queue> & { readonly redis: Redis };
 
 /**
  * Workers block on Redis, so their connections must retry forever (maxRetriesPerRequest null);
- * a Redis restart then pauses work instead of failing jobs.
+ * a Redis restart then pauses work instead of failing jobs. Clients (CLI, API) give up on a
+ * command after 3 reconnect attempts so a caller gets an answer while Redis is down.
+ * Reconnects back off linearly to at most 1 s: ioredis 6's default doubles up to 5 s, which
+ * makes every later request of an API process wait ~6 s during an outage and delays
+ * recovery after a restart by as much.
  */
 export function createRedis(url: string, role: 'worker' | 'client'): Redis {
   return new Redis(url, {
     maxRetriesPerRequest: role === 'worker' ? null : 3,
+    retryStrategy: (times) => Math.min(times * 100, 1000),
     enableReadyCheck: true,
     connectionName: `podpreview-${role}`,
   });
@@ -48,8 +53,3 @@ export function jobOptions(
     removeOnFail: { count: config.keepFailedJobs },
   };
 }
-
-/** Hash of episode id → its newest run id, for status look-ups by episode. */
-export const latestRunKey = (prefix: string) => `${prefix}:podpreview:latest-run`;
-/** Claim held by an episode's run from enqueue until its terminal row is written. */
-export const inflightKey = (prefix: string, episodeId: string) => `${prefix}:podpreview:inflight:${episodeId}`;

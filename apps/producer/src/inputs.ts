@@ -1,6 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { describeIssues, EnqueueRequest } from '@podpreview/shared';
+import { InputListError } from './errors/input-list.error.ts';
 
 export const AUDIO_EXTENSIONS = ['.mp3', '.m4a', '.aac', '.mp4', '.ogg', '.opus', '.oga', '.wav', '.flac', '.webm'];
 const TRANSCRIPT_EXTENSIONS = ['.vtt', '.srt'];
@@ -10,10 +11,6 @@ export interface InputOptions {
   priority?: boolean;
   force?: boolean;
   id?: string;
-}
-
-export class InputListError extends Error {
-  override readonly name = 'InputListError';
 }
 
 /** Episode id from a file name: the stem, with anything outside the id alphabet replaced. */

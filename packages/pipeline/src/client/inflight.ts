@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { inflightKey } from './queues.ts';
+import { inflightKey } from './redis.keys.ts';
 
 /**
  * One run per episode at a time. Enqueue claims the episode with SET NX, so simultaneous

@@ -2,7 +2,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { episodeIdFromPath, expandInputs, InputListError } from './inputs.ts';
+import { InputListError } from './errors/input-list.error.ts';
+import { episodeIdFromPath, expandInputs } from './inputs.ts';
 
 // Contents do not matter to expandInputs: it only looks at names and file types.
 let dir: string;

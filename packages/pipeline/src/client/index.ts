@@ -1,0 +1,13 @@
+/**
+ * The client side of the pipeline: what the producer, the HTTP API and the dashboard need to
+ * submit episodes and read runs and queues. It loads no models, no stage code and no audio
+ * tooling, so those processes start fast and stay small; the worker side is `./worker`.
+ */
+export * from './redis.keys.ts';
+export * from './queues.ts';
+export * from './inflight.ts';
+export * from './enqueue.ts';
+export * from './status.ts';
+export * from './wait.ts';
+export * from './backlog.ts';
+export * from './redis.server.ts';

@@ -1,0 +1,12 @@
+/** Where stage outputs live: decoded PCM, tracks, sentences, selections, rendered clips. */
+export interface BlobStore {
+  put(key: string, data: Uint8Array): Promise<void>;
+  get(key: string): Promise<Buffer>;
+  exists(key: string): Promise<boolean>;
+  /** Uploads a local file (source audio, rendered clips) without loading it whole. */
+  putFile(key: string, localPath: string): Promise<void>;
+  /** Downloads to a local file so ffmpeg can read it. */
+  getToFile(key: string, localPath: string): Promise<void>;
+  /** A human- and tool-readable location: file:///… or gs://bucket/…. */
+  uri(key: string): string;
+}

@@ -1,0 +1,47 @@
+import { spawn, spawnSync } from 'node:child_process';
+
+export interface CommandResult {
+  stdout: Buffer;
+  stderr: string;
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface RunCommandOptions {
+  /** Killed with SIGKILL after this long; the result then has `signal` set. Unset: no limit. */
+  timeoutMs?: number;
+}
+
+/** A tool we shell out to is missing: say which package provides it instead of a bare ENOENT. */
+function startError(cmd: string, e: NodeJS.ErrnoException): Error {
+  return e.code === 'ENOENT' ? new Error(`${cmd} is not installed (apt-get install -y ${cmd === 'ffprobe' ? 'ffmpeg' : cmd})`) : e;
+}
+
+/**
+ * Runs a program with its output collected. The child runs outside this process, so ffmpeg and
+ * friends never block the event loop; a non-zero exit is a result, not a throw, because callers
+ * classify failures differently (bad input vs. a crash).
+ */
+export function runCommand(cmd: string, args: string[], o: RunCommandOptions = {}): Promise<CommandResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], ...(o.timeoutMs ? { timeout: o.timeoutMs, killSignal: 'SIGKILL' } : {}) });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.on('error', (e: NodeJS.ErrnoException) => reject(startError(cmd, e)));
+    child.on('close', (code, signal) => resolve({ stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8'), code, signal }));
+  });
+}
+
+/**
+ * The same for build-time tools (sample and evaluation-set synthesis, test fixtures), which run
+ * in their own worker threads or scripts and are simpler synchronous. Throws on any failure,
+ * naming the command line and its stderr.
+ */
+export function runCommandSync(cmd: string, args: string[]): Buffer {
+  const res = spawnSync(cmd, args, { maxBuffer: 1 << 30 });
+  if (res.error) throw startError(cmd, res.error as NodeJS.ErrnoException);
+  if (res.status !== 0) throw new Error(`${cmd} exited with ${res.status ?? res.signal}: ${cmd} ${args.join(' ')}\n${res.stderr.toString().trim()}`);
+  return res.stdout;
+}

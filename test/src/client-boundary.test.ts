@@ -1,0 +1,106 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT, startTestEnv, type TestEnv } from './harness.ts';
+
+// The producer, the HTTP API and the dashboard import only the client side of the pipeline:
+// they must never load the models, the audio tooling or the stage code. Each case runs a real
+// process with a resolve hook that records every module it loads.
+
+const RECORDER = path.join(REPO_ROOT, 'test', 'src', 'fixtures', 'record-loads.mjs');
+const CLI = path.join(REPO_ROOT, 'apps', 'producer', 'bin', 'podpreview.mjs');
+
+/** Modules of the worker side; none may load in a client process. */
+const WORKER_ONLY = [
+  '/node_modules/onnxruntime-node/',
+  '/node_modules/wink-nlp/',
+  '/node_modules/wink-eng-lite-web-model/',
+  '/packages/models/',
+  '/packages/audio/',
+  '/packages/pipeline/src/stages/',
+  '/packages/pipeline/src/runtime/',
+  '/packages/pipeline/src/worker/',
+];
+/** Storage SDKs: only commands that read results or blobs need them. */
+const STORAGE_SDKS = ['/node_modules/@google-cloud/', '/node_modules/@duckdb/'];
+
+let env: TestEnv;
+let dir: string;
+
+beforeAll(async () => {
+  env = await startTestEnv();
+  dir = await mkdtemp(path.join(tmpdir(), 'podpreview-loads-'));
+});
+
+afterAll(async () => {
+  await env?.cleanup();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+interface Loaded {
+  code: number | null;
+  urls: string[];
+  stderr: string;
+}
+
+/**
+ * Runs `node --import tsx --import <recorder> …args` and returns what it loaded. `until`, when
+ * given, is a line on stderr after which the process is sent SIGTERM (for servers).
+ */
+async function loadsOf(name: string, args: string[], o: { envExtra?: Record<string, string>; until?: RegExp } = {}): Promise<Loaded> {
+  const out = path.join(dir, `${name}.txt`);
+  const child = spawn(process.execPath, ['--import', 'tsx', '--import', RECORDER, ...args], {
+    cwd: path.join(REPO_ROOT, 'test'),
+    env: { ...process.env, ...env.env, ...o.envExtra, PODPREVIEW_RECORD_LOADS: out },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stdout.resume();
+  child.stderr.setEncoding('utf8').on('data', (d: string) => {
+    stderr += d;
+    if (o.until?.test(stderr)) child.kill('SIGTERM');
+  });
+  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  const code = await new Promise<number | null>((resolve) => child.once('close', (c) => resolve(c)));
+  clearTimeout(timer);
+  const urls = (await readFile(out, 'utf8').catch(() => '')).split('\n').filter(Boolean);
+  return { code, urls, stderr };
+}
+
+const hits = (urls: string[], fragments: string[]) => [...new Set(urls.filter((u) => fragments.some((f) => u.includes(f))))];
+
+describe('the client side of the pipeline', () => {
+  it('loads neither onnxruntime-node nor any stage or model code', async () => {
+    const r = await loadsOf('client', ['--input-type=module', '-e', "await import('@podpreview/pipeline/client');"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.urls.some((u) => u.includes('/packages/pipeline/src/client/'))).toBe(true);
+    expect(hits(r.urls, WORKER_ONLY)).toEqual([]);
+  });
+
+  it('is a real boundary: the worker side does load onnxruntime-node (the recorder sees it)', async () => {
+    const r = await loadsOf('worker', ['--input-type=module', '-e', "await import('@podpreview/pipeline/worker');"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(hits(r.urls, ['/node_modules/onnxruntime-node/']).length).toBeGreaterThan(0);
+  });
+
+  it('podpreview --help loads no worker code and no storage SDK', async () => {
+    const r = await loadsOf('help', [CLI, '--help']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(hits(r.urls, [...WORKER_ONLY, ...STORAGE_SDKS])).toEqual([]);
+  });
+
+  it('podpreview status loads no worker code and no storage SDK', async () => {
+    const r = await loadsOf('status', [CLI, 'status']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(hits(r.urls, [...WORKER_ONLY, ...STORAGE_SDKS])).toEqual([]);
+  });
+
+  it('podpreview serve loads no worker code', async () => {
+    const r = await loadsOf('serve', [CLI, 'serve'], { envExtra: { PODPREVIEW_HTTP_PORT: '0', LOG_LEVEL: 'info' }, until: /API listening/ });
+    expect(r.stderr).toMatch(/API listening/);
+    expect(r.urls.some((u) => u.includes('/node_modules/express/'))).toBe(true);
+    expect(hits(r.urls, WORKER_ONLY)).toEqual([]);
+  });
+});

@@ -1,0 +1,225 @@
+import { CONFIG_VARIABLES, loadConfig, type Config, type StageSpec } from '@podpreview/shared';
+import {
+  configMapEnv,
+  containerEnv,
+  containersOf,
+  findObject,
+  ref,
+  type K8sContainer,
+  type K8sObject,
+  type OverlayName,
+  type RenderedOverlay,
+} from './infra.render.ts';
+
+/**
+ * Offline checks of the rendered Kubernetes material against what the design promises. Each
+ * takes one rendered overlay and returns its problems, one message each naming the overlay and
+ * the object; an empty list means the check passes. The stage list and GPU flags come from
+ * STAGES, the variables and their validation from CONFIG_VARIABLES and loadConfig.
+ */
+
+/** Where the GPU stages get a GPU: true in gke (T4 node pool), false in the CPU-only local overlay. */
+export const OVERLAY_HAS_GPUS: Record<OverlayName, boolean> = { local: false, gke: true };
+
+export const GPU_RESOURCE = 'nvidia.com/gpu';
+export const T4_SELECTOR = { key: 'cloud.google.com/gke-accelerator', value: 'nvidia-tesla-t4' } as const;
+/** The CUDA image's name before an overlay's `images:` rewrites it (registry path and tag may follow). */
+export const GPU_IMAGE = /(^|\/)podpreview-gpu(:|@|$)/;
+
+/** Deployment running the workers of one stage. */
+export const workerName = (stage: string): string => `worker-${stage}`;
+
+const where = (r: RenderedOverlay, obj: Pick<K8sObject, 'kind' | 'metadata'>): string => `${r.overlay}: ${ref(obj)}`;
+
+/** command followed by args: the argv a container starts with (image entrypoint aside). */
+function argv(c: K8sContainer): string[] {
+  return [...(c.command ?? []), ...(c.args ?? [])].map(String);
+}
+
+/** Value of a command-line flag, as `--flag value` or `--flag=value`; undefined when absent. */
+export function flagValue(args: readonly string[], flag: string): string | undefined {
+  for (const [i, a] of args.entries()) {
+    if (a === flag) return args[i + 1];
+    if (a.startsWith(`${flag}=`)) return a.slice(flag.length + 1);
+  }
+  return undefined;
+}
+
+/** loadConfig on an environment, or its error message. Only the variables named in `only` are passed when given. */
+function configFor(env: Record<string, string>, only?: readonly string[]): { config: Config } | { error: string } {
+  const passed = only ? Object.fromEntries(only.filter((k) => k in env).map((k) => [k, env[k]])) : env;
+  try {
+    return { config: loadConfig(passed, '/app') };
+  } catch (err) {
+    return { error: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+/** The object kustomize rendered, or a problem saying it is missing. */
+function need(r: RenderedOverlay, problems: string[], kind: string, name: string): K8sObject | undefined {
+  const obj = findObject(r, kind, name);
+  if (!obj) problems.push(`${r.overlay}: no ${kind}/${name} rendered`);
+  else if (containersOf(obj).length === 0) problems.push(`${where(r, obj)} has no containers`);
+  return obj && containersOf(obj).length > 0 ? obj : undefined;
+}
+
+/** kustomize rendered a non-empty set of objects, none twice. */
+export function checkRendered(r: RenderedOverlay): string[] {
+  if (r.objects.length === 0) return [`${r.overlay}: kustomize rendered no objects`];
+  const seen = new Set<string>();
+  const problems: string[] = [];
+  for (const o of r.objects) {
+    const key = `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+    if (seen.has(key)) problems.push(`${where(r, o)} rendered twice`);
+    seen.add(key);
+  }
+  return problems;
+}
+
+/** Every stage has a Deployment worker-<stage> whose container runs `--stages <stage>`. */
+export function checkStageWorkers(r: RenderedOverlay, stages: readonly StageSpec[]): string[] {
+  const problems: string[] = [];
+  for (const stage of stages) {
+    const d = need(r, problems, 'Deployment', workerName(stage.name));
+    if (!d) continue;
+    const runs = containersOf(d).map((c) => flagValue(argv(c), '--stages'));
+    if (!runs.includes(stage.name)) {
+      problems.push(`${where(r, d)} does not run --stages ${stage.name} (--stages: ${runs.map((v) => v ?? 'absent').join(', ')})`);
+    }
+  }
+  return problems;
+}
+
+/** What ties a Deployment to a GPU node: the GPU limit, the T4 selector and toleration, the CUDA image. */
+export interface GpuFields {
+  gpuLimit: number;
+  t4Selector: boolean;
+  gpuToleration: boolean;
+  gpuImage: boolean;
+}
+
+export function gpuFields(d: K8sObject): GpuFields {
+  const pod = d.spec?.template?.spec ?? {};
+  const containers = containersOf(d);
+  return {
+    gpuLimit: containers.reduce((n, c) => n + Number(c.resources?.limits?.[GPU_RESOURCE] ?? c.resources?.requests?.[GPU_RESOURCE] ?? 0), 0),
+    t4Selector: pod.nodeSelector?.[T4_SELECTOR.key] === T4_SELECTOR.value,
+    gpuToleration: (pod.tolerations ?? []).some((t) => t.key === GPU_RESOURCE),
+    gpuImage: containers.some((c) => GPU_IMAGE.test(c.image ?? '')),
+  };
+}
+
+const describeFields = (f: GpuFields): string =>
+  `${GPU_RESOURCE}=${f.gpuLimit} t4-selector=${f.t4Selector} gpu-toleration=${f.gpuToleration} gpu-image=${f.gpuImage}`;
+
+/**
+ * GPU stages (gpu: true in STAGES) request nvidia.com/gpu, select and tolerate T4 nodes and run
+ * the CUDA image where the overlay has GPUs, and carry none of that where it has none; CPU
+ * stages never carry any of it.
+ */
+export function checkGpuPlacement(r: RenderedOverlay, stages: readonly StageSpec[], overlayHasGpus: boolean): string[] {
+  const problems: string[] = [];
+  for (const stage of stages) {
+    const d = findObject(r, 'Deployment', workerName(stage.name));
+    if (!d) {
+      problems.push(`${r.overlay}: no Deployment/${workerName(stage.name)} rendered`);
+      continue;
+    }
+    const f = gpuFields(d);
+    const all = f.gpuLimit >= 1 && f.t4Selector && f.gpuToleration && f.gpuImage;
+    const none = f.gpuLimit === 0 && !f.t4Selector && !f.gpuToleration && !f.gpuImage;
+    if (stage.gpu && overlayHasGpus && !all) {
+      problems.push(`${where(r, d)} (GPU stage) lacks GPU fields: ${describeFields(f)}`);
+    } else if (stage.gpu && !overlayHasGpus && !none) {
+      problems.push(`${where(r, d)} (GPU stage, overlay without GPUs) still has GPU fields: ${describeFields(f)}`);
+    } else if (!stage.gpu && !none) {
+      problems.push(`${where(r, d)} (CPU stage) has GPU fields: ${describeFields(f)}`);
+    }
+  }
+  return problems;
+}
+
+/** Every worker's terminationGracePeriodSeconds exceeds the PODPREVIEW_SHUTDOWN_GRACE_MS it runs with. */
+export function checkGracePeriods(r: RenderedOverlay, stages: readonly StageSpec[]): string[] {
+  const problems: string[] = [];
+  for (const stage of stages) {
+    const d = need(r, problems, 'Deployment', workerName(stage.name));
+    if (!d) continue;
+    const tgp = d.spec?.template?.spec?.terminationGracePeriodSeconds;
+    for (const c of containersOf(d)) {
+      // Only this variable, so an unrelated bad value (checkLoadConfig's business) cannot hide a short grace period.
+      const loaded = configFor(containerEnv(r, c), ['PODPREVIEW_SHUTDOWN_GRACE_MS']);
+      if ('error' in loaded) {
+        problems.push(`${where(r, d)} container ${c.name}: ${loaded.error}`);
+        continue;
+      }
+      const graceMs = loaded.config.shutdownGraceMs;
+      if (typeof tgp !== 'number' || tgp * 1000 <= graceMs) {
+        problems.push(`${where(r, d)} terminationGracePeriodSeconds=${tgp ?? 'unset'} not above PODPREVIEW_SHUTDOWN_GRACE_MS=${graceMs}`);
+      }
+    }
+  }
+  return problems;
+}
+
+/** Redis keeps BullMQ's keys: maxmemory-policy noeviction and appendonly yes. */
+export function checkRedis(r: RenderedOverlay): string[] {
+  const problems: string[] = [];
+  const s = need(r, problems, 'StatefulSet', 'redis');
+  if (!s) return problems;
+  const args = containersOf(s).flatMap(argv);
+  const expected = { '--maxmemory-policy': 'noeviction', '--appendonly': 'yes' };
+  for (const [flag, value] of Object.entries(expected)) {
+    const actual = flagValue(args, flag);
+    if (actual !== value) problems.push(`${where(r, s)}: ${flag} is ${actual ?? 'absent'}, expected ${value}`);
+  }
+  return problems;
+}
+
+/** The producer runs `serve` with a containerPort equal to the PODPREVIEW_HTTP_PORT it is configured with. */
+export function checkProducer(r: RenderedOverlay): string[] {
+  const problems: string[] = [];
+  const d = need(r, problems, 'Deployment', 'producer');
+  if (!d) return problems;
+  const serving = containersOf(d).filter((c) => argv(c).includes('serve'));
+  if (serving.length === 0) problems.push(`${where(r, d)}: no container runs \`podpreview serve\``);
+  for (const c of serving) {
+    const loaded = configFor(containerEnv(r, c), ['PODPREVIEW_HTTP_PORT']);
+    if ('error' in loaded) {
+      problems.push(`${where(r, d)} container ${c.name}: ${loaded.error}`);
+      continue;
+    }
+    const ports = (c.ports ?? []).map((p) => p.containerPort);
+    if (!ports.includes(loaded.config.httpPort)) {
+      problems.push(`${where(r, d)} container ${c.name}: containerPort ${ports.join(', ') || 'none'}, PODPREVIEW_HTTP_PORT=${loaded.config.httpPort}`);
+    }
+  }
+  return problems;
+}
+
+/** The generated ConfigMap names every configuration variable, and only those. */
+export function checkConfigMapVariables(r: RenderedOverlay): string[] {
+  const env = configMapEnv(r);
+  const missing = CONFIG_VARIABLES.filter((v) => !(v in env));
+  const unknown = Object.keys(env).filter((k) => !CONFIG_VARIABLES.includes(k));
+  const problems: string[] = [];
+  if (missing.length > 0) problems.push(`${r.overlay}: ConfigMap podpreview-config lacks ${missing.join(', ')}`);
+  if (unknown.length > 0) problems.push(`${r.overlay}: ConfigMap podpreview-config has variables config.ts does not know: ${unknown.join(', ')}`);
+  return problems;
+}
+
+/** The ConfigMap, and each Deployment container's environment (ConfigMap plus its own env), pass loadConfig. */
+export function checkLoadConfig(r: RenderedOverlay): string[] {
+  const problems: string[] = [];
+  const base = configFor(configMapEnv(r));
+  if ('error' in base) problems.push(`${r.overlay}: ConfigMap podpreview-config: ${base.error}`);
+  for (const d of r.objects.filter((o) => o.kind === 'Deployment')) {
+    for (const c of containersOf(d)) {
+      if (!c.envFrom?.length && !c.env?.length) continue;
+      const loaded = configFor(containerEnv(r, c));
+      // The ConfigMap's own error, inherited unchanged, is reported once above.
+      if ('error' in loaded && !('error' in base && loaded.error === base.error)) problems.push(`${where(r, d)} container ${c.name}: ${loaded.error}`);
+    }
+  }
+  return problems;
+}
