@@ -1,10 +1,13 @@
-import { defineConfig } from 'vitest/config';
+import { defineConfig, mergeConfig } from 'vitest/config';
+import shared from '../vitest.shared.ts';
 
-export default defineConfig({
-  test: {
-    // Each file starts its own redis-server and runs real models; on 2 cores, one file at a time.
-    fileParallelism: false,
-    testTimeout: 120_000,
-    hookTimeout: 60_000,
-  },
-});
+export default mergeConfig(
+  shared,
+  defineConfig({
+    test: {
+      // Each file starts its own redis-server and runs real models; on 2 cores, one file at a time.
+      fileParallelism: false,
+      testTimeout: 120_000,
+    },
+  }),
+);

@@ -60,7 +60,28 @@ function startWorkerProcess(extraEnv: Record<string, string> = {}): ChildProcess
 }
 const workerLogs: string[] = [];
 
-const exitOf = (child: ChildProcess) => new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+const exitOf = (child: ChildProcess) =>
+  child.exitCode !== null || child.signalCode !== null
+    ? Promise.resolve(child.exitCode)
+    : new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+
+/** SIGTERM and wait; a no-op for a process that already exited. */
+async function stopWorker(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = exitOf(child);
+  child.kill('SIGTERM');
+  await exited;
+}
+
+async function waitForHealth(port: number, timeoutMs = 60_000): Promise<unknown> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined);
+    if (res?.status === 200) return res.json();
+    if (Date.now() > deadline) throw new Error(`worker /healthz on ${port} never answered 200`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
 
 async function waitForState(queueName: StageName, runId: string, state: string, timeoutMs = 30_000) {
   const deadline = Date.now() + timeoutMs;
@@ -79,42 +100,49 @@ describe('worker processes', () => {
   it('on SIGTERM finish the job in hand, exit 0, and the run completes on the next worker', async () => {
     const port = await freePort();
     const w1 = startWorkerProcess({ PODPREVIEW_WORKER_METRICS_PORT: String(port) });
-    const { runId } = await enqueue('drain-me');
-    await waitForState('preprocess', runId, 'active');
-    const health = await fetch(`http://127.0.0.1:${port}/healthz`);
-    expect(health.status).toBe(200);
-    expect(await health.json()).toMatchObject({ ok: true, models: expect.arrayContaining(['silero-vad@6.2']) });
-    expect(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()).toMatch(/podpreview_model_load_seconds\{model="silero-vad"/);
-    const exited = exitOf(w1);
-    w1.kill('SIGTERM');
-    expect(await exited).toBe(0);
-    expect(await (await Job.fromId(queues.preprocess, runId))!.getState()).toBe('completed');
-    const w2 = startWorkerProcess();
     try {
-      const [status] = await waitForRuns(queues, [runId], { timeoutMs: 60_000 });
-      expect(status!.state).toBe('succeeded');
+      const { runId } = await enqueue('drain-me');
+      await waitForState('preprocess', runId, 'active');
+      // /healthz answers from before the models load: 503 "starting", then 200.
+      const health = await waitForHealth(port);
+      expect(health).toMatchObject({ ok: true, models: expect.arrayContaining(['silero-vad@6.2']) });
+      expect(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()).toMatch(/podpreview_model_load_seconds\{model="silero-vad"/);
+      const exited = exitOf(w1);
+      w1.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(await (await Job.fromId(queues.preprocess, runId))!.getState()).toBe('completed');
+      const w2 = startWorkerProcess();
+      try {
+        const [status] = await waitForRuns(queues, [runId], { timeoutMs: 60_000 });
+        expect(status!.state).toBe('succeeded');
+      } finally {
+        await stopWorker(w2);
+      }
     } finally {
-      w2.kill('SIGTERM');
-      await exitOf(w2);
+      // A worker left running would take the next tests' jobs.
+      await stopWorker(w1);
     }
   });
 
   it('resume a killed worker’s job on another worker once its lock lapses', async () => {
     const w1 = startWorkerProcess();
-    const { runId } = await enqueue('kill-me');
-    await waitForState('ensemble-a', runId, 'active');
-    const killed = exitOf(w1);
-    w1.kill('SIGKILL');
-    await killed;
-    const w2 = startWorkerProcess();
+    let w2: ChildProcess | undefined;
     try {
+      const { runId } = await enqueue('kill-me');
+      await waitForState('ensemble-a', runId, 'active');
+      const killed = exitOf(w1);
+      w1.kill('SIGKILL');
+      await killed;
+      // The dead worker's lock still holds the job: nothing else took it.
+      expect(await (await Job.fromId(queues['ensemble-a'], runId))!.getState()).toBe('active');
+      w2 = startWorkerProcess();
       const [status] = await waitForRuns(queues, [runId], { timeoutMs: 60_000 });
       expect(status!.state).toBe('succeeded');
       const job = await Job.fromId(queues['ensemble-a'], runId);
       expect(job!.stalledCounter).toBeGreaterThanOrEqual(1);
     } finally {
-      w2.kill('SIGTERM');
-      await exitOf(w2);
+      await stopWorker(w1);
+      if (w2) await stopWorker(w2);
     }
   });
 });

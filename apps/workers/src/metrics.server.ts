@@ -5,7 +5,7 @@ import { type Fleet, workerMetricsRegistry } from '@podpreview/pipeline/worker';
  * `/metrics` for Prometheus (jobs, stage time, model batches and latency, process) and
  * `/healthz` for the orchestrator: 200 while every worker of this process is running.
  */
-export function startMetricsServer(port: number, fleet: Fleet): Promise<http.Server> {
+export function startMetricsServer(port: number, fleet: () => Fleet | undefined): Promise<http.Server> {
   const registry = workerMetricsRegistry();
   const server = http.createServer((req, res) => {
     void (async () => {
@@ -13,9 +13,11 @@ export function startMetricsServer(port: number, fleet: Fleet): Promise<http.Ser
         res.writeHead(200, { 'content-type': registry.contentType });
         res.end(await registry.metrics());
       } else if (req.url === '/healthz') {
-        const ok = fleet.workers.every((w) => w.isRunning());
+        // Listening starts before the models load, so a probe sees "starting", not a refusal.
+        const f = fleet();
+        const ok = f?.workers.every((w) => w.isRunning()) ?? false;
         res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ ok, stages: fleet.stages, models: fleet.services.loadedModelIds() }));
+        res.end(JSON.stringify(f ? { ok, stages: f.stages, models: f.services.loadedModelIds() } : { ok, starting: true }));
       } else {
         res.writeHead(404).end();
       }

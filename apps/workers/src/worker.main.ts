@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { createLogger, loadConfig, parseStageList } from '@podpreview/shared';
-import { startFleet } from '@podpreview/pipeline/worker';
+import { type Fleet, startFleet } from '@podpreview/pipeline/worker';
 import { startMetricsServer } from './metrics.server.ts';
 
 /**
@@ -15,15 +15,17 @@ try {
   const stages = parseStageList(opts.stages);
   if (!config.redisUrl) throw new Error('REDIS_URL is not set: workers consume the queues in that Redis');
   const log = createLogger(config.logLevel, { app: 'worker', pid: process.pid });
-  const fleet = await startFleet(config, config.redisUrl, stages, log);
-  const metrics = config.workerMetricsPort > 0 ? await startMetricsServer(config.workerMetricsPort, fleet) : undefined;
+  let fleet: Fleet | undefined;
+  const metrics = config.workerMetricsPort > 0 ? await startMetricsServer(config.workerMetricsPort, () => fleet) : undefined;
+  fleet = await startFleet(config, config.redisUrl, stages, log);
+  const running = fleet;
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'stopping: no new jobs, finishing in-flight ones');
     metrics?.close();
-    const { forced } = await fleet.stop();
+    const { forced } = await running.stop();
     log.info({ forced }, 'stopped');
     process.exit(0);
   };
