@@ -4,7 +4,7 @@ import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeQueues, createQueues, createRedis, PRIORITY_URGENT } from '@podpreview/pipeline/client';
+import { closeQueues, createQueues, createRedis, freePort, PRIORITY_URGENT } from '@podpreview/pipeline/client';
 import { createResultsSink } from '@podpreview/storage';
 import { readLabels, REPO_ROOT, SAMPLES_DIR, startTestEnv, type SampleLabel, type TestEnv } from './harness.ts';
 
@@ -270,5 +270,19 @@ describe('podpreview enqueue (real CLI process)', () => {
     expect(rows.every((r) => r.workers === 0)).toBe(true);
     const table = await runCli(['status'], withRedis);
     expect(table.stdout).toMatch(/preprocess\s+│\s+\d+/);
+  });
+
+  it.each([
+    ['status', ['status']],
+    ['enqueue', ['enqueue', path.join(SAMPLES_DIR, 'short-note.ogg')]],
+    ['enqueue --wait', ['enqueue', path.join(SAMPLES_DIR, 'short-note.ogg'), '--wait']],
+  ])('(i) %s fails fast with exit 3 when Redis is unreachable, naming the URL with its password masked', async (_name, args) => {
+    const port = await freePort(); // nothing listens there
+    const run = await runCli(args, { ...withRedis, REDIS_URL: `redis://:hunter2@127.0.0.1:${port}/0`, PODPREVIEW_REDIS_CONNECT_TIMEOUT_MS: '1500' }, 30_000);
+    expect(run.signal, 'killed by the test after 30 s: the command hung').toBeNull();
+    expect(run.code, run.stderr).toBe(3);
+    expect(run.stderr).toContain(`cannot reach Redis at redis://:***@127.0.0.1:${port}/0`);
+    expect(run.stderr).toMatch(/ECONNREFUSED/);
+    expect(run.stderr).not.toContain('hunter2');
   });
 });

@@ -56,7 +56,10 @@ describe('GCS storage and BigQuery results', () => {
 
     const clip = gcs.getObject('previews', good!.summary!.clipKey!);
     expect(clip?.byteLength).toBeGreaterThan(10_000);
-    expect(gcs.getObject('previews', `episodes/gcs-news/${ok.runId}/pcm.f32`)).toBeDefined();
+    // The explanation stays beside the clip; the decoded PCM and the tracks are deleted once the run ends.
+    expect(gcs.getObject('previews', `episodes/gcs-news/${ok.runId}/selection.json`)).toBeDefined();
+    expect(gcs.getObject('previews', `episodes/gcs-news/${ok.runId}/pcm.f32`)).toBeUndefined();
+    expect(gcs.getObject('previews', `episodes/gcs-news/${ok.runId}/tracks/vad.f32`)).toBeUndefined();
 
     const rows = bq.rows('test-project', 'podpreview', 'previews');
     expect(rows.map((r) => r.status).sort()).toEqual(['failed', 'succeeded']);

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { STAGES } from '@podpreview/shared';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runBlobKeys, STAGES } from '@podpreview/shared';
 import {
   OVERLAY_HAS_GPUS,
   checkConfigMapVariables,
@@ -12,6 +15,8 @@ import {
   checkStageWorkers,
 } from './infra.checks.ts';
 import { OVERLAYS, kubectlMissingReason, lazyRender } from './infra.render.ts';
+
+const REPO_ROOT_DIR = fileURLToPath(new URL('../..', import.meta.url));
 
 // Offline checks of infra/k8s: each overlay rendered with `kubectl kustomize`, parsed, and held
 // to what infra/README.md promises. No cluster or network needed.
@@ -58,5 +63,30 @@ describe.skipIf(missing !== null).each(OVERLAYS)('infra/k8s/overlays/%s', (overl
 
   it('passes loadConfig with the ConfigMap and with each Deployment’s own environment', () => {
     expect(checkLoadConfig(rendered())).toEqual([]);
+  });
+});
+
+describe('GCS bucket lifecycle (infra/k8s/overlays/gke/gcs-lifecycle.json)', () => {
+  const lifecycle = JSON.parse(readFileSync(path.join(REPO_ROOT_DIR, 'infra/k8s/overlays/gke/gcs-lifecycle.json'), 'utf8')) as {
+    rule: { action: { type: string }; condition: { age: number; matchesPrefix?: string[]; matchesSuffix?: string[] } }[];
+  };
+  const deletesWithinDays = (key: string) =>
+    lifecycle.rule
+      .filter(
+        (r) =>
+          r.action.type === 'Delete' &&
+          (r.condition.matchesPrefix ?? ['']).some((p) => key.startsWith(p)) &&
+          (r.condition.matchesSuffix ?? ['']).some((s) => key.endsWith(s)),
+      )
+      .map((r) => r.condition.age);
+
+  it('deletes a run’s intermediates within 2 days (left by a run that died), clips and explanations later', () => {
+    const keys = runBlobKeys('ep-1', 'run-1');
+    for (const key of [keys.source, keys.pcm, keys.track('vad'), keys.transcript, keys.sentences]) {
+      expect(Math.min(...deletesWithinDays(key)), key).toBeLessThanOrEqual(2);
+    }
+    for (const key of [keys.clip, keys.selection]) {
+      expect(Math.min(...deletesWithinDays(key)), key).toBeGreaterThan(2);
+    }
   });
 });

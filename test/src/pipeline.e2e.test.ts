@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -93,6 +94,26 @@ describe('the whole chain on real Redis, ffmpeg and Silero VAD', () => {
     // Failed at once: bad input is not retried.
     const job = await pipeline.fleet.queues.preprocess.getJob(bad!.runId);
     expect(job!.attemptsMade).toBe(1);
+  });
+
+  it('fails silence and a pure tone with no_speech instead of a preview of nothing, and keeps no intermediates', async () => {
+    const silence = path.join(env.dataDir, 'silence.mp3');
+    const tone = path.join(env.dataDir, 'tone.ogg');
+    execFileSync('ffmpeg', ['-nostdin', '-loglevel', 'error', '-f', 'lavfi', '-i', 'anullsrc=r=44100:cl=mono', '-t', '90', silence]);
+    execFileSync('ffmpeg', ['-nostdin', '-loglevel', 'error', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=44100', '-t', '90', tone]);
+    const statuses = await runAll([EnqueueRequest.parse({ id: 'silent-one', audioUri: silence }), EnqueueRequest.parse({ id: 'tone-one', audioUri: tone })]);
+    for (const s of statuses) {
+      expect(s.state).toBe('failed');
+      expect(s.failedStage).toBe('selection');
+      expect(s.reason).toMatch(/^no_speech: /);
+      const row = await pipeline.fleet.services.results.forRun(s.runId);
+      expect(row).toMatchObject({ status: 'failed', errorCode: 'no_speech', clipKey: null });
+      // Bad input, so no retries; and the decoded PCM and tracks are gone with the run.
+      expect((await pipeline.fleet.queues.selection.getJob(s.runId))!.attemptsMade).toBe(1);
+      const keys = runBlobKeys(row!.episodeId, s.runId);
+      expect(await pipeline.fleet.services.blobs.exists(keys.pcm)).toBe(false);
+      expect(await pipeline.fleet.services.blobs.exists(keys.track('vad'))).toBe(false);
+    }
   });
 
   it('reports the same episode with the same audio as deduplicated, and reprocesses it with force', async () => {

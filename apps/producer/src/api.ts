@@ -39,7 +39,7 @@ export function createApi({ config, queues, results, log }: ApiDeps): Express {
         res.status(400).json({ error: 'invalid_request', fields: [{ field: 'id', message: id.error.issues[0]?.message }] });
         return;
       }
-      const runId = await latestRunFor(queues, config, id.data);
+      const runId = await latestRunFor(queues, id.data);
       const result = runId ? await results.forRun(runId) : await results.latestForEpisode(id.data);
       if (!runId && !result) {
         res.status(404).json({ error: 'not_found', message: `no episode ${id.data}` });

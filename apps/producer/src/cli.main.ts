@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { createLogger, loadConfig } from '@podpreview/shared';
+import { createLogger, loadConfig, RedisUnavailableError } from '@podpreview/shared';
 
 /**
  * `podpreview`: each command loads its own code when it runs, so `--help` and `status` start
@@ -38,9 +38,9 @@ program
   .action(async (o: { json: boolean }) => {
     const config = loadConfig();
     if (!config.redisUrl) throw new Error('REDIS_URL is not set: status reads the queues in that Redis');
-    const { closeQueues, createQueues, createRedis, queueBacklog } = await import('@podpreview/pipeline/client');
+    const { closeQueues, connectRedis, createQueues, queueBacklog } = await import('@podpreview/pipeline/client');
     const { backlogTable } = await import('./enqueue.command.ts');
-    const queues = createQueues(createRedis(config.redisUrl, 'client'), config);
+    const queues = createQueues(await connectRedis(config.redisUrl, 'client', config.redisConnectTimeoutMs), config);
     try {
       const rows = await queueBacklog(queues);
       process.stdout.write(`${o.json ? rows.map((r) => JSON.stringify(r)).join('\n') : backlogTable(rows)}\n`);
@@ -59,5 +59,6 @@ program
 
 program.parseAsync().catch((err: unknown) => {
   process.stderr.write(`podpreview: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(1);
+  // 3: a dependency (Redis) is unreachable, so a script can tell "retry later" from "fix the call".
+  process.exit(err instanceof RedisUnavailableError ? 3 : 1);
 });

@@ -4,7 +4,7 @@ import type { BlobStore, Config, Logger } from '@podpreview/shared';
 import {
   closeQueues,
   createQueues,
-  createRedis,
+  connectRedis,
   enqueueEpisode,
   type RunStatus,
   type StageBacklog,
@@ -44,7 +44,7 @@ export async function runEnqueue(inputs: string[], o: EnqueueCommandOptions, con
     throw new Error('REDIS_URL is not set: point it at the Redis your workers use, or add --wait to run the pipeline in this process');
   }
   if (config.redisUrl) {
-    queues = createQueues(createRedis(config.redisUrl, 'client'), config);
+    queues = createQueues(await connectRedis(config.redisUrl, 'client', config.redisConnectTimeoutMs), config);
     ownQueues = true;
     if (o.wait && (await queues.preprocess.getWorkersCount()) === 0) {
       log.info('no workers are consuming the queues; running the pipeline in this process');

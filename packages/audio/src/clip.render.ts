@@ -6,6 +6,7 @@ export interface ClipOptions {
   fadeInSec?: number;
   fadeOutSec?: number;
   bitrateKbps?: number;
+  signal?: AbortSignal;
 }
 
 /**
@@ -39,6 +40,6 @@ export async function renderClip(sourcePath: string, outPath: string, o: ClipOpt
     `${o.bitrateKbps ?? 96}k`,
     outPath,
   ];
-  const r = await runCommand('ffmpeg', args);
+  const r = await runCommand('ffmpeg', args, o.signal ? { signal: o.signal } : {});
   if (r.code !== 0) throw new Error(`rendering clip failed: ${r.stderr.trim().split('\n').slice(-2).join(' | ')}`);
 }

@@ -18,7 +18,7 @@ export interface DecodedAudio {
  * float32. ffmpeg runs as a child process, so decoding never blocks this process's event loop.
  * `label` names the input in error messages (the URI the user gave, not a temp path).
  */
-export async function decodeAudio(localPath: string, label = localPath): Promise<DecodedAudio> {
+export async function decodeAudio(localPath: string, label = localPath, o: { signal?: AbortSignal } = {}): Promise<DecodedAudio> {
   const args = [
     '-nostdin',
     '-hide_banner',
@@ -39,7 +39,7 @@ export async function decodeAudio(localPath: string, label = localPath): Promise
     'pcm_f32le',
     'pipe:1',
   ];
-  const { stdout, stderr, code, signal } = await runCommand('ffmpeg', args);
+  const { stdout, stderr, code, signal } = await runCommand('ffmpeg', args, o);
   if (code !== 0) throw classifyFfmpegFailure(label, stderr, code, signal);
   const samples = bytesToFloat32(stdout);
   const durationSec = samples.length / SAMPLE_RATE_HZ;

@@ -10,7 +10,10 @@ describe('loadConfig', () => {
     expect(c.storage).toEqual({ kind: 'local' });
     expect(c.sink).toEqual({ kind: 'local', dbPath: '/srv/app/.data/results.duckdb' });
     expect(c.concurrency['ensemble-a']).toBe(1);
-    expect(c.lockDurationMs).toBe(60_000);
+    expect(c.lockDurationMs).toBe(10_000);
+    expect(c.maxStalledCount).toBe(2);
+    expect(c.keepIntermediateBlobs).toBe(false);
+    expect(c.tempDir.endsWith('/podpreview')).toBe(true);
   });
 
   it('reads per-stage concurrency and the cloud backends', () => {

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from './errors/config.error.ts';
@@ -51,9 +52,20 @@ const EnvSchema = z.object({
   PODPREVIEW_BQ_DATASET: z.string().regex(/^\w+$/).default('podpreview'),
   PODPREVIEW_BQ_TABLE: z.string().regex(/^\w+$/).default('previews'),
   PODPREVIEW_BQ_API_ENDPOINT: z.url().optional(),
-  PODPREVIEW_ATTEMPTS: int(3, 1),
+  PODPREVIEW_ATTEMPTS: int(6, 1),
   PODPREVIEW_BACKOFF_MS: int(2000),
-  PODPREVIEW_LOCK_DURATION_MS: int(60_000, 1000),
+  PODPREVIEW_LOCK_DURATION_MS: int(10_000, 1000),
+  PODPREVIEW_STALLED_INTERVAL_MS: int(5_000, 500),
+  PODPREVIEW_MAX_STALLED_COUNT: int(2, 1),
+  PODPREVIEW_STAGE_TIMEOUT_MS: int(900_000, 1000),
+  PODPREVIEW_REDIS_CONNECT_TIMEOUT_MS: int(10_000, 100),
+  PODPREVIEW_RUN_STATE_TTL_MS: int(7 * 86_400_000, 60_000),
+  PODPREVIEW_KEEP_INTERMEDIATE_BLOBS: z.enum(['true', 'false']).default('false'),
+  PODPREVIEW_TEMP_DIR: z.string().min(1).optional(),
+  PODPREVIEW_TEMP_MAX_AGE_MS: int(3_600_000, 60_000),
+  PODPREVIEW_DEAD_LETTER_RETRY_MS: int(10_000, 100),
+  PODPREVIEW_DEAD_LETTER_MAX: int(100_000, 1),
+  PODPREVIEW_MIN_SPEECH_FRACTION: z.coerce.number().min(0).max(1).default(0.3),
   PODPREVIEW_SHUTDOWN_GRACE_MS: int(30_000),
   PODPREVIEW_PREVIEW_SEC: int(60, 5),
   PODPREVIEW_EXECUTION_PROVIDER: z.enum(['cpu', 'cuda', 'auto']).default('auto'),
@@ -85,7 +97,27 @@ export interface Config {
     | { kind: 'bigquery'; dataset: string; table: string; apiEndpoint: string | undefined; projectId: string | undefined };
   attempts: number;
   backoffMs: number;
+  /** A job whose worker died is resumed within lockDurationMs + stalledIntervalMs. */
   lockDurationMs: number;
+  stalledIntervalMs: number;
+  /** Stalls (worker killed mid-job) a job survives before its run fails. */
+  maxStalledCount: number;
+  /** A stage job running longer is aborted (its child processes killed) and retried. */
+  stageTimeoutMs: number;
+  /** How long a command-line call waits for Redis before it gives up with a clear error. */
+  redisConnectTimeoutMs: number;
+  /** Lifetime of per-run and per-episode Redis keys (run state, newest run of an episode). */
+  runStateTtlMs: number;
+  /** Keep decoded PCM, tracks and other intermediates after a run ends (debugging only). */
+  keepIntermediateBlobs: boolean;
+  /** Workers' scratch files; entries older than tempMaxAgeMs are swept (left by a killed worker). */
+  tempDir: string;
+  tempMaxAgeMs: number;
+  /** Result rows the results table refused are retried from Redis this often, and at most this many kept. */
+  deadLetterRetryMs: number;
+  deadLetterMax: number;
+  /** A preview whose best window is less speech than this fails with `no_speech`. */
+  minSpeechFraction: number;
   shutdownGraceMs: number;
   previewSec: number;
   executionProvider: 'cpu' | 'cuda' | 'auto';
@@ -112,6 +144,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const e = parsed.data as z.infer<typeof EnvSchema> & Record<string, number>;
   const dataDir = path.resolve(cwd, e.PODPREVIEW_DATA_DIR);
+  if (e.PODPREVIEW_TEMP_MAX_AGE_MS <= e.PODPREVIEW_STAGE_TIMEOUT_MS) {
+    // The sweeper would delete the scratch files of a stage that is still allowed to run.
+    throw new ConfigError('PODPREVIEW_TEMP_MAX_AGE_MS: must exceed PODPREVIEW_STAGE_TIMEOUT_MS');
+  }
   if (e.PODPREVIEW_STORAGE === 'gcs' && !e.PODPREVIEW_GCS_BUCKET) {
     throw new ConfigError('PODPREVIEW_GCS_BUCKET: required when PODPREVIEW_STORAGE=gcs');
   }
@@ -136,6 +172,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     attempts: e.PODPREVIEW_ATTEMPTS,
     backoffMs: e.PODPREVIEW_BACKOFF_MS,
     lockDurationMs: e.PODPREVIEW_LOCK_DURATION_MS,
+    stalledIntervalMs: e.PODPREVIEW_STALLED_INTERVAL_MS,
+    maxStalledCount: e.PODPREVIEW_MAX_STALLED_COUNT,
+    stageTimeoutMs: e.PODPREVIEW_STAGE_TIMEOUT_MS,
+    redisConnectTimeoutMs: e.PODPREVIEW_REDIS_CONNECT_TIMEOUT_MS,
+    runStateTtlMs: e.PODPREVIEW_RUN_STATE_TTL_MS,
+    keepIntermediateBlobs: e.PODPREVIEW_KEEP_INTERMEDIATE_BLOBS === 'true',
+    tempDir: path.resolve(cwd, e.PODPREVIEW_TEMP_DIR ?? path.join(os.tmpdir(), 'podpreview')),
+    tempMaxAgeMs: e.PODPREVIEW_TEMP_MAX_AGE_MS,
+    deadLetterRetryMs: e.PODPREVIEW_DEAD_LETTER_RETRY_MS,
+    deadLetterMax: e.PODPREVIEW_DEAD_LETTER_MAX,
+    minSpeechFraction: e.PODPREVIEW_MIN_SPEECH_FRACTION,
     shutdownGraceMs: e.PODPREVIEW_SHUTDOWN_GRACE_MS,
     previewSec: e.PODPREVIEW_PREVIEW_SEC,
     executionProvider: e.PODPREVIEW_EXECUTION_PROVIDER,

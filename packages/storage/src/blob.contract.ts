@@ -95,6 +95,29 @@ export function blobStoreContract(name: string, create: () => Promise<BlobStoreF
       await expect(store.exists(key)).rejects.toBeInstanceOf(InvalidBlobKeyError);
     });
 
+    it('delete removes one blob and ignores a missing one', async () => {
+      await store.put('del/one.bin', Buffer.from('1'));
+      await store.put('del/two.bin', Buffer.from('2'));
+      await store.delete('del/one.bin');
+      await store.delete('del/never-written.bin');
+      expect(await store.exists('del/one.bin')).toBe(false);
+      expect(await store.exists('del/two.bin')).toBe(true);
+    });
+
+    it('deletePrefix removes everything under the prefix and nothing beside it', async () => {
+      await store.put('run/a/tracks/vad.f32', Buffer.from('v'));
+      await store.put('run/a/tracks/sed.f32', Buffer.from('s'));
+      await store.put('run/a/preview.mp3', Buffer.from('c'));
+      await store.put('run/ab/tracks/vad.f32', Buffer.from('other run'));
+      await store.deletePrefix('run/a/tracks');
+      await store.deletePrefix('run/never');
+      expect(await store.exists('run/a/tracks/vad.f32')).toBe(false);
+      expect(await store.exists('run/a/tracks/sed.f32')).toBe(false);
+      expect(await store.exists('run/a/preview.mp3')).toBe(true);
+      expect(await store.exists('run/ab/tracks/vad.f32')).toBe(true);
+      await expect(store.deletePrefix('../x')).rejects.toBeInstanceOf(InvalidBlobKeyError);
+    });
+
     it('uri names the key', async () => {
       expect(store.uri('episodes/ep-1/pcm.f32')).toMatch(/^(file:\/\/\/|gs:\/\/).*\/episodes\/ep-1\/pcm\.f32$/);
     });

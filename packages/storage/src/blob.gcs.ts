@@ -67,6 +67,17 @@ export class GcsBlobStore implements BlobStore {
     }
   }
 
+  async delete(key: string): Promise<void> {
+    assertBlobKey(key);
+    await this.bucket.file(key).delete({ ignoreNotFound: true });
+  }
+
+  async deletePrefix(prefix: string): Promise<void> {
+    assertBlobKey(prefix.replace(/\/$/, ''));
+    // `force`: delete every object it can, then report; a half-deleted run is retried by the lifecycle rule.
+    await this.bucket.deleteFiles({ prefix: prefix.endsWith('/') ? prefix : `${prefix}/`, force: true });
+  }
+
   uri(key: string): string {
     return `gs://${this.bucketName}/${key}`;
   }

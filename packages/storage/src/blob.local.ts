@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BlobStore } from '@podpreview/shared';
@@ -52,6 +52,14 @@ export class LocalBlobStore implements BlobStore {
     } catch (err) {
       throw this.notFoundOr(key, err);
     }
+  }
+
+  async delete(key: string): Promise<void> {
+    await rm(this.pathFor(key), { force: true });
+  }
+
+  async deletePrefix(prefix: string): Promise<void> {
+    await rm(this.pathFor(prefix.replace(/\/$/, '')), { recursive: true, force: true });
   }
 
   uri(key: string): string {

@@ -45,11 +45,11 @@ describe('BigQueryResultsSink', () => {
     expect(await sink.forRun(first.runId)).toEqual(second);
   });
 
-  it('an identical row sent twice is stored once (content-derived insertId)', async () => {
+  it('a row sent twice is stored once, even with other timestamps (insertId = run and outcome)', async () => {
     const sink = newSink('insert_ids');
     const row = succeededRow();
     await sink.write(row);
-    await sink.write(row);
+    await sink.write({ ...row, finishedAtMs: row.finishedAtMs + 5000, latencyMs: row.latencyMs + 5000 });
     expect(standin.rows(PROJECT, 'podpreview', 'insert_ids')).toHaveLength(1);
   });
 

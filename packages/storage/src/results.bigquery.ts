@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { BigQuery, type BigQueryOptions, type Table } from '@google-cloud/bigquery';
 import type { ResultRow, ResultsSink } from '@podpreview/shared';
 import { RESULT_COLUMNS, rowFromColumns, rowToColumns } from './results.columns.ts';
@@ -74,9 +73,11 @@ export class BigQueryResultsSink implements ResultsSink {
   async write(row: ResultRow): Promise<void> {
     await this.whenReady();
     const json = rowToColumns(row);
-    // A content-derived insertId lets BigQuery's best-effort dedup drop an identical row sent
-    // twice (a client retry after a lost response); a changed row gets a new id.
-    const insertId = createHash('sha256').update(JSON.stringify(json)).digest('hex').slice(0, 32);
+    // Keyed by the run and its outcome: a retried insert (a lost response, a dead-lettered row
+    // written again later, with other timestamps) is dropped by BigQuery's dedup instead of
+    // doubling the run, while a different outcome for the run still replaces it (reads take
+    // the newest row per run).
+    const insertId = `${row.runId}:${row.status}`;
     try {
       // partialRetries 0: a row BigQuery rejects is a schema problem, not a transient one.
       await this.table.insert([{ insertId, json }], { raw: true, partialRetries: 0 });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type Config, type EnqueueRequest, parseStageInput, type PreprocessInput } from '@podpreview/shared';
 import { claimEpisode, releaseClaim, replaceClaim, takeClaim } from './inflight.ts';
 import { jobOptions, type StageQueues } from './queues.ts';
-import { latestRunKey } from './redis.keys.ts';
+import { forgetRun, latestRunOf, recordLatestRun, recordRunQueued } from './run-state.ts';
 import { isTerminal, runStatus } from './status.ts';
 
 export interface EnqueueReceipt {
@@ -19,18 +19,21 @@ export interface EnqueueReceipt {
  * once the audio is decoded.
  */
 export async function enqueueEpisode(queues: StageQueues, config: Config, req: EnqueueRequest, nowMs = Date.now()): Promise<EnqueueReceipt> {
-  const redis = queues.redis;
-  const prefix = config.queuePrefix;
+  const { redis, prefix } = queues;
   const runId = randomUUID();
+  const ttlMs = config.runStateTtlMs;
+  await recordRunQueued(redis, prefix, ttlMs, { runId, episodeId: req.id, enqueuedAtMs: nowMs });
   if (req.force) {
     await takeClaim(redis, prefix, req.id, runId);
   } else {
     for (;;) {
       const claim = await claimEpisode(redis, prefix, req.id, runId);
       if (claim.won) break;
-      // A holder whose jobs have all ended lost its release (crash); anything else is in flight,
-      // including a run so fresh that its first job is not added yet ("unknown").
-      if (!isTerminal((await runStatus(queues, claim.holder)).state)) return { runId: claim.holder, episodeId: req.id, joined: true };
+      if (await isLive(queues, claim.holder, nowMs)) {
+        await forgetRun(redis, prefix, runId);
+        return { runId: claim.holder, episodeId: req.id, joined: true };
+      }
+      // The holder's run is over but its release was lost (a crash): take the claim over now.
       if (await replaceClaim(redis, prefix, req.id, claim.holder, runId)) break;
     }
   }
@@ -46,7 +49,7 @@ export async function enqueueEpisode(queues: StageQueues, config: Config, req: E
     ...(req.transcriptUri ? { transcriptUri: req.transcriptUri } : {}),
   });
   try {
-    await redis.hset(latestRunKey(prefix), { [req.id]: runId });
+    await recordLatestRun(redis, prefix, ttlMs, req.id, runId);
     await queues.preprocess.add('preprocess', payload, jobOptions(config, runId, req.priority));
   } catch (err) {
     // Nothing was queued: let the next request start a run instead of joining this one.
@@ -56,6 +59,22 @@ export async function enqueueEpisode(queues: StageQueues, config: Config, req: E
   return { runId, episodeId: req.id, joined: false };
 }
 
-export async function latestRunFor(queues: StageQueues, config: Config, episodeId: string): Promise<string | undefined> {
-  return (await queues.redis.hget(latestRunKey(config.queuePrefix), episodeId)) ?? undefined;
+/**
+ * Time between a run's claim and its first job: a holder with a record but no job yet is only
+ * taken over once this has passed (its enqueue crashed in between).
+ */
+const FIRST_JOB_GRACE_MS = 30_000;
+
+/** Whether the run holding an episode's claim is still going (joining it is then right). */
+async function isLive(queues: StageQueues, runId: string, nowMs: number): Promise<boolean> {
+  const status = await runStatus(queues, runId);
+  if (isTerminal(status.state)) return false;
+  // No record and no job: the record expired (its run is long over).
+  if (status.state === 'unknown') return false;
+  const hasJob = Object.values(status.stages).some((s) => s !== 'absent');
+  return hasJob || nowMs - (status.enqueuedAtMs ?? 0) < FIRST_JOB_GRACE_MS;
+}
+
+export function latestRunFor(queues: StageQueues, episodeId: string): Promise<string | undefined> {
+  return latestRunOf(queues.redis, queues.prefix, episodeId);
 }

@@ -4,6 +4,8 @@
  * tooling, so those processes start fast and stay small; the worker side is `./worker`.
  */
 export * from './redis.keys.ts';
+export * from './redis.ts';
+export * from './run-state.ts';
 export * from './queues.ts';
 export * from './inflight.ts';
 export * from './enqueue.ts';

@@ -4,8 +4,9 @@ import { inflightKey } from './redis.keys.ts';
 /**
  * One run per episode at a time. Enqueue claims the episode with SET NX, so simultaneous
  * requests race inside Redis and exactly one wins; the worker that ends the run releases the
- * claim. The TTL only bounds a claim whose release was lost (a crash between the result row
- * and the release); a run queued longer than that can be started again.
+ * claim. A claim whose release was lost (a crash between the result row and the release) is
+ * taken over by the next enqueue as soon as its run is seen to be over (enqueue.ts); the TTL
+ * only bounds the key itself.
  */
 const CLAIM_TTL_MS = 6 * 3600_000;
 

@@ -1,34 +1,17 @@
 import { Queue, type JobsOptions } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { STAGES, type Config, type StageName } from '@podpreview/shared';
 
 /** Lower is sooner in BullMQ; every job gets one so priority episodes overtake the rest. */
 export const PRIORITY_URGENT = 1;
 export const PRIORITY_NORMAL = 100;
 
-/** One queue per stage, plus the connection they share (for our own keys: claims, latest run). */
-export type StageQueues = Record<StageName, Queue> & { readonly redis: Redis };
-
-/**
- * Workers block on Redis, so their connections must retry forever (maxRetriesPerRequest null);
- * a Redis restart then pauses work instead of failing jobs. Clients (CLI, API) give up on a
- * command after 3 reconnect attempts so a caller gets an answer while Redis is down.
- * Reconnects back off linearly to at most 1 s: ioredis 6's default doubles up to 5 s, which
- * makes every later request of an API process wait ~6 s during an outage and delays
- * recovery after a restart by as much.
- */
-export function createRedis(url: string, role: 'worker' | 'client'): Redis {
-  return new Redis(url, {
-    maxRetriesPerRequest: role === 'worker' ? null : 3,
-    retryStrategy: (times) => Math.min(times * 100, 1000),
-    enableReadyCheck: true,
-    connectionName: `podpreview-${role}`,
-  });
-}
+/** One queue per stage, plus the connection they share and the key prefix (for our own keys: claims, run state). */
+export type StageQueues = Record<StageName, Queue> & { readonly redis: Redis; readonly prefix: string };
 
 export function createQueues(redis: Redis, config: Pick<Config, 'queuePrefix'>): StageQueues {
   const queues = Object.fromEntries(STAGES.map((s) => [s.name, new Queue(s.queue, { connection: redis, prefix: config.queuePrefix })]));
-  return { ...(queues as Record<StageName, Queue>), redis };
+  return { ...(queues as Record<StageName, Queue>), redis, prefix: config.queuePrefix };
 }
 
 /** Closes the queues and the connection they share (BullMQ leaves a connection it was given open). */

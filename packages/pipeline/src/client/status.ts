@@ -1,6 +1,7 @@
 import { Job } from 'bullmq';
 import { JobSummary, STAGES, type StageName } from '@podpreview/shared';
 import type { StageQueues } from './queues.ts';
+import { type RunRecord, readRunRecord } from './run-state.ts';
 
 export type RunState = 'queued' | 'running' | 'succeeded' | 'failed' | 'deduplicated' | 'unknown';
 export type StageState = 'absent' | 'waiting' | 'prioritized' | 'active' | 'delayed' | 'completed' | 'failed' | 'waiting-children' | 'unknown';
@@ -11,33 +12,41 @@ export interface RunStatus {
   stages: Record<StageName, StageState>;
   failedStage?: StageName;
   reason?: string;
-  /** The terminal stage's summary, once the run has ended well. */
+  /** The run's outcome, once it has ended well. */
   summary?: Extract<JobSummary, { status: 'succeeded' | 'deduplicated' }>;
+  /** When the run was enqueued, where known (its run record). */
+  enqueuedAtMs?: number;
 }
 
-/** Reads a run's state from its jobs (one per stage, all named by the run id). */
+/**
+ * A run's state. The run record (written at enqueue and at the end) answers once the run has
+ * ended, even after BullMQ has trimmed its jobs; until then the jobs (one per stage, all named
+ * by the run id) say where it is.
+ */
 export async function runStatus(queues: StageQueues, runId: string): Promise<RunStatus> {
-  const stages = {} as Record<StageName, StageState>;
+  const [record, read] = await Promise.all([
+    readRunRecord(queues.redis, queues.prefix, runId),
+    // One round of Redis calls per stage, all at once: --wait and the API poll this.
+    Promise.all(
+      STAGES.map(async (spec) => {
+        // State first, details second: a job read before its state is could have ended in
+        // between, and would then look failed without a reason or completed without a result.
+        const s = (await queues[spec.name].getJobState(runId)) as StageState;
+        const job = s === 'failed' || s === 'completed' ? await Job.fromId(queues[spec.name], runId) : undefined;
+        return { spec, s, job };
+      }),
+    ),
+  ]);
+  const stages = Object.fromEntries(read.map(({ spec, s }) => [spec.name, s === 'unknown' ? 'absent' : s])) as Record<StageName, StageState>;
+  const known = record ? { enqueuedAtMs: record.enqueuedAtMs } : {};
+  if (record && record.state !== 'queued') return { runId, stages, ...known, ...ended(record) };
+
   let state: RunState = 'unknown';
   let failedStage: StageName | undefined;
   let reason: string | undefined;
   let summary: RunStatus['summary'];
-  // One round of Redis calls per stage, all at once: --wait and the API poll this.
-  const read = await Promise.all(
-    STAGES.map(async (spec) => {
-      // State first, details second: a job read before its state is could have ended in
-      // between, and would then look failed without a reason or completed without a result.
-      const s = (await queues[spec.name].getJobState(runId)) as StageState;
-      const job = s === 'failed' || s === 'completed' ? await Job.fromId(queues[spec.name], runId) : undefined;
-      return { spec, s, job };
-    }),
-  );
   for (const { spec, s, job } of read) {
-    if (s === 'unknown') {
-      stages[spec.name] = 'absent';
-      continue;
-    }
-    stages[spec.name] = s;
+    if (s === 'unknown') continue;
     // Parsed, not cast: a summary written by another version of the workers must not be misread.
     const parsed = s === 'completed' ? JobSummary.safeParse(job?.returnvalue) : undefined;
     const rv = parsed?.success ? parsed.data : null;
@@ -56,7 +65,32 @@ export async function runStatus(queues: StageQueues, runId: string): Promise<Run
       state = 'running'; // forwarded; the next stage's job decides
     }
   }
-  return { runId, state, stages, ...(failedStage ? { failedStage, reason } : {}), ...(summary ? { summary } : {}) };
+  // Recorded at enqueue but no job yet: the first add is a moment away.
+  if (state === 'unknown' && record) state = 'queued';
+  return { runId, state, stages, ...known, ...(failedStage ? { failedStage, reason } : {}), ...(summary ? { summary } : {}) };
+}
+
+function ended(record: RunRecord): Pick<RunStatus, 'state' | 'failedStage' | 'reason' | 'summary'> {
+  const o = record.outcome;
+  if (record.state === 'failed') {
+    return { state: 'failed', ...(o?.failedStage ? { failedStage: o.failedStage } : {}), ...(o ? { reason: `${o.errorCode}: ${o.errorMessage}` } : {}) };
+  }
+  const status = record.state as 'succeeded' | 'deduplicated';
+  return {
+    state: status,
+    ...(o
+      ? {
+          summary: {
+            status,
+            previewStartSec: o.previewStartSec,
+            previewEndSec: o.previewEndSec,
+            speechFraction: o.speechFraction,
+            latencyMs: o.latencyMs,
+            clipKey: o.clipKey,
+          },
+        }
+      : {}),
+  };
 }
 
 export const isTerminal = (s: RunState) => s === 'succeeded' || s === 'failed' || s === 'deduplicated';

@@ -11,6 +11,17 @@ export const pipelineMetrics = {
     labelNames: ['stage', 'outcome'],
     registers: [pipelineMetricsRegistry],
   }),
+  stalls: new Counter({
+    name: 'podpreview_stage_stalls_total',
+    help: 'Stage jobs found stalled (their worker died or blocked past its lock) and run again',
+    labelNames: ['stage'],
+    registers: [pipelineMetricsRegistry],
+  }),
+  deadLettered: new Counter({
+    name: 'podpreview_results_dead_lettered_total',
+    help: 'Result rows the results table refused, kept in Redis to be written later',
+    registers: [pipelineMetricsRegistry],
+  }),
   seconds: new Histogram({
     name: 'podpreview_stage_seconds',
     help: 'Processing time of one stage job (excludes queue wait)',

@@ -17,9 +17,15 @@ export type DoneOutcome = { kind: 'done'; result: TerminalFields };
 export type StageOutcome<S extends StageName> =
   NextStage<S> extends StageName ? { kind: 'next'; payload: Omit<StageInput<NextStage<S>>, 'timingsMs'> } | DoneOutcome : DoneOutcome;
 
+/** What the runtime gives a stage besides its input. */
+export interface StageContext {
+  /** Fires when the stage has run past its timeout: pass it to child processes and fetches. */
+  signal: AbortSignal;
+}
+
 /**
  * A stage function: parsed input in, outcome out. It never sees a BullMQ job, so it can be
  * tested, benchmarked or run in-process without Redis.
  */
-export type StageHandler<S extends StageName> = (input: StageInput<S>) => Promise<StageOutcome<S>>;
+export type StageHandler<S extends StageName> = (input: StageInput<S>, context: StageContext) => Promise<StageOutcome<S>>;
 export type StageHandlers = { [S in StageName]: StageHandler<S> };

@@ -48,7 +48,7 @@ export function failureRow(stage: StageName, jobId: string, data: unknown, err: 
     clipKey: null,
     failedStage: stage,
     errorClass: errorClass(err),
-    errorCode: errorCode(err),
+    errorCode: failureCode(err),
     errorMessage: errorMessage(err),
     stageTimingsMs: timings,
     models: Array.isArray(d.models) ? (d.models as ResultRow['models']) : [],
@@ -57,4 +57,14 @@ export function failureRow(stage: StageName, jobId: string, data: unknown, err: 
     finishedAtMs: nowMs,
     latencyMs: nowMs - enqueuedAtMs,
   };
+}
+
+/**
+ * BullMQ fails a job that stalled more than maxStalledCount times from a Lua script, with
+ * nothing but this message to tell it by: the job's workers kept dying under it (OOM, kills).
+ */
+const STALLED_TOO_OFTEN = /stalled more than allowable limit/;
+
+function failureCode(err: unknown): string {
+  return err instanceof Error && STALLED_TOO_OFTEN.test(err.message) ? 'worker_lost' : errorCode(err);
 }

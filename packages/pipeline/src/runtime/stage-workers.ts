@@ -1,7 +1,11 @@
 import type { Worker } from 'bullmq';
-import type { Config, Logger, ResultsSink, StageName } from '@podpreview/shared';
-import { closeQueues, createQueues, createRedis, type StageQueues } from '../client/queues.ts';
+import type { Config, Logger, ResultRow, ResultsSink, StageName } from '@podpreview/shared';
+import { releaseClaim } from '../client/inflight.ts';
+import { closeQueues, createQueues, type StageQueues } from '../client/queues.ts';
+import { createRedis } from '../client/redis.ts';
+import { recordRunEnded } from '../client/run-state.ts';
 import type { StageHandler, StageHandlers } from './outcome.ts';
+import { createResultsWriter, type ResultsWriter } from './results-writer.ts';
 import { startStageWorker } from './stage.worker.ts';
 
 export interface StageWorkersOptions {
@@ -11,6 +15,8 @@ export interface StageWorkersOptions {
   /** A handler for every stage in `stages` (the wiring above the runtime builds them). */
   handlers: Partial<StageHandlers>;
   results: ResultsSink;
+  /** Called once a run has ended (after its row is safe), e.g. to delete its intermediate blobs. */
+  onRunEnd?: (row: ResultRow) => Promise<void>;
   log: Logger;
 }
 
@@ -18,25 +24,46 @@ export interface StageWorkers {
   stages: StageName[];
   queues: StageQueues;
   workers: Worker[];
+  results: ResultsWriter;
   /** Stops taking jobs, lets in-flight jobs finish for up to `graceMs`, closes connections. */
   stop(graceMs?: number): Promise<{ forced: boolean }>;
 }
 
-/** Starts one BullMQ worker per stage in this process, sharing two Redis connections. */
+/**
+ * Starts one BullMQ worker per stage in this process. Both connections are worker
+ * connections: next-hop adds, run records and claim releases wait through a Redis restart
+ * instead of failing the job.
+ */
 export async function startStageWorkers(o: StageWorkersOptions): Promise<StageWorkers> {
   const { config, log } = o;
   const connection = createRedis(o.redisUrl, 'worker');
-  const queues = createQueues(createRedis(o.redisUrl, 'client'), config);
+  const queues = createQueues(createRedis(o.redisUrl, 'worker'), config);
+  const results = createResultsWriter({
+    results: o.results,
+    redis: queues.redis,
+    prefix: config.queuePrefix,
+    log,
+    retryMs: config.deadLetterRetryMs,
+    maxKept: config.deadLetterMax,
+  });
+  /** Run state first (status readers see the end), then the row, then the episode is free again. */
+  const endRun = async (row: ResultRow) => {
+    await recordRunEnded(queues.redis, config.queuePrefix, config.runStateTtlMs, row);
+    await results.write(row);
+    await o.onRunEnd?.(row).catch((err: unknown) => log.warn({ runId: row.runId, err: String(err) }, 'clean-up after the run failed'));
+    await releaseClaim(queues.redis, config.queuePrefix, row.episodeId, row.runId);
+  };
   const workers = o.stages.map((stage) => {
     const handler = o.handlers[stage] as StageHandler<typeof stage> | undefined;
     if (!handler) throw new Error(`stage ${stage} has no handler`);
-    return startStageWorker(stage, handler, { config, connection, queues, results: o.results, log });
+    return startStageWorker(stage, handler, { config, connection, queues, endRun, log });
   });
   await Promise.all(workers.map((w) => w.waitUntilReady()));
   return {
     stages: o.stages,
     queues,
     workers,
+    results,
     stop: async (graceMs = config.shutdownGraceMs) => {
       let forced = false;
       const graceful = Promise.all(workers.map((w) => w.close()));
@@ -46,6 +73,7 @@ export async function startStageWorkers(o: StageWorkersOptions): Promise<StageWo
         forced = true;
         await Promise.all(workers.map((w) => w.close(true)));
       }
+      results.stop();
       await closeQueues(queues);
       connection.disconnect();
       return { forced };

@@ -1,4 +1,4 @@
-import { Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { type ConnectionOptions, type Job, Worker } from 'bullmq';
 import {
   checkStageOutput,
   type Config,
@@ -7,11 +7,10 @@ import {
   PodpreviewError,
   parseStageInput,
   type ResultRow,
-  type ResultsSink,
   type StageName,
+  StageTimeoutError,
   stageSpec,
 } from '@podpreview/shared';
-import { releaseClaim } from '../client/inflight.ts';
 import { jobOptions, type StageQueues } from '../client/queues.ts';
 import { RejectedInputError } from './errors/rejected-input.error.ts';
 import { pipelineMetrics } from './metrics.ts';
@@ -22,32 +21,28 @@ export interface StageWorkerDeps {
   config: Config;
   connection: ConnectionOptions;
   queues: StageQueues;
-  results: ResultsSink;
+  /** Records the run's end: run state, result row (never lost), blob clean-up, claim release. */
+  endRun(row: ResultRow): Promise<void>;
   log: Logger;
 }
 
 /**
- * Wraps a stage function as a BullMQ worker: validates the payload, times the stage, hands the
- * output to the next queue from the registry, writes terminal rows. Bad input becomes an
- * UnrecoverableError (fails at once, no retries); anything else retries with backoff.
+ * Wraps a stage function as a BullMQ worker: validates the payload, times the stage (and
+ * aborts it past PODPREVIEW_STAGE_TIMEOUT_MS), hands the output to the next queue from the
+ * registry, ends the run when the stage says so. Bad input becomes an UnrecoverableError (fails
+ * at once, no retries); anything else retries with backoff.
  */
 export function startStageWorker<S extends StageName>(stage: S, handler: StageHandler<S>, deps: StageWorkerDeps): Worker {
-  const { config, queues, results } = deps;
+  const { config, queues, endRun } = deps;
   const log = deps.log.child({ stage });
   const spec = stageSpec(stage);
 
-  /** Writes the run's terminal row, then frees the episode for its next run. */
-  const endRun = async (row: ResultRow) => {
-    await results.write(row);
-    await releaseClaim(queues.redis, config.queuePrefix, row.episodeId, row.runId);
-  };
-
   const processor = async (job: Job): Promise<JobSummary> => {
-    const jobLog = log.child({ runId: job.id, episodeId: (job.data as { episodeId?: string })?.episodeId });
+    const jobLog = log.child({ runId: job.id, episodeId: (job.data as { episodeId?: string })?.episodeId, attempt: job.attemptsMade + 1 });
     try {
       const input = parseStageInput(stage, job.data);
       const started = performance.now();
-      const outcome = await handler(input);
+      const outcome = await withTimeout(stage, config.stageTimeoutMs, (signal) => handler(input, { signal }));
       const timingsMs = { ...input.timingsMs, [stage]: Math.round(performance.now() - started) };
       pipelineMetrics.seconds.observe({ stage }, timingsMs[stage]! / 1000);
       if (outcome.kind === 'next') {
@@ -82,10 +77,17 @@ export function startStageWorker<S extends StageName>(stage: S, handler: StageHa
     connection: deps.connection,
     prefix: config.queuePrefix,
     concurrency: config.concurrency[stage],
+    // The lock is renewed every lockDuration/2; a job whose worker died is found by the stall
+    // check once the lock has lapsed, so it runs again within lockDuration + stalledInterval.
     lockDuration: config.lockDurationMs,
-    // Check for stalled jobs as often as a lock can lapse, so a killed worker's job is resumed promptly.
-    stalledInterval: config.lockDurationMs,
+    stalledInterval: config.stalledIntervalMs,
+    maxStalledCount: config.maxStalledCount,
     name: `podpreview-${stage}`,
+  });
+
+  worker.on('stalled', (runId, previous) => {
+    pipelineMetrics.stalls.inc({ stage });
+    log.warn({ runId, was: previous }, 'job stalled (its worker died or blocked past the lock); it runs again');
   });
 
   // Retries exhausted, or the job stalled too often (a worker died mid-job): the processor
@@ -95,13 +97,28 @@ export function startStageWorker<S extends StageName>(stage: S, handler: StageHa
     void (async () => {
       if (err instanceof RejectedInputError) return;
       if ((await job.getState()) !== 'failed') {
-        log.warn({ runId: job.id, attempt: job.attemptsMade, err: err.message }, 'attempt failed; will retry');
+        log.warn({ runId: job.id, attempt: job.attemptsMade, err: err.message, stack: err.stack }, 'attempt failed; will retry');
         return;
       }
       await endRun(failureRow(stage, String(job.id), job.data, err, Date.now()));
-      log.error({ runId: job.id, err: err.message }, 'run failed');
+      log.error({ runId: job.id, err: err.message, stack: err.stack }, 'run failed');
     })().catch((e: unknown) => log.error({ err: String(e) }, 'could not record failure row'));
   });
   worker.on('error', (err) => log.error({ err: err.message }, 'worker error'));
   return worker;
+}
+
+/**
+ * Runs the stage with an abort signal that fires after `timeoutMs`; the stage hands it to its
+ * child processes and fetches, which stop. The job slot is freed at once either way.
+ */
+async function withTimeout<T>(stage: string, timeoutMs: number, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new StageTimeoutError(stage, timeoutMs)), timeoutMs);
+  try {
+    const aborted = new Promise<never>((_, reject) => controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true }));
+    return await Promise.race([run(controller.signal), aborted]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

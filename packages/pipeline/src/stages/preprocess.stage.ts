@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { decodeAudio, parseTranscript } from '@podpreview/audio';
 import { type BlobStore, float32ToBytes, type PreprocessInput, putJsonBlob, type ResultsSink, runBlobKeys, type TranscriptBlob } from '@podpreview/shared';
 import type { fetchSource as FetchSource } from '@podpreview/storage';
-import type { StageOutcome } from '../runtime/outcome.ts';
+import type { StageContext, StageOutcome } from '../runtime/outcome.ts';
 
 export interface PreprocessDeps {
   blobs: BlobStore;
@@ -16,12 +16,12 @@ export interface PreprocessDeps {
  * successful run of the same episode ends here as a duplicate (unless forced).
  */
 export function createPreprocessStage(deps: PreprocessDeps) {
-  return async (input: PreprocessInput): Promise<StageOutcome<'preprocess'>> => {
+  return async (input: PreprocessInput, { signal }: StageContext): Promise<StageOutcome<'preprocess'>> => {
     const keys = runBlobKeys(input.episodeId, input.runId);
     const source = await deps.fetchSource(input.audioUri);
     let transcript: TranscriptBlob | undefined;
     try {
-      const audio = await decodeAudio(source.localPath, input.audioUri);
+      const audio = await decodeAudio(source.localPath, input.audioUri, { signal });
       if (!input.force) {
         const earlier = await deps.results.findSucceeded(input.episodeId, audio.contentHash);
         if (earlier) {

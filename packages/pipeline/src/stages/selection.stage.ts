@@ -1,6 +1,7 @@
 import {
   type BlobStore,
   getJsonBlob,
+  NoSpeechError,
   putJsonBlob,
   runBlobKeys,
   type SelectionBlob,
@@ -18,6 +19,8 @@ export interface SelectionDeps {
   blobs: BlobStore;
   previewSec: number;
   weights: SelectionWeights;
+  /** Below this share of speech in the best window there is no preview to give: `no_speech`. */
+  minSpeechFraction: number;
 }
 
 /**
@@ -50,6 +53,7 @@ export function createSelectionStage(deps: SelectionDeps) {
       windowSec: deps.previewSec,
       weights: deps.weights,
     });
+    if (choice.speechFraction < deps.minSpeechFraction) throw new NoSpeechError(choice.speechFraction, deps.minSpeechFraction);
     const explanation: SelectionBlob = { version: 1, choice, path: candidates.path, weights: { ...deps.weights }, timelinePerSec: timeline(features) };
     await putJsonBlob(deps.blobs, keys.selection, explanation);
     return {

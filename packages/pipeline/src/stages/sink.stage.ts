@@ -1,24 +1,26 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { renderClip } from '@podpreview/audio';
 import { type BlobStore, runBlobKeys, type SinkInput } from '@podpreview/shared';
-import type { StageOutcome } from '../runtime/outcome.ts';
+import type { StageContext, StageOutcome } from '../runtime/outcome.ts';
 
 export interface SinkDeps {
   blobs: BlobStore;
+  /** Scratch space for the source copy and the clip (swept of what a killed worker left). */
+  tempDir: string;
 }
 
 /** Renders the clip into storage; the runtime then writes the result row. */
 export function createSinkStage(deps: SinkDeps) {
-  return async (input: SinkInput): Promise<StageOutcome<'sink'>> => {
+  return async (input: SinkInput, { signal }: StageContext): Promise<StageOutcome<'sink'>> => {
     const keys = runBlobKeys(input.episodeId, input.runId);
-    const dir = await mkdtemp(path.join(tmpdir(), 'podpreview-sink-'));
+    await mkdir(deps.tempDir, { recursive: true });
+    const dir = await mkdtemp(path.join(deps.tempDir, 'sink-'));
     try {
       const source = path.join(dir, 'source');
       const clip = path.join(dir, 'preview.mp3');
       await deps.blobs.getToFile(input.sourceKey, source);
-      await renderClip(source, clip, { startSec: input.previewStartSec, durationSec: input.previewEndSec - input.previewStartSec });
+      await renderClip(source, clip, { startSec: input.previewStartSec, durationSec: input.previewEndSec - input.previewStartSec, signal });
       await deps.blobs.putFile(keys.clip, clip);
     } finally {
       await rm(dir, { recursive: true, force: true });

@@ -1,6 +1,7 @@
-import type { Config, Logger, StageName } from '@podpreview/shared';
+import type { Config, Logger, ResultRow, StageName } from '@podpreview/shared';
 import { type StageWorkers, startStageWorkers } from '../runtime/stage-workers.ts';
 import { createHandlers } from './handlers.ts';
+import { deleteIntermediates, sweepScratch } from './housekeeping.ts';
 import { createServices, type Services } from './services.ts';
 
 export interface Fleet extends StageWorkers {
@@ -16,16 +17,22 @@ export async function startFleet(config: Config, redisUrl: string, stages: Stage
   let workers: StageWorkers;
   try {
     const handlers = await createHandlers(stages, services);
-    workers = await startStageWorkers({ config, redisUrl, stages, handlers, results: services.results, log });
+    const onRunEnd = config.keepIntermediateBlobs ? undefined : (row: ResultRow) => deleteIntermediates(services.blobs, row);
+    workers = await startStageWorkers({ config, redisUrl, stages, handlers, results: services.results, log, ...(onRunEnd ? { onRunEnd } : {}) });
   } catch (err) {
     await services.close();
     throw err;
   }
+  const sweep = () => sweepScratch(config.tempDir, config.tempMaxAgeMs, log).catch((err: unknown) => log.warn({ err: String(err) }, 'scratch sweep failed'));
+  void sweep();
+  const sweeper = setInterval(sweep, Math.min(config.tempMaxAgeMs, 3_600_000));
+  sweeper.unref();
   log.info({ stages, models: services.loadedModelIds() }, 'workers ready');
   return {
     ...workers,
     services,
     stop: async (graceMs) => {
+      clearInterval(sweeper);
       const stopped = await workers.stop(graceMs);
       await services.close();
       return stopped;

@@ -1,4 +1,3 @@
-import os from 'node:os';
 import type { ModelEntry, ModelRegistry } from '@podpreview/models';
 import type { StageName } from '@podpreview/shared';
 import { fetchSource } from '@podpreview/storage';
@@ -25,7 +24,7 @@ export async function createHandlers(stages: StageName[], s: Services): Promise<
         handlers.preprocess = createPreprocessStage({
           blobs: s.blobs,
           results: s.results,
-          fetchSource: (uri) => fetchSource(uri, { gcs, tmpDir: os.tmpdir() }),
+          fetchSource: (uri) => fetchSource(uri, { gcs, tmpDir: s.config.tempDir }),
         });
         break;
       case 'ensemble-a': {
@@ -41,10 +40,15 @@ export async function createHandlers(stages: StageName[], s: Services): Promise<
         break;
       }
       case 'selection':
-        handlers.selection = createSelectionStage({ blobs: s.blobs, previewSec: s.config.previewSec, weights: s.config.weights });
+        handlers.selection = createSelectionStage({
+          blobs: s.blobs,
+          previewSec: s.config.previewSec,
+          weights: s.config.weights,
+          minSpeechFraction: s.config.minSpeechFraction,
+        });
         break;
       case 'sink':
-        handlers.sink = createSinkStage({ blobs: s.blobs });
+        handlers.sink = createSinkStage({ blobs: s.blobs, tempDir: s.config.tempDir });
         break;
       default: {
         const never: never = stage;

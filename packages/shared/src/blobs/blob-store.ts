@@ -7,6 +7,10 @@ export interface BlobStore {
   putFile(key: string, localPath: string): Promise<void>;
   /** Downloads to a local file so ffmpeg can read it. */
   getToFile(key: string, localPath: string): Promise<void>;
+  /** Removes a blob; a missing one is not an error. */
+  delete(key: string): Promise<void>;
+  /** Removes every blob under `prefix/` (a run's tracks, a whole run). */
+  deletePrefix(prefix: string): Promise<void>;
   /** A human- and tool-readable location: file:///… or gs://bucket/…. */
   uri(key: string): string;
 }

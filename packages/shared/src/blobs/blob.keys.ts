@@ -8,6 +8,7 @@ export const runBlobKeys = (episodeId: string, runId: string) => {
     source: `${base}/source`,
     pcm: `${base}/pcm.f32`,
     transcript: `${base}/transcript.json`,
+    tracks: `${base}/tracks`,
     track: (name: string) => `${base}/tracks/${name}.f32`,
     sentences: `${base}/sentences.json`,
     selection: `${base}/selection.json`,

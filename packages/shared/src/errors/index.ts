@@ -4,6 +4,7 @@ export * from './podpreview.error.ts';
 export * from './input.errors.ts';
 export * from './internal.errors.ts';
 export * from './config.error.ts';
+export * from './dependency.errors.ts';
 
 /** A stable code for any thrown value, for result rows and metrics: ours carry one, the rest are `internal`. */
 export function errorCode(err: unknown): string {

@@ -40,3 +40,16 @@ export class InvalidPayloadError extends PodpreviewError {
     super('invalid_payload', `invalid ${stage} payload: ${detail}`, { retryable: false });
   }
 }
+
+/** The episode has (almost) no speech: any preview would be music or silence. */
+export class NoSpeechError extends PodpreviewError {
+  constructor(speechFraction: number, minFraction: number) {
+    super(
+      'no_speech',
+      `no stretch of the episode is speech enough for a preview (best ${(speechFraction * 100).toFixed(0)} %, need ${(minFraction * 100).toFixed(0)} %)`,
+      {
+        retryable: false,
+      },
+    );
+  }
+}

@@ -10,6 +10,8 @@ export interface CommandResult {
 export interface RunCommandOptions {
   /** Killed with SIGKILL after this long; the result then has `signal` set. Unset: no limit. */
   timeoutMs?: number;
+  /** Killed with SIGKILL when this fires (a stage past its timeout); the call rejects. */
+  signal?: AbortSignal;
 }
 
 /** A tool we shell out to is missing: say which package provides it instead of a bare ENOENT. */
@@ -24,7 +26,12 @@ function startError(cmd: string, e: NodeJS.ErrnoException): Error {
  */
 export function runCommand(cmd: string, args: string[], o: RunCommandOptions = {}): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], ...(o.timeoutMs ? { timeout: o.timeoutMs, killSignal: 'SIGKILL' } : {}) });
+    const child = spawn(cmd, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      killSignal: 'SIGKILL',
+      ...(o.timeoutMs ? { timeout: o.timeoutMs } : {}),
+      ...(o.signal ? { signal: o.signal } : {}),
+    });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));

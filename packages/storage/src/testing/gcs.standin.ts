@@ -12,6 +12,8 @@ import { googleError, startStandin, type StandinRequest, type StandinResponse, t
  *   POST /upload/storage/v1/b/{bucket}/o?uploadType=multipart   (File#save, small Bucket#upload)
  *   POST /upload/storage/v1/b/{bucket}/o?uploadType=resumable   start a session (Bucket#upload > 5 MB)
  *   PUT  <session URI>                                   upload bytes to the session
+ *   DELETE /storage/v1/b/{bucket}/o/{object}           File#delete
+ *   GET  /storage/v1/b/{bucket}/o?prefix=P              list (Bucket#getFiles, Bucket#deleteFiles), one page
  *
  * Buckets exist implicitly. Hashes are real (MD5 and CRC32C), because the client validates
  * downloads and uploads against them.
@@ -57,6 +59,16 @@ export async function startGcsStandin(): Promise<GcsStandin> {
     const parts = req.url.pathname.split('/').map(decodeURIComponent);
     const failure = failingBuckets.get((parts[1] === 'upload' ? parts[5] : parts[4]) ?? '');
     if (failure) return googleError(failure, 'forbidden', `stand-in: bucket fails with ${failure}`);
+    // ['', 'storage', 'v1', 'b', bucket, 'o']
+    if (req.method === 'GET' && parts.length === 6 && parts[1] === 'storage' && parts[3] === 'b' && parts[5] === 'o') {
+      const prefix = req.url.searchParams.get('prefix') ?? '';
+      const items = [...objects.values()].filter((o) => o.bucket === parts[4] && o.name.startsWith(prefix)).map(resource);
+      return { status: 200, body: { kind: 'storage#objects', items } };
+    }
+    if (req.method === 'DELETE' && parts.length === 7 && parts[1] === 'storage' && parts[3] === 'b' && parts[5] === 'o') {
+      if (!objects.delete(`${parts[4]}/${parts[6]}`)) return googleError(404, 'notFound', `No such object: ${parts[4]}/${parts[6]}`);
+      return { status: 204 };
+    }
     // ['', 'storage', 'v1', 'b', bucket, 'o', object]
     if (req.method === 'GET' && parts.length === 7 && parts[1] === 'storage' && parts[3] === 'b' && parts[5] === 'o') {
       const obj = objects.get(`${parts[4]}/${parts[6]}`);

@@ -1,0 +1,91 @@
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import { type ResultRow, STAGE_NAMES } from '@podpreview/shared';
+import { latestRunKey, runStateKey } from './redis.keys.ts';
+
+/** What Redis remembers of a run apart from its jobs: enough for status once they are trimmed. */
+export interface RunRecord {
+  runId: string;
+  episodeId: string;
+  state: 'queued' | ResultRow['status'];
+  enqueuedAtMs: number;
+  /** The terminal row's facts, once the run has ended. */
+  outcome?: Pick<ResultRow, 'previewStartSec' | 'previewEndSec' | 'speechFraction' | 'latencyMs' | 'clipKey' | 'failedStage' | 'errorCode' | 'errorMessage'>;
+}
+
+/**
+ * Written at enqueue before the run claims its episode, so a claim holder without a record is
+ * known to be gone (expired, or its enqueue died), never merely a moment too young.
+ */
+export async function recordRunQueued(
+  redis: Redis,
+  prefix: string,
+  ttlMs: number,
+  run: Pick<RunRecord, 'runId' | 'episodeId' | 'enqueuedAtMs'>,
+): Promise<void> {
+  const key = runStateKey(prefix, run.runId);
+  await redis
+    .multi()
+    .hset(key, { episodeId: run.episodeId, state: 'queued', enqueuedAtMs: String(run.enqueuedAtMs) })
+    .pexpire(key, ttlMs)
+    .exec();
+}
+
+/** A request that joined another run drops the record it wrote for its own, never-started one. */
+export async function forgetRun(redis: Redis, prefix: string, runId: string): Promise<void> {
+  await redis.del(runStateKey(prefix, runId));
+}
+
+/** The claim is won: this run is the episode's newest. */
+export async function recordLatestRun(redis: Redis, prefix: string, ttlMs: number, episodeId: string, runId: string): Promise<void> {
+  await redis.set(latestRunKey(prefix, episodeId), runId, 'PX', ttlMs);
+}
+
+/** Written by the worker that ends the run, before it releases the episode. */
+export async function recordRunEnded(redis: Redis, prefix: string, ttlMs: number, row: ResultRow): Promise<void> {
+  const key = runStateKey(prefix, row.runId);
+  const { previewStartSec, previewEndSec, speechFraction, latencyMs, clipKey, failedStage, errorCode, errorMessage } = row;
+  const outcome = { previewStartSec, previewEndSec, speechFraction, latencyMs, clipKey, failedStage, errorCode, errorMessage };
+  await redis
+    .multi()
+    .hset(key, { episodeId: row.episodeId, state: row.status, enqueuedAtMs: String(row.enqueuedAtMs), outcome: JSON.stringify(outcome) })
+    .pexpire(key, ttlMs)
+    .exec();
+}
+
+const StoredRun = z.object({
+  episodeId: z.string(),
+  state: z.enum(['queued', 'succeeded', 'failed', 'deduplicated']),
+  enqueuedAtMs: z.coerce.number(),
+  outcome: z
+    .string()
+    .transform((s) => JSON.parse(s) as unknown)
+    .pipe(
+      z.object({
+        previewStartSec: z.number().nullable(),
+        previewEndSec: z.number().nullable(),
+        speechFraction: z.number().nullable(),
+        latencyMs: z.number(),
+        clipKey: z.string().nullable(),
+        failedStage: z.enum(STAGE_NAMES).nullable(),
+        errorCode: z.string().nullable(),
+        errorMessage: z.string().nullable(),
+      }),
+    )
+    .optional(),
+});
+
+/** A run's record, parsed; undefined when it never existed, has expired, or was written by an incompatible version. */
+export async function readRunRecord(redis: Redis, prefix: string, runId: string): Promise<RunRecord | undefined> {
+  const stored = await redis.hgetall(runStateKey(prefix, runId));
+  try {
+    const parsed = StoredRun.safeParse(stored);
+    return parsed.success ? { runId, ...parsed.data } : undefined;
+  } catch {
+    return undefined; // `outcome` is not JSON
+  }
+}
+
+export async function latestRunOf(redis: Redis, prefix: string, episodeId: string): Promise<string | undefined> {
+  return (await redis.get(latestRunKey(prefix, episodeId))) ?? undefined;
+}

@@ -1,0 +1,94 @@
+import type { Redis } from 'ioredis';
+import type { Logger, ResultRow, ResultsSink } from '@podpreview/shared';
+import { deadLetterKey } from '../client/redis.keys.ts';
+import { pipelineMetrics } from './metrics.ts';
+
+export interface ResultsWriter {
+  /** Writes the row, or keeps it in Redis when the results table is down: never throws it away. */
+  write(row: ResultRow): Promise<void>;
+  /** Writes kept rows while the table takes them; returns how many went through. */
+  drain(): Promise<number>;
+  stop(): void;
+}
+
+export interface ResultsWriterOptions {
+  results: ResultsSink;
+  /** A worker connection: it waits through a Redis restart instead of failing. */
+  redis: Redis;
+  prefix: string;
+  log: Logger;
+  retryMs: number;
+  /** Bound on kept rows; past it the oldest are dropped, each logged and counted. */
+  maxKept: number;
+}
+
+/**
+ * The results table is the record of every run, failures included, so a row it cannot take
+ * (BigQuery or the database file unavailable) goes to a Redis list and is written by whichever
+ * worker drains it next. Writes are upserts by run id (BigQuery: insertId per run and outcome),
+ * so a row written twice by two drainers is still one row.
+ */
+export function createResultsWriter(o: ResultsWriterOptions): ResultsWriter {
+  const key = deadLetterKey(o.prefix);
+  let draining = false;
+  const drain = async (): Promise<number> => {
+    if (draining) return 0;
+    draining = true;
+    let written = 0;
+    try {
+      for (;;) {
+        const raw = await o.redis.lindex(key, -1);
+        if (raw === null) break;
+        const row = parseKept(raw);
+        if (row) {
+          try {
+            await o.results.write(row);
+          } catch {
+            break; // still down: try again on the next tick
+          }
+          written++;
+        } else {
+          o.log.error({ raw: raw.slice(0, 200) }, 'dropping an unreadable dead-lettered result row');
+        }
+        await o.redis.lrem(key, -1, raw);
+      }
+      if (written > 0) o.log.info({ written }, 'wrote dead-lettered result rows');
+      return written;
+    } finally {
+      draining = false;
+    }
+  };
+  const timer = setInterval(() => {
+    drain().catch((err: unknown) => o.log.warn({ err: String(err) }, 'draining dead-lettered result rows failed'));
+  }, o.retryMs);
+  timer.unref();
+  return {
+    write: async (row) => {
+      try {
+        await o.results.write(row);
+      } catch (err) {
+        const kept = await o.redis.lpush(key, JSON.stringify(row));
+        if (kept > o.maxKept) {
+          await o.redis.ltrim(key, 0, o.maxKept - 1);
+          o.log.error({ kept, max: o.maxKept }, 'dead-letter list full: oldest result rows dropped');
+        }
+        pipelineMetrics.deadLettered.inc();
+        o.log.error(
+          { runId: row.runId, episodeId: row.episodeId, err: err instanceof Error ? err.message : String(err) },
+          'results table unavailable: row kept in Redis',
+        );
+      }
+    },
+    drain,
+    stop: () => clearInterval(timer),
+  };
+}
+
+function parseKept(raw: string): ResultRow | undefined {
+  try {
+    const row = JSON.parse(raw) as Partial<ResultRow>;
+    return typeof row.runId === 'string' && typeof row.episodeId === 'string' && typeof row.status === 'string' ? (row as ResultRow) : undefined;
+  } catch {
+    return undefined;
+  }
+}
