@@ -18,7 +18,12 @@ import { createLogger, EnqueueRequest, loadConfig, STAGE_NAMES } from '@podprevi
  */
 const samplesDir = fileURLToPath(new URL('../../samples', import.meta.url));
 const work = await mkdtemp(path.join(tmpdir(), 'podpreview-bench-'));
-const config = loadConfig({ PODPREVIEW_DATA_DIR: path.join(work, 'data'), LOG_LEVEL: 'warn', PODPREVIEW_EXECUTION_PROVIDER: 'cpu' });
+const config = loadConfig({
+  PODPREVIEW_DATA_DIR: path.join(work, 'data'),
+  LOG_LEVEL: 'warn',
+  PODPREVIEW_EXECUTION_PROVIDER: 'cpu',
+  PODPREVIEW_INPUT_ROOTS: `${samplesDir},${work}`,
+});
 const log = createLogger('warn', { app: 'bench' });
 
 function loop(file: string, minutes: number): string {

@@ -53,6 +53,7 @@ async function runSystem(episodes: EpisodeLabels[]): Promise<{ runs: SystemRun[]
     storage: { kind: 'local' },
     sink: { kind: 'local', dbPath: path.join(dataDir, 'results.duckdb') },
     logLevel: 'fatal',
+    inputs: { ...base.inputs, roots: [dir] },
   };
   const pipeline = await startLocalPipeline(config, createLogger('fatal', { app: 'eval' }));
   try {

@@ -26,6 +26,7 @@ beforeAll(async () => {
     PODPREVIEW_SINK: 'bigquery',
     PODPREVIEW_GCP_PROJECT: 'test-project',
     PODPREVIEW_BQ_API_ENDPOINT: bq.url,
+    PODPREVIEW_INPUT_BUCKETS: 'incoming',
   });
   pipeline = await startLocalPipeline(env.config, env.log);
 });

@@ -44,6 +44,8 @@ export async function startTestEnv(overrides: Record<string, string> = {}): Prom
     PODPREVIEW_QUEUE_PREFIX: `t${randomUUID().slice(0, 8)}`,
     PODPREVIEW_BACKOFF_MS: '200',
     PODPREVIEW_EXECUTION_PROVIDER: 'cpu',
+    // The samples, and whatever a test writes to its temp dirs.
+    PODPREVIEW_INPUT_ROOTS: `${REPO_ROOT},${tmpdir()}`,
     LOG_LEVEL: 'error',
     ...overrides,
   };

@@ -15,13 +15,17 @@ import {
   type PrivateRedis,
   type StageQueues,
 } from '@podpreview/pipeline/client';
-import { createLogger, loadConfig, type Config, type ResultsSink } from '@podpreview/shared';
+import { createLogger, loadConfig, type Config, type ResultRow, type ResultsSink } from '@podpreview/shared';
 import { createResultsSink } from '@podpreview/storage';
 import { createApi } from './api.ts';
+import { startApiServer } from './serve.ts';
 
 // The HTTP API against a real private redis-server: no worker runs, so jobs stay queued.
 
 const BODY_LIMIT = 1024;
+/** Inside the API's input roots (PODPREVIEW_INPUT_ROOTS below); it need not exist to be queued. */
+const A_MP3 = '/srv/podcasts/a.mp3';
+const problem = (code: string) => ({ type: `urn:podpreview:problem:${code}` });
 
 interface World {
   redis: PrivateRedis;
@@ -34,7 +38,7 @@ interface World {
   stop(): Promise<void>;
 }
 
-async function startWorld(): Promise<World> {
+async function startWorld(overrides: Record<string, string> = {}): Promise<World> {
   const redis = await startPrivateRedis();
   const dataDir = await mkdtemp(path.join(tmpdir(), 'podpreview-api-test-'));
   const config = loadConfig({
@@ -42,6 +46,9 @@ async function startWorld(): Promise<World> {
     PODPREVIEW_DATA_DIR: dataDir,
     PODPREVIEW_QUEUE_PREFIX: `api${randomUUID().slice(0, 8)}`,
     PODPREVIEW_HTTP_BODY_LIMIT_BYTES: String(BODY_LIMIT),
+    PODPREVIEW_INPUT_ROOTS: '/srv/podcasts,/tmp',
+    PODPREVIEW_INPUT_BUCKETS: 'bucket',
+    ...overrides,
     LOG_LEVEL: 'silent',
   });
   const queues = createQueues(createRedis(redis.url, 'client'), config);
@@ -132,64 +139,64 @@ describe('HTTP API on a private Redis', () => {
     it('answers malformed JSON with 400 invalid_json', async () => {
       const res = await post(w, '{"id": "x", "audioUri": ', true);
       expect(res.status).toBe(400);
-      expect(await res.json()).toMatchObject({ error: 'invalid_json' });
+      expect(await res.json()).toMatchObject({ ...problem('invalid_json') });
     });
 
     it.each([
-      ['bad id characters', { id: 'bad id/../x', audioUri: '/a.mp3' }, ['id']],
-      ['an id starting with a dot', { id: '.hidden', audioUri: '/a.mp3' }, ['id']],
+      ['bad id characters', { id: 'bad id/../x', audioUri: A_MP3 }, ['id']],
+      ['an id starting with a dot', { id: '.hidden', audioUri: A_MP3 }, ['id']],
       ['missing audioUri', { id: 'ok-id' }, ['audioUri']],
-      ['an http audioUri', { id: 'ok-id', audioUri: 'http://example.com/a.mp3' }, ['audioUri']],
-      ['priority: "yes"', { id: 'ok-id', audioUri: '/a.mp3', priority: 'yes' }, ['priority']],
+      ['an ftp audioUri', { id: 'ok-id', audioUri: 'ftp://example.com/a.mp3' }, ['audioUri']],
+      ['priority: "yes"', { id: 'ok-id', audioUri: A_MP3, priority: 'yes' }, ['priority']],
       ['several bad fields at once', { id: '', audioUri: 5, force: 'no' }, ['id', 'audioUri', 'force']],
     ])('answers %s with 400 and a fields array naming each bad field', async (_name, body, fields) => {
       const res = await post(w, body);
       expect(res.status).toBe(400);
-      const reply = (await res.json()) as { error: string; fields: { field: string; message: string }[] };
-      expect(reply.error).toBe('invalid_request');
-      expect([...new Set(reply.fields.map((f) => f.field))].sort()).toEqual([...fields].sort());
-      for (const f of reply.fields) expect(f.message.length).toBeGreaterThan(0);
+      const reply = (await res.json()) as { type: string; errors: { field: string; message: string }[] };
+      expect(reply.type).toBe('urn:podpreview:problem:invalid_request');
+      expect([...new Set(reply.errors.map((f) => f.field))].sort()).toEqual([...fields].sort());
+      for (const f of reply.errors) expect(f.message.length).toBeGreaterThan(0);
     });
 
     it('answers an unknown extra field with 400 and names it', async () => {
-      const res = await post(w, { id: 'ok-id', audioUri: '/a.mp3', colour: 'blue' });
+      const res = await post(w, { id: 'ok-id', audioUri: A_MP3, colour: 'blue' });
       expect(res.status).toBe(400);
-      const reply = (await res.json()) as { fields: { field: string; message: string }[] };
-      expect(reply.fields).toHaveLength(1);
+      const reply = (await res.json()) as { errors: { field: string; message: string }[] };
+      expect(reply.errors).toHaveLength(1);
       // zod reports unrecognised keys on the object itself, so the key is named in the message.
-      expect(`${reply.fields[0]!.field} ${reply.fields[0]!.message}`).toContain('colour');
+      expect(`${reply.errors[0]!.field} ${reply.errors[0]!.message}`).toContain('colour');
     });
 
     it('answers a non-object body (JSON array) with 400', async () => {
-      const res = await post(w, [{ id: 'ok-id', audioUri: '/a.mp3' }]);
+      const res = await post(w, [{ id: 'ok-id', audioUri: A_MP3 }]);
       expect(res.status).toBe(400);
-      expect(await res.json()).toMatchObject({ error: 'invalid_request' });
+      expect(await res.json()).toMatchObject({ ...problem('invalid_request') });
     });
 
     it('answers a body over PODPREVIEW_HTTP_BODY_LIMIT_BYTES with 413 and enqueues nothing', async () => {
       const id = uniqueId('big');
       const before = await w.queues.preprocess.count();
-      const res = await post(w, { id, audioUri: '/a.mp3', transcriptUri: `/${'x'.repeat(BODY_LIMIT)}.vtt` });
+      const res = await post(w, { id, audioUri: A_MP3, transcriptUri: `/srv/podcasts/${'x'.repeat(BODY_LIMIT)}.vtt` });
       expect(res.status).toBe(413);
-      expect(await res.json()).toMatchObject({ error: 'body_too_large', limitBytes: BODY_LIMIT });
+      expect(await res.json()).toMatchObject({ ...problem('body_too_large'), limitBytes: BODY_LIMIT });
       expect(await w.queues.preprocess.count()).toBe(before);
       expect((await get(w, id)).status).toBe(404);
     });
 
     it('accepts a body just under the limit', async () => {
       const id = uniqueId('edge');
-      const base = JSON.stringify({ id, audioUri: '/a.mp3', transcriptUri: '/.vtt' });
+      const base = JSON.stringify({ id, audioUri: A_MP3, transcriptUri: '/srv/podcasts/.vtt' });
       const pad = BODY_LIMIT - base.length - 10;
-      const res = await post(w, { id, audioUri: '/a.mp3', transcriptUri: `/${'y'.repeat(pad)}.vtt` });
+      const res = await post(w, { id, audioUri: A_MP3, transcriptUri: `/srv/podcasts/${'y'.repeat(pad)}.vtt` });
       expect(res.status).toBe(202);
     });
 
     it('joins a run still queued for the same id, and starts a new one with force', async () => {
       const id = uniqueId('join');
-      const first = (await (await post(w, { id, audioUri: '/a.mp3' })).json()) as { runId: string; joined: boolean };
+      const first = (await (await post(w, { id, audioUri: A_MP3 })).json()) as { runId: string; joined: boolean };
       expect(first.joined).toBe(false);
 
-      const second = await post(w, { id, audioUri: '/a.mp3' });
+      const second = await post(w, { id, audioUri: A_MP3 });
       expect(second.status).toBe(202);
       expect(await second.json()).toMatchObject({ id, runId: first.runId, jobId: first.runId, joined: true });
       // Joining adds no job.
@@ -197,7 +204,7 @@ describe('HTTP API on a private Redis', () => {
       const jobsForId = (await w.queues.preprocess.getJobs(['waiting', 'prioritized'])).filter((j) => j.data.episodeId === id);
       expect(jobsForId).toHaveLength(1);
 
-      const forced = await post(w, { id, audioUri: '/a.mp3', force: true });
+      const forced = await post(w, { id, audioUri: A_MP3, force: true });
       expect(forced.status).toBe(202);
       const f = (await forced.json()) as { runId: string; joined: boolean };
       expect(f.joined).toBe(false);
@@ -209,30 +216,31 @@ describe('HTTP API on a private Redis', () => {
       expect(status.runId).toBe(f.runId);
     });
 
-    it('answers a body that is not declared as JSON with 400, not 500', async () => {
+    it('answers a body that is not declared as JSON with 415', async () => {
       const res = await fetch(`${w.base}/v1/episodes`, {
         method: 'POST',
         headers: { 'content-type': 'text/plain' },
-        body: JSON.stringify({ id: 'ok-id', audioUri: '/a.mp3' }),
+        body: JSON.stringify({ id: 'ok-id', audioUri: A_MP3 }),
         signal: AbortSignal.timeout(10_000),
       });
-      expect(res.status).toBe(400);
-      expect(await res.json()).toMatchObject({ error: 'invalid_request' });
+      expect(res.status).toBe(415);
+      expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(await res.json()).toMatchObject({ ...problem('unsupported_media_type'), status: 415 });
     });
 
     // The in-flight claim is one SET NX in Redis, so exactly one of simultaneous requests wins.
     it('joins simultaneous POSTs for the same id into one run', async () => {
       const id = uniqueId('race');
       const replies = await Promise.all(
-        Array.from({ length: 5 }, async () => (await (await post(w, { id, audioUri: '/a.mp3' })).json()) as { runId: string; joined: boolean }),
+        Array.from({ length: 5 }, async () => (await (await post(w, { id, audioUri: A_MP3 })).json()) as { runId: string; joined: boolean }),
       );
       expect(new Set(replies.map((r) => r.runId)).size).toBe(1);
       expect(replies.filter((r) => !r.joined)).toHaveLength(1);
     });
 
     it('does not join another episode’s run', async () => {
-      const a = (await (await post(w, { id: uniqueId('a'), audioUri: '/a.mp3' })).json()) as { runId: string; joined: boolean };
-      const b = (await (await post(w, { id: uniqueId('b'), audioUri: '/a.mp3' })).json()) as { runId: string; joined: boolean };
+      const a = (await (await post(w, { id: uniqueId('a'), audioUri: A_MP3 })).json()) as { runId: string; joined: boolean };
+      const b = (await (await post(w, { id: uniqueId('b'), audioUri: A_MP3 })).json()) as { runId: string; joined: boolean };
       expect(b.joined).toBe(false);
       expect(b.runId).not.toBe(a.runId);
     });
@@ -242,19 +250,19 @@ describe('HTTP API on a private Redis', () => {
     it('answers 404 for an unknown id', async () => {
       const res = await get(w, uniqueId('never-posted'));
       expect(res.status).toBe(404);
-      expect(await res.json()).toMatchObject({ error: 'not_found' });
+      expect(await res.json()).toMatchObject({ ...problem('not_found') });
     });
 
     it('answers 400 for an id outside the alphabet', async () => {
       const res = await get(w, '.bad id');
       expect(res.status).toBe(400);
-      const reply = (await res.json()) as { fields: { field: string }[] };
-      expect(reply.fields.map((f) => f.field)).toEqual(['id']);
+      const reply = (await res.json()) as { errors: { field: string }[] };
+      expect(reply.errors.map((f) => f.field)).toEqual(['id']);
     });
 
     it('answers 200 with the queued run and its stages for a known id', async () => {
       const id = uniqueId('status');
-      const { runId } = (await (await post(w, { id, audioUri: '/a.mp3' })).json()) as { runId: string };
+      const { runId } = (await (await post(w, { id, audioUri: A_MP3 })).json()) as { runId: string };
       const res = await get(w, id);
       expect(res.status).toBe(200);
       const body = (await res.json()) as { id: string; runId: string; state: string; stages: Record<string, string>; result: unknown };
@@ -269,7 +277,7 @@ describe('HTTP API on a private Redis', () => {
     it('answers an unknown route with 404 JSON', async () => {
       const res = await fetch(`${w.base}/v2/nothing`, { signal: AbortSignal.timeout(5000) });
       expect(res.status).toBe(404);
-      expect(await res.json()).toMatchObject({ error: 'not_found' });
+      expect(await res.json()).toMatchObject({ ...problem('not_found') });
     });
   });
 });
@@ -279,7 +287,7 @@ describe('HTTP API when Redis is down', () => {
   beforeAll(async () => {
     w = await startWorld();
     // Proves the API worked before the outage.
-    expect((await post(w, { id: 'before-outage', audioUri: '/a.mp3' })).status).toBe(202);
+    expect((await post(w, { id: 'before-outage', audioUri: A_MP3 })).status).toBe(202);
     w.redis.process.kill('SIGKILL');
     await new Promise((r) => (w.redis.process.exitCode !== null || w.redis.process.signalCode !== null ? r(undefined) : w.redis.process.once('exit', r)));
   });
@@ -289,13 +297,126 @@ describe('HTTP API when Redis is down', () => {
 
   it('answers POST with 503 within a few seconds instead of hanging', async () => {
     // post() aborts after 10 s, so a hanging request fails this test instead of passing late.
-    const res = await post(w, { id: 'during-outage', audioUri: '/a.mp3' });
+    const res = await post(w, { id: 'during-outage', audioUri: A_MP3 });
     expect(res.status).toBe(503);
-    expect(await res.json()).toMatchObject({ error: 'unavailable' });
+    expect(await res.json()).toMatchObject({ ...problem('unavailable') });
   });
 
   it('answers GET with 503 within a few seconds instead of hanging', async () => {
     const res = await get(w, 'before-outage');
     expect(res.status).toBe(503);
+  });
+});
+
+describe('HTTP API security', () => {
+  const PLATFORM = 'platform-token-0123456789abcdef';
+  const READER = 'reader-token-0123456789abcdef';
+  let w: World;
+  beforeAll(async () => {
+    w = await startWorld({ PODPREVIEW_API_TOKENS: `platform:${PLATFORM}:priority+force,reader:${READER}`, PODPREVIEW_API_RATE_LIMIT_PER_MIN: '20' });
+  });
+  afterAll(async () => {
+    await w?.stop();
+  });
+  const as = (token: string | undefined, body: unknown) =>
+    fetch(`${w.base}/v1/episodes`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(10_000),
+    });
+
+  it('refuses a missing or wrong credential with 401 and enqueues nothing', async () => {
+    const before = await w.queues.preprocess.count();
+    for (const token of [undefined, 'wrong-token-0123456789abcdef', `${PLATFORM}x`]) {
+      const res = await as(token, { id: uniqueId('anon'), audioUri: A_MP3 });
+      expect(res.status).toBe(401);
+      expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/);
+      expect(await res.json()).toMatchObject(problem('unauthorized'));
+    }
+    expect((await fetch(`${w.base}/v1/episodes/some-id`)).status).toBe(401);
+    expect(await w.queues.preprocess.count()).toBe(before);
+  });
+
+  it('lets a credential submit, and priority or force only with their scopes', async () => {
+    expect((await as(READER, { id: uniqueId('ok'), audioUri: A_MP3 })).status).toBe(202);
+    for (const extra of [{ priority: true }, { force: true }]) {
+      const res = await as(READER, { id: uniqueId('jump'), audioUri: A_MP3, ...extra });
+      expect(res.status).toBe(403);
+      expect(await res.json()).toMatchObject(problem('forbidden'));
+      expect((await as(PLATFORM, { id: uniqueId('jump'), audioUri: A_MP3, ...extra })).status).toBe(202);
+    }
+  });
+
+  it.each([
+    ['a file outside the input roots', { audioUri: '/etc/passwd' }, 'audioUri'],
+    ['a transcript outside the input roots', { audioUri: A_MP3, transcriptUri: '/etc/hosts' }, 'transcriptUri'],
+    ['a path climbing out of a root', { audioUri: '/srv/podcasts/../../etc/passwd' }, 'audioUri'],
+    ['a bucket not listed', { audioUri: 'gs://someone-elses/a.mp3' }, 'audioUri'],
+    ['a URL with credentials', { audioUri: 'https://user:pw@example.com/a.mp3' }, 'audioUri'],
+  ])('refuses %s with 400 input_not_allowed, echoing no resolved path', async (_name, uris, field) => {
+    const res = await as(PLATFORM, { id: uniqueId('sandbox'), ...uris });
+    expect(res.status).toBe(400);
+    const reply = (await res.json()) as { type: string; errors: { field: string; message: string }[] };
+    expect(reply.type).toBe('urn:podpreview:problem:input_not_allowed');
+    expect(reply.errors.map((e) => e.field)).toEqual([field]);
+    expect(JSON.stringify(reply)).not.toMatch(/\/etc\//);
+  });
+
+  it('shows a failed run’s code but not its message (paths, tool output) to clients', async () => {
+    const id = uniqueId('failed');
+    const row: ResultRow = {
+      runId: `run-${id}`,
+      episodeId: id,
+      contentHash: null,
+      status: 'failed',
+      previewStartSec: null,
+      previewEndSec: null,
+      durationSec: null,
+      speechFraction: null,
+      score: null,
+      path: null,
+      clipKey: null,
+      failedStage: 'preprocess',
+      errorClass: 'CorruptAudioError',
+      errorCode: 'corrupt_audio',
+      errorMessage: 'cannot decode audio /srv/podcasts/secret/a.mp3: Invalid data found',
+      stageTimingsMs: {},
+      models: [],
+      modelStats: null,
+      enqueuedAtMs: 1,
+      finishedAtMs: 2,
+      latencyMs: 1,
+    };
+    await w.results.write(row);
+    const res = await fetch(`${w.base}/v1/episodes/${id}`, { headers: { authorization: `Bearer ${READER}` } });
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(JSON.parse(text)).toMatchObject({ result: { errorCode: 'corrupt_audio', status: 'failed' } });
+    expect(text).not.toContain('/srv/podcasts');
+    expect(text).not.toContain('CorruptAudioError');
+  });
+
+  it('limits each credential to its rate, with Retry-After, without affecting the others', async () => {
+    const statuses: number[] = [];
+    let retryAfter: string | null = null;
+    for (let i = 0; i < 25; i++) {
+      const res = await fetch(`${w.base}/v1/episodes/${uniqueId('poll')}`, { headers: { authorization: `Bearer ${READER}` } });
+      statuses.push(res.status);
+      if (res.status === 429) {
+        retryAfter = res.headers.get('retry-after');
+        expect(await res.json()).toMatchObject(problem('rate_limited'));
+      }
+    }
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
+    expect(Number(retryAfter)).toBeGreaterThan(0);
+    expect((await as(PLATFORM, { id: uniqueId('other'), audioUri: A_MP3 })).status).toBe(202);
+  });
+});
+
+describe('serve', () => {
+  it('refuses to listen beyond loopback without credentials', async () => {
+    const config = loadConfig({ REDIS_URL: 'redis://127.0.0.1:1', PODPREVIEW_HTTP_HOST: '0.0.0.0', LOG_LEVEL: 'silent' });
+    await expect(startApiServer(config)).rejects.toThrow(/PODPREVIEW_HTTP_HOST=0\.0\.0\.0 is not loopback, and PODPREVIEW_API_TOKENS is empty/);
   });
 });

@@ -1,6 +1,21 @@
-import express, { type ErrorRequestHandler, type Express } from 'express';
-import { describeIssues, EnqueueRequest, EpisodeId, type Config, type Logger, type ResultsSink } from '@podpreview/shared';
+import express, { type ErrorRequestHandler, type Express, type NextFunction, type Request, type Response } from 'express';
+import { rateLimit } from 'express-rate-limit';
 import { enqueueEpisode, latestRunFor, runStatus, type StageQueues } from '@podpreview/pipeline/client';
+import {
+  type Config,
+  describeIssues,
+  EnqueueRequest,
+  EpisodeId,
+  InputNotAllowedError,
+  InputNotFoundError,
+  type Logger,
+  PodpreviewError,
+  type ResultRow,
+  type ResultsSink,
+} from '@podpreview/shared';
+import { checkInput } from '@podpreview/storage';
+import { authenticate, hasScope } from './http/auth.ts';
+import { sendProblem } from './http/problem.ts';
 
 export interface ApiDeps {
   config: Config;
@@ -9,20 +24,54 @@ export interface ApiDeps {
   log: Logger;
 }
 
-/** The platform's entry point: enqueue an episode (priority ones jump every queue), read its status. */
+/**
+ * The platform's entry point: enqueue an episode (priority ones jump every queue), read its
+ * status. Every /v1 route needs a credential when tokens are configured; `priority` and
+ * `force` need the scope of that name; each credential has its own rate limit.
+ */
 export function createApi({ config, queues, results, log }: ApiDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.use(express.json({ limit: config.httpBodyLimitBytes, strict: true }));
+  app.use((req, res, next) => {
+    res.on('finish', () => log.info({ method: req.method, path: req.path, status: res.statusCode, caller: req.caller?.name }, 'request'));
+    next();
+  });
+  app.use('/v1', authenticate(config.apiTokens));
+  app.use(
+    '/v1',
+    rateLimit({
+      windowMs: 60_000,
+      limit: config.apiRateLimitPerMin,
+      keyGenerator: (req) => req.caller?.name ?? 'anonymous',
+      standardHeaders: 'draft-7',
+      legacyHeaders: false,
+      handler: (_req, res) => sendProblem(res, 'rate_limited', { detail: `at most ${config.apiRateLimitPerMin} requests a minute per credential` }),
+    }),
+  );
 
-  app.post('/v1/episodes', async (req, res, next) => {
+  app.post('/v1/episodes', requireJson, express.json({ limit: config.httpBodyLimitBytes, strict: true }), async (req, res, next) => {
     try {
       const parsed = EnqueueRequest.safeParse(req.body);
-      if (!parsed.success) {
-        res.status(400).json({ error: 'invalid_request', fields: describeIssues(parsed.error) });
-        return;
+      if (!parsed.success) return sendProblem(res, 'invalid_request', { errors: describeIssues(parsed.error) });
+      const body = parsed.data;
+      for (const scope of ['priority', 'force'] as const) {
+        if (body[scope] && !hasScope(req.caller, scope)) return sendProblem(res, 'forbidden', { detail: `"${scope}": true needs the ${scope} scope` });
       }
-      const receipt = await enqueueEpisode(queues, config, parsed.data);
+      for (const field of ['audioUri', 'transcriptUri'] as const) {
+        const uri = body[field];
+        if (!uri) continue;
+        try {
+          await checkInput(uri, config.inputs, { mustExist: false });
+        } catch (err) {
+          if (err instanceof InputNotAllowedError || err instanceof InputNotFoundError) {
+            return sendProblem(res, 'input_not_allowed', {
+              errors: [{ field, message: err instanceof InputNotAllowedError ? reasonOf(err) : 'names no file' }],
+            });
+          }
+          throw err;
+        }
+      }
+      const receipt = await enqueueEpisode(queues, config, body);
       res
         .status(202)
         .location(`/v1/episodes/${receipt.episodeId}`)
@@ -35,46 +84,54 @@ export function createApi({ config, queues, results, log }: ApiDeps): Express {
   app.get('/v1/episodes/:id', async (req, res, next) => {
     try {
       const id = EpisodeId.safeParse(req.params.id);
-      if (!id.success) {
-        res.status(400).json({ error: 'invalid_request', fields: [{ field: 'id', message: id.error.issues[0]?.message }] });
-        return;
-      }
+      if (!id.success) return sendProblem(res, 'invalid_request', { errors: [{ field: 'id', message: id.error.issues[0]?.message ?? 'invalid' }] });
       const runId = await latestRunFor(queues, id.data);
       const result = runId ? await results.forRun(runId) : await results.latestForEpisode(id.data);
-      if (!runId && !result) {
-        res.status(404).json({ error: 'not_found', message: `no episode ${id.data}` });
-        return;
-      }
+      if (!runId && !result) return sendProblem(res, 'not_found', { detail: `no episode ${id.data}` });
       const status = runId ? await runStatus(queues, runId) : undefined;
       res.json({
         id: id.data,
         runId: runId ?? result?.runId,
         state: result?.status ?? status?.state,
         stages: status?.stages,
-        ...(status?.reason ? { reason: status.reason } : {}),
-        result: result ?? null,
+        // The code only: messages carry paths and tool output meant for operators.
+        ...(status?.reason ? { reason: status.reason.split(':')[0] } : {}),
+        result: result ? publicResult(result) : null,
       });
     } catch (err) {
       next(err);
     }
   });
 
-  app.use((_req, res) => {
-    res.status(404).json({ error: 'not_found' });
-  });
+  app.use((_req, res) => sendProblem(res, 'not_found'));
 
   const onError: ErrorRequestHandler = (err: { type?: string; status?: number; message?: string }, _req, res, _next) => {
-    if (err.type === 'entity.too.large') {
-      res.status(413).json({ error: 'body_too_large', limitBytes: config.httpBodyLimitBytes });
-    } else if (err.type === 'entity.parse.failed') {
-      res.status(400).json({ error: 'invalid_json', message: err.message });
-    } else if (err.status && err.status >= 400 && err.status < 500) {
-      res.status(err.status).json({ error: 'bad_request', message: err.message });
-    } else {
-      log.error({ err: err.message }, 'request failed');
-      res.status(503).json({ error: 'unavailable', message: 'queue or results store unavailable; retry later' });
+    if (err.type === 'entity.too.large') return sendProblem(res, 'body_too_large', { limitBytes: config.httpBodyLimitBytes });
+    if (err.type === 'entity.parse.failed') return sendProblem(res, 'invalid_json');
+    if (err.status && err.status >= 400 && err.status < 500) return sendProblem(res, 'invalid_request');
+    // A dependency that is down (Redis reconnecting, the results file locked) is worth a retry.
+    if (queues.redis.status !== 'ready' || (err instanceof PodpreviewError && err.retryable)) {
+      log.warn({ err: err.message }, 'request failed: dependency unavailable');
+      res.set('retry-after', '5');
+      return sendProblem(res, 'unavailable');
     }
+    log.error({ err: err.message }, 'request failed');
+    return sendProblem(res, 'internal');
   };
   app.use(onError);
   return app;
+}
+
+function requireJson(req: Request, res: Response, next: NextFunction): void {
+  if (req.is('application/json')) next();
+  else sendProblem(res, 'unsupported_media_type');
+}
+
+/** "outside PODPREVIEW_INPUT_ROOTS" and the like, without echoing the resolved path. */
+const reasonOf = (err: Error) => /\(([^)]*)\)$/.exec(err.message)?.[1] ?? 'not allowed';
+
+/** The result row as a client sees it: error codes, no internal messages, paths or error classes. */
+function publicResult(row: ResultRow) {
+  const { errorMessage: _message, errorClass: _class, ...rest } = row;
+  return rest;
 }

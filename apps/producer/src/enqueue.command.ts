@@ -1,6 +1,7 @@
 import cliProgress from 'cli-progress';
 import Table from 'cli-table3';
-import type { BlobStore, Config, Logger } from '@podpreview/shared';
+import path from 'node:path';
+import type { BlobStore, Config, EnqueueRequest, Logger } from '@podpreview/shared';
 import {
   closeQueues,
   createQueues,
@@ -48,10 +49,10 @@ export async function runEnqueue(inputs: string[], o: EnqueueCommandOptions, con
     ownQueues = true;
     if (o.wait && (await queues.preprocess.getWorkersCount()) === 0) {
       log.info('no workers are consuming the queues; running the pipeline in this process');
-      local = await startLocal(config, log);
+      local = await startLocal(withOperatorRoots(config, requests), log);
     }
   } else {
-    local = await startLocal(config, log);
+    local = await startLocal(withOperatorRoots(config, requests), log);
     queues = local.fleet.queues;
   }
   try {
@@ -99,6 +100,17 @@ export async function runEnqueue(inputs: string[], o: EnqueueCommandOptions, con
     if (ownQueues) await closeQueues(queues);
     await local?.stop();
   }
+}
+
+/**
+ * A pipeline this process runs for its operator may read the files the operator named, beside
+ * PODPREVIEW_INPUT_ROOTS; workers elsewhere keep their own policy.
+ */
+function withOperatorRoots(config: Config, requests: EnqueueRequest[]): Config {
+  const dirs = requests
+    .flatMap((r) => [r.audioUri, r.transcriptUri])
+    .flatMap((uri) => (uri && !/^[a-z][a-z0-9+.-]*:\/\//i.test(uri) ? [path.dirname(uri)] : []));
+  return { ...config, inputs: { ...config.inputs, roots: [...new Set([...config.inputs.roots, ...dirs])] } };
 }
 
 async function startLocal(config: Config, log: Logger) {

@@ -173,10 +173,23 @@ describe('expandInputs: errors', () => {
     expect((err as Error).message).toBe(`${missing}: no such file or directory`);
   });
 
-  it('refuses two inputs that map to the same episode id', async () => {
+  it('gives two files of one name distinct ids, stable for each path', async () => {
     const a = await touch('x', 'same.mp3');
-    const b = await touch('y', 'same.ogg');
-    await expect(expandInputs([a, b])).rejects.toThrow('episode id "same" appears twice in the inputs');
+    const b = await touch('y', 'same.mp3');
+    const [ra, rb] = await expandInputs([a, b]);
+    expect(ra!.id).toMatch(/^same-[0-9a-f]{8}$/);
+    expect(rb!.id).toMatch(/^same-[0-9a-f]{8}$/);
+    expect(ra!.id).not.toBe(rb!.id);
+    expect([ra!.audioUri, rb!.audioUri]).toEqual([a, b]);
+    expect((await expandInputs([b, a])).map((r) => r.id)).toEqual([rb!.id, ra!.id]);
+    // Alone, a file keeps its plain name.
+    expect((await expandInputs([a]))[0]!.id).toBe('same');
+  });
+
+  it('refuses an explicit id that clashes with another input', async () => {
+    const a = await touch('x', 'same.mp3');
+    const b = await touch('y', 'other.ogg');
+    await expect(expandInputs([a, b], { id: 'same' })).rejects.toThrow();
   });
 
   it('refuses a duplicate id between a directory and a manifest', async () => {

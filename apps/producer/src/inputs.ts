@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { describeIssues, EnqueueRequest } from '@podpreview/shared';
@@ -47,7 +48,9 @@ async function siblingTranscript(audio: string): Promise<string | undefined> {
  */
 export async function expandInputs(args: string[], o: InputOptions = {}): Promise<EnqueueRequest[]> {
   const out: EnqueueRequest[] = [];
-  const add = (raw: unknown, where: string) => {
+  /** Requests whose id came from a file name (not from --id or a manifest). */
+  const named = new Set<EnqueueRequest>();
+  const add = (raw: unknown, where: string, fromName = false) => {
     const parsed = EnqueueRequest.safeParse(raw);
     if (!parsed.success) {
       throw new InputListError(
@@ -57,6 +60,7 @@ export async function expandInputs(args: string[], o: InputOptions = {}): Promis
       );
     }
     out.push(parsed.data);
+    if (fromName) named.add(parsed.data);
   };
   for (const arg of args) {
     const st = await stat(arg).catch(() => undefined);
@@ -80,6 +84,7 @@ export async function expandInputs(args: string[], o: InputOptions = {}): Promis
             force: o.force ?? false,
           },
           audio,
+          true,
         );
       }
     } else if (abs.endsWith('.jsonl')) {
@@ -110,12 +115,27 @@ export async function expandInputs(args: string[], o: InputOptions = {}): Promis
           force: o.force ?? false,
         },
         arg,
+        !o.id,
       );
     }
   }
   if (o.transcript && out.length !== 1) throw new InputListError('--transcript applies to a single audio file');
-  const ids = out.map((r) => r.id);
-  const dup = ids.find((id, i) => ids.indexOf(id) !== i);
-  if (dup) throw new InputListError(`episode id "${dup}" appears twice in the inputs`);
-  return out;
+  return distinctIds(out, named);
+}
+
+/**
+ * Two files of one name (`a/ep.mp3`, `b/ep.mp3`) are two episodes: ids taken from file names
+ * get a short hash of the full path when they collide, so both run. Ids given explicitly (--id,
+ * a manifest) must be unique; a clash there is refused before anything is enqueued.
+ */
+function distinctIds(requests: EnqueueRequest[], named: Set<EnqueueRequest>): EnqueueRequest[] {
+  const byId = new Map<string, EnqueueRequest[]>();
+  for (const r of requests) byId.set(r.id, [...(byId.get(r.id) ?? []), r]);
+  return requests.map((r) => {
+    const group = byId.get(r.id)!;
+    if (group.length === 1) return r;
+    if (!group.every((g) => named.has(g))) throw new InputListError(`episode id "${r.id}" appears twice in the inputs`);
+    const suffix = createHash('sha256').update(r.audioUri).digest('hex').slice(0, 8);
+    return { ...r, id: `${r.id.slice(0, 119)}-${suffix}` };
+  });
 }

@@ -27,6 +27,8 @@ export async function renderClip(sourcePath: string, outPath: string, o: ClipOpt
     o.startSec.toFixed(3),
     '-t',
     o.durationSec.toFixed(3),
+    '-protocol_whitelist',
+    'file',
     '-i',
     sourcePath,
     '-vn',

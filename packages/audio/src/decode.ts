@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
-import { bytesToFloat32, CorruptAudioError, EmptyAudioError, InputNotFoundError, runCommand, UnsupportedAudioError } from '@podpreview/shared';
+import { AudioTooLongError, CorruptAudioError, EmptyAudioError, InputNotFoundError, runCommand, UnsupportedAudioError } from '@podpreview/shared';
 
 export const SAMPLE_RATE_HZ = 16_000;
 /** Shorter than this cannot hold a meaningful preview; treated as empty input. */
 export const MIN_DURATION_SEC = 1;
+/** ffmpeg and ffprobe read the local file and nothing else (no http, no concat of other files). */
+const INPUT_FLAGS = ['-protocol_whitelist', 'file'];
 
 export interface DecodedAudio {
   samples: Float32Array;
@@ -13,17 +15,35 @@ export interface DecodedAudio {
   contentHash: string;
 }
 
+export interface DecodeOptions {
+  signal?: AbortSignal;
+  /** Longer audio fails with AudioTooLongError: found by probing first, and enforced while decoding. */
+  maxDurationSec?: number;
+}
+
 /**
  * Decodes any container/codec ffmpeg knows (mp3, m4a/aac, ogg/opus, wav, flac…) to 16 kHz mono
  * float32. ffmpeg runs as a child process, so decoding never blocks this process's event loop.
+ * The PCM streams into one buffer sized from a probe of the duration and is hashed as it
+ * arrives, so the process holds it once (not as chunks, a concatenation and a copy).
  * `label` names the input in error messages (the URI the user gave, not a temp path).
  */
-export async function decodeAudio(localPath: string, label = localPath, o: { signal?: AbortSignal } = {}): Promise<DecodedAudio> {
+export async function decodeAudio(localPath: string, label = localPath, o: DecodeOptions = {}): Promise<DecodedAudio> {
+  const maxSec = o.maxDurationSec ?? Number.POSITIVE_INFINITY;
+  const probed = await probeDurationSec(localPath, o.signal);
+  if (probed !== undefined && probed > maxSec) throw new AudioTooLongError(label, probed, maxSec);
+  const pcm = new PcmBuffer(probed === undefined ? 60 * SAMPLE_RATE_HZ : Math.ceil((probed + 1) * SAMPLE_RATE_HZ));
+  const hash = createHash('sha256');
+  const maxBytes = maxSec * SAMPLE_RATE_HZ * 4;
+  let tooLong = false;
+  const controller = new AbortController();
+  const signal = o.signal ? AbortSignal.any([o.signal, controller.signal]) : controller.signal;
   const args = [
     '-nostdin',
     '-hide_banner',
     '-loglevel',
     'error',
+    ...INPUT_FLAGS,
     '-i',
     localPath,
     '-map',
@@ -33,19 +53,61 @@ export async function decodeAudio(localPath: string, label = localPath, o: { sig
     '1',
     '-ar',
     String(SAMPLE_RATE_HZ),
-    '-f',
-    'f32le',
-    '-acodec',
-    'pcm_f32le',
-    'pipe:1',
   ];
-  const { stdout, stderr, code, signal } = await runCommand('ffmpeg', args, o);
-  if (code !== 0) throw classifyFfmpegFailure(label, stderr, code, signal);
-  const samples = bytesToFloat32(stdout);
+  const result = await runCommand('ffmpeg', [...args, '-f', 'f32le', '-acodec', 'pcm_f32le', 'pipe:1'], {
+    signal,
+    onStdout: (chunk) => {
+      if (tooLong) return;
+      pcm.append(chunk);
+      hash.update(chunk);
+      // The probe can be missing or wrong (a lying header): the cap holds while decoding too.
+      if (pcm.byteLength > maxBytes) {
+        tooLong = true;
+        controller.abort();
+      }
+    },
+  }).catch((err: unknown) => {
+    if (tooLong) return undefined;
+    throw err;
+  });
+  if (tooLong) throw new AudioTooLongError(label, pcm.byteLength / 4 / SAMPLE_RATE_HZ, maxSec);
+  if (result!.code !== 0) throw classifyFfmpegFailure(label, result!.stderr, result!.code, result!.signal);
+  const samples = pcm.samples();
   const durationSec = samples.length / SAMPLE_RATE_HZ;
   if (durationSec < MIN_DURATION_SEC) throw new EmptyAudioError(label, durationSec);
-  const contentHash = createHash('sha256').update(new Uint8Array(samples.buffer)).digest('hex');
-  return { samples, sampleRateHz: SAMPLE_RATE_HZ, durationSec, contentHash };
+  return { samples, sampleRateHz: SAMPLE_RATE_HZ, durationSec, contentHash: hash.digest('hex') };
+}
+
+/** The container's duration in seconds, or undefined when it does not say (or ffprobe cannot read it: decoding will tell why). */
+async function probeDurationSec(localPath: string, signal?: AbortSignal): Promise<number | undefined> {
+  const r = await runCommand(
+    'ffprobe',
+    ['-v', 'error', ...INPUT_FLAGS, '-show_entries', 'format=duration', '-of', 'default=noprint_wrappers=1:nokey=1', localPath],
+    signal ? { signal } : {},
+  );
+  const sec = Number.parseFloat(r.stdout.toString('utf8').trim());
+  return r.code === 0 && Number.isFinite(sec) && sec > 0 ? sec : undefined;
+}
+
+/** A growable byte buffer whose contents end up as one aligned Float32Array, without a final copy. */
+class PcmBuffer {
+  private bytes: Uint8Array;
+  byteLength = 0;
+  constructor(expectedSamples: number) {
+    this.bytes = new Uint8Array(expectedSamples * 4);
+  }
+  append(chunk: Buffer): void {
+    if (this.byteLength + chunk.length > this.bytes.length) {
+      const grown = new Uint8Array(Math.max(this.bytes.length * 2, this.byteLength + chunk.length));
+      grown.set(this.bytes.subarray(0, this.byteLength));
+      this.bytes = grown;
+    }
+    this.bytes.set(chunk, this.byteLength);
+    this.byteLength += chunk.length;
+  }
+  samples(): Float32Array {
+    return new Float32Array(this.bytes.buffer, 0, Math.floor(this.byteLength / 4));
+  }
 }
 
 /**

@@ -78,7 +78,16 @@ const EnvSchema = z.object({
   PODPREVIEW_WEIGHT_CENTRALITY: num(0.3),
   PODPREVIEW_WEIGHT_SENTENCE_END: num(0.05),
   PODPREVIEW_WEIGHT_EDGES: num(0.5),
+  PODPREVIEW_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
   PODPREVIEW_HTTP_PORT: int(8080),
+  PODPREVIEW_API_TOKENS: z.string().optional(),
+  PODPREVIEW_API_RATE_LIMIT_PER_MIN: int(600, 1),
+  PODPREVIEW_INPUT_ROOTS: z.string().optional(),
+  PODPREVIEW_INPUT_BUCKETS: z.string().optional(),
+  PODPREVIEW_INPUT_ALLOW_PRIVATE_URLS: z.enum(['true', 'false']).default('false'),
+  PODPREVIEW_MAX_INPUT_BYTES: int(1024 * 1024 * 1024, 1024),
+  PODPREVIEW_MAX_DURATION_SEC: int(4 * 3600, 10),
+  PODPREVIEW_FETCH_TIMEOUT_MS: int(300_000, 1000),
   PODPREVIEW_HTTP_BODY_LIMIT_BYTES: int(16_384, 256),
   PODPREVIEW_WORKER_METRICS_PORT: int(9464),
   PODPREVIEW_KEEP_COMPLETED_JOBS: int(1000),
@@ -124,7 +133,13 @@ export interface Config {
   /** Model manifest to load (and watch for new versions); undefined = the one in packages/models. */
   modelManifestPath: string | undefined;
   weights: SelectionWeights;
+  httpHost: string;
   httpPort: number;
+  /** Credentials of the HTTP API; empty: only a loopback bind is allowed, and it trusts every caller. */
+  apiTokens: ApiCredential[];
+  /** Requests per minute and credential (a fixed window per process). */
+  apiRateLimitPerMin: number;
+  inputs: InputPolicy;
   httpBodyLimitBytes: number;
   /** Worker /metrics and /healthz; 0 turns the endpoint off. */
   workerMetricsPort: number;
@@ -132,6 +147,50 @@ export interface Config {
   keepFailedJobs: number;
   logLevel: string;
   concurrency: Record<StageName, number>;
+}
+
+/** Who may call the HTTP API, and what beyond submitting and reading they may ask for. */
+export interface ApiCredential {
+  name: string;
+  token: string;
+  scopes: ApiScope[];
+}
+export const API_SCOPES = ['priority', 'force'] as const;
+export type ApiScope = (typeof API_SCOPES)[number];
+
+/** Where episodes may come from, and how big and long they may be. */
+export interface InputPolicy {
+  /** Local paths and file:// URIs must resolve (symlinks followed) inside one of these. */
+  roots: string[];
+  /** gs:// URIs must name one of these buckets. */
+  buckets: string[];
+  /** https:// hosts that resolve to private, loopback or link-local addresses are refused unless true (tests). */
+  allowPrivateUrls: boolean;
+  maxBytes: number;
+  maxDurationSec: number;
+  fetchTimeoutMs: number;
+}
+
+const list = (v: string | undefined) =>
+  (v ?? '')
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+
+/** `name:token[:scope+scope]`, comma-separated. */
+function parseTokens(v: string | undefined): ApiCredential[] {
+  return list(v).map((entry) => {
+    const [name, token, scopeList, ...rest] = entry.split(':');
+    if (!name || !token || rest.length > 0 || !/^[A-Za-z0-9_.-]+$/.test(name)) {
+      throw new ConfigError('PODPREVIEW_API_TOKENS: each entry is name:token or name:token:scope+scope');
+    }
+    // Not the token itself: the message may end up in logs.
+    if (token.length < 16) throw new ConfigError(`PODPREVIEW_API_TOKENS: the token of ${name} is shorter than 16 characters`);
+    const scopes = scopeList ? scopeList.split('+') : [];
+    const unknown = scopes.filter((sc) => !(API_SCOPES as readonly string[]).includes(sc));
+    if (unknown.length > 0) throw new ConfigError(`PODPREVIEW_API_TOKENS: unknown scope(s) ${unknown.join(', ')} for ${name}; known: ${API_SCOPES.join(', ')}`);
+    return { name, token, scopes: scopes as ApiScope[] };
+  });
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): Config {
@@ -197,7 +256,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       sentenceEnd: e.PODPREVIEW_WEIGHT_SENTENCE_END,
       edges: e.PODPREVIEW_WEIGHT_EDGES,
     },
+    httpHost: e.PODPREVIEW_HTTP_HOST,
     httpPort: e.PODPREVIEW_HTTP_PORT,
+    apiTokens: parseTokens(e.PODPREVIEW_API_TOKENS),
+    apiRateLimitPerMin: e.PODPREVIEW_API_RATE_LIMIT_PER_MIN,
+    inputs: {
+      roots: (e.PODPREVIEW_INPUT_ROOTS ? list(e.PODPREVIEW_INPUT_ROOTS) : [cwd]).map((r) => path.resolve(cwd, r)),
+      buckets: list(e.PODPREVIEW_INPUT_BUCKETS),
+      allowPrivateUrls: e.PODPREVIEW_INPUT_ALLOW_PRIVATE_URLS === 'true',
+      maxBytes: e.PODPREVIEW_MAX_INPUT_BYTES,
+      maxDurationSec: e.PODPREVIEW_MAX_DURATION_SEC,
+      fetchTimeoutMs: e.PODPREVIEW_FETCH_TIMEOUT_MS,
+    },
     httpBodyLimitBytes: e.PODPREVIEW_HTTP_BODY_LIMIT_BYTES,
     workerMetricsPort: e.PODPREVIEW_WORKER_METRICS_PORT,
     keepCompletedJobs: e.PODPREVIEW_KEEP_COMPLETED_JOBS,

@@ -19,7 +19,7 @@ export const AudioUri = z
   .string()
   .min(1)
   .max(2048)
-  .refine((u) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(u) || /^(file|gs):\/\//i.test(u), 'must be a path, file:// or gs:// URI');
+  .refine((u) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(u) || /^(file|gs|https?):\/\//i.test(u), 'must be a path, or a file://, gs://, https:// or http:// URI');
 
 export const ModelRef = z.object({ id: z.string(), version: z.string() });
 /** Which selection path ran: with a transcript, or from the audio alone. */

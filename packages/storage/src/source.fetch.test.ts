@@ -1,14 +1,15 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { InputNotFoundError } from '@podpreview/shared';
+import { InputNotAllowedError, InputNotFoundError, type InputPolicy, InputTooLargeError } from '@podpreview/shared';
 import { fetchSource } from './source.fetch.ts';
 import { startGcsStandin, type GcsStandin } from './testing/index.ts';
 
 let dir: string;
 let tmpDir: string;
+let policy: InputPolicy;
 let standin: GcsStandin;
 let gcs: { apiEndpoint: string; projectId: string };
 
@@ -16,6 +17,7 @@ beforeAll(async () => {
   vi.stubEnv('GOOGLE_APPLICATION_CREDENTIALS', '/nonexistent/podpreview-test-credentials.json');
   dir = await mkdtemp(path.join(tmpdir(), 'fetch-source-'));
   tmpDir = path.join(dir, 'tmp');
+  policy = { roots: [dir], buckets: ['podcasts', 'forbidden'], allowPrivateUrls: false, maxBytes: 1000, maxDurationSec: 3600, fetchTimeoutMs: 5000 };
   standin = await startGcsStandin();
   gcs = { apiEndpoint: standin.url, projectId: 'podpreview-test' };
 });
@@ -40,7 +42,7 @@ describe('fetchSource', () => {
     const file = path.join(dir, 'episode.mp3');
     await writeFile(file, 'ID3');
     const relative = path.relative(process.cwd(), file);
-    const fetched = await fetchSource(relative, { tmpDir });
+    const fetched = await fetchSource(relative, { tmpDir, policy });
     expect(fetched.localPath).toBe(file);
     await fetched.cleanup();
     expect(await readFile(file, 'utf8')).toBe('ID3');
@@ -51,13 +53,13 @@ describe('fetchSource', () => {
     await writeFile(file, 'RIFF');
     const uri = pathToFileURL(file).href;
     expect(uri).toContain('%20');
-    const fetched = await fetchSource(uri, { tmpDir });
+    const fetched = await fetchSource(uri, { tmpDir, policy });
     expect(fetched.localPath).toBe(file);
   });
 
   it('downloads a gs:// object to tmpDir, and cleanup deletes the copy', async () => {
     standin.putObject('podcasts', 'shows/ep 1.mp3', Buffer.from('remote bytes'));
-    const fetched = await fetchSource('gs://podcasts/shows/ep 1.mp3', { gcs, tmpDir });
+    const fetched = await fetchSource('gs://podcasts/shows/ep 1.mp3', { gcs, tmpDir, policy });
     expect(path.dirname(fetched.localPath)).toBe(tmpDir);
     expect(path.extname(fetched.localPath)).toBe('.mp3');
     expect(await readFile(fetched.localPath, 'utf8')).toBe('remote bytes');
@@ -67,23 +69,47 @@ describe('fetchSource', () => {
 
   it('a missing local file, file:// URI or directory is InputNotFoundError', async () => {
     const missing = path.join(dir, 'missing.mp3');
-    await expectInputNotFound(fetchSource(missing, { tmpDir }), missing);
-    await expectInputNotFound(fetchSource(pathToFileURL(missing).href, { tmpDir }), 'missing.mp3');
+    await expectInputNotFound(fetchSource(missing, { tmpDir, policy }), missing);
+    await expectInputNotFound(fetchSource(pathToFileURL(missing).href, { tmpDir, policy }), 'missing.mp3');
     await mkdir(path.join(dir, 'a-directory'), { recursive: true });
-    await expectInputNotFound(fetchSource(path.join(dir, 'a-directory'), { tmpDir }), 'a-directory');
+    await expectInputNotFound(fetchSource(path.join(dir, 'a-directory'), { tmpDir, policy }), 'a-directory');
   });
 
   it('a missing gs:// object is InputNotFoundError and leaves no temp file', async () => {
-    await expectInputNotFound(fetchSource('gs://podcasts/nope.mp3', { gcs, tmpDir }), 'gs://podcasts/nope.mp3');
-    await expectInputNotFound(fetchSource('gs://podcasts/', { gcs, tmpDir }), 'gs://podcasts/');
+    await expectInputNotFound(fetchSource('gs://podcasts/nope.mp3', { gcs, tmpDir, policy }), 'gs://podcasts/nope.mp3');
+    await expectInputNotFound(fetchSource('gs://podcasts/', { gcs, tmpDir, policy }), 'gs://podcasts/');
     expect((await readdir(tmpDir)).filter((f) => f.includes('nope') || f.endsWith('.tmp'))).toEqual([]);
   });
 
   it('other GCS errors stay ordinary (retryable) errors', async () => {
     standin.failBucket('forbidden', 403);
-    const err = await fetchSource('gs://forbidden/ep.mp3', { gcs, tmpDir }).catch((e: unknown) => e);
+    const err = await fetchSource('gs://forbidden/ep.mp3', { gcs, tmpDir, policy }).catch((e: unknown) => e);
     expect(err).not.toBeInstanceOf(InputNotFoundError);
     expect(err).toMatchObject({ code: 403 });
+  });
+
+  it('refuses local files outside the input roots, whether they exist or not, and links that lead out', async () => {
+    await expect(fetchSource('/etc/passwd', { tmpDir, policy })).rejects.toBeInstanceOf(InputNotAllowedError);
+    await expect(fetchSource('/etc/does-not-exist', { tmpDir, policy })).rejects.toBeInstanceOf(InputNotAllowedError);
+    await expect(fetchSource(path.join(dir, '..', 'elsewhere.mp3'), { tmpDir, policy })).rejects.toBeInstanceOf(InputNotAllowedError);
+    await symlink('/etc/passwd', path.join(dir, 'innocent.mp3'));
+    await expect(fetchSource(path.join(dir, 'innocent.mp3'), { tmpDir, policy })).rejects.toThrow(/leads outside PODPREVIEW_INPUT_ROOTS/);
+    await expect(fetchSource('ftp://example.com/a.mp3', { tmpDir, policy })).rejects.toBeInstanceOf(InputNotAllowedError);
+  });
+
+  it('refuses gs:// objects of buckets not listed, before asking GCS', async () => {
+    standin.putObject('someone-elses', 'ep.mp3', Buffer.from('x'));
+    const err = await fetchSource('gs://someone-elses/ep.mp3', { gcs, tmpDir, policy }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InputNotAllowedError);
+    expect((err as Error).message).toMatch(/PODPREVIEW_INPUT_BUCKETS/);
+  });
+
+  it('refuses inputs over PODPREVIEW_MAX_INPUT_BYTES, local and in GCS, leaving no temp file', async () => {
+    await writeFile(path.join(dir, 'big.mp3'), Buffer.alloc(1001));
+    await expect(fetchSource(path.join(dir, 'big.mp3'), { tmpDir, policy })).rejects.toBeInstanceOf(InputTooLargeError);
+    standin.putObject('podcasts', 'big.mp3', Buffer.alloc(1001));
+    await expect(fetchSource('gs://podcasts/big.mp3', { gcs, tmpDir, policy })).rejects.toBeInstanceOf(InputTooLargeError);
+    expect((await readdir(tmpDir)).filter((f) => f.startsWith('source-'))).toEqual([]);
   });
 
   it('used only implemented calls, without credentials', () => {

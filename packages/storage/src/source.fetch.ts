@@ -1,15 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { InputNotFoundError } from '@podpreview/shared';
-import { createStorageClient, downloadToFile, isGcsNotFound, type GcsClientOptions } from './gcs.client.ts';
+import { InputNotFoundError, type InputPolicy, InputTooLargeError } from '@podpreview/shared';
+import { createStorageClient, downloadToFile, type GcsClientOptions, isGcsNotFound } from './gcs.client.ts';
+import { checkInput } from './inputs/input.policy.ts';
+import { downloadWeb } from './inputs/web.fetch.ts';
 
 export interface FetchSourceOptions {
+  /** Where inputs may come from and how big they may be. */
+  policy: InputPolicy;
   /** Client settings for gs:// URIs (a custom endpoint means no credentials). */
   gcs?: GcsClientOptions;
-  /** Where gs:// objects are downloaded to; created if missing. */
+  /** Where remote inputs are downloaded to; created if missing. */
   tmpDir: string;
+  /** The stage's abort signal: a download in progress stops when it fires. */
+  signal?: AbortSignal;
 }
 
 export interface FetchedSource {
@@ -20,56 +25,46 @@ export interface FetchedSource {
 }
 
 /**
- * Makes the episode's audio (or transcript) a local file. Local paths and file:// URIs are used
- * in place, since copying a long episode buys nothing; gs:// objects are downloaded.
- * A missing input is an InputNotFoundError (not retryable: the job fails at once with
- * `input_not_found`); any other failure, such as GCS being unreachable, stays an ordinary error
- * so the job is retried.
+ * Makes the episode's audio (or transcript) a local file, within the input policy (roots,
+ * buckets, public hosts, size). Local paths and file:// URIs are used in place, since copying
+ * a long episode buys nothing; gs:// objects and web URLs are downloaded. A missing or refused
+ * input is final (not retryable: the job fails at once with its reason); any other failure,
+ * such as GCS being unreachable, stays an ordinary error so the job is retried.
  */
-export async function fetchSource(uri: string, options: FetchSourceOptions): Promise<FetchedSource> {
-  if (/^gs:\/\//i.test(uri)) return downloadGcsObject(uri, options);
-  return useLocalFile(uri, localPathOf(uri));
-}
-
-function localPathOf(uri: string): string {
-  if (!/^file:\/\//i.test(uri)) return path.resolve(uri);
-  try {
-    return fileURLToPath(uri);
-  } catch (err) {
-    // e.g. file://otherhost/x: no such file on this machine.
-    throw new InputNotFoundError(uri, err);
-  }
-}
-
-async function useLocalFile(uri: string, localPath: string): Promise<FetchedSource> {
-  try {
-    if ((await stat(localPath)).isFile()) return { localPath, cleanup: async () => {} };
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') throw new InputNotFoundError(uri, err);
-    throw err;
-  }
-  // A directory, socket or device: not an input file, and retrying will not make it one.
-  throw new InputNotFoundError(uri, new Error(`${localPath} is not a regular file`));
-}
-
-async function downloadGcsObject(uri: string, options: FetchSourceOptions): Promise<FetchedSource> {
-  const { bucket, object } = parseGsUri(uri);
-  await mkdir(options.tmpDir, { recursive: true });
+export async function fetchSource(uri: string, o: FetchSourceOptions): Promise<FetchedSource> {
+  const where = await checkInput(uri, o.policy, { mustExist: true });
+  if (where.kind === 'file') return useLocalFile(uri, where.path, o.policy.maxBytes);
+  await mkdir(o.tmpDir, { recursive: true });
   // Keep the extension: it is a useful hint for ffmpeg and for whoever looks at the temp dir.
-  const localPath = path.join(options.tmpDir, `source-${randomUUID()}${path.extname(object)}`);
+  const ext = path.extname(where.kind === 'gs' ? where.object : where.url.pathname).slice(0, 8);
+  const localPath = path.join(o.tmpDir, `source-${randomUUID()}${/^\.[A-Za-z0-9]+$/.test(ext) ? ext : ''}`);
+  const cleanup = () => rm(localPath, { force: true });
   try {
-    await downloadToFile(createStorageClient(options.gcs).bucket(bucket).file(object), localPath);
+    if (where.kind === 'gs') {
+      const file = createStorageClient(o.gcs).bucket(where.bucket).file(where.object);
+      const [metadata] = await file.getMetadata();
+      if (Number(metadata.size) > o.policy.maxBytes) throw new InputTooLargeError(uri, o.policy.maxBytes);
+      await downloadToFile(file, localPath);
+    } else {
+      await downloadWeb(where.url, localPath, {
+        maxBytes: o.policy.maxBytes,
+        timeoutMs: o.policy.fetchTimeoutMs,
+        allowPrivate: o.policy.allowPrivateUrls,
+        ...(o.signal ? { signal: o.signal } : {}),
+      });
+    }
   } catch (err) {
+    await cleanup();
     if (isGcsNotFound(err)) throw new InputNotFoundError(uri, err);
     throw err;
   }
-  return { localPath, cleanup: () => rm(localPath, { force: true }) };
+  return { localPath, cleanup };
 }
 
-export function parseGsUri(uri: string): { bucket: string; object: string } {
-  const match = /^gs:\/\/([^/]+)\/(.+)$/i.exec(uri);
-  // `gs://bucket` or `gs://bucket/` names no object, so there is nothing to find.
-  if (!match) throw new InputNotFoundError(uri, new Error('a gs:// URI needs a bucket and an object name'));
-  return { bucket: match[1]!, object: match[2]! };
+async function useLocalFile(uri: string, localPath: string, maxBytes: number): Promise<FetchedSource> {
+  const info = await stat(localPath);
+  // A directory, socket or device: not an input file, and retrying will not make it one.
+  if (!info.isFile()) throw new InputNotFoundError(uri, new Error(`${localPath} is not a regular file`));
+  if (info.size > maxBytes) throw new InputTooLargeError(uri, maxBytes);
+  return { localPath, cleanup: async () => {} };
 }

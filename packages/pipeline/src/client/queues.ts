@@ -10,7 +10,15 @@ export const PRIORITY_NORMAL = 100;
 export type StageQueues = Record<StageName, Queue> & { readonly redis: Redis; readonly prefix: string };
 
 export function createQueues(redis: Redis, config: Pick<Config, 'queuePrefix'>): StageQueues {
-  const queues = Object.fromEntries(STAGES.map((s) => [s.name, new Queue(s.queue, { connection: redis, prefix: config.queuePrefix })]));
+  const queues = Object.fromEntries(
+    STAGES.map((s) => {
+      const queue = new Queue(s.queue, { connection: redis, prefix: config.queuePrefix });
+      // Connection errors surface on the commands that fail (and are answered there); without
+      // a listener BullMQ prints each reconnect attempt.
+      queue.on('error', () => {});
+      return [s.name, queue];
+    }),
+  );
   return { ...(queues as Record<StageName, Queue>), redis, prefix: config.queuePrefix };
 }
 

@@ -7,7 +7,9 @@ import type { StageContext, StageOutcome } from '../runtime/outcome.ts';
 export interface PreprocessDeps {
   blobs: BlobStore;
   results: ResultsSink;
-  fetchSource: (uri: string) => ReturnType<typeof FetchSource>;
+  fetchSource: (uri: string, signal: AbortSignal) => ReturnType<typeof FetchSource>;
+  /** Longer audio is refused (probed before decoding, so it never costs the memory). */
+  maxDurationSec: number;
 }
 
 /**
@@ -18,10 +20,10 @@ export interface PreprocessDeps {
 export function createPreprocessStage(deps: PreprocessDeps) {
   return async (input: PreprocessInput, { signal }: StageContext): Promise<StageOutcome<'preprocess'>> => {
     const keys = runBlobKeys(input.episodeId, input.runId);
-    const source = await deps.fetchSource(input.audioUri);
+    const source = await deps.fetchSource(input.audioUri, signal);
     let transcript: TranscriptBlob | undefined;
     try {
-      const audio = await decodeAudio(source.localPath, input.audioUri, { signal });
+      const audio = await decodeAudio(source.localPath, input.audioUri, { signal, maxDurationSec: deps.maxDurationSec });
       if (!input.force) {
         const earlier = await deps.results.findSucceeded(input.episodeId, audio.contentHash);
         if (earlier) {
@@ -44,7 +46,7 @@ export function createPreprocessStage(deps: PreprocessDeps) {
         }
       }
       if (input.transcriptUri) {
-        const t = await deps.fetchSource(input.transcriptUri);
+        const t = await deps.fetchSource(input.transcriptUri, signal);
         try {
           transcript = { version: 1, cues: parseTranscript(await readFile(t.localPath, 'utf8'), input.transcriptUri) };
         } finally {

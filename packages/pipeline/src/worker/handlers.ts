@@ -24,7 +24,8 @@ export async function createHandlers(stages: StageName[], s: Services): Promise<
         handlers.preprocess = createPreprocessStage({
           blobs: s.blobs,
           results: s.results,
-          fetchSource: (uri) => fetchSource(uri, { gcs, tmpDir: s.config.tempDir }),
+          fetchSource: (uri, signal) => fetchSource(uri, { policy: s.config.inputs, gcs, tmpDir: s.config.tempDir, signal }),
+          maxDurationSec: s.config.inputs.maxDurationSec,
         });
         break;
       case 'ensemble-a': {

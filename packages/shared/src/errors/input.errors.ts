@@ -53,3 +53,24 @@ export class NoSpeechError extends PodpreviewError {
     );
   }
 }
+
+/** The URI points somewhere inputs may not come from (outside the input roots, another bucket, a private address). */
+export class InputNotAllowedError extends PodpreviewError {
+  constructor(uri: string, why: string) {
+    super('input_not_allowed', `input not allowed: ${uri} (${why})`, { retryable: false });
+  }
+}
+
+/** The input is bigger than PODPREVIEW_MAX_INPUT_BYTES. */
+export class InputTooLargeError extends PodpreviewError {
+  constructor(uri: string, maxBytes: number) {
+    super('input_too_large', `input ${uri} is larger than ${maxBytes} bytes`, { retryable: false });
+  }
+}
+
+/** The audio is longer than PODPREVIEW_MAX_DURATION_SEC (found by probing, before decoding). */
+export class AudioTooLongError extends PodpreviewError {
+  constructor(uri: string, durationSec: number, maxSec: number) {
+    super('audio_too_long', `audio ${uri} lasts ${Math.round(durationSec)} s, more than ${maxSec} s`, { retryable: false });
+  }
+}

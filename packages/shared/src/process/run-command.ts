@@ -12,6 +12,8 @@ export interface RunCommandOptions {
   timeoutMs?: number;
   /** Killed with SIGKILL when this fires (a stage past its timeout); the call rejects. */
   signal?: AbortSignal;
+  /** Takes stdout as it arrives instead of collecting it (`stdout` is then empty): large outputs are not held twice. */
+  onStdout?: (chunk: Buffer) => void;
 }
 
 /** A tool we shell out to is missing: say which package provides it instead of a bare ENOENT. */
@@ -34,7 +36,7 @@ export function runCommand(cmd: string, args: string[], o: RunCommandOptions = {
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stdout.on('data', o.onStdout ?? ((b: Buffer) => out.push(b)));
     child.stderr.on('data', (b: Buffer) => err.push(b));
     child.on('error', (e: NodeJS.ErrnoException) => reject(startError(cmd, e)));
     child.on('close', (code, signal) => resolve({ stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8'), code, signal }));

@@ -1,0 +1,34 @@
+import type { Response } from 'express';
+
+/**
+ * Errors as RFC 9457 problem details. `type` is a stable code clients can switch on; `detail`
+ * is for people and never carries internal paths, file contents or stack traces.
+ */
+export const PROBLEMS = {
+  invalid_json: { status: 400, title: 'The body is not valid JSON' },
+  invalid_request: { status: 400, title: 'The request does not match the API' },
+  input_not_allowed: { status: 400, title: 'The input is not in a place episodes may come from' },
+  unauthorized: { status: 401, title: 'A valid bearer token is required' },
+  forbidden: { status: 403, title: 'This credential may not do that' },
+  not_found: { status: 404, title: 'Not found' },
+  body_too_large: { status: 413, title: 'The body is larger than the limit' },
+  unsupported_media_type: { status: 415, title: 'The body must be application/json' },
+  rate_limited: { status: 429, title: 'Too many requests for this credential' },
+  internal: { status: 500, title: 'Internal error' },
+  unavailable: { status: 503, title: 'A dependency (queue or results store) is unavailable; retry later' },
+} as const;
+export type ProblemCode = keyof typeof PROBLEMS;
+
+export const problemType = (code: ProblemCode) => `urn:podpreview:problem:${code}`;
+
+export function sendProblem(
+  res: Response,
+  code: ProblemCode,
+  extra: { detail?: string; errors?: { field: string; message: string }[]; [k: string]: unknown } = {},
+): void {
+  const { status, title } = PROBLEMS[code];
+  res
+    .status(status)
+    .type('application/problem+json')
+    .send(JSON.stringify({ type: problemType(code), title, status, ...extra }));
+}
