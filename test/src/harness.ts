@@ -35,8 +35,8 @@ export interface TestEnv {
  * An isolated world per test file: its own redis-server on a free port, a temp data dir, and a
  * unique queue prefix, so tests never touch a Redis or files they did not create.
  */
-export async function startTestEnv(overrides: Record<string, string> = {}): Promise<TestEnv> {
-  const redis = await startPrivateRedis();
+export async function startTestEnv(overrides: Record<string, string> = {}, redisOptions: Parameters<typeof startPrivateRedis>[0] = {}): Promise<TestEnv> {
+  const redis = await startPrivateRedis(redisOptions);
   const dataDir = await mkdtemp(path.join(tmpdir(), 'podpreview-test-'));
   const env = {
     REDIS_URL: redis.url,
@@ -46,6 +46,7 @@ export async function startTestEnv(overrides: Record<string, string> = {}): Prom
     PODPREVIEW_EXECUTION_PROVIDER: 'cpu',
     // The samples, and whatever a test writes to its temp dirs.
     PODPREVIEW_INPUT_ROOTS: `${REPO_ROOT},${tmpdir()}`,
+    PODPREVIEW_TEMP_DIR: path.join(dataDir, 'tmp'),
     LOG_LEVEL: 'error',
     ...overrides,
   };
