@@ -285,4 +285,32 @@ describe('podpreview enqueue (real CLI process)', () => {
     expect(run.stderr).toMatch(/ECONNREFUSED/);
     expect(run.stderr).not.toContain('hunter2');
   });
+
+  it('(j) doctor reports the build, packages and models, checks Redis, and exits 1 naming a fix when a model file is wrong', async () => {
+    const ok = await runCli(['doctor', '--json'], withRedis);
+    expect(ok.code, ok.stderr).toBe(0);
+    const report = JSON.parse(ok.stdout) as {
+      build: { fingerprint: string; packages: { name: string }[]; packagesHash: string; commit: string | null };
+      models: { id: string; sha256: string }[];
+      redis: { version: string };
+      checks: { name: string; ok: boolean; fix?: string }[];
+    };
+    expect(report.build.fingerprint).toMatch(/^[0-9a-f]{16}$/);
+    expect(report.build.packages.map((p) => p.name)).toEqual(expect.arrayContaining(['bullmq', 'ioredis', 'onnxruntime-node', 'zod']));
+    expect(report.models.map((m) => m.id)).toEqual(expect.arrayContaining(['silero-vad', 'sed-mini', 'ad-detector', 'intro-outro']));
+    expect(report.redis.version).toMatch(/^\d+\.\d+/);
+    expect(report.checks.every((c) => c.ok)).toBe(true);
+    // A manifest whose sha256 does not match its file: the check fails and says what to do.
+    const manifest = JSON.parse(await readFile(path.join(REPO_ROOT, 'packages/models/manifest.json'), 'utf8')) as {
+      models: { file: string; sha256: string }[];
+    };
+    manifest.models[0]!.sha256 = '0'.repeat(64);
+    for (const m of manifest.models) m.file = path.join(REPO_ROOT, 'packages/models', m.file);
+    const bad = path.join(work, 'manifest.json');
+    await writeFile(bad, JSON.stringify(manifest));
+    const failing = await runCli(['doctor'], { ...withRedis, PODPREVIEW_MODEL_MANIFEST: bad });
+    expect(failing.code).toBe(1);
+    expect(failing.stdout).toMatch(/FAIL\s+model silero-vad@6\.2: sha256 [0-9a-f]+ differs/);
+    expect(failing.stdout).toMatch(/→ restore the weights/);
+  });
 });

@@ -97,6 +97,14 @@ describe('the client side of the pipeline', () => {
     expect(hits(r.urls, [...WORKER_ONLY, ...STORAGE_SDKS])).toEqual([]);
   });
 
+  it('podpreview-dashboard loads no worker code', async () => {
+    const bin = path.join(REPO_ROOT, 'apps', 'dashboard', 'bin', 'podpreview-dashboard.mjs');
+    const r = await loadsOf('dashboard', [bin], { envExtra: { PODPREVIEW_DASHBOARD_PORT: '0', LOG_LEVEL: 'info' }, until: /dashboard listening/ });
+    expect(r.stderr).toMatch(/dashboard listening/);
+    expect(r.urls.some((u) => u.includes('/node_modules/@bull-board/'))).toBe(true);
+    expect(hits(r.urls, WORKER_ONLY)).toEqual([]);
+  });
+
   it('podpreview serve loads no worker code', async () => {
     const r = await loadsOf('serve', [CLI, 'serve'], { envExtra: { PODPREVIEW_HTTP_PORT: '0', LOG_LEVEL: 'info' }, until: /API listening/ });
     expect(r.stderr).toMatch(/API listening/);

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeAudio } from '@podpreview/audio';
 import { enqueueEpisode, waitForRuns } from '@podpreview/pipeline/client';
 import { type LocalPipeline, startLocalPipeline } from '@podpreview/pipeline/worker';
-import { EnqueueRequest, getJsonBlob, runBlobKeys, SelectionBlob } from '@podpreview/shared';
+import { buildInfo, EnqueueRequest, getJsonBlob, runBlobKeys, SelectionBlob } from '@podpreview/shared';
 import { readLabels, SAMPLES_DIR, startTestEnv, type SampleLabel, type TestEnv } from './harness.ts';
 
 let env: TestEnv;
@@ -54,6 +54,8 @@ describe('the whole chain on real Redis, ffmpeg and Silero VAD', () => {
       const row = await pipeline.fleet.services.results.forRun(s.runId);
       expect(row).toMatchObject({ status: 'succeeded', episodeId: label.file.replace(/\.\w+$/, ''), path: label.transcript ? 'transcript' : 'audio-only' });
       expect(Object.keys(row!.stageTimingsMs).sort()).toEqual(['ensemble-a', 'ensemble-b', 'preprocess', 'selection', 'sink']);
+      // The build that produced it: code and every installed package, as `podpreview doctor` shows.
+      expect(row!.build).toBe(buildInfo().fingerprint);
       expect(row!.models.map((m) => m.id)).toEqual(
         expect.arrayContaining(['silero-vad', 'sed-mini', ...(label.transcript ? ['ad-detector', 'intro-outro'] : [])]),
       );

@@ -126,6 +126,7 @@ describe('stage runtime', () => {
       latestForEpisode: (id) => results.latestForEpisode(id),
       findSucceeded: (id, hash) => results.findSucceeded(id, hash),
       forRun: (id) => results.forRun(id),
+      finishedSince: (since, limit) => results.finishedSince(since, limit),
       close: async () => {},
     };
     const workers = await startStageWorkers({

@@ -326,6 +326,17 @@ describe('HTTP API security', () => {
       signal: AbortSignal.timeout(10_000),
     });
 
+  it('answers GET /version with the build and models, only with a credential', async () => {
+    expect((await fetch(`${w.base}/version`)).status).toBe(401);
+    const res = await fetch(`${w.base}/version`, { headers: { authorization: `Bearer ${READER}` } });
+    expect(res.status).toBe(200);
+    const v = (await res.json()) as { build: { fingerprint: string; node: string; packages: unknown[] }; models: { id: string; sha256: string }[] };
+    expect(v.build.fingerprint).toMatch(/^[0-9a-f]{16}$/);
+    expect(v.build.node).toBe(process.version);
+    expect(v.build.packages.length).toBeGreaterThan(100);
+    expect(v.models.map((m) => m.id)).toContain('silero-vad');
+  });
+
   it('refuses a missing or wrong credential with 401 and enqueues nothing', async () => {
     const before = await w.queues.preprocess.count();
     for (const token of [undefined, 'wrong-token-0123456789abcdef', `${PLATFORM}x`]) {
@@ -387,6 +398,7 @@ describe('HTTP API security', () => {
       enqueuedAtMs: 1,
       finishedAtMs: 2,
       latencyMs: 1,
+      build: null,
     };
     await w.results.write(row);
     const res = await fetch(`${w.base}/v1/episodes/${id}`, { headers: { authorization: `Bearer ${READER}` } });

@@ -1,5 +1,6 @@
 import express, { type ErrorRequestHandler, type Express, type NextFunction, type Request, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
+import { versionReport } from '@podpreview/ops';
 import { enqueueEpisode, latestRunFor, runStatus, type StageQueues } from '@podpreview/pipeline/client';
 import {
   type Config,
@@ -37,6 +38,14 @@ export function createApi({ config, queues, results, log }: ApiDeps): Express {
     next();
   });
   app.use('/v1', authenticate(config.apiTokens));
+  // Which code, packages and models answer: behind the same credential as the API.
+  app.get('/version', authenticate(config.apiTokens), async (_req, res, next) => {
+    try {
+      res.json(await versionReport(config));
+    } catch (err) {
+      next(err);
+    }
+  });
   app.use(
     '/v1',
     rateLimit({

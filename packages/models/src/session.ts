@@ -15,7 +15,7 @@ export interface ModelSession {
 
 export { ort };
 
-function cudaAvailable(): boolean {
+export function cudaAvailable(): boolean {
   return ort.listSupportedBackends().some((b) => b.name === 'cuda' && b.bundled !== false);
 }
 

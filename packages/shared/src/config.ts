@@ -90,8 +90,26 @@ const EnvSchema = z.object({
   PODPREVIEW_FETCH_TIMEOUT_MS: int(300_000, 1000),
   PODPREVIEW_HTTP_BODY_LIMIT_BYTES: int(16_384, 256),
   PODPREVIEW_WORKER_METRICS_PORT: int(9464),
+  PODPREVIEW_DASHBOARD_HOST: z.string().min(1).default('127.0.0.1'),
+  PODPREVIEW_DASHBOARD_PORT: int(8081),
+  PODPREVIEW_DASHBOARD_USERS: z.string().optional(),
+  PODPREVIEW_DASHBOARD_REFRESH_MS: int(5000, 500),
+  PODPREVIEW_BULL_BOARD_READ_ONLY: z.enum(['true', 'false']).default('true'),
+  PODPREVIEW_ALERT_BACKLOG_WARN: int(500, 1),
+  PODPREVIEW_ALERT_BACKLOG_CRIT: int(5000, 1),
+  PODPREVIEW_ALERT_OLDEST_WAIT_WARN_SEC: int(120, 1),
+  PODPREVIEW_ALERT_OLDEST_WAIT_CRIT_SEC: int(600, 1),
+  PODPREVIEW_ALERT_FAILURE_RATE_WARN: z.coerce.number().min(0).max(1).default(0.05),
+  PODPREVIEW_ALERT_FAILURE_RATE_CRIT: z.coerce.number().min(0).max(1).default(0.25),
+  PODPREVIEW_ALERT_FAILURE_WINDOW_MIN: int(15, 1),
+  PODPREVIEW_ALERT_STAGE_P95_WARN_SEC: int(60, 1),
+  PODPREVIEW_ALERT_STAGE_P95_CRIT_SEC: int(300, 1),
+  PODPREVIEW_ALERT_OVERRIDES: z.string().optional(),
+  PODPREVIEW_ALERT_CLEAR_RATIO: z.coerce.number().gt(0).max(1).default(0.8),
+  PODPREVIEW_ALERT_WEBHOOK_URL: z.url().optional(),
   PODPREVIEW_KEEP_COMPLETED_JOBS: int(1000),
   PODPREVIEW_KEEP_FAILED_JOBS: int(5000),
+  PODPREVIEW_BUILD_COMMIT: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ...Object.fromEntries(STAGE_NAMES.map((s) => [concurrencyVar(s), int(concurrencyDefaults[s], 1)])),
 });
@@ -143,10 +161,85 @@ export interface Config {
   httpBodyLimitBytes: number;
   /** Worker /metrics and /healthz; 0 turns the endpoint off. */
   workerMetricsPort: number;
+  dashboard: {
+    host: string;
+    port: number;
+    /** Basic-auth users (`name:password`); empty: only a loopback bind is allowed. */
+    users: { name: string; password: string }[];
+    refreshMs: number;
+    bullBoardReadOnly: boolean;
+  };
+  alerts: AlertConfig;
   keepCompletedJobs: number;
   keepFailedJobs: number;
   logLevel: string;
+  /** The commit an image was built from (images have no .git); the checkout's own commit wins. */
+  buildCommit: string | undefined;
   concurrency: Record<StageName, number>;
+}
+
+/** When a queue is warn or critical: the dashboard and the Prometheus rules both read these. */
+export interface AlertThresholds {
+  backlogWarn: number;
+  backlogCrit: number;
+  oldestWaitWarnSec: number;
+  oldestWaitCritSec: number;
+  failureRateWarn: number;
+  failureRateCrit: number;
+  /** 95th percentile of one job's processing time in this stage. */
+  stageP95WarnSec: number;
+  stageP95CritSec: number;
+}
+
+export interface AlertConfig {
+  perStage: Record<StageName, AlertThresholds>;
+  /** Failure rate is failed / (completed + failed) over this many minutes. */
+  failureWindowMin: number;
+  /** A state clears only once its value is below threshold × this (hysteresis: no flapping). */
+  clearRatio: number;
+  /** Slack-compatible webhook told of every change of state. */
+  webhookUrl: string | undefined;
+}
+
+const AlertOverrides = z.partialRecord(
+  z.enum(STAGE_NAMES),
+  z
+    .object({
+      backlogWarn: z.number().int().min(1),
+      backlogCrit: z.number().int().min(1),
+      oldestWaitWarnSec: z.number().min(1),
+      oldestWaitCritSec: z.number().min(1),
+      failureRateWarn: z.number().min(0).max(1),
+      failureRateCrit: z.number().min(0).max(1),
+      stageP95WarnSec: z.number().min(1),
+      stageP95CritSec: z.number().min(1),
+    })
+    .partial()
+    .strict(),
+);
+
+function parseOverrides(v: string | undefined): z.infer<typeof AlertOverrides> {
+  if (!v) return {};
+  let raw: unknown;
+  try {
+    raw = JSON.parse(v);
+  } catch {
+    throw new ConfigError('PODPREVIEW_ALERT_OVERRIDES: not JSON');
+  }
+  const parsed = AlertOverrides.safeParse(raw);
+  if (!parsed.success) throw new ConfigError(`PODPREVIEW_ALERT_OVERRIDES: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return parsed.data;
+}
+
+/** `name:password`, comma-separated. */
+function parseUsers(v: string | undefined): { name: string; password: string }[] {
+  return list(v).map((entry) => {
+    const at = entry.indexOf(':');
+    const name = entry.slice(0, at);
+    const password = entry.slice(at + 1);
+    if (at < 1 || password.length < 12) throw new ConfigError('PODPREVIEW_DASHBOARD_USERS: each entry is name:password, with a password of 12+ characters');
+    return { name, password };
+  });
 }
 
 /** Who may call the HTTP API, and what beyond submitting and reading they may ask for. */
@@ -270,11 +363,39 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     httpBodyLimitBytes: e.PODPREVIEW_HTTP_BODY_LIMIT_BYTES,
     workerMetricsPort: e.PODPREVIEW_WORKER_METRICS_PORT,
+    dashboard: {
+      host: e.PODPREVIEW_DASHBOARD_HOST,
+      port: e.PODPREVIEW_DASHBOARD_PORT,
+      users: parseUsers(e.PODPREVIEW_DASHBOARD_USERS),
+      refreshMs: e.PODPREVIEW_DASHBOARD_REFRESH_MS,
+      bullBoardReadOnly: e.PODPREVIEW_BULL_BOARD_READ_ONLY === 'true',
+    },
+    alerts: {
+      perStage: alertThresholds(e, parseOverrides(e.PODPREVIEW_ALERT_OVERRIDES)),
+      failureWindowMin: e.PODPREVIEW_ALERT_FAILURE_WINDOW_MIN,
+      clearRatio: e.PODPREVIEW_ALERT_CLEAR_RATIO,
+      webhookUrl: e.PODPREVIEW_ALERT_WEBHOOK_URL,
+    },
     keepCompletedJobs: e.PODPREVIEW_KEEP_COMPLETED_JOBS,
     keepFailedJobs: e.PODPREVIEW_KEEP_FAILED_JOBS,
     logLevel: e.LOG_LEVEL,
+    buildCommit: e.PODPREVIEW_BUILD_COMMIT,
     concurrency: Object.fromEntries(STAGE_NAMES.map((s) => [s, e[concurrencyVar(s)]])) as Record<StageName, number>,
   };
+}
+
+function alertThresholds(e: z.infer<typeof EnvSchema>, overrides: z.infer<typeof AlertOverrides>): Record<StageName, AlertThresholds> {
+  const defaults: AlertThresholds = {
+    backlogWarn: e.PODPREVIEW_ALERT_BACKLOG_WARN,
+    backlogCrit: e.PODPREVIEW_ALERT_BACKLOG_CRIT,
+    oldestWaitWarnSec: e.PODPREVIEW_ALERT_OLDEST_WAIT_WARN_SEC,
+    oldestWaitCritSec: e.PODPREVIEW_ALERT_OLDEST_WAIT_CRIT_SEC,
+    failureRateWarn: e.PODPREVIEW_ALERT_FAILURE_RATE_WARN,
+    failureRateCrit: e.PODPREVIEW_ALERT_FAILURE_RATE_CRIT,
+    stageP95WarnSec: e.PODPREVIEW_ALERT_STAGE_P95_WARN_SEC,
+    stageP95CritSec: e.PODPREVIEW_ALERT_STAGE_P95_CRIT_SEC,
+  };
+  return Object.fromEntries(STAGE_NAMES.map((stage) => [stage, { ...defaults, ...overrides[stage] }])) as Record<StageName, AlertThresholds>;
 }
 
 /** Names of all variables, for the README table check. */

@@ -7,3 +7,4 @@ export * from './logger.ts';
 export * from './math.ts';
 export * from './process/run-command.ts';
 export * from './errors/index.ts';
+export * from './build/build-info.ts';

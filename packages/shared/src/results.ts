@@ -31,6 +31,8 @@ export interface ResultRow {
   enqueuedAtMs: number;
   finishedAtMs: number;
   latencyMs: number;
+  /** Fingerprint of the code and installed packages that ended the run (see buildInfo). */
+  build: string | null;
 }
 
 export interface ResultsSink {
@@ -41,5 +43,7 @@ export interface ResultsSink {
   /** A succeeded run of this episode with this decoded-audio hash, if any (dedup). */
   findSucceeded(episodeId: string, contentHash: string): Promise<ResultRow | undefined>;
   forRun(runId: string): Promise<ResultRow | undefined>;
+  /** Runs that finished at or after `sinceMs`, newest first, at most `limit` (the dashboard's last hour). */
+  finishedSince(sinceMs: number, limit: number): Promise<ResultRow[]>;
   close(): Promise<void>;
 }

@@ -111,6 +111,17 @@ export class BigQueryResultsSink implements ResultsSink {
     return this.queryOne(`SELECT ${COLUMN_LIST} FROM ${this.ref()} WHERE run_id = @runId ORDER BY finished_at_ms DESC LIMIT 1`, { runId });
   }
 
+  async finishedSince(sinceMs: number, limit: number): Promise<ResultRow[]> {
+    await this.whenReady();
+    const [rows] = await this.bigquery.query({
+      query: `SELECT ${COLUMN_LIST} FROM ${this.ref()} WHERE finished_at_ms >= @since
+              QUALIFY ROW_NUMBER() OVER (PARTITION BY run_id ORDER BY finished_at_ms DESC) = 1
+              ORDER BY finished_at_ms DESC, run_id DESC LIMIT @limit`,
+      params: { since: Math.floor(sinceMs), limit: Math.max(0, Math.floor(limit)) },
+    });
+    return (rows as Record<string, unknown>[]).map(rowFromColumns);
+  }
+
   /** The client holds no connections worth closing. */
   async close(): Promise<void> {}
 

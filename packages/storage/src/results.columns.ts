@@ -39,6 +39,7 @@ const COLUMNS = {
   enqueuedAtMs: { name: 'enqueued_at_ms', kind: 'int', required: true },
   finishedAtMs: { name: 'finished_at_ms', kind: 'int', required: true },
   latencyMs: { name: 'latency_ms', kind: 'int', required: true },
+  build: { name: 'build', kind: 'text', required: false },
 } as const satisfies Record<keyof ResultRow, ColumnSpec>;
 
 type Field = keyof typeof COLUMNS;

@@ -113,5 +113,21 @@ export function resultsSinkContract(name: string, create: () => Promise<ResultsS
       await sink.write(failedRow({ episodeId, runId: ok.runId, contentHash: hash, finishedAtMs: ok.finishedAtMs + 1000 }));
       expect(await sink.findSucceeded(episodeId, hash)).toBeUndefined();
     });
+
+    it('finishedSince returns the runs finished since a time, newest first, one row per run, at most limit', async () => {
+      const base = 2_000_000_000_000 + Math.floor(Math.random() * 1_000_000) * 1000;
+      const old = succeededRow({ finishedAtMs: base - 1 });
+      const a = succeededRow({ finishedAtMs: base });
+      const b = failedRow({ finishedAtMs: base + 500 });
+      const c = succeededRow({ finishedAtMs: base + 900 });
+      for (const r of [old, a, b, c]) await sink.write(r);
+      // A run written twice (succeeded, then rewritten as failed) counts once, as its newest row.
+      await sink.write({ ...a, status: 'failed', finishedAtMs: base + 100, errorCode: 'x' });
+      const rows = await sink.finishedSince(base, 10);
+      expect(rows.map((r) => r.runId)).toEqual([c.runId, b.runId, a.runId]);
+      expect(rows[2]).toMatchObject({ status: 'failed', finishedAtMs: base + 100 });
+      expect((await sink.finishedSince(base, 2)).map((r) => r.runId)).toEqual([c.runId, b.runId]);
+      expect(await sink.finishedSince(base + 10_000, 10)).toEqual([]);
+    });
   });
 }

@@ -60,6 +60,18 @@ export class DuckDbResultsSink implements ResultsSink {
     return this.selectOne('WHERE run_id = $run_id', { run_id: runId });
   }
 
+  async finishedSince(sinceMs: number, limit: number): Promise<ResultRow[]> {
+    const rows = await this.run(async (conn) => {
+      const reader = await conn.runAndReadAll(
+        `SELECT ${COLUMN_LIST} FROM ${TABLE} WHERE finished_at_ms >= $since ORDER BY finished_at_ms DESC, run_id DESC LIMIT $limit`,
+        { since: Math.floor(sinceMs), limit: Math.max(0, Math.floor(limit)) },
+        { since: BIGINT, limit: BIGINT },
+      );
+      return reader.getRowObjectsJS();
+    });
+    return rows.map(rowFromColumns);
+  }
+
   /** Nothing is held open between operations; this waits for the ones in flight. */
   async close(): Promise<void> {
     this.closed = true;

@@ -34,6 +34,7 @@ export function succeededRow(overrides: Partial<ResultRow> = {}): ResultRow {
     enqueuedAtMs: T0,
     finishedAtMs: T0 + 10_790,
     latencyMs: 10_790,
+    build: '0123456789abcdef',
     ...overrides,
   };
 }

@@ -21,6 +21,7 @@ export function terminalRow(run: RunFacts, result: TerminalFields, nowMs: number
     enqueuedAtMs: run.enqueuedAtMs,
     finishedAtMs: nowMs,
     latencyMs: nowMs - run.enqueuedAtMs,
+    build: null,
   };
 }
 
@@ -56,6 +57,7 @@ export function failureRow(stage: StageName, jobId: string, data: unknown, err: 
     enqueuedAtMs,
     finishedAtMs: nowMs,
     latencyMs: nowMs - enqueuedAtMs,
+    build: null,
   };
 }
 

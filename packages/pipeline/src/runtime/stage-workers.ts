@@ -15,6 +15,8 @@ export interface StageWorkersOptions {
   /** A handler for every stage in `stages` (the wiring above the runtime builds them). */
   handlers: Partial<StageHandlers>;
   results: ResultsSink;
+  /** The build fingerprint every result row records (buildInfo().fingerprint). */
+  build?: string;
   /** Called once a run has ended (after its row is safe), e.g. to delete its intermediate blobs. */
   onRunEnd?: (row: ResultRow) => Promise<void>;
   log: Logger;
@@ -47,7 +49,8 @@ export async function startStageWorkers(o: StageWorkersOptions): Promise<StageWo
     maxKept: config.deadLetterMax,
   });
   /** Run state first (status readers see the end), then the row, then the episode is free again. */
-  const endRun = async (row: ResultRow) => {
+  const endRun = async (ended: ResultRow) => {
+    const row = { ...ended, build: o.build ?? null };
     await recordRunEnded(queues.redis, config.queuePrefix, config.runStateTtlMs, row);
     await results.write(row);
     await o.onRunEnd?.(row).catch((err: unknown) => log.warn({ runId: row.runId, err: String(err) }, 'clean-up after the run failed'));

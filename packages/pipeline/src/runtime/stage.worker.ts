@@ -94,14 +94,15 @@ export function startStageWorker<S extends StageName>(stage: S, handler: StageHa
   // never got to record these, so the failure row is written here.
   worker.on('failed', (job, err) => {
     if (!job) return;
+    const jobLog = log.child({ runId: job.id, episodeId: (job.data as { episodeId?: string })?.episodeId, attempt: job.attemptsMade });
     void (async () => {
       if (err instanceof RejectedInputError) return;
       if ((await job.getState()) !== 'failed') {
-        log.warn({ runId: job.id, attempt: job.attemptsMade, err: err.message, stack: err.stack }, 'attempt failed; will retry');
+        jobLog.warn({ err: err.message, stack: err.stack }, 'attempt failed; will retry');
         return;
       }
       await endRun(failureRow(stage, String(job.id), job.data, err, Date.now()));
-      log.error({ runId: job.id, err: err.message, stack: err.stack }, 'run failed');
+      jobLog.error({ err: err.message, stack: err.stack }, 'run failed');
     })().catch((e: unknown) => log.error({ err: String(e) }, 'could not record failure row'));
   });
   worker.on('error', (err) => log.error({ err: err.message }, 'worker error'));

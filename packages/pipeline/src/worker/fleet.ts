@@ -1,4 +1,4 @@
-import type { Config, Logger, ResultRow, StageName } from '@podpreview/shared';
+import { buildInfo, type Config, type Logger, type ResultRow, type StageName } from '@podpreview/shared';
 import { type StageWorkers, startStageWorkers } from '../runtime/stage-workers.ts';
 import { createHandlers } from './handlers.ts';
 import { deleteIntermediates, sweepScratch } from './housekeeping.ts';
@@ -18,7 +18,8 @@ export async function startFleet(config: Config, redisUrl: string, stages: Stage
   try {
     const handlers = await createHandlers(stages, services);
     const onRunEnd = config.keepIntermediateBlobs ? undefined : (row: ResultRow) => deleteIntermediates(services.blobs, row);
-    workers = await startStageWorkers({ config, redisUrl, stages, handlers, results: services.results, log, ...(onRunEnd ? { onRunEnd } : {}) });
+    const build = buildInfo(config.buildCommit).fingerprint;
+    workers = await startStageWorkers({ config, redisUrl, stages, handlers, results: services.results, log, build, ...(onRunEnd ? { onRunEnd } : {}) });
   } catch (err) {
     await services.close();
     throw err;

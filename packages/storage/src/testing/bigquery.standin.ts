@@ -152,6 +152,14 @@ function answer(rows: Record<string, unknown>[], params: Record<string, string>)
       .sort(newestFirst)
       .slice(0, 1);
   }
+  if (names === 'limit,since') {
+    const newestPerRun = new Map<unknown, Record<string, unknown>>();
+    for (const r of rows.filter((r) => Number(r.finished_at_ms) >= Number(params.since))) {
+      const seen = newestPerRun.get(r.run_id);
+      if (!seen || Number(r.finished_at_ms) >= Number(seen.finished_at_ms)) newestPerRun.set(r.run_id, r);
+    }
+    return [...newestPerRun.values()].sort(newestFirst).slice(0, Number(params.limit));
+  }
   return undefined;
 }
 

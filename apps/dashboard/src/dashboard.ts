@@ -1,0 +1,118 @@
+import { createReadStream } from 'node:fs';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { ExpressAdapter } from '@bull-board/express';
+import express, { type Express } from 'express';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { episodeDetails, type Monitor, queueMetricsRegistry } from '@podpreview/ops';
+import type { StageQueues } from '@podpreview/pipeline/client';
+import { type BlobStore, type Config, EpisodeId, type Logger, type ResultsSink, STAGES } from '@podpreview/shared';
+import { basicAuth } from './basic-auth.ts';
+import { episodePage } from './views/episode.view.ts';
+import { overviewPage } from './views/overview.view.ts';
+
+export interface DashboardDeps {
+  config: Config;
+  queues: StageQueues;
+  results: ResultsSink;
+  blobs: BlobStore;
+  monitor: Monitor;
+  log: Logger;
+}
+
+/**
+ * The on-call view: overview with alert states (`/`), one episode and why its preview was
+ * picked (`/episodes/:id`), Bull Board (`/admin/queues`), queue gauges for Prometheus
+ * (`/metrics`). Everything behind basic auth when users are configured.
+ */
+export function createDashboard({ config, queues, results, blobs, monitor, log }: DashboardDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/healthz', (_req, res) => {
+    res.json({ ok: queues.redis.status === 'ready' });
+  });
+  app.use(basicAuth(config.dashboard.users));
+
+  const board = new ExpressAdapter();
+  board.setBasePath('/admin/queues');
+  createBullBoard({
+    queues: STAGES.map((s) => new BullMQAdapter(queues[s.name], { readOnlyMode: config.dashboard.bullBoardReadOnly })),
+    serverAdapter: board,
+    options: { uiConfig: { boardTitle: 'podpreview' } },
+  });
+  app.use('/admin/queues', board.getRouter());
+
+  const metrics = new Registry();
+  collectDefaultMetrics({ register: metrics, prefix: 'podpreview_dashboard_' });
+  const registry = Registry.merge([metrics, queueMetricsRegistry(monitor)]);
+  app.get('/metrics', async (_req, res, next) => {
+    try {
+      res.type(registry.contentType).send(await registry.metrics());
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  app.get('/', async (_req, res, next) => {
+    try {
+      res.type('html').send(overviewPage(await monitor.current(), config.dashboard.refreshMs));
+    } catch (err) {
+      next(err);
+    }
+  });
+  app.get('/api/overview', async (_req, res, next) => {
+    try {
+      res.json(await monitor.current());
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  app.get('/episodes', (req, res) => {
+    const id = EpisodeId.safeParse(req.query.id);
+    if (id.success) res.redirect(`/episodes/${encodeURIComponent(id.data)}`);
+    else res.status(400).type('text/plain').send('not an episode id');
+  });
+  app.get('/episodes/:id', async (req, res, next) => {
+    try {
+      const id = EpisodeId.safeParse(req.params.id);
+      if (!id.success) return void res.status(400).type('text/plain').send('not an episode id');
+      const details = await episodeDetails(queues, results, blobs, id.data);
+      if (!details) return void res.status(404).type('text/plain').send(`no episode ${id.data}`);
+      const clip = details.result?.clipKey ? `/episodes/${encodeURIComponent(id.data)}/clip` : undefined;
+      res.type('html').send(episodePage(details, clip));
+    } catch (err) {
+      next(err);
+    }
+  });
+  // The clip, with Range support so the player can seek (express's sendFile answers ranges).
+  app.get('/episodes/:id/clip', async (req, res, next) => {
+    try {
+      const id = EpisodeId.safeParse(req.params.id);
+      if (!id.success) return void res.status(400).end();
+      const details = await episodeDetails(queues, results, blobs, id.data);
+      const key = details?.result?.clipKey;
+      if (!key) return void res.status(404).end();
+      const uri = blobs.uri(key);
+      if (uri.startsWith('file://')) return void res.type('audio/mpeg').sendFile(fileURLToPath(uri));
+      // Remote storage: a local copy for the length of the response.
+      const dir = await mkdtemp(path.join(config.tempDir, 'clip-'));
+      const file = path.join(dir, 'preview.mp3');
+      await blobs.getToFile(key, file);
+      res.on('close', () => void rm(dir, { recursive: true, force: true }));
+      res.type('audio/mpeg').set('content-length', String((await stat(file)).size));
+      createReadStream(file).pipe(res);
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  app.use((err: Error, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    log.error({ err: err.message }, 'dashboard request failed');
+    res.status(503).type('text/plain').send('queue or results store unavailable');
+  });
+  return app;
+}

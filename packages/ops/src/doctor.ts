@@ -1,0 +1,167 @@
+import { createHash } from 'node:crypto';
+import { access, constants, mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { connectRedis, maskRedisUrl } from '@podpreview/pipeline/client';
+import { type BuildInfo, buildInfo, type Config, runCommand } from '@podpreview/shared';
+
+/** The model manifest shipped in packages/models, read as data: no model code is loaded. */
+const DEFAULT_MANIFEST = fileURLToPath(new URL('../../models/manifest.json', import.meta.url));
+
+export interface ModelFile {
+  id: string;
+  version: string;
+  stage: string;
+  sha256: string;
+}
+
+export interface Check {
+  name: string;
+  ok: boolean;
+  detail: string;
+  /** What to do about a failed check. */
+  fix?: string;
+}
+
+export interface VersionReport {
+  build: BuildInfo;
+  models: ModelFile[];
+}
+
+export interface DoctorReport extends VersionReport {
+  ffmpeg: string | null;
+  redis: { url: string; version: string | null };
+  executionProviders: string[];
+  checks: Check[];
+}
+
+/** Code, packages and models: what `GET /version` answers and every result row is stamped with. */
+export async function versionReport(config: Pick<Config, 'modelManifestPath' | 'buildCommit'>): Promise<VersionReport> {
+  const manifest = JSON.parse(await readFile(config.modelManifestPath ?? DEFAULT_MANIFEST, 'utf8')) as { models: (ModelFile & { file: string })[] };
+  return {
+    build: buildInfo(config.buildCommit),
+    models: manifest.models.map(({ id, version, stage, sha256 }) => ({ id, version, stage, sha256 })),
+  };
+}
+
+/**
+ * `podpreview doctor`: everything a run depends on, checked, each failure with what to do.
+ * It loads onnxruntime to list the execution providers, so it is a command of its own, not
+ * part of the API.
+ */
+export async function doctor(config: Config): Promise<DoctorReport> {
+  const checks: Check[] = [];
+  const version = await versionReport(config);
+  const manifestPath = config.modelManifestPath ?? DEFAULT_MANIFEST;
+  const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as { models: { id: string; version: string; file: string; sha256: string }[] };
+  for (const m of manifest.models) {
+    const file = path.resolve(path.dirname(manifestPath), m.file);
+    const got = await readFile(file).then(
+      (b) => createHash('sha256').update(b).digest('hex'),
+      () => null,
+    );
+    checks.push({
+      name: `model ${m.id}@${m.version}`,
+      ok: got === m.sha256,
+      detail: got === null ? `${file} is missing` : got === m.sha256 ? 'sha256 matches the manifest' : `sha256 ${got} differs from the manifest's ${m.sha256}`,
+      ...(got === m.sha256 ? {} : { fix: 'restore the weights from the repository (git checkout packages/models/weights) or fix the manifest entry' }),
+    });
+  }
+
+  const ffmpeg = await toolVersion('ffmpeg');
+  const ffprobe = await toolVersion('ffprobe');
+  checks.push({
+    name: 'ffmpeg and ffprobe',
+    ok: ffmpeg !== null && ffprobe !== null,
+    detail: ffmpeg ?? 'not found',
+    ...(ffmpeg && ffprobe ? {} : { fix: 'apt-get install -y ffmpeg' }),
+  });
+
+  const redis = { url: config.redisUrl ? maskRedisUrl(config.redisUrl) : '(REDIS_URL not set)', version: null as string | null };
+  if (config.redisUrl) {
+    try {
+      const r = await connectRedis(config.redisUrl, 'client', config.redisConnectTimeoutMs);
+      try {
+        const info = await r.info('server');
+        const memory = await r.config('GET', 'maxmemory-policy');
+        redis.version = /redis_version:(\S+)/.exec(info)?.[1] ?? null;
+        const [major = 0, minor = 0] = (redis.version ?? '0.0').split('.').map(Number);
+        checks.push({
+          name: 'Redis version',
+          ok: major > 6 || (major === 6 && minor >= 2),
+          detail: `${redis.version} at ${redis.url}`,
+          fix: 'BullMQ 6 needs Redis 6.2 or newer',
+        });
+        const policy = (memory as string[])[1];
+        checks.push({
+          name: 'Redis maxmemory-policy',
+          ok: policy === 'noeviction',
+          detail: policy ?? 'unknown',
+          ...(policy === 'noeviction' ? {} : { fix: 'CONFIG SET maxmemory-policy noeviction: an evicted key loses a job' }),
+        });
+      } finally {
+        r.disconnect();
+      }
+    } catch (err) {
+      checks.push({
+        name: 'Redis reachable',
+        ok: false,
+        detail: err instanceof Error ? err.message : String(err),
+        fix: 'start Redis or point REDIS_URL at it',
+      });
+    }
+  } else {
+    checks.push({ name: 'Redis configured', ok: true, detail: 'REDIS_URL unset: the demo and enqueue --wait start a private redis-server' });
+  }
+
+  let executionProviders: string[] = [];
+  try {
+    // Usable here, not merely compiled in: CUDA needs its provider library beside onnxruntime.
+    const { cudaAvailable } = await import('@podpreview/models');
+    executionProviders = ['cpu', ...(cudaAvailable() ? ['cuda'] : [])];
+  } catch (err) {
+    checks.push({
+      name: 'onnxruntime-node',
+      ok: false,
+      detail: err instanceof Error ? err.message : String(err),
+      fix: 'npm ci (the CPU provider ships inside onnxruntime-node)',
+    });
+  }
+  if (config.executionProvider === 'cuda') {
+    const ok = executionProviders.includes('cuda');
+    checks.push({
+      name: 'CUDA execution provider',
+      ok,
+      detail: executionProviders.join(', '),
+      ...(ok ? {} : { fix: 'use the GPU image (infra/docker/Dockerfile.gpu), or PODPREVIEW_EXECUTION_PROVIDER=cpu' }),
+    });
+  }
+
+  for (const [name, dir] of [
+    ['data directory', config.dataDir],
+    ['temp directory', config.tempDir],
+  ] as const) {
+    const ok = await mkdir(dir, { recursive: true }).then(
+      () => access(dir, constants.W_OK).then(() => true),
+      () => false,
+    );
+    checks.push({ name, ok, detail: dir, ...(ok ? {} : { fix: `make ${dir} writable for this user` }) });
+  }
+  for (const root of config.inputs.roots) {
+    const ok = await access(root, constants.R_OK).then(
+      () => true,
+      () => false,
+    );
+    checks.push({ name: 'input root', ok, detail: root, ...(ok ? {} : { fix: 'create it, or fix PODPREVIEW_INPUT_ROOTS' }) });
+  }
+  return { ...version, ffmpeg, redis, executionProviders, checks };
+}
+
+async function toolVersion(tool: string): Promise<string | null> {
+  try {
+    const r = await runCommand(tool, ['-version']);
+    return r.code === 0 ? (r.stdout.toString('utf8').split('\n')[0] ?? '').trim() : null;
+  } catch {
+    return null;
+  }
+}
