@@ -23,7 +23,7 @@ let queues: StageQueues;
 let longEpisode: string;
 
 beforeAll(async () => {
-  env = await startTestEnv({ PODPREVIEW_LOCK_DURATION_MS: '3000', PODPREVIEW_SHUTDOWN_GRACE_MS: '20000' });
+  env = await startTestEnv({ PODPREVIEW_LOCK_DURATION_MS: '3000', PODPREVIEW_STALLED_INTERVAL_MS: '1000', PODPREVIEW_SHUTDOWN_GRACE_MS: '20000' });
   queues = createQueues(createRedis(env.redis.url, 'client'), env.config);
   // ~12 minutes of audio, so a job is still running when the test acts on its worker.
   longEpisode = path.join(env.dataDir, 'long.mp3');

@@ -326,6 +326,15 @@ describe('HTTP API security', () => {
       signal: AbortSignal.timeout(10_000),
     });
 
+  it('counts requests by route and outcome and times enqueues on /metrics, only with a credential', async () => {
+    expect((await fetch(`${w.base}/metrics`)).status).toBe(401);
+    await as(READER, { id: uniqueId('counted'), audioUri: A_MP3 });
+    const text = await (await fetch(`${w.base}/metrics`, { headers: { authorization: `Bearer ${READER}` } })).text();
+    expect(text).toMatch(/podpreview_api_requests_total\{method="POST",route="\/v1\/episodes",status="202"\} \d+/);
+    expect(text).toMatch(/podpreview_api_enqueue_seconds_count\{outcome="new"\} \d+/);
+    expect(text).not.toMatch(/route="\/v1\/episodes\/counted/);
+  });
+
   it('answers GET /version with the build and models, only with a credential', async () => {
     expect((await fetch(`${w.base}/version`)).status).toBe(401);
     const res = await fetch(`${w.base}/version`, { headers: { authorization: `Bearer ${READER}` } });

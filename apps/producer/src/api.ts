@@ -16,6 +16,7 @@ import {
 } from '@podpreview/shared';
 import { checkInput } from '@podpreview/storage';
 import { authenticate, hasScope } from './http/auth.ts';
+import { createApiMetrics } from './http/metrics.ts';
 import { sendProblem } from './http/problem.ts';
 
 export interface ApiDeps {
@@ -32,10 +33,23 @@ export interface ApiDeps {
  */
 export function createApi({ config, queues, results, log }: ApiDeps): Express {
   const app = express();
+  const metrics = createApiMetrics();
   app.disable('x-powered-by');
   app.use((req, res, next) => {
-    res.on('finish', () => log.info({ method: req.method, path: req.path, status: res.statusCode, caller: req.caller?.name }, 'request'));
+    res.on('finish', () => {
+      // The matched route, not the path: episode ids must not become label values.
+      const route = req.route?.path ? `${req.baseUrl}${req.route.path}` : 'unmatched';
+      metrics.requests.inc({ method: req.method, route, status: String(res.statusCode) });
+      log.info({ method: req.method, path: req.path, status: res.statusCode, caller: req.caller?.name }, 'request');
+    });
     next();
+  });
+  app.get('/metrics', authenticate(config.apiTokens), async (_req, res, next) => {
+    try {
+      res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+    } catch (err) {
+      next(err);
+    }
   });
   app.use('/v1', authenticate(config.apiTokens));
   // Which code, packages and models answer: behind the same credential as the API.
@@ -80,7 +94,9 @@ export function createApi({ config, queues, results, log }: ApiDeps): Express {
           throw err;
         }
       }
+      const started = performance.now();
       const receipt = await enqueueEpisode(queues, config, body);
+      metrics.enqueueSeconds.observe({ outcome: receipt.joined ? 'joined' : 'new' }, (performance.now() - started) / 1000);
       res
         .status(202)
         .location(`/v1/episodes/${receipt.episodeId}`)
