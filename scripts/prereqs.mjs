@@ -40,3 +40,6 @@ if (!existsSync(path.join(root, 'node_modules', '.package-lock.json'))) {
   console.error('installing npm dependencies (npm ci)…');
   execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
 }
+
+// The commands start from bundles (no TypeScript compiled at start); building takes a second.
+execFileSync(process.execPath, [path.join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'inherit' });

@@ -53,7 +53,9 @@ async function loadsOf(name: string, args: string[], o: { envExtra?: Record<stri
   const out = path.join(dir, `${name}.txt`);
   const child = spawn(process.execPath, ['--import', 'tsx', '--import', RECORDER, ...args], {
     cwd: path.join(REPO_ROOT, 'test'),
-    env: { ...process.env, ...env.env, ...o.envExtra, PODPREVIEW_RECORD_LOADS: out },
+    // From the sources, so the recorder sees every module by its own path (a bundle hides
+    // which of our modules it holds; the bundled run is checked separately below).
+    env: { ...process.env, ...env.env, PODPREVIEW_RUN_SOURCES: '1', ...o.envExtra, PODPREVIEW_RECORD_LOADS: out },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -103,6 +105,18 @@ describe('the client side of the pipeline', () => {
     expect(r.stderr).toMatch(/dashboard listening/);
     expect(r.urls.some((u) => u.includes('/node_modules/@bull-board/'))).toBe(true);
     expect(hits(r.urls, WORKER_ONLY)).toEqual([]);
+  });
+
+  it('the bundled podpreview (npm run build) loads neither onnxruntime-node nor wink for --help or status', async () => {
+    for (const args of [['--help'], ['status']]) {
+      const r = await loadsOf(`bundle-${args[0]}`, [CLI, ...args], { envExtra: { PODPREVIEW_RUN_SOURCES: '0' } });
+      expect(r.code, r.stderr).toBe(0);
+      expect(
+        r.urls.some((u) => u.includes('/apps/producer/dist/')),
+        'ran from the bundle',
+      ).toBe(true);
+      expect(hits(r.urls, ['/node_modules/onnxruntime-node/', '/node_modules/wink-nlp/', '/node_modules/@duckdb/'])).toEqual([]);
+    }
   });
 
   it('podpreview serve loads no worker code', async () => {

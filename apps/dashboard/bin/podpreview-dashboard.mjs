@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly (no build step): tsx compiles on load.
-import { register } from 'tsx/esm/api';
+// The bundle when it is current (`npm run build`), else the TypeScript sources through tsx.
+import { fileURLToPath } from 'node:url';
+import { launch } from '../../../scripts/launch.mjs';
 
-register();
-await import('../src/dashboard.main.ts');
+await launch(fileURLToPath(new URL('..', import.meta.url)), 'podpreview-dashboard', 'dashboard.main.ts');

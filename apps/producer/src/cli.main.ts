@@ -1,5 +1,7 @@
 import { Command } from 'commander';
-import { createLogger, loadConfig, RedisUnavailableError } from '@podpreview/shared';
+
+// Nothing but commander at the top: `--help` must not wait for zod, pino or any SDK.
+const shared = () => import('@podpreview/shared');
 
 /**
  * `podpreview`: each command loads its own code when it runs, so `--help` and `status` start
@@ -18,6 +20,7 @@ program
   .option('--wait', 'follow the episodes to the end and print the results', false)
   .option('--json', 'with --wait: one JSON object per episode on stdout', false)
   .action(async (inputs: string[], o: { transcript?: string; id?: string; priority: boolean; force: boolean; wait: boolean; json: boolean }) => {
+    const { createLogger, loadConfig } = await shared();
     const config = loadConfig();
     const log = createLogger(o.json ? 'warn' : config.logLevel === 'info' ? 'warn' : config.logLevel);
     const { clipLocations, outcomeJsonLines, outcomeTable, runEnqueue } = await import('./enqueue.command.ts');
@@ -36,6 +39,7 @@ program
   .description('backlog per stage queue: waiting, active, delayed (retrying), failed, workers')
   .option('--json', 'one JSON object per stage', false)
   .action(async (o: { json: boolean }) => {
+    const { loadConfig } = await shared();
     const config = loadConfig();
     if (!config.redisUrl) throw new Error('REDIS_URL is not set: status reads the queues in that Redis');
     const { closeQueues, connectRedis, createQueues, queueBacklog } = await import('@podpreview/pipeline/client');
@@ -54,7 +58,7 @@ program
   .description('the build, packages and models in use, and checks of everything a run depends on')
   .option('--json', 'the whole report as JSON', false)
   .action(async (o: { json: boolean }) => {
-    const { doctor } = await import('@podpreview/ops');
+    const [{ doctor }, { loadConfig }] = await Promise.all([import('@podpreview/ops'), shared()]);
     const report = await doctor(loadConfig());
     if (o.json) {
       process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
@@ -77,12 +81,13 @@ program
   .command('serve')
   .description('HTTP API: POST /v1/episodes, GET /v1/episodes/:id')
   .action(async () => {
-    const { startApiServer } = await import('./serve.ts');
+    const [{ startApiServer }, { loadConfig }] = await Promise.all([import('./serve.ts'), shared()]);
     await startApiServer(loadConfig());
   });
 
-program.parseAsync().catch((err: unknown) => {
+program.parseAsync().catch(async (err: unknown) => {
   process.stderr.write(`podpreview: ${err instanceof Error ? err.message : String(err)}\n`);
   // 3: a dependency (Redis) is unreachable, so a script can tell "retry later" from "fix the call".
+  const { RedisUnavailableError } = await shared();
   process.exit(err instanceof RedisUnavailableError ? 3 : 1);
 });

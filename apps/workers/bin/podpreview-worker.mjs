@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly (no build step): tsx compiles on load.
-import { register } from 'tsx/esm/api';
-register();
-await import('../src/worker.main.ts');
+// The bundle when it is current (`npm run build`), else the TypeScript sources through tsx.
+import { fileURLToPath } from 'node:url';
+import { launch } from '../../../scripts/launch.mjs';
+
+await launch(fileURLToPath(new URL('..', import.meta.url)), 'podpreview-worker', 'worker.main.ts');

@@ -25,6 +25,12 @@ const UPSERT_TYPES = Object.fromEntries(RESULT_COLUMNS.map((c) => [c.name, PARAM
 // Ties on finished_at_ms are broken by run_id so every reader gets the same answer.
 const NEWEST = 'ORDER BY finished_at_ms DESC, run_id DESC LIMIT 1';
 
+interface WaitingRow {
+  row: ResultRow;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
 /**
  * Results in an embedded DuckDB file: the default for one machine, no server to run. The file
  * is opened per operation (see duckdb.session.ts), since several processes share it.
@@ -35,14 +41,55 @@ export class DuckDbResultsSink implements ResultsSink {
   private closed = false;
   private migrated = false;
   private readonly pending = new Set<Promise<unknown>>();
+  private readonly waiting: WaitingRow[] = [];
+  private flushing = false;
 
   constructor(dbPath: string, options: DuckDbSessionOptions = {}) {
     this.dbPath = dbPath;
     this.session = options;
   }
 
-  async write(row: ResultRow): Promise<void> {
-    await this.run((conn) => conn.run(UPSERT, rowToColumns(row), UPSERT_TYPES));
+  /**
+   * Rows written while the file is busy (this process's previous operation, or another
+   * process's lock) wait together and go in as one transaction when it is free: one open and
+   * one commit for many rows, so several workers writing at once are not capped by the
+   * per-operation open/close. Each call still resolves only once its row is committed.
+   */
+  write(row: ResultRow): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ row, resolve, reject });
+      if (!this.flushing) {
+        this.flushing = true;
+        void this.flush();
+      }
+    });
+  }
+
+  /** Writes waiting rows, batch after batch, until none wait. */
+  private async flush(): Promise<void> {
+    while (this.waiting.length > 0) {
+      // Taken when the session starts, not now: rows arriving meanwhile join this batch.
+      let batch: WaitingRow[] = [];
+      try {
+        await this.run(async (conn) => {
+          batch = this.waiting.splice(0);
+          await conn.run('BEGIN TRANSACTION');
+          try {
+            for (const w of batch) await conn.run(UPSERT, rowToColumns(w.row), UPSERT_TYPES);
+            await conn.run('COMMIT');
+          } catch (err) {
+            await conn.run('ROLLBACK').catch(() => undefined);
+            throw err;
+          }
+        });
+        for (const w of batch) w.resolve();
+      } catch (err) {
+        // A failed open (lock timeout, closed sink) took no rows yet: those fail with it.
+        if (batch.length === 0) batch = this.waiting.splice(0);
+        for (const w of batch) w.reject(err);
+      }
+    }
+    this.flushing = false;
   }
 
   latestForEpisode(episodeId: string): Promise<ResultRow | undefined> {
