@@ -59,7 +59,7 @@ describe('GCS storage and BigQuery results', () => {
     expect(clip?.byteLength).toBeGreaterThan(10_000);
     // The explanation stays beside the clip; the decoded PCM and the tracks are deleted once the run ends.
     expect(gcs.getObject('previews', `episodes/gcs-news/${ok.runId}/selection.json`)).toBeDefined();
-    expect(gcs.getObject('previews', `episodes/gcs-news/${ok.runId}/pcm.f32`)).toBeUndefined();
+    expect(gcs.getObject('previews', `episodes/gcs-news/${ok.runId}/pcm.s16`)).toBeUndefined();
     expect(gcs.getObject('previews', `episodes/gcs-news/${ok.runId}/tracks/vad.f32`)).toBeUndefined();
 
     const rows = bq.rows('test-project', 'podpreview', 'previews');

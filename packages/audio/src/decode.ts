@@ -4,11 +4,13 @@ import { AudioTooLongError, CorruptAudioError, EmptyAudioError, InputNotFoundErr
 export const SAMPLE_RATE_HZ = 16_000;
 /** Shorter than this cannot hold a meaningful preview; treated as empty input. */
 export const MIN_DURATION_SEC = 1;
+const BYTES_PER_SAMPLE = 2;
 /** ffmpeg and ffprobe read the local file and nothing else (no http, no concat of other files). */
 const INPUT_FLAGS = ['-protocol_whitelist', 'file'];
 
 export interface DecodedAudio {
-  samples: Float32Array;
+  /** 16-bit signed PCM (full scale ±32768): half the bytes of float32 to pipe, hash, store and hold. */
+  samples: Int16Array;
   sampleRateHz: number;
   durationSec: number;
   /** sha256 of the decoded PCM: a re-encode of the same audio differs, the same bytes do not. */
@@ -23,7 +25,7 @@ export interface DecodeOptions {
 
 /**
  * Decodes any container/codec ffmpeg knows (mp3, m4a/aac, ogg/opus, wav, flac…) to 16 kHz mono
- * float32. ffmpeg runs as a child process, so decoding never blocks this process's event loop.
+ * 16-bit PCM. ffmpeg runs as a child process, so decoding never blocks this process's event loop.
  * The PCM streams into one buffer sized from a probe of the duration and is hashed as it
  * arrives, so the process holds it once (not as chunks, a concatenation and a copy).
  * `label` names the input in error messages (the URI the user gave, not a temp path).
@@ -34,7 +36,7 @@ export async function decodeAudio(localPath: string, label = localPath, o: Decod
   if (probed !== undefined && probed > maxSec) throw new AudioTooLongError(label, probed, maxSec);
   const pcm = new PcmBuffer(probed === undefined ? 60 * SAMPLE_RATE_HZ : Math.ceil((probed + 1) * SAMPLE_RATE_HZ));
   const hash = createHash('sha256');
-  const maxBytes = maxSec * SAMPLE_RATE_HZ * 4;
+  const maxBytes = maxSec * SAMPLE_RATE_HZ * BYTES_PER_SAMPLE;
   let tooLong = false;
   const controller = new AbortController();
   const signal = o.signal ? AbortSignal.any([o.signal, controller.signal]) : controller.signal;
@@ -54,7 +56,7 @@ export async function decodeAudio(localPath: string, label = localPath, o: Decod
     '-ar',
     String(SAMPLE_RATE_HZ),
   ];
-  const result = await runCommand('ffmpeg', [...args, '-f', 'f32le', '-acodec', 'pcm_f32le', 'pipe:1'], {
+  const result = await runCommand('ffmpeg', [...args, '-f', 's16le', '-acodec', 'pcm_s16le', 'pipe:1'], {
     signal,
     onStdout: (chunk) => {
       if (tooLong) return;
@@ -70,7 +72,7 @@ export async function decodeAudio(localPath: string, label = localPath, o: Decod
     if (tooLong) return undefined;
     throw err;
   });
-  if (tooLong) throw new AudioTooLongError(label, pcm.byteLength / 4 / SAMPLE_RATE_HZ, maxSec);
+  if (tooLong) throw new AudioTooLongError(label, pcm.byteLength / BYTES_PER_SAMPLE / SAMPLE_RATE_HZ, maxSec);
   if (result!.code !== 0) throw classifyFfmpegFailure(label, result!.stderr, result!.code, result!.signal);
   const samples = pcm.samples();
   const durationSec = samples.length / SAMPLE_RATE_HZ;
@@ -89,12 +91,12 @@ async function probeDurationSec(localPath: string, signal?: AbortSignal): Promis
   return r.code === 0 && Number.isFinite(sec) && sec > 0 ? sec : undefined;
 }
 
-/** A growable byte buffer whose contents end up as one aligned Float32Array, without a final copy. */
+/** A growable byte buffer whose contents end up as one aligned Int16Array, without a final copy. */
 class PcmBuffer {
   private bytes: Uint8Array;
   byteLength = 0;
   constructor(expectedSamples: number) {
-    this.bytes = new Uint8Array(expectedSamples * 4);
+    this.bytes = new Uint8Array(expectedSamples * BYTES_PER_SAMPLE);
   }
   append(chunk: Buffer): void {
     if (this.byteLength + chunk.length > this.bytes.length) {
@@ -105,8 +107,8 @@ class PcmBuffer {
     this.bytes.set(chunk, this.byteLength);
     this.byteLength += chunk.length;
   }
-  samples(): Float32Array {
-    return new Float32Array(this.bytes.buffer, 0, Math.floor(this.byteLength / 4));
+  samples(): Int16Array {
+    return new Int16Array(this.bytes.buffer, 0, Math.floor(this.byteLength / BYTES_PER_SAMPLE));
   }
 }
 

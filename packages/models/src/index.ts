@@ -1,5 +1,7 @@
 export * from './manifest.ts';
 export * from './session.ts';
+export * from './pcm.ts';
+export * from './model-threads.ts';
 export * from './vad.silero.ts';
 export * from './micro-batcher.ts';
 export * from './usage.ts';

@@ -4,6 +4,7 @@ import type { Logger, ModelRef, StageName } from '@podpreview/shared';
 import { DEFAULT_MANIFEST_PATH, modelsForStage, readManifest, type ModelEntry } from './manifest.ts';
 import { modelMetrics } from './metrics.ts';
 import { MicroBatcher } from './micro-batcher.ts';
+import { ModelThreads } from './model-threads.ts';
 import { createModelSession, type ModelSession } from './session.ts';
 
 /** The models one job uses: fixed for the job's lifetime even if the manifest changes meanwhile. */
@@ -40,11 +41,19 @@ export class ModelRegistry {
     private readonly provider: 'cpu' | 'cuda',
     private readonly manifestPath: string,
     private readonly log: Logger | undefined,
+    private readonly threads: ModelThreads | undefined,
   ) {}
 
-  static async open(o: { stage: StageName; provider: 'cpu' | 'cuda'; manifestPath?: string; log?: Logger }): Promise<ModelRegistry> {
-    const r = new ModelRegistry(o.stage, o.provider, o.manifestPath ?? DEFAULT_MANIFEST_PATH, o.log);
-    await r.refresh(true);
+  /** `threads`: the stage's model threads (0 or unset: models run on the calling thread); see ModelThreads. */
+  static async open(o: { stage: StageName; provider: 'cpu' | 'cuda'; manifestPath?: string; log?: Logger; threads?: number }): Promise<ModelRegistry> {
+    const threads = o.threads && o.provider === 'cpu' ? new ModelThreads(o.threads) : undefined;
+    const r = new ModelRegistry(o.stage, o.provider, o.manifestPath ?? DEFAULT_MANIFEST_PATH, o.log, threads);
+    try {
+      await r.refresh(true);
+    } catch (err) {
+      await threads?.close();
+      throw err;
+    }
     return r;
   }
 
@@ -86,6 +95,7 @@ export class ModelRegistry {
   async dispose(): Promise<void> {
     if (this.generation) await this.disposeGeneration(this.generation, undefined);
     this.generation = undefined;
+    await this.threads?.close();
   }
 
   private async refresh(initial: boolean): Promise<void> {
@@ -116,7 +126,7 @@ export class ModelRegistry {
   }
 
   private async load(entry: ModelEntry): Promise<ModelSession> {
-    const raw = await createModelSession(entry, this.provider, this.manifestPath);
+    const raw = await createModelSession(entry, this.provider, { manifestPath: this.manifestPath, ...(this.threads ? { threads: this.threads } : {}) });
     const labels = { model: entry.id, version: entry.version };
     modelMetrics.loadSeconds.set(labels, raw.loadMs / 1000);
     modelMetrics.bytes.set(labels, entry.bytes);

@@ -1,6 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import type { Logger } from '@podpreview/shared';
 import { loadVerifiedWeights, type ModelEntry } from './manifest.ts';
+import type { ModelThreads } from './model-threads.ts';
 
 export type ExecutionProviderChoice = 'cpu' | 'cuda' | 'auto';
 
@@ -9,6 +10,8 @@ export interface ModelSession {
   readonly entry: ModelEntry;
   readonly provider: 'cpu' | 'cuda';
   readonly loadMs: number;
+  /** Calls that run in parallel (model threads); runners keep this many in flight. */
+  readonly lanes: number;
   run(feeds: Record<string, ort.Tensor>): Promise<Record<string, ort.Tensor>>;
   dispose(): Promise<void>;
 }
@@ -28,9 +31,32 @@ export function chooseProvider(choice: ExecutionProviderChoice, log?: Logger): '
   return 'cpu';
 }
 
-export async function createModelSession(entry: ModelEntry, provider: 'cpu' | 'cuda', manifestPath?: string): Promise<ModelSession> {
+export interface SessionOptions {
+  manifestPath?: string;
+  /**
+   * Run the model on these threads (see ModelThreads) instead of the calling thread, where
+   * calls run one at a time and block it. CUDA sessions stay on the calling thread: the GPU is
+   * the parallelism there.
+   */
+  threads?: ModelThreads;
+}
+
+export async function createModelSession(entry: ModelEntry, provider: 'cpu' | 'cuda', o: SessionOptions = {}): Promise<ModelSession> {
   const started = performance.now();
-  const weights = await loadVerifiedWeights(entry, manifestPath);
+  const weights = await loadVerifiedWeights(entry, o.manifestPath);
+  const threads = o.threads;
+  if (threads && provider === 'cpu') {
+    const key = `${entry.id}@${entry.version}#${entry.sha256}`;
+    await threads.load(key, weights, ['cpu']);
+    return {
+      entry,
+      provider,
+      loadMs: performance.now() - started,
+      lanes: threads.size,
+      run: (feeds) => threads.run(key, feeds),
+      dispose: () => threads.unload(key),
+    };
+  }
   const session = await ort.InferenceSession.create(weights, {
     executionProviders: provider === 'cuda' ? ['cuda', 'cpu'] : ['cpu'],
     graphOptimizationLevel: 'all',
@@ -40,6 +66,7 @@ export async function createModelSession(entry: ModelEntry, provider: 'cpu' | 'c
     entry,
     provider,
     loadMs,
+    lanes: 1,
     run: (feeds) => session.run(feeds) as Promise<Record<string, ort.Tensor>>,
     dispose: () => session.release(),
   };

@@ -1,3 +1,5 @@
+import { inParallel } from './in-parallel.ts';
+import { copyPcm, type Pcm } from './pcm.ts';
 import { ort, type ModelSession } from './session.ts';
 
 export const SOUND_EVENT_CLASSES = ['speech', 'music', 'noise'] as const;
@@ -9,6 +11,8 @@ export const SOUND_EVENTS_WINDOW_SAMPLES = 16_000;
 export interface SoundEventOptions {
   /** Most windows in one `session.run` call. */
   maxBatch: number;
+  /** Calls in flight at once (the session's lanes). */
+  lanes?: number;
   /**
    * Step between window starts, in seconds.
    * @defaultValue 0.5
@@ -40,7 +44,7 @@ export function soundEventFrameCount(sampleCount: number, hopSamples: number): n
  * sed-mini over a whole episode: 1 s windows every `hopSec`, at most `maxBatch` per run.
  * Windows are independent, so a micro-batcher may merge these calls with other jobs'.
  */
-export async function runSoundEvents(session: ModelSession, samples: Float32Array, options: SoundEventOptions): Promise<SoundEventResult> {
+export async function runSoundEvents(session: ModelSession, samples: Pcm, options: SoundEventOptions): Promise<SoundEventResult> {
   const { maxBatch } = options;
   const hop = Math.round((options.hopSec ?? 0.5) * SOUND_EVENTS_SAMPLE_RATE_HZ);
   if (!Number.isInteger(maxBatch) || maxBatch < 1) throw new RangeError(`maxBatch must be a positive integer, got ${maxBatch}`);
@@ -50,14 +54,16 @@ export async function runSoundEvents(session: ModelSession, samples: Float32Arra
   const frames = soundEventFrameCount(samples.length, hop);
   const probs = new Float32Array(frames * classes);
   const batchSizes: number[] = [];
-  for (let first = 0; first < frames; first += maxBatch) {
+  const firsts: number[] = [];
+  for (let first = 0; first < frames; first += maxBatch) firsts.push(first);
+  await inParallel(firsts, options.lanes ?? 1, async (first) => {
     const batch = Math.min(maxBatch, frames - first);
     // A fresh buffer per call: a micro-batcher may still hold the previous one. Zero-filled,
     // so the part of the last window past the end of the audio is silence.
     const input = new Float32Array(batch * width);
     for (let b = 0; b < batch; b++) {
       const from = (first + b) * hop;
-      input.set(samples.subarray(from, Math.min(samples.length, from + width)), b * width);
+      copyPcm(input, b * width, samples, from, from + width);
     }
     const out = await session.run({ audio: new ort.Tensor('float32', input, [batch, width]) });
     const p = out.probs;
@@ -66,6 +72,6 @@ export async function runSoundEvents(session: ModelSession, samples: Float32Arra
     }
     probs.set((p.data as Float32Array).subarray(0, batch * classes), first * classes);
     batchSizes.push(batch);
-  }
+  });
   return { frameSec: hop / SOUND_EVENTS_SAMPLE_RATE_HZ, classes: SOUND_EVENT_CLASSES, probs, runs: batchSizes.length, batchSizes };
 }

@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ModelIntegrityError } from './errors/model-integrity.error.ts';
 import { loadVerifiedWeights, modelsForStage, readManifest, type ModelEntry } from './manifest.ts';
 import { decode16k, SAMPLES_DIR } from './testing/fixtures.ts';
+import { ModelThreads } from './model-threads.ts';
 import { createModelSession, type ModelSession } from './session.ts';
 import { runSileroVad, VAD_FRAME_SEC } from './vad.silero.ts';
 
@@ -53,6 +54,28 @@ describe('Silero VAD (golden behaviour on a labelled sample)', () => {
     }
     expect(agree / batched.probs.length).toBeGreaterThan(0.99);
     expect(absDiff / batched.probs.length).toBeLessThan(0.02);
+  });
+
+  it('at 8 kHz from 16-bit PCM on model threads (as the manifest runs it): the same golden behaviour, and the same decisions as 16 kHz', async () => {
+    expect(entry.params?.sampleRateHz).toBe(8000);
+    const pcm16 = Int16Array.from(interview, (x) => Math.max(-32768, Math.min(32767, Math.round(x * 32768))));
+    const threads = new ModelThreads(2);
+    try {
+      const threaded = await createModelSession(entry, 'cpu', { threads });
+      expect(threaded.lanes).toBe(2);
+      const half = await runSileroVad(threaded, pcm16, { ...entry.batching, lanes: 2, sampleRateHz: 8000 });
+      const full = await runSileroVad(session, interview, entry.batching);
+      expect(half.probs.length).toBe(full.probs.length);
+      expect(meanOver(half.probs, 0, 3)).toBeLessThan(0.1);
+      expect(meanOver(half.probs, 3.5, 10.5)).toBeLessThan(0.3);
+      expect(meanOver(half.probs, 12, 58)).toBeGreaterThan(0.6);
+      expect(meanOver(half.probs, 59.4, 61.5)).toBeLessThan(0.2);
+      let agree = 0;
+      for (let i = 0; i < full.probs.length; i++) if (half.probs[i]! >= 0.5 === full.probs[i]! >= 0.5) agree++;
+      expect(agree / full.probs.length).toBeGreaterThan(0.96);
+    } finally {
+      await threads.close();
+    }
   });
 });
 

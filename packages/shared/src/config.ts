@@ -70,6 +70,7 @@ const EnvSchema = z.object({
   PODPREVIEW_PREVIEW_SEC: int(60, 5),
   PODPREVIEW_EXECUTION_PROVIDER: z.enum(['cpu', 'cuda', 'auto']).default('auto'),
   PODPREVIEW_MODEL_MANIFEST: z.string().min(1).optional(),
+  PODPREVIEW_MODEL_THREADS: z.coerce.number().int().min(0).max(64).optional(),
   PODPREVIEW_WEIGHT_SPEECH: num(1),
   PODPREVIEW_WEIGHT_MUSIC: num(1),
   PODPREVIEW_WEIGHT_AD: num(1.5),
@@ -150,6 +151,11 @@ export interface Config {
   executionProvider: 'cpu' | 'cuda' | 'auto';
   /** Model manifest to load (and watch for new versions); undefined = the one in packages/models. */
   modelManifestPath: string | undefined;
+  /**
+   * Model threads per model stage, each holding a session of every model of the stage (0: the
+   * models run on the event loop's thread). Defaults to the cores this process may use, up to 4.
+   */
+  modelThreads: number;
   weights: SelectionWeights;
   httpHost: string;
   httpPort: number;
@@ -339,6 +345,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     previewSec: e.PODPREVIEW_PREVIEW_SEC,
     executionProvider: e.PODPREVIEW_EXECUTION_PROVIDER,
     modelManifestPath: e.PODPREVIEW_MODEL_MANIFEST ? path.resolve(cwd, e.PODPREVIEW_MODEL_MANIFEST) : undefined,
+    modelThreads: e.PODPREVIEW_MODEL_THREADS ?? Math.min(4, os.availableParallelism()),
     weights: {
       speech: e.PODPREVIEW_WEIGHT_SPEECH,
       music: e.PODPREVIEW_WEIGHT_MUSIC,
@@ -400,3 +407,17 @@ function alertThresholds(e: z.infer<typeof EnvSchema>, overrides: z.infer<typeof
 
 /** Names of all variables, for the README table check. */
 export const CONFIG_VARIABLES: readonly string[] = Object.keys(EnvSchema.shape);
+
+/**
+ * The environment for a child process this one starts (a bench or tool harness): this process's
+ * own, with overrides applied and `undefined` values removed, so that nothing outside this module
+ * reads `process.env` directly.
+ */
+export function childEnv(overrides: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const [k, v] of Object.entries(overrides)) {
+    if (v === undefined) delete env[k];
+    else env[k] = v;
+  }
+  return env;
+}

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { InvalidPayloadError, StageOutputError } from './errors/index.ts';
-import { STAGE_NAMES, type StageName } from './stages.ts';
+import { STAGE_NAMES, STAGES, type StageName } from './stages.ts';
 
 /**
  * One schema per queue hop. Each hop's payload extends the previous one, so a job carries the
@@ -108,26 +108,26 @@ export type StageInput<S extends StageName> = z.infer<(typeof STAGE_INPUTS)[S]>;
 export const MAX_PAYLOAD_BYTES = 10_000;
 
 /**
- * Checks a payload picked up from a stage's queue against its contract. A mismatch is bad
- * input (a foreign or outdated producer), so it fails at once, without retries.
+ * Checks a payload picked up from a stage's queue against its contract: once per hop, on the
+ * consuming side. Who is to blame for a mismatch depends on who wrote it. The first stage's jobs
+ * come from producers (the API, the CLI, whoever else can reach Redis): that is bad input, and
+ * fails at once. Every later stage's jobs come from our own previous stage: that is a bug or a
+ * version skew between workers, never the episode's fault, so it is a retryable internal error.
  */
 export function parseStageInput<S extends StageName>(stage: S, data: unknown): StageInput<S> {
   const parsed = STAGE_INPUTS[stage].safeParse(data);
-  if (!parsed.success) throw new InvalidPayloadError(stage, issuesText(parsed.error));
-  return parsed.data as StageInput<S>;
+  if (parsed.success) return parsed.data as StageInput<S>;
+  const from = STAGES.find((s) => s.next === stage)?.name;
+  throw from ? new StageOutputError(from, stage, issuesText(parsed.error)) : new InvalidPayloadError(stage, issuesText(parsed.error));
 }
 
 /**
- * Checks what a stage hands to the next one before it is queued. Our own stage produced it, so
- * a mismatch is a bug on our side, never the episode's fault: a retryable internal error, not
- * `invalid_payload`.
+ * Jobs stay small: checked before a stage hands its output on (the shape is the next stage's
+ * type at compile time and its contract at pick-up).
  */
-export function checkStageOutput<S extends StageName>(from: StageName, to: S, data: unknown): StageInput<S> {
-  const parsed = STAGE_INPUTS[to].safeParse(data);
-  if (!parsed.success) throw new StageOutputError(from, to, issuesText(parsed.error));
-  const size = Buffer.byteLength(JSON.stringify(parsed.data));
+export function checkPayloadSize(from: StageName, to: StageName, payload: unknown): void {
+  const size = Buffer.byteLength(JSON.stringify(payload));
   if (size > MAX_PAYLOAD_BYTES) throw new StageOutputError(from, to, `payload is ${size} bytes; jobs carry keys, not data (limit ${MAX_PAYLOAD_BYTES})`);
-  return parsed.data as StageInput<S>;
 }
 
 const issuesText = (error: z.ZodError) => error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');

@@ -119,7 +119,7 @@ export function blobStoreContract(name: string, create: () => Promise<BlobStoreF
     });
 
     it('uri names the key', async () => {
-      expect(store.uri('episodes/ep-1/pcm.f32')).toMatch(/^(file:\/\/\/|gs:\/\/).*\/episodes\/ep-1\/pcm\.f32$/);
+      expect(store.uri('episodes/ep-1/pcm.s16')).toMatch(/^(file:\/\/\/|gs:\/\/).*\/episodes\/ep-1\/pcm\.s16$/);
     });
   });
 }

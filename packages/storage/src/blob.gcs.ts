@@ -20,24 +20,29 @@ export interface GcsBlobStoreOptions {
  */
 export class GcsBlobStore implements BlobStore {
   readonly bucketName: string;
-  private readonly bucket: Bucket;
+  private readonly bucketReady: Promise<Bucket>;
+  private bucket(): Promise<Bucket> {
+    return this.bucketReady;
+  }
 
   constructor(options: GcsBlobStoreOptions) {
     this.bucketName = options.bucket;
-    this.bucket = createStorageClient(options).bucket(options.bucket);
+    this.bucketReady = createStorageClient(options).then((c) => c.bucket(options.bucket));
+    // A failure shows at the first use, where it is awaited.
+    this.bucketReady.catch(() => {});
   }
 
   async put(key: string, data: Uint8Array): Promise<void> {
     assertBlobKey(key);
     // Stage outputs are small; one multipart request beats the resumable handshake.
     // The content type is left to the client, which guesses it from the key's extension.
-    await this.bucket.file(key).save(Buffer.from(data.buffer, data.byteOffset, data.byteLength), { resumable: false });
+    await (await this.bucket()).file(key).save(Buffer.from(data.buffer, data.byteOffset, data.byteLength), { resumable: false });
   }
 
   async get(key: string): Promise<Buffer> {
     assertBlobKey(key);
     try {
-      const [data] = await this.bucket.file(key).download();
+      const [data] = await (await this.bucket()).file(key).download();
       return data;
     } catch (err) {
       throw this.notFoundOr(key, err);
@@ -46,7 +51,7 @@ export class GcsBlobStore implements BlobStore {
 
   async exists(key: string): Promise<boolean> {
     assertBlobKey(key);
-    const [exists] = await this.bucket.file(key).exists();
+    const [exists] = await (await this.bucket()).file(key).exists();
     return exists;
   }
 
@@ -55,13 +60,13 @@ export class GcsBlobStore implements BlobStore {
     // The v7 client defaults to a resumable upload (two requests, survives a dropped
     // connection); worth it for source audio, not for a small clip. Streams from disk either way.
     const { size } = await stat(localPath);
-    await this.bucket.upload(localPath, { destination: key, resumable: size > RESUMABLE_ABOVE_BYTES });
+    await (await this.bucket()).upload(localPath, { destination: key, resumable: size > RESUMABLE_ABOVE_BYTES });
   }
 
   async getToFile(key: string, localPath: string): Promise<void> {
     assertBlobKey(key);
     try {
-      await downloadToFile(this.bucket.file(key), localPath);
+      await downloadToFile((await this.bucket()).file(key), localPath);
     } catch (err) {
       throw this.notFoundOr(key, err);
     }
@@ -69,13 +74,13 @@ export class GcsBlobStore implements BlobStore {
 
   async delete(key: string): Promise<void> {
     assertBlobKey(key);
-    await this.bucket.file(key).delete({ ignoreNotFound: true });
+    await (await this.bucket()).file(key).delete({ ignoreNotFound: true });
   }
 
   async deletePrefix(prefix: string): Promise<void> {
     assertBlobKey(prefix.replace(/\/$/, ''));
     // `force`: delete every object it can, then report; a half-deleted run is retried by the lifecycle rule.
-    await this.bucket.deleteFiles({ prefix: prefix.endsWith('/') ? prefix : `${prefix}/`, force: true });
+    await (await this.bucket()).deleteFiles({ prefix: prefix.endsWith('/') ? prefix : `${prefix}/`, force: true });
   }
 
   uri(key: string): string {

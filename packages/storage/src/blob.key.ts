@@ -1,7 +1,7 @@
 import { InvalidBlobKeyError } from './errors/storage.errors.ts';
 
 /**
- * Blob keys are relative slash paths (`episodes/ep-1/pcm.f32`). The local store turns them into
+ * Blob keys are relative slash paths (`episodes/ep-1/pcm.s16`). The local store turns them into
  * file paths under its root, so a key must never be able to climb out of it; the GCS store
  * applies the same rule so a key that works in one backend works in the other.
  */

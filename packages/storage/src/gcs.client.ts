@@ -1,5 +1,14 @@
-import { ApiError, Storage, type File } from '@google-cloud/storage';
+import type { File, Storage } from '@google-cloud/storage';
 import { streamToFileAtomic } from './fs.atomic.ts';
+
+type GcsSdk = typeof import('@google-cloud/storage');
+let sdk: GcsSdk | undefined;
+
+/** The SDK loads on first use (~0.3 s with its dependencies): local runs never pay for it. */
+async function loadSdk(): Promise<GcsSdk> {
+  sdk ??= await import('@google-cloud/storage');
+  return sdk;
+}
 
 export interface GcsClientOptions {
   /** Custom endpoint (emulator, stand-in); unset means the real Google Cloud Storage. */
@@ -12,7 +21,8 @@ export interface GcsClientOptions {
  * client marks it a custom endpoint and skips google-auth-library entirely (unless
  * `useAuthWithCustomEndpoint` is set), both for JSON API calls and for resumable uploads.
  */
-export function createStorageClient(options: GcsClientOptions = {}): Storage {
+export async function createStorageClient(options: GcsClientOptions = {}): Promise<Storage> {
+  const { Storage } = await loadSdk();
   return new Storage({
     ...(options.apiEndpoint ? { apiEndpoint: options.apiEndpoint } : {}),
     ...(options.projectId ? { projectId: options.projectId } : {}),
@@ -29,5 +39,6 @@ export async function downloadToFile(file: File, localPath: string): Promise<voi
 
 /** The client reports a missing bucket or object as an ApiError with the HTTP status as `code`. */
 export function isGcsNotFound(err: unknown): boolean {
-  return err instanceof ApiError && err.code === 404;
+  // Only a loaded SDK can have thrown one.
+  return sdk !== undefined && err instanceof sdk.ApiError && err.code === 404;
 }

@@ -1,4 +1,4 @@
-import { BigQuery, type BigQueryOptions, type Table } from '@google-cloud/bigquery';
+import type { BigQuery, BigQueryOptions, Table } from '@google-cloud/bigquery';
 import type { ResultRow, ResultsSink } from '@podpreview/shared';
 import { RESULT_COLUMNS, rowFromColumns, rowToColumns } from './results.columns.ts';
 import { PREVIEWS_TABLE_METADATA } from './schema.bigquery.ts';
@@ -30,8 +30,8 @@ const COLUMN_LIST = RESULT_COLUMNS.map((c) => c.name).join(', ');
  * newest row per run by finished_at_ms (ties between two versions of one run: either).
  */
 export class BigQueryResultsSink implements ResultsSink {
-  private readonly bigquery: BigQuery;
-  private readonly table: Table;
+  /** The SDK loads on first use (~0.3 s with its dependencies). */
+  private readonly client: Promise<{ bigquery: BigQuery; table: Table }>;
   private readonly datasetId: string;
   private readonly tableId: string;
   private ready: Promise<void> | undefined;
@@ -47,13 +47,17 @@ export class BigQueryResultsSink implements ResultsSink {
     if (options.apiEndpoint && !options.projectId) {
       throw new Error('BigQueryResultsSink: projectId is required with a custom apiEndpoint (there are no credentials to take it from)');
     }
-    this.bigquery = new BigQuery({
-      ...(options.projectId ? { projectId: options.projectId } : {}),
-      ...(options.apiEndpoint ? { apiEndpoint: options.apiEndpoint, authClient: NO_AUTH } : {}),
-    });
     this.datasetId = options.dataset;
     this.tableId = options.table;
-    this.table = this.bigquery.dataset(options.dataset).table(options.table);
+    this.client = import('@google-cloud/bigquery').then(({ BigQuery }) => {
+      const bigquery = new BigQuery({
+        ...(options.projectId ? { projectId: options.projectId } : {}),
+        ...(options.apiEndpoint ? { apiEndpoint: options.apiEndpoint, authClient: NO_AUTH } : {}),
+      });
+      return { bigquery, table: bigquery.dataset(options.dataset).table(options.table) };
+    });
+    // A failure shows at the first use, where it is awaited.
+    this.client.catch(() => {});
   }
 
   /**
@@ -63,10 +67,11 @@ export class BigQueryResultsSink implements ResultsSink {
    * create it ahead of the first run in production (deploy step), not from the first write.
    */
   async ensureTable(): Promise<void> {
-    const dataset = this.bigquery.dataset(this.datasetId);
+    const { bigquery, table } = await this.client;
+    const dataset = bigquery.dataset(this.datasetId);
     const [datasetExists] = await dataset.exists();
     if (!datasetExists) await ignoreAlreadyExists(dataset.create());
-    const [tableExists] = await this.table.exists();
+    const [tableExists] = await table.exists();
     if (!tableExists) await ignoreAlreadyExists(dataset.createTable(this.tableId, PREVIEWS_TABLE_METADATA));
   }
 
@@ -80,7 +85,7 @@ export class BigQueryResultsSink implements ResultsSink {
     const insertId = `${row.runId}:${row.status}`;
     try {
       // partialRetries 0: a row BigQuery rejects is a schema problem, not a transient one.
-      await this.table.insert([{ insertId, json }], { raw: true, partialRetries: 0 });
+      await (await this.client).table.insert([{ insertId, json }], { raw: true, partialRetries: 0 });
     } catch (err) {
       throw describeInsertError(err, row.runId);
     }
@@ -113,7 +118,7 @@ export class BigQueryResultsSink implements ResultsSink {
 
   async finishedSince(sinceMs: number, limit: number): Promise<ResultRow[]> {
     await this.whenReady();
-    const [rows] = await this.bigquery.query({
+    const [rows] = await (await this.client).bigquery.query({
       query: `SELECT ${COLUMN_LIST} FROM ${this.ref()} WHERE finished_at_ms >= @since
               QUALIFY ROW_NUMBER() OVER (PARTITION BY run_id ORDER BY finished_at_ms DESC) = 1
               ORDER BY finished_at_ms DESC, run_id DESC LIMIT @limit`,
@@ -131,7 +136,7 @@ export class BigQueryResultsSink implements ResultsSink {
 
   private async queryOne(query: string, params: Record<string, string>): Promise<ResultRow | undefined> {
     await this.whenReady();
-    const [rows] = await this.bigquery.query({ query, params });
+    const [rows] = await (await this.client).bigquery.query({ query, params });
     const first = (rows as Record<string, unknown>[])[0];
     return first ? rowFromColumns(first) : undefined;
   }

@@ -41,7 +41,7 @@ export async function fetchSource(uri: string, o: FetchSourceOptions): Promise<F
   const cleanup = () => rm(localPath, { force: true });
   try {
     if (where.kind === 'gs') {
-      const file = createStorageClient(o.gcs).bucket(where.bucket).file(where.object);
+      const file = (await createStorageClient(o.gcs)).bucket(where.bucket).file(where.object);
       const [metadata] = await file.getMetadata();
       if (Number(metadata.size) > o.policy.maxBytes) throw new InputTooLargeError(uri, o.policy.maxBytes);
       await downloadToFile(file, localPath);

@@ -42,6 +42,7 @@ export function fakeAudioSession(
     entry: { ...entry },
     provider: 'cpu',
     loadMs: 0,
+    lanes: 1,
     dispose: async () => {},
     run: async (f) => {
       const t = f.audio!;

@@ -1,7 +1,8 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { type ResultRow, STAGE_NAMES } from '@podpreview/shared';
-import { latestRunKey, runStateKey } from './redis.keys.ts';
+import { RELEASE_IF } from './inflight.ts';
+import { inflightKey, latestRunKey, runStateKey } from './redis.keys.ts';
 
 /** What Redis remembers of a run apart from its jobs: enough for status once they are trimmed. */
 export interface RunRecord {
@@ -41,7 +42,10 @@ export async function recordLatestRun(redis: Redis, prefix: string, ttlMs: numbe
   await redis.set(latestRunKey(prefix, episodeId), runId, 'PX', ttlMs);
 }
 
-/** Written by the worker that ends the run, before it releases the episode. */
+/**
+ * Written by the worker that ends the run, once its result row is safe: the run's outcome and
+ * the release of its episode's claim, in one round trip.
+ */
 export async function recordRunEnded(redis: Redis, prefix: string, ttlMs: number, row: ResultRow): Promise<void> {
   const key = runStateKey(prefix, row.runId);
   const { previewStartSec, previewEndSec, speechFraction, latencyMs, clipKey, failedStage, errorCode, errorMessage } = row;
@@ -50,6 +54,7 @@ export async function recordRunEnded(redis: Redis, prefix: string, ttlMs: number
     .multi()
     .hset(key, { episodeId: row.episodeId, state: row.status, enqueuedAtMs: String(row.enqueuedAtMs), outcome: JSON.stringify(outcome) })
     .pexpire(key, ttlMs)
+    .eval(RELEASE_IF, 1, inflightKey(prefix, row.episodeId), row.runId)
     .exec();
 }
 

@@ -1,6 +1,5 @@
 import type { Worker } from 'bullmq';
 import type { Config, Logger, ResultRow, ResultsSink, StageName } from '@podpreview/shared';
-import { releaseClaim } from '../client/inflight.ts';
 import { closeQueues, createQueues, type StageQueues } from '../client/queues.ts';
 import { createRedis } from '../client/redis.ts';
 import { recordRunEnded } from '../client/run-state.ts';
@@ -48,13 +47,12 @@ export async function startStageWorkers(o: StageWorkersOptions): Promise<StageWo
     retryMs: config.deadLetterRetryMs,
     maxKept: config.deadLetterMax,
   });
-  /** Run state first (status readers see the end), then the row, then the episode is free again. */
+  /** The row first (kept in Redis if the table is down), then the run's end and the episode's release, then clean-up. */
   const endRun = async (ended: ResultRow) => {
     const row = { ...ended, build: o.build ?? null };
-    await recordRunEnded(queues.redis, config.queuePrefix, config.runStateTtlMs, row);
     await results.write(row);
+    await recordRunEnded(queues.redis, config.queuePrefix, config.runStateTtlMs, row);
     await o.onRunEnd?.(row).catch((err: unknown) => log.warn({ runId: row.runId, err: String(err) }, 'clean-up after the run failed'));
-    await releaseClaim(queues.redis, config.queuePrefix, row.episodeId, row.runId);
   };
   const workers = o.stages.map((stage) => {
     const handler = o.handlers[stage] as StageHandler<typeof stage> | undefined;

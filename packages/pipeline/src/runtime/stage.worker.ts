@@ -1,6 +1,6 @@
 import { type ConnectionOptions, type Job, Worker } from 'bullmq';
 import {
-  checkStageOutput,
+  checkPayloadSize,
   type Config,
   type JobSummary,
   type Logger,
@@ -47,7 +47,8 @@ export function startStageWorker<S extends StageName>(stage: S, handler: StageHa
       pipelineMetrics.seconds.observe({ stage }, timingsMs[stage]! / 1000);
       if (outcome.kind === 'next') {
         if (!spec.next) throw new Error(`stage ${stage} is last in the registry but returned a next payload`);
-        const payload = checkStageOutput(stage, spec.next, { ...outcome.payload, timingsMs });
+        const payload = { ...outcome.payload, timingsMs };
+        checkPayloadSize(stage, spec.next, payload);
         await queues[spec.next].add(spec.next, payload, jobOptions(config, input.runId, input.priority));
         jobLog.debug({ ms: timingsMs[stage] }, 'stage done');
         pipelineMetrics.jobs.inc({ stage, outcome: 'forwarded' });

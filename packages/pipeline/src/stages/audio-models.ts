@@ -1,8 +1,8 @@
-import { type ModelEntry, type ModelSession, runSileroVad, runSoundEvents } from '@podpreview/models';
+import { type ModelEntry, type ModelSession, type Pcm, runSileroVad, runSoundEvents } from '@podpreview/models';
 import type { Track } from '../tracks.ts';
 
 /** Track name under which each kind of audio model stores its output. */
-export type AudioRunner = (session: ModelSession, entry: ModelEntry, samples: Float32Array) => Promise<Omit<Track, 'frames'>>;
+export type AudioRunner = (session: ModelSession, entry: ModelEntry, samples: Pcm) => Promise<Omit<Track, 'frames'>>;
 
 /**
  * Stage A's runners, by model kind: the manifest says which models a stage has, and this
@@ -12,14 +12,22 @@ export const AUDIO_RUNNERS: Partial<Record<ModelEntry['kind'], { track: string; 
   vad: {
     track: 'vad',
     run: async (session, entry, samples) => {
-      const r = await runSileroVad(session, samples, entry.batching);
+      const r = await runSileroVad(session, samples, {
+        ...entry.batching,
+        lanes: session.lanes,
+        ...(entry.params?.sampleRateHz === 8000 ? { sampleRateHz: 8000 as const } : {}),
+      });
       return { frameSec: r.frameSec, channels: ['speech'], data: r.probs };
     },
   },
   'sound-events': {
     track: 'sound-events',
     run: async (session, entry, samples) => {
-      const r = await runSoundEvents(session, samples, { maxBatch: entry.batching.maxBatch, hopSec: Number(entry.params?.hopSec ?? 0.5) });
+      const r = await runSoundEvents(session, samples, {
+        maxBatch: entry.batching.maxBatch,
+        lanes: session.lanes,
+        hopSec: Number(entry.params?.hopSec ?? 0.5),
+      });
       // 1 s windows every hop: each frame describes more audio than its hop.
       return { frameSec: r.frameSec, spanSec: Number(entry.params?.windowSec ?? 1), channels: [...r.classes], data: r.probs };
     },

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { decodeAudio, parseTranscript } from '@podpreview/audio';
-import { type BlobStore, float32ToBytes, type PreprocessInput, putJsonBlob, type ResultsSink, runBlobKeys, type TranscriptBlob } from '@podpreview/shared';
+import { type BlobStore, int16ToBytes, type PreprocessInput, putJsonBlob, type ResultsSink, runBlobKeys, type TranscriptBlob } from '@podpreview/shared';
 import type { fetchSource as FetchSource } from '@podpreview/storage';
 import type { StageContext, StageOutcome } from '../runtime/outcome.ts';
 
@@ -54,7 +54,7 @@ export function createPreprocessStage(deps: PreprocessDeps) {
         }
         await putJsonBlob(deps.blobs, keys.transcript, transcript);
       }
-      await deps.blobs.put(keys.pcm, float32ToBytes(audio.samples));
+      await deps.blobs.put(keys.pcm, int16ToBytes(audio.samples));
       await deps.blobs.putFile(keys.source, source.localPath);
       return {
         kind: 'next',

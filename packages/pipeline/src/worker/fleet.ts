@@ -10,13 +10,15 @@ export interface Fleet extends StageWorkers {
 
 /**
  * A worker process's stages, wired: services, the stage functions built on them (models load
- * here, before the first job), and the runtime's BullMQ workers around them.
+ * here, before the first job), and the runtime's BullMQ workers around them. `redisUrl` may
+ * still be coming (a private Redis starting): the models load meanwhile.
  */
-export async function startFleet(config: Config, redisUrl: string, stages: StageName[], log: Logger): Promise<Fleet> {
+export async function startFleet(config: Config, redisUrl: string | Promise<string>, stages: StageName[], log: Logger): Promise<Fleet> {
   const services = createServices(config, log);
   let workers: StageWorkers;
   try {
-    const handlers = await createHandlers(stages, services);
+    const [handlers, url] = await Promise.all([createHandlers(stages, services), redisUrl]);
+    redisUrl = url;
     const onRunEnd = config.keepIntermediateBlobs ? undefined : (row: ResultRow) => deleteIntermediates(services.blobs, row);
     const build = buildInfo(config.buildCommit).fingerprint;
     workers = await startStageWorkers({ config, redisUrl, stages, handlers, results: services.results, log, build, ...(onRunEnd ? { onRunEnd } : {}) });

@@ -14,13 +14,20 @@ export interface LocalPipeline {
  * bare machine and the integration tests all run through here.
  */
 export async function startLocalPipeline(config: Config, log: Logger): Promise<LocalPipeline> {
-  const privateRedis: PrivateRedis | undefined = config.redisUrl ? undefined : await startPrivateRedis();
-  const redisUrl = config.redisUrl ?? privateRedis!.url;
-  if (privateRedis) log.info({ redisUrl }, 'started a private redis-server (REDIS_URL not set)');
+  // A private Redis starts while the models load.
+  const starting = config.redisUrl ? undefined : startPrivateRedis();
+  let privateRedis: PrivateRedis | undefined;
+  const redisUrl = config.redisUrl
+    ? config.redisUrl
+    : starting!.then((r) => {
+        privateRedis = r;
+        log.info({ redisUrl: r.url }, 'started a private redis-server (REDIS_URL not set)');
+        return r.url;
+      });
   try {
     const fleet = await startFleet(config, redisUrl, [...STAGE_NAMES], log);
     return {
-      redisUrl,
+      redisUrl: await redisUrl,
       fleet,
       stop: async () => {
         await fleet.stop();
@@ -28,7 +35,7 @@ export async function startLocalPipeline(config: Config, log: Logger): Promise<L
       },
     };
   } catch (err) {
-    await privateRedis?.stop();
+    await (privateRedis ?? (await starting?.catch(() => undefined)))?.stop();
     throw err;
   }
 }

@@ -29,7 +29,13 @@ export function createServices(config: Config, log: Logger): Services {
       let r = registries.get(stage);
       if (!r) {
         provider ??= chooseProvider(config.executionProvider, log);
-        r = ModelRegistry.open({ stage, provider, log, ...(config.modelManifestPath ? { manifestPath: config.modelManifestPath } : {}) });
+        r = ModelRegistry.open({
+          stage,
+          provider,
+          log,
+          threads: config.modelThreads,
+          ...(config.modelManifestPath ? { manifestPath: config.modelManifestPath } : {}),
+        });
         r.then(
           (x) => opened.push(x),
           () => registries.delete(stage),

@@ -6,7 +6,7 @@ export const runBlobKeys = (episodeId: string, runId: string) => {
   const base = `episodes/${episodeId}/${runId}`;
   return {
     source: `${base}/source`,
-    pcm: `${base}/pcm.f32`,
+    pcm: `${base}/pcm.s16`,
     transcript: `${base}/transcript.json`,
     tracks: `${base}/tracks`,
     track: (name: string) => `${base}/tracks/${name}.f32`,

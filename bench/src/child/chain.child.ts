@@ -1,0 +1,129 @@
+// Orchestration only: N episodes through five hops with trivial stage bodies, once as a raw
+// BullMQ chain (a worker per queue that adds to the next) and once through our runtime (the
+// same five stage queues, contracts, timeouts, metrics, run records and claim releases), on one
+// Redis, concurrency C. The results table is left out of both (a sink that keeps nothing): the
+// raw chain writes no rows either, and the table's own speed is a figure of its own.
+import path from 'node:path';
+import { Queue, Worker } from 'bullmq';
+import { closeQueues, createQueues, createRedis, jobOptions, startPrivateRedis } from '@podpreview/pipeline/client';
+import { type StageHandlers, startStageWorkers } from '@podpreview/pipeline/worker';
+import { createLogger, loadConfig, type ResultsSink, STAGE_NAMES } from '@podpreview/shared';
+
+const [nArg, concurrencyArg, workDir] = process.argv.slice(2);
+const N = Number(nArg);
+const C = Number(concurrencyArg);
+const redis = await startPrivateRedis();
+
+async function raw(): Promise<number> {
+  const connection = createRedis(redis.url, 'worker');
+  const names = STAGE_NAMES.map((s) => `raw-${s}`);
+  const queues = names.map((n) => new Queue(n, { connection, prefix: 'raw' }));
+  let finished = 0;
+  let done!: () => void;
+  const all = new Promise<void>((r) => (done = r));
+  const workerConnections = names.map(() => createRedis(redis.url, 'worker'));
+  const workers = names.map(
+    (n, i) =>
+      new Worker(
+        n,
+        async (job) => {
+          if (i + 1 < names.length) await queues[i + 1]!.add(names[i + 1]!, { ...job.data, hop: i + 1 }, { jobId: job.id!, removeOnComplete: { count: 1000 } });
+          else if (++finished === N) done();
+          return { ok: true };
+        },
+        { connection: workerConnections[i]!, prefix: 'raw', concurrency: C },
+      ),
+  );
+  const t0 = performance.now();
+  await queues[0]!.addBulk(
+    Array.from({ length: N }, (_, i) => ({
+      name: names[0]!,
+      data: { runId: `raw-${i}`, hop: 0 },
+      opts: { jobId: `raw-${i}`, removeOnComplete: { count: 1000 } },
+    })),
+  );
+  await all;
+  const seconds = (performance.now() - t0) / 1000;
+  await Promise.all(workers.map((w) => w.close()));
+  await Promise.all(queues.map((q) => q.close()));
+  connection.disconnect();
+  for (const c of workerConnections) c.disconnect();
+  return N / seconds;
+}
+
+async function ours(): Promise<number> {
+  const config = loadConfig({
+    PODPREVIEW_QUEUE_PREFIX: 'ours',
+    PODPREVIEW_DATA_DIR: path.join(workDir!, 'data-chain'),
+    ...Object.fromEntries(STAGE_NAMES.map((s) => [`PODPREVIEW_CONCURRENCY_${s.replace('-', '_').toUpperCase()}`, String(C)])),
+    LOG_LEVEL: 'warn',
+  });
+  const results: ResultsSink = {
+    write: async () => {},
+    latestForEpisode: async () => undefined,
+    findSucceeded: async () => undefined,
+    forRun: async () => undefined,
+    finishedSince: async () => [],
+    close: async () => {},
+  };
+  let finished = 0;
+  let done!: () => void;
+  const all = new Promise<void>((r) => (done = r));
+  const hash = 'a'.repeat(64);
+  const handlers: StageHandlers = {
+    preprocess: async (i) => ({ kind: 'next', payload: { ...i, sourceKey: 's', pcmKey: 'p', sampleRateHz: 16_000, durationSec: 60, contentHash: hash } }),
+    'ensemble-a': async (i) => ({
+      kind: 'next',
+      payload: { ...i, tracks: { vad: { key: 'v', frameSec: 0.032, channels: ['speech'] } }, models: [], modelStats: {} },
+    }),
+    'ensemble-b': async (i) => ({ kind: 'next', payload: i }),
+    selection: async (i) => ({
+      kind: 'next',
+      payload: { ...i, selectionKey: 'x', path: 'audio-only', previewStartSec: 0, previewEndSec: 60, speechFraction: 1, score: 1 },
+    }),
+    sink: async () => {
+      if (++finished === N) setImmediate(done);
+      return {
+        kind: 'done',
+        result: {
+          status: 'succeeded',
+          contentHash: hash,
+          previewStartSec: 0,
+          previewEndSec: 60,
+          durationSec: 60,
+          speechFraction: 1,
+          score: 1,
+          path: 'audio-only',
+          clipKey: null,
+          models: [],
+          modelStats: null,
+        },
+      };
+    },
+  };
+  const workers = await startStageWorkers({ config, redisUrl: redis.url, stages: [...STAGE_NAMES], handlers, results, log: createLogger('warn') });
+  const queues = createQueues(createRedis(redis.url, 'client'), config);
+  const t0 = performance.now();
+  await queues.preprocess.addBulk(
+    Array.from({ length: N }, (_, i) => {
+      const runId = `ours-run-${i}`;
+      return {
+        name: 'preprocess',
+        data: { v: 1, runId, episodeId: `ep-${i}`, enqueuedAtMs: Date.now(), priority: false, force: true, timingsMs: {}, audioUri: '/x.mp3' },
+        opts: jobOptions(config, runId, false),
+      };
+    }),
+  );
+  await all;
+  const seconds = (performance.now() - t0) / 1000;
+  await workers.stop();
+  await closeQueues(queues);
+  await results.close();
+  return N / seconds;
+}
+
+const rawEps = await raw();
+const oursEps = await ours();
+await redis.stop();
+process.stdout.write(`${JSON.stringify({ rawEps, oursEps })}\n`);
+process.exit(0);

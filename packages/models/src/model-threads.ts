@@ -1,0 +1,137 @@
+import { Worker } from 'node:worker_threads';
+import * as ort from 'onnxruntime-node';
+
+type Feeds = Record<string, ort.Tensor>;
+type Outputs = Record<string, ort.Tensor>;
+interface WireTensor {
+  type: ort.Tensor.Type;
+  dims: readonly number[];
+  data: ort.Tensor.DataType;
+}
+interface Reply {
+  id: number;
+  outputs?: Record<string, WireTensor>;
+  error?: string;
+}
+interface Lane {
+  worker: Worker;
+  pending: Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void }>;
+  /** The models loaded on this lane (a restarted lane loads them again). */
+  ready: Promise<void>;
+}
+interface Loaded {
+  weights: Uint8Array;
+  providers: string[];
+}
+
+const THREAD_SCRIPT = new URL('./session.thread.mjs', import.meta.url);
+
+/**
+ * A stage's model threads: `lanes` threads, each holding a session of every loaded model, so
+ * up to `lanes` inference calls run at once and none blocks the event loop (onnxruntime-node
+ * runs inference synchronously on the calling thread). A call goes to the lane with the fewest
+ * in flight. A lane whose thread dies fails its calls (the job retries) and is replaced, with
+ * the models loaded again, at the next call.
+ */
+export class ModelThreads {
+  private readonly lanes: (Lane | undefined)[];
+  private readonly models = new Map<string, Loaded>();
+  private nextId = 0;
+  private closed = false;
+
+  constructor(lanes: number) {
+    if (!Number.isInteger(lanes) || lanes < 1) throw new RangeError(`model threads must be a positive integer, got ${lanes}`);
+    this.lanes = Array.from({ length: lanes }, () => undefined);
+  }
+
+  get size(): number {
+    return this.lanes.length;
+  }
+
+  /** Loads a model on every lane; a model ONNX Runtime cannot load fails here. */
+  async load(key: string, weights: Uint8Array, providers: string[]): Promise<void> {
+    const lanes = this.lanes.map((_, i) => this.lane(i));
+    try {
+      await Promise.all(
+        lanes.map(async (lane) => {
+          await lane.ready;
+          await this.call(lane, { op: 'load', key, weights, providers });
+        }),
+      );
+    } catch (err) {
+      await this.unload(key);
+      throw err;
+    }
+    this.models.set(key, { weights, providers });
+  }
+
+  async unload(key: string): Promise<void> {
+    this.models.delete(key);
+    await Promise.allSettled(this.lanes.filter((l) => l).map((l) => this.call(l!, { op: 'unload', key })));
+  }
+
+  async run(key: string, feeds: Feeds): Promise<Outputs> {
+    if (this.closed) throw new Error(`model threads are closed (${key})`);
+    const lane = this.lane(this.leastBusy());
+    await lane.ready;
+    const wire: Record<string, WireTensor> = {};
+    for (const [name, t] of Object.entries(feeds)) wire[name] = { type: t.type, dims: t.dims, data: t.data };
+    const r = await this.call(lane, { op: 'run', key, feeds: wire });
+    const outputs: Outputs = {};
+    for (const [name, t] of Object.entries(r.outputs ?? {})) outputs[name] = new ort.Tensor(t.type as 'float32', t.data as Float32Array, t.dims);
+    return outputs;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all(this.lanes.map((l) => l?.worker.terminate()));
+  }
+
+  private leastBusy(): number {
+    let best = 0;
+    const busy = (i: number) => this.lanes[i]?.pending.size ?? 0;
+    for (let i = 1; i < this.lanes.length; i++) if (busy(i) < busy(best)) best = i;
+    return best;
+  }
+
+  private call(lane: Lane, message: Record<string, unknown>): Promise<Reply> {
+    const id = this.nextId++;
+    return new Promise<Reply>((resolve, reject) => {
+      lane.pending.set(id, { resolve, reject });
+      // Only a lane with calls in flight keeps the process alive.
+      lane.worker.ref();
+      lane.worker.postMessage({ ...message, id });
+    }).finally(() => {
+      if (lane.pending.size === 0) lane.worker.unref();
+    });
+  }
+
+  /** The lane's thread, started (and given every loaded model) if it is not running. */
+  private lane(i: number): Lane {
+    const existing = this.lanes[i];
+    if (existing) return existing;
+    const worker = new Worker(THREAD_SCRIPT);
+    worker.unref();
+    const lane: Lane = { worker, pending: new Map(), ready: Promise.resolve() };
+    const ended = (why: Error) => {
+      for (const p of lane.pending.values()) p.reject(why);
+      lane.pending.clear();
+      if (this.lanes[i] === lane) this.lanes[i] = undefined;
+    };
+    worker.on('error', (err) => ended(new Error(`model thread failed: ${err.message}`)));
+    worker.on('exit', (code) => ended(new Error(`model thread exited with code ${code}`)));
+    worker.on('message', (m: Reply) => {
+      const p = lane.pending.get(m.id);
+      if (!p) return;
+      lane.pending.delete(m.id);
+      if (m.error !== undefined) p.reject(new Error(m.error));
+      else p.resolve(m);
+    });
+    this.lanes[i] = lane;
+    const models = [...this.models];
+    lane.ready = Promise.all(models.map(([key, m]) => this.call(lane, { op: 'load', key, weights: m.weights, providers: m.providers }))).then(() => undefined);
+    // A failed replay shows in the first call that waits on it.
+    lane.ready.catch(() => {});
+    return lane;
+  }
+}

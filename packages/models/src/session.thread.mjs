@@ -1,0 +1,48 @@
+// A model thread: ONNX Runtime sessions for one stage's models, run off the event loop.
+// onnxruntime-node runs inference synchronously on the calling thread, so sessions on the main
+// thread serialize every model call and block the event loop (lock renewals, HTTP, metrics)
+// while they run; a few of these threads run them in parallel instead.
+// Plain JavaScript so it starts the same from the sources, from a bundle and in the images.
+import { parentPort } from 'node:worker_threads';
+import * as ort from 'onnxruntime-node';
+
+const sessions = new Map();
+
+async function handle(m) {
+  switch (m.op) {
+    case 'load': {
+      const session = await ort.InferenceSession.create(m.weights, {
+        executionProviders: m.providers,
+        graphOptimizationLevel: 'all',
+        intraOpNumThreads: 1,
+        interOpNumThreads: 1,
+      });
+      sessions.set(m.key, session);
+      return {};
+    }
+    case 'unload': {
+      await sessions.get(m.key)?.release();
+      sessions.delete(m.key);
+      return {};
+    }
+    case 'run': {
+      const session = sessions.get(m.key);
+      if (!session) throw new Error(`model ${m.key} is not loaded on this thread`);
+      const feeds = {};
+      for (const [name, t] of Object.entries(m.feeds)) feeds[name] = new ort.Tensor(t.type, t.data, t.dims);
+      const out = await session.run(feeds);
+      const outputs = {};
+      for (const [name, t] of Object.entries(out)) outputs[name] = { type: t.type, dims: t.dims, data: t.data };
+      return { outputs };
+    }
+    default:
+      throw new Error(`unknown op ${m.op}`);
+  }
+}
+
+parentPort.on('message', (m) => {
+  handle(m).then(
+    (r) => parentPort.postMessage({ id: m.id, ...r }),
+    (err) => parentPort.postMessage({ id: m.id, error: err instanceof Error ? err.message : String(err) }),
+  );
+});
