@@ -1,10 +1,11 @@
 // One "worker process" writing result rows as fast as its jobs would: `rows` rows, `concurrency`
-// at a time, into the shared DuckDB file. Prints {"seconds": …}.
+// at a time, into the shared DuckDB file, starting at `startAtMs` (epoch; so that several
+// writers start together, their start-up left out). Prints {"endedAtMs": …}.
 import { randomUUID } from 'node:crypto';
 import { DuckDbResultsSink } from '@podpreview/storage';
 import type { ResultRow } from '@podpreview/shared';
 
-const [dbPath, rowsArg, concurrencyArg, tag] = process.argv.slice(2);
+const [dbPath, rowsArg, concurrencyArg, tag, startAtArg] = process.argv.slice(2);
 const rows = Number(rowsArg);
 const concurrency = Number(concurrencyArg);
 const sink = new DuckDbResultsSink(dbPath!);
@@ -32,14 +33,14 @@ const row = (i: number): ResultRow => ({
   latencyMs: 4000,
   build: 'bench',
 });
-const t0 = performance.now();
+await new Promise((r) => setTimeout(r, Math.max(0, Number(startAtArg) - Date.now())));
 let next = 0;
 await Promise.all(
   Array.from({ length: concurrency }, async () => {
     while (next < rows) await sink.write(row(next++));
   }),
 );
-const seconds = (performance.now() - t0) / 1000;
+const endedAtMs = Date.now();
 await sink.close();
-process.stdout.write(`${JSON.stringify({ seconds })}\n`);
+process.stdout.write(`${JSON.stringify({ endedAtMs })}\n`);
 process.exit(0);

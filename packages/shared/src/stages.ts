@@ -19,7 +19,7 @@ export interface StageSpec {
 export const STAGES = [
   { name: 'preprocess', queue: 'preprocess', next: 'ensemble-a', gpu: false },
   { name: 'ensemble-a', queue: 'ensemble-a', next: 'ensemble-b', gpu: true },
-  { name: 'ensemble-b', queue: 'ensemble-b', next: 'selection', gpu: true },
+  { name: 'ensemble-b', queue: 'ensemble-b', next: 'selection', gpu: false },
   { name: 'selection', queue: 'selection', next: 'sink', gpu: false },
   { name: 'sink', queue: 'sink', next: null, gpu: false },
 ] as const satisfies readonly StageSpec[];

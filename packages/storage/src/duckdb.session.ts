@@ -61,7 +61,7 @@ async function openWithRetry(file: string, lockTimeoutMs: number): Promise<DuckD
   let delayMs = FIRST_RETRY_DELAY_MS;
   for (;;) {
     try {
-      return await DuckDBInstance.create(file);
+      return await DuckDBInstance.create(file, { threads: '1' });
     } catch (err) {
       if (!isLockConflict(err)) throw err;
       if (Date.now() >= deadline) {

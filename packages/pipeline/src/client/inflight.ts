@@ -12,7 +12,7 @@ const CLAIM_TTL_MS = 6 * 3600_000;
 
 // Compare-and-set / compare-and-delete: a stale holder must not clobber a newer run's claim.
 const REPLACE_IF = `if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) return 1 end return 0`;
-export const RELEASE_IF = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+const RELEASE_IF = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
 export type Claim = { won: true } | { won: false; holder: string };
 

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { type ResultRow, STAGE_NAMES } from '@podpreview/shared';
-import { RELEASE_IF } from './inflight.ts';
+import { LuaScript } from './lua-script.ts';
 import { inflightKey, latestRunKey, runStateKey } from './redis.keys.ts';
 
 /** What Redis remembers of a run apart from its jobs: enough for status once they are trimmed. */
@@ -44,18 +44,22 @@ export async function recordLatestRun(redis: Redis, prefix: string, ttlMs: numbe
 
 /**
  * Written by the worker that ends the run, once its result row is safe: the run's outcome and
- * the release of its episode's claim, in one round trip.
+ * the release of its episode's claim (only if the run still holds it), in one script.
  */
+const RUN_ENDED = new LuaScript(`
+redis.call('HSET', KEYS[1], 'episodeId', ARGV[1], 'state', ARGV[2], 'enqueuedAtMs', ARGV[3], 'outcome', ARGV[4])
+redis.call('PEXPIRE', KEYS[1], ARGV[5])
+if redis.call('GET', KEYS[2]) == ARGV[6] then redis.call('DEL', KEYS[2]) end
+return 1`);
+
 export async function recordRunEnded(redis: Redis, prefix: string, ttlMs: number, row: ResultRow): Promise<void> {
-  const key = runStateKey(prefix, row.runId);
   const { previewStartSec, previewEndSec, speechFraction, latencyMs, clipKey, failedStage, errorCode, errorMessage } = row;
   const outcome = { previewStartSec, previewEndSec, speechFraction, latencyMs, clipKey, failedStage, errorCode, errorMessage };
-  await redis
-    .multi()
-    .hset(key, { episodeId: row.episodeId, state: row.status, enqueuedAtMs: String(row.enqueuedAtMs), outcome: JSON.stringify(outcome) })
-    .pexpire(key, ttlMs)
-    .eval(RELEASE_IF, 1, inflightKey(prefix, row.episodeId), row.runId)
-    .exec();
+  await RUN_ENDED.run(
+    redis,
+    [runStateKey(prefix, row.runId), inflightKey(prefix, row.episodeId)],
+    [row.episodeId, row.status, String(row.enqueuedAtMs), JSON.stringify(outcome), ttlMs, row.runId],
+  );
 }
 
 const StoredRun = z.object({
