@@ -124,7 +124,8 @@ say('');
 say(summaryTable(rows));
 say('starts on a sentence: share of previews starting within 0.5 s of a labelled sentence start;');
 say('speech fraction: mean share of the window covered by sentences; bad overlap: mean seconds on');
-say('music, ads, intro, outro and dead air over 1.5 s; inside ideal zone: share of windows wholly in content.');
+say('music, ads, intro, outro and dead air over 1.5 s; inside ideal zone: share of windows wholly in content;');
+say('ends cleanly: share of previews whose end falls between sentences (or at the episode end), not inside one.');
 
 const failed = scored.filter((s) => !s.system);
 const failures = scored

@@ -14,26 +14,49 @@ const span = (i: Interval): string => `${i.startSec.toFixed(1)}–${i.endSec.toF
 /** The results table (plain text, no colours). */
 export function summaryTable(rows: readonly SummaryRow[]): string {
   const table = new Table({
-    head: ['preview', 'starts on a sentence', 'speech fraction', 'bad overlap', 'inside ideal zone', 'n'],
+    head: ['preview', 'starts on a sentence', 'speech fraction', 'bad overlap', 'inside ideal zone', 'ends cleanly', 'n'],
     colAligns: ['left', 'right', 'right', 'right', 'right', 'right'],
     style: { head: [], border: [] },
   });
   for (const r of rows) {
     const s = r.summary;
-    table.push([r.name, pct(s.sentenceStartShare), pct(s.meanSpeechFraction), sec(s.meanBadOverlapSec), pct(s.idealZoneShare), String(s.n)]);
+    table.push([
+      r.name,
+      pct(s.sentenceStartShare),
+      pct(s.meanSpeechFraction),
+      sec(s.meanBadOverlapSec),
+      pct(s.idealZoneShare),
+      pct(s.endsCleanlyShare),
+      String(s.n),
+    ]);
   }
-  table.push(['target', `≥ ${TARGETS.sentenceStartShare * 100} %`, '', `≤ ${TARGETS.meanBadOverlapSec} s`, `≥ ${TARGETS.idealZoneShare * 100} %`, '']);
+  table.push([
+    'target',
+    `≥ ${TARGETS.sentenceStartShare * 100} %`,
+    '',
+    `≤ ${TARGETS.meanBadOverlapSec} s`,
+    `≥ ${TARGETS.idealZoneShare * 100} %`,
+    `≥ ${TARGETS.endsCleanlyShare * 100} %`,
+    '',
+  ]);
   return table.toString();
 }
 
 /** The same table as Markdown, for the README. */
 export function summaryMarkdown(rows: readonly SummaryRow[]): string {
-  const lines = ['| preview | starts on a sentence | speech fraction | bad overlap | inside ideal zone | n |', '|---|---:|---:|---:|---:|---:|'];
+  const lines = [
+    '| preview | starts on a sentence | speech fraction | bad overlap | inside ideal zone | ends cleanly | n |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+  ];
   for (const r of rows) {
     const s = r.summary;
-    lines.push(`| ${r.name} | ${pct(s.sentenceStartShare)} | ${pct(s.meanSpeechFraction)} | ${sec(s.meanBadOverlapSec)} | ${pct(s.idealZoneShare)} | ${s.n} |`);
+    lines.push(
+      `| ${r.name} | ${pct(s.sentenceStartShare)} | ${pct(s.meanSpeechFraction)} | ${sec(s.meanBadOverlapSec)} | ${pct(s.idealZoneShare)} | ${pct(s.endsCleanlyShare)} | ${s.n} |`,
+    );
   }
-  lines.push(`| target | ≥ ${TARGETS.sentenceStartShare * 100} % | | ≤ ${TARGETS.meanBadOverlapSec} s | ≥ ${TARGETS.idealZoneShare * 100} % | |`);
+  lines.push(
+    `| target | ≥ ${TARGETS.sentenceStartShare * 100} % | | ≤ ${TARGETS.meanBadOverlapSec} s | ≥ ${TARGETS.idealZoneShare * 100} % | ≥ ${TARGETS.endsCleanlyShare * 100} % | |`,
+  );
   return lines.join('\n');
 }
 
@@ -73,6 +96,10 @@ export function failureReasons(labels: EpisodeLabels, window: Interval, score: P
       `not inside an ideal zone: ${touching.length > 0 ? `overlaps zone(s) ${touching.map(span).join(', ')}` : 'touches no content zone'}` +
         ` (zones: ${zones.map(span).join(', ')}; longest ${longest.toFixed(1)} s)`,
     );
+  }
+  if (!score.endsCleanly) {
+    const inside = labels.sentences.find((x) => window.endSec > x.startSec && window.endSec < x.endSec);
+    reasons.push(`ends inside a sentence at ${window.endSec.toFixed(2)} s${inside ? ` (${inside.kind}, ${span(inside)})` : ''}`);
   }
   return reasons;
 }

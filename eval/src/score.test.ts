@@ -8,6 +8,7 @@ import {
   deadAir,
   idealZones,
   insideIdealZone,
+  endsCleanly,
   scorePreview,
   speechFraction,
   startsOnSentence,
@@ -157,6 +158,18 @@ describe('baselineWindow', () => {
     const l = { ...episode(), durationSec: 50 };
     expect(baselineWindow(l, 'start-at-0', 60)).toEqual({ startSec: 0, endSec: 50 });
     expect(baselineWindow(l, 'start-at-30%', 60)).toEqual({ startSec: 0, endSec: 50 });
+  });
+});
+
+describe('endsCleanly', () => {
+  it('is false inside a sentence, true between sentences, just after one, and at the episode end', () => {
+    const l = episode();
+    const s = l.sentences[1]!;
+    expect(endsCleanly(l, { startSec: 0, endSec: (s.startSec + s.endSec) / 2 })).toBe(false);
+    expect(endsCleanly(l, { startSec: 0, endSec: s.endSec + 0.1 })).toBe(true);
+    expect(endsCleanly(l, { startSec: 0, endSec: s.endSec - 0.1 })).toBe(true);
+    expect(endsCleanly(l, { startSec: 0, endSec: l.durationSec })).toBe(true);
+    expect(aggregate([scorePreview(l, { startSec: 0, endSec: (s.startSec + s.endSec) / 2 })]).endsCleanlyShare).toBe(0);
   });
 });
 

@@ -16,6 +16,8 @@ export const MAX_PAUSE_SEC = 1.5;
 export const ZONE_EDGE_TOLERANCE_SEC = SENTENCE_START_TOLERANCE_SEC;
 /** Segment kinds a preview should not contain. */
 export const BAD_KINDS: readonly SegmentKind[] = ['music', 'ad', 'intro', 'outro', 'silence'];
+/** A preview "ends cleanly" unless its end falls more than this far inside a labelled sentence. */
+export const SENTENCE_END_TOLERANCE_SEC = 0.25;
 
 export interface BadInterval extends Interval {
   /** `gap` is unlabelled dead air longer than MAX_PAUSE_SEC (between any two sounds). */
@@ -31,6 +33,8 @@ export interface PreviewScore {
   /** Bad seconds per kind, for the failure report. */
   badByKind: Partial<Record<BadInterval['kind'], number>>;
   insideIdealZone: boolean;
+  /** The window stops between sentences (at a sentence end or in a pause), or at the episode's end. */
+  endsCleanly: boolean;
 }
 
 const overlap = (a: Interval, b: Interval): number => Math.max(0, Math.min(a.endSec, b.endSec) - Math.max(a.startSec, b.startSec));
@@ -112,6 +116,12 @@ export function idealZones(labels: EpisodeLabels): Interval[] {
   return zones;
 }
 
+export function endsCleanly(labels: EpisodeLabels, window: Interval): boolean {
+  const t = window.endSec;
+  if (t >= labels.durationSec - SENTENCE_END_TOLERANCE_SEC) return true;
+  return !labels.sentences.some((s) => t > s.startSec + SENTENCE_END_TOLERANCE_SEC && t < s.endSec - SENTENCE_END_TOLERANCE_SEC);
+}
+
 export function insideIdealZone(labels: EpisodeLabels, window: Interval): boolean {
   const tol = ZONE_EDGE_TOLERANCE_SEC + 1e-9;
   return idealZones(labels).some((z) => window.startSec >= z.startSec - tol && window.endSec <= z.endSec + tol);
@@ -131,6 +141,7 @@ export function scorePreview(labels: EpisodeLabels, window: Interval): PreviewSc
     badOverlapSec: badOverlapSec(labels, window),
     badByKind,
     insideIdealZone: insideIdealZone(labels, window),
+    endsCleanly: endsCleanly(labels, window),
   };
 }
 
@@ -149,6 +160,7 @@ export interface Summary {
   meanSpeechFraction: number;
   meanBadOverlapSec: number;
   idealZoneShare: number;
+  endsCleanlyShare: number;
 }
 
 export function aggregate(scores: readonly PreviewScore[]): Summary {
@@ -160,8 +172,9 @@ export function aggregate(scores: readonly PreviewScore[]): Summary {
     meanSpeechFraction: mean((s) => s.speechFraction),
     meanBadOverlapSec: mean((s) => s.badOverlapSec),
     idealZoneShare: mean((s) => (s.insideIdealZone ? 1 : 0)),
+    endsCleanlyShare: mean((s) => (s.endsCleanly ? 1 : 0)),
   };
 }
 
 /** The issue's targets, per set and (for the failure list) per episode. */
-export const TARGETS = { sentenceStartShare: 0.95, idealZoneShare: 0.9, meanBadOverlapSec: 2 } as const;
+export const TARGETS = { sentenceStartShare: 0.95, idealZoneShare: 0.9, meanBadOverlapSec: 2, endsCleanlyShare: 0.9 } as const;

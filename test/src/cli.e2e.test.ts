@@ -143,7 +143,9 @@ describe('podpreview enqueue (real CLI process)', () => {
     for (const r of [news, tech]) {
       expect(Object.keys(r).sort(), r.id).toEqual(OUTCOME_KEYS);
       expect(r.status, JSON.stringify(r)).toBe('succeeded');
-      expect(r.previewEnd! - r.previewStart!).toBeCloseTo(60, 1);
+      // 60 ± 1 s: the end moves to land between sentences.
+      expect(r.previewEnd! - r.previewStart!).toBeGreaterThanOrEqual(59);
+      expect(r.previewEnd! - r.previewStart!).toBeLessThanOrEqual(61);
       // Against the ground truth: after the music intro, on a sentence start.
       const label = labels.find((l) => l.file === `${r.id}.mp3`)!;
       const firstSpeech = label.segments.find((g) => g.kind === 'speech')!.startSec;

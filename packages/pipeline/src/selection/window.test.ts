@@ -62,7 +62,8 @@ describe('chooseWindow', () => {
   it('skips a music lead-in: starts at the first sentence with a full window of speech', () => {
     const c = choose(120, vadTrack(120, [[15, 120]]), sentences(15, 120));
     expect(c.startSec).toBe(15);
-    expect(c.endSec).toBe(75);
+    // 60 s would cut the sentence at 75–79.5; it ends just after the one ending at 74.5 instead.
+    expect(c.endSec).toBe(74.7);
     expect(c.speechFraction).toBeGreaterThan(0.95);
   });
 
@@ -112,6 +113,38 @@ describe('chooseWindow', () => {
     const c = choose(40, vadTrack(40, [[0.5, 40]]), sentences(0.5, 40));
     expect(c.startSec).toBe(0);
     expect(c.endSec).toBe(40);
+  });
+
+  it('ends cleanly: after a transcript sentence within 60 ± 1 s, or in a VAD pause without one', () => {
+    // Sentences of 7 s with 0.6 s pauses: a fixed 60 s window from 0.5 would stop mid-sentence.
+    const long = Array.from({ length: 15 }, (_, k) => ({
+      startSec: 0.5 + 7.6 * k,
+      endSec: 7.5 + 7.6 * k,
+      scores: { ad: 0, intro: 0, outro: 0, centrality: 0.5 },
+    }));
+    const speech = vadTrack(
+      120,
+      long.map((x) => [x.startSec, x.endSec] as [number, number]),
+    );
+    const withText = choose(120, speech, long);
+    const length = withText.endSec - withText.startSec;
+    expect(length).toBeGreaterThanOrEqual(59);
+    expect(length).toBeLessThanOrEqual(61);
+    const cut = (end: number) => long.some((x) => end > x.startSec + 0.1 && end < x.endSec - 0.1);
+    expect(cut(withText.startSec + 60)).toBe(true);
+    expect(cut(withText.endSec)).toBe(false);
+    expect(withText.contributions.sentenceEnd).toBe(WEIGHTS.sentenceEnd);
+
+    const audioOnly = choose(120, speech, long, {}, true);
+    expect(audioOnly.endSec - audioOnly.startSec).toBeGreaterThanOrEqual(59);
+    expect(audioOnly.endSec - audioOnly.startSec).toBeLessThanOrEqual(61);
+    expect(cut(audioOnly.endSec)).toBe(false);
+  });
+
+  it('keeps 60 s and says it did not end cleanly when speech runs on through the slack', () => {
+    const c = choose(120, vadTrack(120, [[0.5, 120]]), [{ startSec: 0.5, endSec: 119, scores: { ad: 0, intro: 0, outro: 0, centrality: 0.5 } }]);
+    expect(c.endSec - c.startSec).toBeCloseTo(60, 6);
+    expect(c.contributions.sentenceEnd).toBe(0);
   });
 
   it('never runs past the end', () => {

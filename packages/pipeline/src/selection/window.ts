@@ -9,12 +9,21 @@ export interface WindowInputs {
   candidatesSec: number[];
   /** Sentence ends (transcript path), for "ends near a sentence end". */
   sentenceEndsSec: number[];
+  /** Sentences as [start, end] (transcript path): a window never ends in a pause inside one. */
+  sentenceSpansSec?: [number, number][];
   /** No transcript: intros and ads cannot be read, so the episode's edges are mildly avoided. */
   audioOnly: boolean;
   durationSec: number;
   windowSec: number;
   weights: SelectionWeights;
 }
+
+/** How far the window's end may move from `windowSec` to end cleanly (60 ± 1 s). */
+export const END_SLACK_SEC = 1;
+/** After a transcript sentence's end: the clip keeps the word's tail. */
+const END_TAIL_SEC = 0.2;
+/** A pause: the VAD says mostly not speech within this much either side. */
+const PAUSE_HALF_SEC = 0.15;
 
 /** Mean of a stepped array over [a, b) seconds, counting partial steps by their overlap. */
 function makeMean(values: Float32Array, stepSec: number): (a: number, b: number) => number {
@@ -31,8 +40,10 @@ function makeMean(values: Float32Array, stepSec: number): (a: number, b: number)
 /**
  * Scores the window starting at every candidate (sentence starts, or speech onsets) and keeps
  * the best: speech rewarded; music without speech, ads, intros/outros and long silences
- * penalised; topical centrality rewarded; a small bonus when the window ends in a pause.
- * Ties go to the earlier start. The window is shorter only when the episode is.
+ * penalised; topical centrality rewarded; a bonus when the window ends cleanly. Each window's
+ * end is placed up to END_SLACK_SEC from `windowSec` after a transcript sentence or in a VAD
+ * pause, so previews stop between sentences. Ties go to the earlier start. The window is
+ * shorter only when the episode is.
  */
 export function chooseWindow(i: WindowInputs): WindowChoice {
   const { features: f, weights: w } = i;
@@ -61,14 +72,53 @@ export function chooseWindow(i: WindowInputs): WindowChoice {
     return (frameSpeech[y]! - frameSpeech[x]!) / (y - x);
   };
   // A pause between sentences, not the start of a long silence or the end of a speech block.
-  const endsInPause = (t: number) =>
-    t >= i.durationSec - 0.05 ||
-    ((i.sentenceEndsSec.some((e) => Math.abs(e - t) <= 0.5) || frameMean(t - 0.15, t + 0.15) < 0.5) && frameMean(t, t + 1.5) > 0.2);
+  // The end may move up to END_SLACK_SEC either way to land after a sentence or in a pause.
+  const slack = length < i.windowSec ? 0 : END_SLACK_SEC;
+  const sentenceEnds = [...i.sentenceEndsSec].sort((a, b) => a - b);
+  const sentenceSpans = (i.sentenceSpansSec ?? []).filter(([a, b]) => b > a);
+  const inPause = (t: number) => frameMean(t - PAUSE_HALF_SEC, t + PAUSE_HALF_SEC) < 0.5;
+  // Starts compete on whether their nominal end already falls after a sentence or in a pause
+  // before speech goes on; measured on the eval, rewarding every end that can be moved to a
+  // clean spot instead reshuffles near-ties among audio-only windows for the worse.
+  const nominalEndIsClean = (t: number) =>
+    t >= i.durationSec - 0.05 || ((sentenceEnds.some((e) => Math.abs(e - t) <= 0.5) || frameMean(t - 0.15, t + 0.15) < 0.5) && frameMean(t, t + 1.5) > 0.2);
+  const chooseEnd = (s: number): { endSec: number; clean: boolean } => {
+    const target = s + length;
+    if (target >= i.durationSec - 0.05) return { endSec: i.durationSec, clean: true };
+    const lo = target - slack;
+    const hi = Math.min(i.durationSec, target + slack);
+    // Sooner rather than later: running past 60 s is where a window slips out of its content.
+    const pick = (ts: number[]) => {
+      const before = ts.filter((t) => t <= target);
+      return before.length > 0 ? Math.max(...before) : Math.min(...ts);
+    };
+    // VAD pauses, outside every transcript sentence (a comma's gap is not a sentence end); the
+    // longest one, as sentence ends pause longer than the breaths inside sentences.
+    const insideSentence = (t: number) => sentenceSpans.some(([a, b]) => t > a + 0.3 && t < b - 0.3);
+    const runs: number[][] = [];
+    for (let t = lo; t <= hi + 1e-9; t += i.vad.frameSec) {
+      if (!inPause(t) || insideSentence(t)) continue;
+      const run = runs.at(-1);
+      if (run && t - run.at(-1)! <= i.vad.frameSec * 1.5) run.push(t);
+      else runs.push([t]);
+    }
+    const longest = runs.reduce<number[]>((a, r) => (r.length > a.length ? r : a), []);
+    const vadPauses = longest.length > 0 ? [longest[Math.floor(longest.length / 2)]!] : [];
+    // A transcript's sentence end (a moment after it, to keep the last word's tail), best where
+    // the audio agrees it is a pause: a cue's inner sentence boundaries are interpolated.
+    const afterSentences = sentenceEnds.map((e) => e + END_TAIL_SEC).filter((e) => e >= lo && e <= hi);
+    for (const tier of [afterSentences.filter(inPause), vadPauses, afterSentences]) {
+      if (tier.length > 0) return { endSec: pick(tier), clean: true };
+    }
+    return { endSec: target, clean: false };
+  };
 
   let starts = [...new Set(i.candidatesSec)].filter((c) => c >= 0 && c <= latestStart + 1e-6).sort((a, b) => a - b);
   if (starts.length === 0) starts = [latestStart];
   let best: WindowChoice | undefined;
   for (const s of starts) {
+    const { endSec: end } = chooseEnd(s);
+    // Scored over the nominal length: starts compete on the same footing wherever ends moved.
     const e = s + length;
     const contributions = {
       speech: w.speech * means.speech(s, e),
@@ -78,15 +128,15 @@ export function chooseWindow(i: WindowInputs): WindowChoice {
       silence: -w.silence * perSeconds * means.silence(s, e),
       edges: -w.edges * perSeconds * means.edges(s, e),
       centrality: w.centrality * means.centrality(s, e),
-      sentenceEnd: endsInPause(e) ? w.sentenceEnd : 0,
+      sentenceEnd: nominalEndIsClean(e) ? w.sentenceEnd : 0,
     };
     const score = Object.values(contributions).reduce((a, b) => a + b, 0);
     if (!best || score > best.score + 1e-9) {
       best = {
         startSec: round3(s),
-        endSec: round3(e),
+        endSec: round3(end),
         score: round3(score),
-        speechFraction: round3(frameMean(s, e)),
+        speechFraction: round3(frameMean(s, end)),
         contributions: Object.fromEntries(Object.entries(contributions).map(([k, v]) => [k, round3(v)])),
         candidatesScored: starts.length,
       };

@@ -48,6 +48,7 @@ export function createSelectionStage(deps: SelectionDeps) {
       vad,
       candidatesSec: candidates.startsSec,
       sentenceEndsSec: candidates.sentences.map((s) => s.endSec),
+      sentenceSpansSec: candidates.sentences.map((s) => [s.startSec, s.endSec] as [number, number]),
       audioOnly: candidates.path === 'audio-only',
       durationSec: input.durationSec,
       windowSec: deps.previewSec,
