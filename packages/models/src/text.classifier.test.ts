@@ -175,3 +175,40 @@ describe('text classifier behaviour', () => {
     expect(alone[0]).toBeCloseTo(ads[1000]!, 5);
   });
 });
+
+describe('on an independent held-out source (training/text/independent: hand-written, never trained on)', () => {
+  const rows = readFileSync(new URL('independent/sentences.tsv', TRAINING), 'utf8')
+    .split('\n')
+    .slice(1)
+    .filter((l) => l.trim())
+    .map((l) => {
+      const [label, style, text] = l.split('\t') as [string, string, string];
+      return { label, style, text };
+    });
+
+  const f1 = (truth: boolean[], predicted: boolean[]) => {
+    let tp = 0;
+    let fp = 0;
+    let fn = 0;
+    truth.forEach((t, i) => {
+      if (t && predicted[i]) tp++;
+      else if (!t && predicted[i]) fp++;
+      else if (t && !predicted[i]) fn++;
+    });
+    return tp === 0 ? 0 : (2 * tp) / (2 * tp + fp + fn);
+  };
+
+  it('keeps F1 ≥ 0.75 per label (ad, intro, outro), written, ASR-like and caption fragments together', async () => {
+    expect(new Set(rows.map((r) => r.style))).toEqual(new Set(['written', 'asr', 'fragment']));
+    const texts = rows.map((r) => r.text);
+    const adP = await score(ad, texts);
+    const ioP = await score(io, texts);
+    const figures: Record<string, number> = {
+      ad: f1(rows.map((r) => r.label === 'ad'), [...adP].map((p) => p >= 0.5)),
+      intro: f1(rows.map((r) => r.label === 'intro'), rows.map((_, i) => ioP[2 * i]! >= 0.5)),
+      outro: f1(rows.map((r) => r.label === 'outro'), rows.map((_, i) => ioP[2 * i + 1]! >= 0.5)),
+    };
+    console.log(`independent source (${rows.length} sentences), F1 of the shipped models: ${Object.entries(figures).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(', ')}`);
+    for (const [label, value] of Object.entries(figures)) expect(value, label).toBeGreaterThanOrEqual(0.75);
+  });
+});

@@ -95,6 +95,27 @@ def evaluate(p: np.ndarray, y: np.ndarray, cats: list[str]) -> dict:
     }
 
 
+def load_independent() -> list[tuple[str, str, str]]:
+    """The hand-written held-out source (independent/sentences.tsv): (label, style, text)."""
+    rows = []
+    for line in (HERE / "independent" / "sentences.tsv").read_text().splitlines()[1:]:
+        if line.strip():
+            label, style, text = line.split("\t", 2)
+            rows.append((label, style, text))
+    return rows
+
+
+def evaluate_independent(rows, label: str, p: np.ndarray) -> dict:
+    """F1 of one label on the independent source, overall and per style (written, asr, fragment)."""
+    y = np.array([1 if r[0] == label else 0 for r in rows])
+    out = {}
+    for style in ("all", "written", "asr", "fragment"):
+        mask = np.array([style == "all" or r[1] == style for r in rows])
+        prec, rec, f1, _ = precision_recall_fscore_support(y[mask], p[mask] >= 0.5, average="binary", zero_division=0)
+        out[style] = {"precision": round(float(prec), 4), "recall": round(float(rec), 4), "f1": round(float(f1), 4), "n": int(mask.sum()), "positives": int(y[mask].sum())}
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--seed", type=int, default=7)
@@ -122,6 +143,9 @@ def main() -> None:
         idx, vals = featurize_sparse(s, args.dims)
         golden["sentences"].append({"text": s, "tokens": tokenize(s), "indices": idx, "values": vals})
     x_golden = featurize_matrix(GOLDEN_SENTENCES, args.dims)
+    independent = load_independent()
+    x_ind = featurize_matrix([r[2] for r in independent], args.dims)
+    report["independent"] = {"sentences": len(independent), "models": {}}
 
     manifest_entries = []
     for spec in MODELS:
@@ -136,7 +160,10 @@ def main() -> None:
             b = np.float32(m.intercept_[0])
             p_ho = predict(x_ho, w[:, None], np.array([b]))[:, 0]
             label_reports[label] = {"C": c, "cvF1ByC": cv, **evaluate(p_ho, y_ho, ho_cats)}
-            log(f"{spec['id']}[{label}] C={c} held-out P={label_reports[label]['precision']} R={label_reports[label]['recall']} F1={label_reports[label]['f1']}")
+            ind = evaluate_independent(independent, label, predict(x_ind, w[:, None], np.array([b]))[:, 0])
+            report["independent"]["models"].setdefault(spec["id"], {})[label] = ind
+            label_reports[label]["independentF1"] = ind["all"]["f1"]
+            log(f"{spec['id']}[{label}] C={c} held-out P={label_reports[label]['precision']} R={label_reports[label]['recall']} F1={label_reports[label]['f1']}; independent F1={ind['all']['f1']} (written {ind['written']['f1']}, asr {ind['asr']['f1']}, fragment {ind['fragment']['f1']})")
             ws.append(w)
             bs.append(b)
         weights, bias = np.stack(ws, axis=1), np.array(bs, dtype=np.float32)
@@ -173,6 +200,7 @@ def manifest_entry(spec, args, onnx_bytes: bytes, label_reports: dict, n_train: 
         for k in ("precision", "recall", "f1"):
             held_out[f"{label}.{k}"] = r[k]
         held_out[f"{label}.falsePositiveRate"] = r["falsePositiveRate"]
+        held_out[f"{label}.independentF1"] = r["independentF1"]
     return {
         "id": spec["id"],
         "version": args.version,
