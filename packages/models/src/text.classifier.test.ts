@@ -204,11 +204,24 @@ describe('on an independent held-out source (training/text/independent: hand-wri
     const adP = await score(ad, texts);
     const ioP = await score(io, texts);
     const figures: Record<string, number> = {
-      ad: f1(rows.map((r) => r.label === 'ad'), [...adP].map((p) => p >= 0.5)),
-      intro: f1(rows.map((r) => r.label === 'intro'), rows.map((_, i) => ioP[2 * i]! >= 0.5)),
-      outro: f1(rows.map((r) => r.label === 'outro'), rows.map((_, i) => ioP[2 * i + 1]! >= 0.5)),
+      ad: f1(
+        rows.map((r) => r.label === 'ad'),
+        [...adP].map((p) => p >= 0.5),
+      ),
+      intro: f1(
+        rows.map((r) => r.label === 'intro'),
+        rows.map((_, i) => ioP[2 * i]! >= 0.5),
+      ),
+      outro: f1(
+        rows.map((r) => r.label === 'outro'),
+        rows.map((_, i) => ioP[2 * i + 1]! >= 0.5),
+      ),
     };
-    console.log(`independent source (${rows.length} sentences), F1 of the shipped models: ${Object.entries(figures).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(', ')}`);
+    console.log(
+      `independent source (${rows.length} sentences), F1 of the shipped models: ${Object.entries(figures)
+        .map(([k, v]) => `${k} ${v.toFixed(3)}`)
+        .join(', ')}`,
+    );
     for (const [label, value] of Object.entries(figures)) expect(value, label).toBeGreaterThanOrEqual(0.75);
   });
 });
