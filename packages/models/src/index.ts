@@ -11,4 +11,5 @@ export * from './text.features.ts';
 export * from './text.classifier.ts';
 export * from './centrality.ts';
 export * from './sound-events.ts';
+export * from './voice-embed.ts';
 export * from './errors/model-integrity.error.ts';

@@ -11,7 +11,7 @@ const ModelEntry = z.object({
   version: z.string(),
   stage: z.enum(['ensemble-a', 'ensemble-b']),
   /** Which runner drives the model (the stage code dispatches on it). */
-  kind: z.enum(['vad', 'sound-events', 'text-classifier']),
+  kind: z.enum(['vad', 'sound-events', 'voice-embedding', 'text-classifier']),
   /**
    * The weights, relative to the manifest: every file is checked in under `weights/`, ours and
    * third-party ones alike (their licences and sources in `weights/NOTICE.md`).

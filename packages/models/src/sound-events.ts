@@ -40,19 +40,25 @@ export function soundEventFrameCount(sampleCount: number, hopSamples: number): n
   return Math.ceil((sampleCount - SOUND_EVENTS_WINDOW_SAMPLES) / hopSamples) + 1;
 }
 
+/** How to read one windowed model's output: its name and values per window. */
+export interface WindowedOutput {
+  name: string;
+  width: number;
+}
+
 /**
- * sed-mini over a whole episode: 1 s windows every `hopSec`, at most `maxBatch` per run.
- * Windows are independent, so a micro-batcher may merge these calls with other jobs'.
+ * A 1 s-window model over a whole episode: windows every `hopSec`, at most `maxBatch` per run,
+ * each window's `output.width` values in order. Windows are independent, so a micro-batcher may
+ * merge these calls with other jobs'.
  */
-export async function runSoundEvents(session: ModelSession, samples: Pcm, options: SoundEventOptions): Promise<SoundEventResult> {
+export async function runWindowed(session: ModelSession, samples: Pcm, options: SoundEventOptions, output: WindowedOutput) {
   const { maxBatch } = options;
   const hop = Math.round((options.hopSec ?? 0.5) * SOUND_EVENTS_SAMPLE_RATE_HZ);
   if (!Number.isInteger(maxBatch) || maxBatch < 1) throw new RangeError(`maxBatch must be a positive integer, got ${maxBatch}`);
   if (!(hop >= 1)) throw new RangeError(`hopSec must be at least one sample, got ${options.hopSec}`);
   const width = SOUND_EVENTS_WINDOW_SAMPLES;
-  const classes = SOUND_EVENT_CLASSES.length;
   const frames = soundEventFrameCount(samples.length, hop);
-  const probs = new Float32Array(frames * classes);
+  const values = new Float32Array(frames * output.width);
   const batchSizes: number[] = [];
   const firsts: number[] = [];
   for (let first = 0; first < frames; first += maxBatch) firsts.push(first);
@@ -66,12 +72,18 @@ export async function runSoundEvents(session: ModelSession, samples: Pcm, option
       copyPcm(input, b * width, samples, from, from + width);
     }
     const out = await session.run({ audio: new ort.Tensor('float32', input, [batch, width]) });
-    const p = out.probs;
-    if (!p || p.dims[0] !== batch || p.dims[1] !== classes) {
-      throw new Error(`${session.entry.id}: expected output probs [${batch}, ${classes}], got ${p ? `[${p.dims.join(', ')}]` : 'none'}`);
+    const p = out[output.name];
+    if (!p || p.dims[0] !== batch || p.dims[1] !== output.width) {
+      throw new Error(`${session.entry.id}: expected output ${output.name} [${batch}, ${output.width}], got ${p ? `[${p.dims.join(', ')}]` : 'none'}`);
     }
-    probs.set((p.data as Float32Array).subarray(0, batch * classes), first * classes);
+    values.set((p.data as Float32Array).subarray(0, batch * output.width), first * output.width);
     batchSizes.push(batch);
   });
-  return { frameSec: hop / SOUND_EVENTS_SAMPLE_RATE_HZ, classes: SOUND_EVENT_CLASSES, probs, runs: batchSizes.length, batchSizes };
+  return { frameSec: hop / SOUND_EVENTS_SAMPLE_RATE_HZ, values, runs: batchSizes.length, batchSizes };
+}
+
+/** sed-mini over a whole episode: 1 s windows every `hopSec`. */
+export async function runSoundEvents(session: ModelSession, samples: Pcm, options: SoundEventOptions): Promise<SoundEventResult> {
+  const r = await runWindowed(session, samples, options, { name: 'probs', width: SOUND_EVENT_CLASSES.length });
+  return { frameSec: r.frameSec, classes: SOUND_EVENT_CLASSES, probs: r.values, runs: r.runs, batchSizes: r.batchSizes };
 }

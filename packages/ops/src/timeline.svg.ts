@@ -7,6 +7,7 @@ const TRACKS: { key: string; label: string; colour: string }[] = [
   { key: 'introOutro', label: 'intro/outro', colour: '#ef6c00' },
   { key: 'longSilence', label: 'silence', colour: '#757575' },
   { key: 'centrality', label: 'topicality', colour: '#1565c0' },
+  { key: 'otherVoice', label: 'other voice', colour: '#ad1457' },
 ];
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

@@ -30,6 +30,7 @@ export interface SelectionWeights {
   centrality: number;
   sentenceEnd: number;
   edges: number;
+  otherVoice: number;
 }
 
 const concurrencyVar = (stage: StageName) => `PODPREVIEW_CONCURRENCY_${stage.replace('-', '_').toUpperCase()}`;
@@ -79,6 +80,7 @@ const EnvSchema = z.object({
   PODPREVIEW_WEIGHT_CENTRALITY: num(0.3),
   PODPREVIEW_WEIGHT_SENTENCE_END: num(0.05),
   PODPREVIEW_WEIGHT_EDGES: num(0.5),
+  PODPREVIEW_WEIGHT_OTHER_VOICE: num(1),
   PODPREVIEW_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
   PODPREVIEW_HTTP_PORT: int(8080),
   PODPREVIEW_API_TOKENS: z.string().optional(),
@@ -355,6 +357,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       centrality: e.PODPREVIEW_WEIGHT_CENTRALITY,
       sentenceEnd: e.PODPREVIEW_WEIGHT_SENTENCE_END,
       edges: e.PODPREVIEW_WEIGHT_EDGES,
+      otherVoice: e.PODPREVIEW_WEIGHT_OTHER_VOICE,
     },
     httpHost: e.PODPREVIEW_HTTP_HOST,
     httpPort: e.PODPREVIEW_HTTP_PORT,

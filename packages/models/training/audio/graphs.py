@@ -87,9 +87,8 @@ def _lag_similarity(g: GraphBuilder, u: str, n: int, lags) -> list[str]:
     return out
 
 
-def build_sed(params: dict, doc: str) -> onnx.ModelProto:
-    """audio [B, 16000] -> probs [B, 3]: spectra, pooled statistics, MLP, sigmoid (dsp.sed_forward)."""
-    g = GraphBuilder()
+def front_end(g: GraphBuilder) -> tuple[str, str]:
+    """audio [B, 16000] -> log-mel [B, 49, 48] and fine structure [B, 49, 152] (dsp.spectra)."""
     c = dsp.sed_constants()
     n = dsp.N_FRAMES
     chunks = g.op('Reshape', ['audio', g.const('chunk_shape', np.array([-1, dsp.N_CHUNKS, dsp.CHUNK], np.int64))])
@@ -110,6 +109,15 @@ def build_sed(params: dict, doc: str) -> onnx.ModelProto:
     nb, fb = dsp.N_BINS, dsp.FINE_BINS
     low = g.op('Add', [g.slice(power, 0, fb, axis=2), g.slice(power, nb, nb + fb, axis=2)])
     fine = g.op('MatMul', [floored_log(low, dsp.FINE_EPS), g.const('fine_fb', c['fine'])])  # [B, 49, 152]
+    return lm, fine
+
+
+def build_sed(params: dict, doc: str) -> onnx.ModelProto:
+    """audio [B, 16000] -> probs [B, 3]: spectra, pooled statistics, MLP, sigmoid (dsp.sed_forward)."""
+    g = GraphBuilder()
+    c = dsp.sed_constants()
+    n = dsp.N_FRAMES
+    lm, fine = front_end(g)
 
     lag = dsp.DELTA_LAG
     d1 = g.op('Sub', [g.slice(lm, 1, n, axis=1), g.slice(lm, 0, n - 1, axis=1)])
@@ -149,4 +157,38 @@ def build_sed(params: dict, doc: str) -> onnx.ModelProto:
             h = g.op('Relu', [h])
     g.op('Sigmoid', [h], name='probs')
     out = helper.make_tensor_value_info('probs', TensorProto.FLOAT, ['batch', len(dsp.CLASSES)])
+    return g.model([_audio_input()], [out], doc)
+
+
+def build_voice(params: dict, doc: str) -> onnx.ModelProto:
+    """audio [B, 16000] -> embedding [B, 32]: spectra, voiced-frame envelope and pitch statistics,
+    linear projection, unit length (voice_dsp.voice_forward)."""
+    import voice_dsp
+
+    g = GraphBuilder()
+    vc = voice_dsp.voice_constants()
+    lm, fine = front_end(g)
+    level = g.op('ReduceMean', [lm], axes=[2], keepdims=1)  # [B, 49, 1]
+    top = g.op('Sub', [g.op('ReduceMax', [level], axes=[1], keepdims=1), g.scalar(voice_dsp.VOICED_NEPER)])
+    w = g.op('Sigmoid', [g.op('Mul', [g.op('Sub', [level, top]), g.scalar(4.0)])])  # [B, 49, 1]
+    wsum = g.op('Add', [g.op('ReduceSum', [w, g.axes(1)], keepdims=1), g.scalar(1e-3)])  # [B, 1, 1]
+
+    def pooled(x: str) -> str:  # voiced-frame weighted mean over time, [B, 1, C]
+        return g.op('Div', [g.op('ReduceSum', [g.op('Mul', [x, w]), g.axes(1)], keepdims=1), wsum])
+
+    shape = g.op('Sub', [lm, level])
+    mean = pooled(shape)
+    dev = g.op('Sub', [shape, mean])
+    std = g.op('Sqrt', [g.op('Add', [pooled(g.op('Mul', [dev, dev])), g.scalar(1e-4)])])
+    pc = g.op('MatMul', [fine, g.const('pitch_cos', vc['pitch_cos'])])
+    ps = g.op('MatMul', [fine, g.const('pitch_sin', vc['pitch_sin'])])
+    amp = g.op('Sqrt', [g.op('Add', [g.op('Mul', [pc, pc]), g.op('Mul', [ps, ps])])])  # [B, 49, 24]
+    share = g.op('Div', [amp, g.op('Add', [g.op('ReduceSum', [amp, g.axes(2)], keepdims=1), g.scalar(1e-3)])])
+    voiced = g.op('ReduceMean', [w], axes=[1], keepdims=1)
+    flat = [g.op('Flatten', [t], axis=1) for t in (mean, std, pooled(share), voiced)]
+    feats = g.op('Concat', flat, axis=1, name='voice_features')  # [B, 121]
+    z = g.op('MatMul', [g.op('Mul', [g.op('Sub', [feats, g.const('feat_mean', params['mean'])]), g.const('feat_inv_std', params['inv_std'])]), g.const('proj', params['proj'])])
+    norm = g.op('Sqrt', [g.op('Add', [g.op('ReduceSum', [g.op('Mul', [z, z]), g.axes(1)], keepdims=1), g.scalar(1e-6)])])
+    g.op('Div', [z, norm], name='embedding')
+    out = helper.make_tensor_value_info('embedding', TensorProto.FLOAT, ['batch', voice_dsp.EMBED_DIM])
     return g.model([_audio_input()], [out], doc)

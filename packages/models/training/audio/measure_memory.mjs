@@ -1,4 +1,4 @@
-// Prints {"sed-mini": MB}: resident memory a worker gains by loading each model built here on
+// Prints {"sed-mini": MB} (or each model named as an argument): resident memory a worker gains by loading each model built here on
 // CPU and running one full micro-batch (64 x 1 s), each measured in a fresh node process.
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +19,7 @@ if (process.argv[2] === '--one') {
   process.stdout.write(String(Math.ceil((after - before) / 2 ** 20)));
 } else {
   const out = {};
-  for (const id of ['sed-mini']) {
+  for (const id of process.argv.slice(2).length ? process.argv.slice(2) : ['sed-mini']) {
     const self = fileURLToPath(import.meta.url);
     out[id] = Number(execFileSync(process.execPath, ['--expose-gc', self, '--one', path.join(weights, `${id}.onnx`)]).toString());
   }

@@ -1,4 +1,5 @@
 import { resample } from '../tracks.ts';
+import { analyseVoices, type VoiceFrames } from './voices.ts';
 
 /** Evidence from every model on one timeline: index t covers [t·stepSec, (t+1)·stepSec). */
 export interface Features {
@@ -14,6 +15,8 @@ export interface Features {
   ad: Float32Array;
   introOutro: Float32Array;
   centrality: Float32Array;
+  /** 1 inside a block spoken by a voice heard only briefly (voice-embed); zeros without it. */
+  otherVoice: Float32Array;
 }
 
 export interface FeatureInputs {
@@ -21,6 +24,7 @@ export interface FeatureInputs {
   vad: { frameSec: number; speech: Float32Array };
   soundEvents?: { frameSec: number; spanSec: number; music: Float32Array };
   sentences?: { startSec: number; endSec: number; scores: Record<string, number> }[];
+  voice?: VoiceFrames;
 }
 
 const SILENCE_RUN_SEC = 2;
@@ -57,7 +61,15 @@ export function buildFeatures(i: FeatureInputs, stepSec = FEATURE_STEP_SEC): Fea
     introOutro[t] = ioEvidence[k]!;
     centrality[t] = s.scores.centrality ?? 0;
   }
-  return { stepSec, steps, speech, music, longSilence, ad, introOutro, centrality };
+  let otherVoice: Float32Array = new Float32Array(steps);
+  if (i.voice) {
+    const sums = new Float64Array(steps + 1);
+    for (let t = 0; t < steps; t++) sums[t + 1] = sums[t]! + speech[t]!;
+    const at = (sec: number) => Math.max(0, Math.min(steps, Math.round(sec / stepSec)));
+    const vadSpeechAt = (a: number, b: number) => (at(b) > at(a) ? (sums[at(b)]! - sums[at(a)]!) / (at(b) - at(a)) : 0);
+    otherVoice = resample(analyseVoices(i.voice, vadSpeechAt).otherVoice, i.voice.frameSec, steps, stepSec, i.voice.spanSec);
+  }
+  return { stepSec, steps, speech, music, longSilence, ad, introOutro, centrality, otherVoice };
 }
 
 /**

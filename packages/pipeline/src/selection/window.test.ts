@@ -5,7 +5,7 @@ import { snapToOnsets, speechOnsets } from './onsets.ts';
 import { chooseWindow } from './window.ts';
 
 const FRAME = 0.032;
-const WEIGHTS: SelectionWeights = { speech: 1, music: 1, ad: 1.5, introOutro: 1, silence: 1, centrality: 0.3, sentenceEnd: 0.05, edges: 0.5 };
+const WEIGHTS: SelectionWeights = { speech: 1, music: 1, ad: 1.5, introOutro: 1, silence: 1, centrality: 0.3, sentenceEnd: 0.05, edges: 0.5, otherVoice: 1 };
 
 /** A VAD track: `spans` of [fromSec, toSec) are speech (p = 0.9), the rest 0.05. */
 function vadTrack(durationSec: number, spans: [number, number][]): Float32Array {

@@ -61,6 +61,7 @@ export function chooseWindow(i: WindowInputs): WindowChoice {
     silence: mean(f.longSilence),
     centrality: mean(f.centrality),
     edges: mean(edges),
+    otherVoice: mean(f.otherVoice),
   };
   // Rewards are window means; penalties count seconds (per 10 s), so one second of ad costs
   // more than any difference in topicality between two clean windows.
@@ -127,6 +128,7 @@ export function chooseWindow(i: WindowInputs): WindowChoice {
       introOutro: -w.introOutro * perSeconds * means.introOutro(s, e),
       silence: -w.silence * perSeconds * means.silence(s, e),
       edges: -w.edges * perSeconds * means.edges(s, e),
+      otherVoice: -w.otherVoice * perSeconds * means.otherVoice(s, e),
       centrality: w.centrality * means.centrality(s, e),
       sentenceEnd: nominalEndIsClean(e) ? w.sentenceEnd : 0,
     };

@@ -1,4 +1,4 @@
-import { type ModelEntry, type ModelSession, type Pcm, runSileroVad, runSoundEvents } from '@podpreview/models';
+import { type ModelEntry, type ModelSession, type Pcm, runSileroVad, runSoundEvents, runVoiceEmbedding } from '@podpreview/models';
 import type { Track } from '../tracks.ts';
 
 /** Track name under which each kind of audio model stores its output. */
@@ -30,6 +30,24 @@ export const AUDIO_RUNNERS: Partial<Record<ModelEntry['kind'], { track: string; 
       });
       // 1 s windows every hop: each frame describes more audio than its hop.
       return { frameSec: r.frameSec, spanSec: Number(entry.params?.windowSec ?? 1), channels: [...r.classes], data: r.probs };
+    },
+  },
+  'voice-embedding': {
+    track: 'voice',
+    run: async (session, entry, samples) => {
+      const dims = Number(entry.params?.embeddingDim ?? 32);
+      const r = await runVoiceEmbedding(session, samples, {
+        maxBatch: entry.batching.maxBatch,
+        lanes: session.lanes,
+        hopSec: Number(entry.params?.hopSec ?? 0.5),
+        dims,
+      });
+      return {
+        frameSec: r.frameSec,
+        spanSec: Number(entry.params?.windowSec ?? 1),
+        channels: Array.from({ length: dims }, (_, d) => `e${d}`),
+        data: r.embeddings,
+      };
     },
   },
 };

@@ -35,6 +35,8 @@ export function createSelectionStage(deps: SelectionDeps) {
     const vad = { frameSec: vadTrack.frameSec, speech: channel(vadTrack, 'speech') };
     const sedRef = input.tracks['sound-events'];
     const sed = sedRef ? await getTrack(deps.blobs, sedRef) : undefined;
+    const voiceRef = input.tracks.voice;
+    const voiceTrack = voiceRef ? await getTrack(deps.blobs, voiceRef) : undefined;
     const text = input.sentencesKey ? await getJsonBlob(deps.blobs, input.sentencesKey, SentencesBlob) : undefined;
     const candidates = candidateStarts(vad, text?.sentences);
     const features = buildFeatures({
@@ -42,6 +44,16 @@ export function createSelectionStage(deps: SelectionDeps) {
       vad,
       ...(sed ? { soundEvents: { frameSec: sed.frameSec, spanSec: sed.spanSec ?? sed.frameSec, music: channel(sed, 'music') } } : {}),
       sentences: candidates.sentences,
+      ...(voiceTrack
+        ? {
+            voice: {
+              frameSec: voiceTrack.frameSec,
+              spanSec: voiceTrack.spanSec ?? voiceTrack.frameSec,
+              dims: voiceTrack.channels.length,
+              embeddings: voiceTrack.data,
+            },
+          }
+        : {}),
     });
     const choice = chooseWindow({
       features,
@@ -80,5 +92,13 @@ function timeline(f: Features): Record<string, number[]> {
       const slice = a.subarray(t * perSec, (t + 1) * perSec);
       return Math.round((slice.reduce((x, y) => x + y, 0) / slice.length) * 100) / 100;
     });
-  return { speech: r(f.speech), music: r(f.music), longSilence: r(f.longSilence), ad: r(f.ad), introOutro: r(f.introOutro), centrality: r(f.centrality) };
+  return {
+    speech: r(f.speech),
+    music: r(f.music),
+    longSilence: r(f.longSilence),
+    ad: r(f.ad),
+    introOutro: r(f.introOutro),
+    centrality: r(f.centrality),
+    otherVoice: r(f.otherVoice),
+  };
 }
