@@ -13,6 +13,7 @@ import { enqueueEpisode, waitForRuns } from '@podpreview/pipeline/client';
 import { startLocalPipeline } from '@podpreview/pipeline/worker';
 import { createLogger, EnqueueRequest, loadConfig, type Config, type ResultRow } from '@podpreview/shared';
 import { loadOrGenerateEvalSet, REPO_ROOT } from './generate.ts';
+import { heldOutFigures } from './heldout.ts';
 import type { EpisodeLabels, Interval } from './labels.ts';
 import { failureReasons, summaryMarkdown, summaryTable, type SummaryRow } from './report.ts';
 import { aggregate, baselineWindow, scorePreview, type Baseline, type PreviewScore } from './score.ts';
@@ -145,6 +146,24 @@ for (const { s, reasons } of failures) {
   say(`    structure: ${l.structure.join(' | ')}`);
 }
 
+const heldOut = await heldOutFigures();
+const pct = (x: number) => `${(100 * x).toFixed(0)} %`;
+say('');
+say(
+  `held-out text (${heldOut.independentText.sentences} hand-written sentences, never trained on), F1: ` +
+    Object.entries(heldOut.independentText.f1)
+      .map(([k, v]) => `${k} ${v.toFixed(3)}`)
+      .join(', '),
+);
+say(
+  'skipped' in heldOut.realRecordings
+    ? `real recordings: skipped, ${heldOut.realRecordings.skipped}`
+    : `real recordings (${heldOut.realRecordings.counts.speech} dialog lines, ${heldOut.realRecordings.counts.music} music, ${heldOut.realRecordings.counts.noise} noise), per-class accuracy: ` +
+        Object.entries(heldOut.realRecordings.figures)
+          .map(([k, v]) => `${k} ${pct(v)}`)
+          .join(', '),
+);
+
 const totalSec = (performance.now() - started) / 1000;
 say('');
 say(
@@ -159,6 +178,7 @@ const report = {
   timingsSec: { generation: generated.generated ? generated.seconds : null, pipeline: system.seconds, total: totalSec },
   summary: Object.fromEntries(rows.map((r) => [r.name, r.summary])),
   markdown: summaryMarkdown(rows),
+  heldOut,
   episodes: scored.map((s) => ({
     id: s.labels.id,
     file: s.labels.file,

@@ -13,3 +13,8 @@ export * from './centrality.ts';
 export * from './sound-events.ts';
 export * from './voice-embed.ts';
 export * from './errors/model-integrity.error.ts';
+export * from './asr/speech-to-text.ts';
+export * from './asr/pocketsphinx.ts';
+export * from './asr/wer.ts';
+export * from './evaluation/independent-text.ts';
+export * from './evaluation/real-recordings.ts';

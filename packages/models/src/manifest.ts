@@ -9,12 +9,14 @@ import { ModelIntegrityError } from './errors/model-integrity.error.ts';
 const ModelEntry = z.object({
   id: z.string(),
   version: z.string(),
-  stage: z.enum(['ensemble-a', 'ensemble-b']),
+  /** `transcribe`: speech-to-text, run beside the pipeline's stages rather than as one of them. */
+  stage: z.enum(['ensemble-a', 'ensemble-b', 'transcribe']),
   /** Which runner drives the model (the stage code dispatches on it). */
-  kind: z.enum(['vad', 'sound-events', 'voice-embedding', 'text-classifier']),
+  kind: z.enum(['vad', 'sound-events', 'voice-embedding', 'text-classifier', 'speech-to-text']),
   /**
-   * The weights, relative to the manifest: every file is checked in under `weights/`, ours and
-   * third-party ones alike (their licences and sources in `weights/NOTICE.md`).
+   * The weights, relative to the manifest: every ONNX file is checked in under `weights/`, ours
+   * and third-party ones alike (their licences and sources in `weights/NOTICE.md`). The
+   * speech-to-text model comes from a Debian package and is named by its absolute path.
    */
   file: z.string(),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
@@ -46,7 +48,7 @@ export async function readManifest(manifestPath = DEFAULT_MANIFEST_PATH): Promis
   return Manifest.parse(JSON.parse(await readFile(manifestPath, 'utf8'))).models;
 }
 
-export function modelsForStage(models: ModelEntry[], stage: StageName): ModelEntry[] {
+export function modelsForStage(models: ModelEntry[], stage: StageName | 'transcribe'): ModelEntry[] {
   return models.filter((m) => m.stage === stage);
 }
 

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelIntegrityError } from './errors/model-integrity.error.ts';
 import { loadVerifiedWeights, modelsForStage, readManifest, resolveModelPath, type ModelEntry } from './manifest.ts';
 import { createModelSession, type ModelSession } from './session.ts';
+import { independentTextF1, readIndependentText } from './evaluation/independent-text.ts';
 import { scoreTexts, textClassifierParams } from './text.classifier.ts';
 
 const TRAINING = new URL('../training/text/', import.meta.url);
@@ -177,46 +178,10 @@ describe('text classifier behaviour', () => {
 });
 
 describe('on an independent held-out source (training/text/independent: hand-written, never trained on)', () => {
-  const rows = readFileSync(new URL('independent/sentences.tsv', TRAINING), 'utf8')
-    .split('\n')
-    .slice(1)
-    .filter((l) => l.trim())
-    .map((l) => {
-      const [label, style, text] = l.split('\t') as [string, string, string];
-      return { label, style, text };
-    });
-
-  const f1 = (truth: boolean[], predicted: boolean[]) => {
-    let tp = 0;
-    let fp = 0;
-    let fn = 0;
-    truth.forEach((t, i) => {
-      if (t && predicted[i]) tp++;
-      else if (!t && predicted[i]) fp++;
-      else if (t && !predicted[i]) fn++;
-    });
-    return tp === 0 ? 0 : (2 * tp) / (2 * tp + fp + fn);
-  };
-
   it('keeps F1 ≥ 0.75 per label (ad, intro, outro), written, ASR-like and caption fragments together', async () => {
+    const rows = readIndependentText();
     expect(new Set(rows.map((r) => r.style))).toEqual(new Set(['written', 'asr', 'fragment']));
-    const texts = rows.map((r) => r.text);
-    const adP = await score(ad, texts);
-    const ioP = await score(io, texts);
-    const figures: Record<string, number> = {
-      ad: f1(
-        rows.map((r) => r.label === 'ad'),
-        [...adP].map((p) => p >= 0.5),
-      ),
-      intro: f1(
-        rows.map((r) => r.label === 'intro'),
-        rows.map((_, i) => ioP[2 * i]! >= 0.5),
-      ),
-      outro: f1(
-        rows.map((r) => r.label === 'outro'),
-        rows.map((_, i) => ioP[2 * i + 1]! >= 0.5),
-      ),
-    };
+    const figures = await independentTextF1(ad, io, rows);
     console.log(
       `independent source (${rows.length} sentences), F1 of the shipped models: ${Object.entries(figures)
         .map(([k, v]) => `${k} ${v.toFixed(3)}`)

@@ -72,6 +72,8 @@ const EnvSchema = z.object({
   PODPREVIEW_EXECUTION_PROVIDER: z.enum(['cpu', 'cuda', 'auto']).default('auto'),
   PODPREVIEW_MODEL_MANIFEST: z.string().min(1).optional(),
   PODPREVIEW_MODEL_THREADS: z.coerce.number().int().min(0).max(64).optional(),
+  PODPREVIEW_ASR: z.enum(['off', 'inline']).default('off'),
+  PODPREVIEW_ASR_LANES: z.coerce.number().int().min(1).max(64).optional(),
   PODPREVIEW_WEIGHT_SPEECH: num(1),
   PODPREVIEW_WEIGHT_MUSIC: num(1),
   PODPREVIEW_WEIGHT_AD: num(1.5),
@@ -158,6 +160,11 @@ export interface Config {
    * models run on the event loop's thread). Defaults to the cores this process may use, up to 4.
    */
   modelThreads: number;
+  /**
+   * Speech-to-text for episodes without a transcript, in ensemble-b before the text models
+   * (`inline`), with this many engine processes per job; `off` leaves them audio-only.
+   */
+  asr: { mode: 'off' | 'inline'; lanes: number };
   weights: SelectionWeights;
   httpHost: string;
   httpPort: number;
@@ -348,6 +355,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     executionProvider: e.PODPREVIEW_EXECUTION_PROVIDER,
     modelManifestPath: e.PODPREVIEW_MODEL_MANIFEST ? path.resolve(cwd, e.PODPREVIEW_MODEL_MANIFEST) : undefined,
     modelThreads: e.PODPREVIEW_MODEL_THREADS ?? Math.min(4, os.availableParallelism()),
+    asr: { mode: e.PODPREVIEW_ASR, lanes: e.PODPREVIEW_ASR_LANES ?? Math.min(4, os.availableParallelism()) },
     weights: {
       speech: e.PODPREVIEW_WEIGHT_SPEECH,
       music: e.PODPREVIEW_WEIGHT_MUSIC,

@@ -22,8 +22,8 @@ export const AudioUri = z
   .refine((u) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(u) || /^(file|gs|https?):\/\//i.test(u), 'must be a path, or a file://, gs://, https:// or http:// URI');
 
 export const ModelRef = z.object({ id: z.string(), version: z.string() });
-/** Which selection path ran: with a transcript, or from the audio alone. */
-export const SelectionPath = z.enum(['transcript', 'audio-only']);
+/** Which selection path ran: with a transcript, with words from speech-to-text, or from the audio alone. */
+export const SelectionPath = z.enum(['transcript', 'asr', 'audio-only']);
 export type SelectionPath = z.infer<typeof SelectionPath>;
 export type ModelRef = z.infer<typeof ModelRef>;
 

@@ -77,7 +77,7 @@ describe('DuckDbResultsSink across processes', () => {
     }
     expect(missing).toEqual([]);
     await sink.close();
-  }, 20_000);
+  }, 90_000);
 
   it('waits for another process to release the file', async () => {
     const holder = startChild(['hold', dbPath, '700']);
@@ -88,7 +88,7 @@ describe('DuckDbResultsSink across processes', () => {
     const { releasedAtMs } = await holder.done;
     expect(Date.now()).toBeGreaterThanOrEqual(releasedAtMs!);
     expect(await sink.forRun(row.runId)).toEqual(row);
-  }, 20_000);
+  }, 90_000);
 
   it('gives up with a clear error when the file stays locked', async () => {
     const holder = startChild(['hold', dbPath, '10000']);
@@ -110,7 +110,7 @@ describe('DuckDbResultsSink across processes', () => {
     } finally {
       holder.kill();
     }
-  }, 20_000);
+  }, 90_000);
 });
 
 describe('DuckDbResultsSink within one process', () => {

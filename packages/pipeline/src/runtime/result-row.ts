@@ -45,7 +45,7 @@ export function failureRow(stage: StageName, jobId: string, data: unknown, err: 
     durationSec: num(d.durationSec),
     speechFraction: null,
     score: null,
-    path: d.path === 'transcript' || d.path === 'audio-only' ? d.path : null,
+    path: d.path === 'transcript' || d.path === 'asr' || d.path === 'audio-only' ? d.path : null,
     clipKey: null,
     failedStage: stage,
     errorClass: errorClass(err),

@@ -38,12 +38,16 @@ export function createSelectionStage(deps: SelectionDeps) {
     const voiceRef = input.tracks.voice;
     const voiceTrack = voiceRef ? await getTrack(deps.blobs, voiceRef) : undefined;
     const text = input.sentencesKey ? await getJsonBlob(deps.blobs, input.sentencesKey, SentencesBlob) : undefined;
-    const candidates = candidateStarts(vad, text?.sentences);
+    // Recognised words are too rough to start or end on (no punctuation, word errors): the
+    // starts stay the speech onsets, and the words only add their text models' evidence.
+    const asr = text?.source === 'asr';
+    const candidates = candidateStarts(vad, asr ? undefined : text?.sentences);
+    const path = asr ? 'asr' : candidates.path;
     const features = buildFeatures({
       durationSec: input.durationSec,
       vad,
       ...(sed ? { soundEvents: { frameSec: sed.frameSec, spanSec: sed.spanSec ?? sed.frameSec, music: channel(sed, 'music') } } : {}),
-      sentences: candidates.sentences,
+      sentences: asr ? text.sentences : candidates.sentences,
       ...(voiceTrack
         ? {
             voice: {
@@ -67,14 +71,14 @@ export function createSelectionStage(deps: SelectionDeps) {
       weights: deps.weights,
     });
     if (choice.speechFraction < deps.minSpeechFraction) throw new NoSpeechError(choice.speechFraction, deps.minSpeechFraction);
-    const explanation: SelectionBlob = { version: 1, choice, path: candidates.path, weights: { ...deps.weights }, timelinePerSec: timeline(features) };
+    const explanation: SelectionBlob = { version: 1, choice, path, weights: { ...deps.weights }, timelinePerSec: timeline(features) };
     await putJsonBlob(deps.blobs, keys.selection, explanation);
     return {
       kind: 'next',
       payload: {
         ...input,
         selectionKey: keys.selection,
-        path: candidates.path,
+        path,
         previewStartSec: choice.startSec,
         previewEndSec: choice.endSec,
         speechFraction: choice.speechFraction,

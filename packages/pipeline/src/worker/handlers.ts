@@ -1,4 +1,4 @@
-import type { ModelEntry, ModelRegistry } from '@podpreview/models';
+import { createPocketsphinx, type ModelEntry, type ModelRegistry, readManifest, type SpeechToText } from '@podpreview/models';
 import type { StageName } from '@podpreview/shared';
 import { fetchSource } from '@podpreview/storage';
 import type { StageHandlers } from '../runtime/outcome.ts';
@@ -37,7 +37,11 @@ export async function createHandlers(stages: StageName[], s: Services): Promise<
       case 'ensemble-b': {
         const registry = await s.models('ensemble-b');
         requireRunners(registry, TEXT_RUNNERS, 'ensemble-b');
-        handlers['ensemble-b'] = createEnsembleBStage({ blobs: s.blobs, models: () => registry.lease() });
+        handlers['ensemble-b'] = createEnsembleBStage({
+          blobs: s.blobs,
+          models: () => registry.lease(),
+          ...(s.config.asr.mode === 'inline' ? { asr: speechToText(s) } : {}),
+        });
         break;
       }
       case 'selection':
@@ -58,6 +62,29 @@ export async function createHandlers(stages: StageName[], s: Services): Promise<
     }
   }
   return handlers;
+}
+
+/**
+ * The manifest's speech-to-text model, checked and made once, on the first episode that needs
+ * it (a worker whose episodes all have transcripts never reads its 36 MB).
+ */
+function speechToText(s: Services): () => Promise<SpeechToText> {
+  let made: Promise<SpeechToText> | undefined;
+  return () => {
+    made ??= readManifest(s.config.modelManifestPath).then((models) => {
+      const entry = models.find((m) => m.kind === 'speech-to-text');
+      if (!entry) throw new Error('PODPREVIEW_ASR is on but the model manifest has no speech-to-text model');
+      return createPocketsphinx(entry, {
+        lanes: s.config.asr.lanes,
+        tempDir: s.config.tempDir,
+        ...(s.config.modelManifestPath ? { manifestPath: s.config.modelManifestPath } : {}),
+      });
+    });
+    made.catch(() => {
+      made = undefined; // a missing package fixed by an operator is picked up by the next job
+    });
+    return made;
+  };
 }
 
 /** A manifest model this stage cannot drive stops the worker at start, not at the first job. */

@@ -25,8 +25,13 @@ export const ScoredSentence = z.object({
 });
 export type ScoredSentence = z.infer<typeof ScoredSentence>;
 
-/** Written by ensemble-b (transcript path only), read by selection. */
-export const SentencesBlob = z.object({ version: z.literal(1), sentences: z.array(ScoredSentence) });
+/** Written by ensemble-b (from the transcript, or from speech-to-text without one), read by selection. */
+export const SentencesBlob = z.object({
+  version: z.literal(1),
+  /** `asr`: sentence-like pieces of recognised words cut at pauses, no punctuation. Absent: the transcript. */
+  source: z.enum(['transcript', 'asr']).optional(),
+  sentences: z.array(ScoredSentence),
+});
 export type SentencesBlob = z.infer<typeof SentencesBlob>;
 
 export const WindowChoice = z.object({

@@ -1,0 +1,42 @@
+import {
+  createModelSession,
+  independentTextF1,
+  loadRealClips,
+  measureRealRecordings,
+  modelsForStage,
+  readIndependentText,
+  readManifest,
+  REAL_AUDIO_ROOT,
+  realRecordingsAvailable,
+} from '@podpreview/models';
+
+export interface HeldOutFigures {
+  /** F1 at p ≥ 0.5 on the hand-written independent source, per label. */
+  independentText: { sentences: number; f1: Record<string, number> };
+  /** Per-class accuracy on recordings from Debian packages; null when they are not unpacked. */
+  realRecordings: { counts: Record<string, number>; figures: Record<string, number> } | { skipped: string };
+}
+
+/**
+ * The checks beside the synthetic set that the models were not tuned on: the text models on
+ * the independent hand-written sentences, and VAD and sed-mini on real recordings.
+ */
+export async function heldOutFigures(): Promise<HeldOutFigures> {
+  const manifest = await readManifest();
+  const open = async (stage: 'ensemble-a' | 'ensemble-b', id: string) => {
+    const entry = modelsForStage(manifest, stage).find((m) => m.id === id)!;
+    return { entry, session: await createModelSession(entry, 'cpu') };
+  };
+  const [ad, io] = await Promise.all([open('ensemble-b', 'ad-detector'), open('ensemble-b', 'intro-outro')]);
+  const rows = readIndependentText();
+  const f1 = await independentTextF1(ad, io, rows);
+  await Promise.all([ad.session.dispose(), io.session.dispose()]);
+  let realRecordings: HeldOutFigures['realRecordings'] = { skipped: `${REAL_AUDIO_ROOT} is missing (bash scripts/real-audio.sh)` };
+  if (realRecordingsAvailable()) {
+    const [vad, sed] = await Promise.all([open('ensemble-a', 'silero-vad'), open('ensemble-a', 'sed-mini')]);
+    const r = await measureRealRecordings(vad, sed, loadRealClips());
+    await Promise.all([vad.session.dispose(), sed.session.dispose()]);
+    realRecordings = { counts: r.counts, figures: r.figures };
+  }
+  return { independentText: { sentences: rows.length, f1 }, realRecordings };
+}
