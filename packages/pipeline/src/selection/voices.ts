@@ -30,7 +30,7 @@ export interface VoiceAnalysis {
 export const SAME_VOICE_COSINE = 0.66;
 /** Windows the VAD hears this much speech in count as speech. */
 const SPEECH_SHARE = 0.6;
-/** Frames averaged into one segment: 3 windows 0.5 s apart, 2 s of audio. */
+/** Frames averaged into one segment: 3 consecutive windows (3 s at the shipped 1 s hop). */
 const SEGMENT_FRAMES = 3;
 /** A rare voice: under this share of the episode's speech… */
 const RARE_SHARE = 0.2;
