@@ -3,7 +3,7 @@ import { JobSummary, STAGES, type StageName } from '@podpreview/shared';
 import type { StageQueues } from './queues.ts';
 import { type RunRecord, readRunRecord } from './run-state.ts';
 
-export type RunState = 'queued' | 'running' | 'succeeded' | 'failed' | 'deduplicated' | 'unknown';
+export type RunState = 'queued' | 'running' | 'succeeded' | 'failed' | 'deduplicated' | 'cancelled' | 'unknown';
 export type StageState = 'absent' | 'waiting' | 'prioritized' | 'active' | 'delayed' | 'completed' | 'failed' | 'waiting-children' | 'unknown';
 
 export interface RunStatus {
@@ -13,7 +13,9 @@ export interface RunStatus {
   failedStage?: StageName;
   reason?: string;
   /** The run's outcome, once it has ended well. */
-  summary?: Extract<JobSummary, { status: 'succeeded' | 'deduplicated' }>;
+  summary?: Extract<JobSummary, { status: 'succeeded' | 'deduplicated' | 'cancelled' }>;
+  /** A client asked to cancel the run and it has not ended yet. */
+  cancelRequested?: boolean;
   /** When the run was enqueued, where known (its run record). */
   enqueuedAtMs?: number;
 }
@@ -38,7 +40,7 @@ export async function runStatus(queues: StageQueues, runId: string): Promise<Run
     ),
   ]);
   const stages = Object.fromEntries(read.map(({ spec, s }) => [spec.name, s === 'unknown' ? 'absent' : s])) as Record<StageName, StageState>;
-  const known = record ? { enqueuedAtMs: record.enqueuedAtMs } : {};
+  const known = record ? { enqueuedAtMs: record.enqueuedAtMs, ...(record.cancelRequested && record.state === 'queued' ? { cancelRequested: true } : {}) } : {};
   if (record && record.state !== 'queued') return { runId, stages, ...known, ...ended(record) };
 
   let state: RunState = 'unknown';
@@ -75,7 +77,7 @@ function ended(record: RunRecord): Pick<RunStatus, 'state' | 'failedStage' | 're
   if (record.state === 'failed') {
     return { state: 'failed', ...(o?.failedStage ? { failedStage: o.failedStage } : {}), ...(o ? { reason: `${o.errorCode}: ${o.errorMessage}` } : {}) };
   }
-  const status = record.state as 'succeeded' | 'deduplicated';
+  const status = record.state as 'succeeded' | 'deduplicated' | 'cancelled';
   return {
     state: status,
     ...(o
@@ -93,4 +95,4 @@ function ended(record: RunRecord): Pick<RunStatus, 'state' | 'failedStage' | 're
   };
 }
 
-export const isTerminal = (s: RunState) => s === 'succeeded' || s === 'failed' || s === 'deduplicated';
+export const isTerminal = (s: RunState) => s === 'succeeded' || s === 'failed' || s === 'deduplicated' || s === 'cancelled';
