@@ -8,6 +8,8 @@ export type StageState = 'absent' | 'waiting' | 'prioritized' | 'active' | 'dela
 
 export interface RunStatus {
   runId: string;
+  /** Known from the run's record (absent once it expired). */
+  episodeId?: string;
   state: RunState;
   stages: Record<StageName, StageState>;
   failedStage?: StageName;
@@ -40,7 +42,13 @@ export async function runStatus(queues: StageQueues, runId: string): Promise<Run
     ),
   ]);
   const stages = Object.fromEntries(read.map(({ spec, s }) => [spec.name, s === 'unknown' ? 'absent' : s])) as Record<StageName, StageState>;
-  const known = record ? { enqueuedAtMs: record.enqueuedAtMs, ...(record.cancelRequested && record.state === 'queued' ? { cancelRequested: true } : {}) } : {};
+  const known = record
+    ? {
+        episodeId: record.episodeId,
+        enqueuedAtMs: record.enqueuedAtMs,
+        ...(record.cancelRequested && record.state === 'queued' ? { cancelRequested: true } : {}),
+      }
+    : {};
   if (record && record.state !== 'queued') return { runId, stages, ...known, ...ended(record) };
 
   let state: RunState = 'unknown';
