@@ -66,6 +66,10 @@ export function createApi({ config, queues, results, blobs = createBlobStore(con
   // Probes carry no credential: they say nothing but "up" and which dependency is down.
   app.get('/healthz', healthz);
   app.get('/readyz', readyz(queues, results));
+  // The description of the API is public, like the probes: generators fetch it without a credential.
+  app.get('/v1/openapi.json', (_req, res) => {
+    res.json(openApiDocument());
+  });
   app.get('/metrics', authenticate(config.apiTokens), async (_req, res, next) => {
     try {
       res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
@@ -103,10 +107,6 @@ export function createApi({ config, queues, results, blobs = createBlobStore(con
     // Parsed on the way out in tests and development alike: an answer the document does not describe is a bug.
     res.status(status).json(schema.parse(body));
   };
-
-  app.get('/v1/openapi.json', (_req, res) => {
-    res.json(openApiDocument());
-  });
 
   app.post('/v1/episodes', requireJson, express.json({ limit: config.httpBodyLimitBytes, strict: true }), async (req, res, next) => {
     const idemKey = req.get('idempotency-key');
