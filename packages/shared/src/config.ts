@@ -91,6 +91,7 @@ const EnvSchema = z.object({
   PODPREVIEW_FETCH_TIMEOUT_MS: int(300_000, 1000),
   PODPREVIEW_HTTP_BODY_LIMIT_BYTES: int(16_384, 256),
   PODPREVIEW_API_PAGE_MAX: int(100, 1),
+  PODPREVIEW_ENQUEUE_TIMEOUT_SEC: z.coerce.number().positive().default(1800),
   PODPREVIEW_API_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   PODPREVIEW_RUN_INDEX_MAX: int(1_000_000, 100),
   PODPREVIEW_RUNS_PER_EPISODE_MAX: int(100, 1),
@@ -178,6 +179,8 @@ export interface Config {
   httpBodyLimitBytes: number;
   /** The API's address as clients reach it (a proxy, an ingress), for URLs in callbacks; unset: http://host:port of serve. */
   apiPublicUrl: string | undefined;
+  /** How long `podpreview enqueue --wait` (and `retry --wait`) waits for its runs before giving up (exit 1). */
+  enqueueTimeoutSec: number;
   /** Listing endpoints: the most items one page may hold. */
   apiPageMax: number;
   /** Bounds on the run index behind the listings (oldest dropped first; entries also expire with run state). */
@@ -416,6 +419,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     httpBodyLimitBytes: e.PODPREVIEW_HTTP_BODY_LIMIT_BYTES,
     apiPageMax: e.PODPREVIEW_API_PAGE_MAX,
+    enqueueTimeoutSec: e.PODPREVIEW_ENQUEUE_TIMEOUT_SEC,
     apiPublicUrl: e.PODPREVIEW_API_PUBLIC_URL?.replace(/\/$/, ''),
     runIndexMax: e.PODPREVIEW_RUN_INDEX_MAX,
     runsPerEpisodeMax: e.PODPREVIEW_RUNS_PER_EPISODE_MAX,

@@ -28,7 +28,8 @@ export async function enqueueEpisode(
   const { redis, prefix } = queues;
   const runId = randomUUID();
   const ttlMs = config.runStateTtlMs;
-  await recordRunQueued(redis, prefix, ttlMs, { runId, episodeId: req.id, enqueuedAtMs: nowMs });
+  const request = { audioUri: req.audioUri, ...(req.transcriptUri ? { transcriptUri: req.transcriptUri } : {}), priority: req.priority };
+  await recordRunQueued(redis, prefix, ttlMs, { runId, episodeId: req.id, enqueuedAtMs: nowMs, request });
   if (req.force) {
     await takeClaim(redis, prefix, req.id, runId);
   } else {

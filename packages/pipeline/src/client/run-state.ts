@@ -10,6 +10,8 @@ export interface RunRecord {
   episodeId: string;
   state: 'queued' | ResultRow['status'];
   enqueuedAtMs: number;
+  /** What was submitted, so the run can be retried (`podpreview retry`) while its record lasts. */
+  request?: { audioUri: string; transcriptUri?: string; priority: boolean };
   /** A client asked to cancel the run; workers stop it at the next stage boundary. */
   cancelRequested?: boolean;
   /** The terminal row's facts, once the run has ended. */
@@ -24,12 +26,17 @@ export async function recordRunQueued(
   redis: Redis,
   prefix: string,
   ttlMs: number,
-  run: Pick<RunRecord, 'runId' | 'episodeId' | 'enqueuedAtMs'>,
+  run: Pick<RunRecord, 'runId' | 'episodeId' | 'enqueuedAtMs' | 'request'>,
 ): Promise<void> {
   const key = runStateKey(prefix, run.runId);
   await redis
     .multi()
-    .hset(key, { episodeId: run.episodeId, state: 'queued', enqueuedAtMs: String(run.enqueuedAtMs) })
+    .hset(key, {
+      episodeId: run.episodeId,
+      state: 'queued',
+      enqueuedAtMs: String(run.enqueuedAtMs),
+      ...(run.request ? { request: JSON.stringify(run.request) } : {}),
+    })
     .pexpire(key, ttlMs)
     .exec();
 }
@@ -185,6 +192,11 @@ const StoredRun = z.object({
   episodeId: z.string(),
   state: z.enum(['queued', 'succeeded', 'failed', 'deduplicated', 'cancelled']),
   enqueuedAtMs: z.coerce.number(),
+  request: z
+    .string()
+    .transform((s) => JSON.parse(s) as unknown)
+    .pipe(z.object({ audioUri: z.string(), transcriptUri: z.string().optional(), priority: z.boolean() }))
+    .optional(),
   cancelRequested: z
     .literal('1')
     .transform(() => true)
