@@ -143,7 +143,10 @@ export function createApi({ config, queues, results, blobs = createBlobStore(con
       if (idemKey !== undefined) {
         const claim = await idempotency.claim(caller, idemKey, body);
         if (claim.kind === 'conflict') return sendProblem(res, 'idempotency_key_reused');
-        if (claim.kind === 'in-progress') return res.set('retry-after', '1') && sendProblem(res, 'idempotency_key_in_use');
+        if (claim.kind === 'in-progress') {
+          res.set('retry-after', '1');
+          return sendProblem(res, 'idempotency_key_in_use');
+        }
         if (claim.kind === 'replay') return res.status(claim.status).set('idempotent-replayed', 'true').json(claim.body);
         claimed = true;
       }

@@ -7,8 +7,10 @@ import path from 'node:path';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeQueues, createQueues, createRedis, type PrivateRedis, recordRunEnded, type StageQueues, startPrivateRedis } from '@podpreview/pipeline/client';
-import { type Config, createLogger, loadConfig, type ResultRow, type ResultsSink } from '@podpreview/shared';
-import { createResultsSink, LocalBlobStore } from '@podpreview/storage';
+import { generateKeyPairSync } from 'node:crypto';
+import { type BlobStore, type Config, createLogger, loadConfig, type ResultRow, type ResultsSink } from '@podpreview/shared';
+import { createResultsSink, GcsBlobStore, LocalBlobStore } from '@podpreview/storage';
+import { type GcsStandin, startGcsStandin } from '@podpreview/storage/testing';
 import { createApi } from './api.ts';
 import { Episode, Run, RunPage } from './http/api.schemas.ts';
 
@@ -24,12 +26,16 @@ interface World {
   config: Config;
   queues: StageQueues;
   results: ResultsSink;
-  blobs: LocalBlobStore;
+  blobs: BlobStore;
   base: string;
   stop(): Promise<void>;
 }
 
-async function startWorld(overrides: Record<string, string> = {}, wrapResults?: (r: ResultsSink) => ResultsSink): Promise<World> {
+async function startWorld(
+  overrides: Record<string, string> = {},
+  wrapResults?: (r: ResultsSink) => ResultsSink,
+  blobsIn?: (dataDir: string) => BlobStore,
+): Promise<World> {
   const redis = await startPrivateRedis();
   const dataDir = await mkdtemp(path.join(tmpdir(), 'podpreview-api-v1-'));
   const config = loadConfig({
@@ -45,7 +51,7 @@ async function startWorld(overrides: Record<string, string> = {}, wrapResults?: 
   const queues = createQueues(createRedis(redis.url, 'client'), config);
   const sink = createResultsSink(config);
   const results = wrapResults ? wrapResults(sink) : sink;
-  const blobs = new LocalBlobStore(path.join(dataDir, 'blobs'));
+  const blobs = blobsIn ? blobsIn(dataDir) : new LocalBlobStore(path.join(dataDir, 'blobs'));
   const app = createApi({ config, queues, results, blobs, log: createLogger('silent') });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
@@ -220,8 +226,9 @@ describe('/v1 for platforms', () => {
     const { body } = await submit(w, { id, audioUri: A_MP3 });
     const clipKey = `episodes/${id}/${body.runId}/preview.mp3`;
     const bytes = Buffer.from(Array.from({ length: 1000 }, (_, i) => i % 256));
-    await mkdir(path.dirname(w.blobs.localPath(clipKey)), { recursive: true });
-    await writeFile(w.blobs.localPath(clipKey), bytes);
+    const file = (w.blobs as LocalBlobStore).localPath(clipKey);
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, bytes);
     await endRun(w, succeededRow(id, body.runId, clipKey, Date.now()));
 
     const episode = Episode.parse(await (await call(w, 'GET', `/v1/episodes/${id}`)).json());
@@ -301,6 +308,50 @@ describe('/v1 for platforms', () => {
       expect(res.status, callbackUrl).toBe(400);
       expect(body.errors!.map((e) => e.field)).toEqual(['callbackUrl']);
     }
+  });
+});
+
+describe('/v1 clips in a GCS bucket', () => {
+  let w: World;
+  let standin: GcsStandin;
+  beforeAll(async () => {
+    standin = await startGcsStandin();
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const signingCredentials = {
+      client_email: 'api@podpreview-test.iam.gserviceaccount.com',
+      private_key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    };
+    w = await startWorld(
+      { PODPREVIEW_CLIP_URL_TTL_SEC: '900' },
+      undefined,
+      () => new GcsBlobStore({ bucket: 'clips', apiEndpoint: standin.url, signingCredentials }),
+    );
+  });
+  afterAll(async () => {
+    await w?.stop();
+    await standin?.close();
+  });
+
+  it('gives a signed URL that expires after PODPREVIEW_CLIP_URL_TTL_SEC, and redirects the clip route to a fresh one', async () => {
+    const id = uniqueId('gcs');
+    const { body } = await submit(w, { id, audioUri: A_MP3 });
+    const clipKey = `episodes/${id}/${body.runId}/preview.mp3`;
+    await w.blobs.put(clipKey, Buffer.from('ID3 clip bytes'));
+    await endRun(w, succeededRow(id, body.runId, clipKey, Date.now()));
+    const before = Date.now();
+    const run = Run.parse(await (await call(w, 'GET', `/v1/episodes/${id}/runs/${body.runId}`)).json());
+    const signed = new URL(run.clip!.url);
+    expect(signed.pathname).toBe(`/clips/${clipKey}`);
+    expect(signed.searchParams.get('X-Goog-Expires')).toBe('900');
+    expect(signed.searchParams.get('X-Goog-Signature')).toMatch(/^[0-9a-f]{512}$/);
+    expect(Date.parse(run.clip!.expiresAt!) - before).toBeGreaterThanOrEqual(899_000);
+    const res = await fetch(`${w.base}/v1/episodes/${id}/clip`, { redirect: 'manual' });
+    expect(res.status).toBe(302);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(new URL(res.headers.get('location')!).searchParams.get('X-Goog-Credential')).toMatch(/^api@podpreview-test/);
+    // Listings name the API's route (it redirects), so a page does not sign a URL per item.
+    const page = RunPage.parse(await (await call(w, 'GET', `/v1/episodes/${id}/runs`)).json());
+    expect(page.items[0]!.clip).toEqual({ url: `${w.base}/v1/episodes/${id}/runs/${body.runId}/clip`, expiresAt: null, contentType: 'audio/mpeg' });
   });
 });
 

@@ -102,6 +102,7 @@ const EnvSchema = z.object({
   PODPREVIEW_CALLBACK_TIMEOUT_MS: int(10_000, 100),
   PODPREVIEW_CALLBACK_ATTEMPTS: int(10, 1),
   PODPREVIEW_CALLBACK_BACKOFF_MS: int(5000, 10),
+  PODPREVIEW_CALLBACK_CONCURRENCY: int(8, 1),
   PODPREVIEW_WORKER_METRICS_PORT: int(9464),
   PODPREVIEW_DASHBOARD_HOST: z.string().min(1).default('127.0.0.1'),
   PODPREVIEW_DASHBOARD_PORT: int(8081),
@@ -292,6 +293,8 @@ export interface CallbackConfig {
   attempts: number;
   /** First retry delay; doubles each attempt. */
   backoffMs: number;
+  /** Deliveries one API process makes at once. */
+  concurrency: number;
 }
 
 /** `name:secret`, comma-separated; the name is the API credential's (`local` when no tokens are configured). */
@@ -431,6 +434,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       timeoutMs: e.PODPREVIEW_CALLBACK_TIMEOUT_MS,
       attempts: e.PODPREVIEW_CALLBACK_ATTEMPTS,
       backoffMs: e.PODPREVIEW_CALLBACK_BACKOFF_MS,
+      concurrency: e.PODPREVIEW_CALLBACK_CONCURRENCY,
     },
     workerMetricsPort: e.PODPREVIEW_WORKER_METRICS_PORT,
     dashboard: {

@@ -76,7 +76,7 @@ export function startCallbackWorker(deps: CallbackWorkerDeps): { worker: Worker;
   const worker = new Worker(CALLBACK_QUEUE, processor, {
     connection,
     prefix: config.queuePrefix,
-    concurrency: 8,
+    concurrency: config.callbacks.concurrency,
     name: 'podpreview-callbacks',
   });
   worker.on('failed', (job, err) => {
