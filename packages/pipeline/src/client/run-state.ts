@@ -77,6 +77,8 @@ export async function recordLatestRun(
     .zadd(index, enqueuedAtMs, runId)
     .zremrangebyscore(index, '-inf', `(${expired}`)
     .zremrangebyrank(index, 0, -(limits.runIndexMax + 1))
+    // Every entry is younger than this, so once no run arrives for that long the index is empty anyway.
+    .pexpire(index, limits.runStateTtlMs)
     .exec();
 }
 
