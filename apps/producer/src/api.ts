@@ -233,9 +233,10 @@ export function createApi({ config, queues, results, blobs = createBlobStore(con
   app.get('/v1/episodes/:id/runs/:runId', async (req, res, next) => {
     try {
       const id = episodeIdOf(req, res);
-      if (!id) return;
-      const run = await readRun(runDeps, id, req.params.runId!, clips(req, true));
-      if (!run) return sendProblem(res, 'not_found', { detail: `no run ${req.params.runId} of episode ${id}` });
+      const runId = id && runIdOf(req, res);
+      if (!id || !runId) return;
+      const run = await readRun(runDeps, id, runId, clips(req, true));
+      if (!run) return sendProblem(res, 'not_found', { detail: `no run ${runId} of episode ${id}` });
       served(res, Run, run);
     } catch (err) {
       next(err);
@@ -245,8 +246,8 @@ export function createApi({ config, queues, results, blobs = createBlobStore(con
   app.delete('/v1/episodes/:id/runs/:runId', async (req, res, next) => {
     try {
       const id = episodeIdOf(req, res);
-      if (!id) return;
-      const runId = req.params.runId!;
+      const runId = id && runIdOf(req, res);
+      if (!id || !runId) return;
       const before = await readRun(runDeps, id, runId, clips(req, false));
       if (!before) return sendProblem(res, 'not_found', { detail: `no run ${runId} of episode ${id}` });
       const outcome = await requestCancel(queues.redis, queues.prefix, runId);
@@ -284,7 +285,8 @@ export function createApi({ config, queues, results, blobs = createBlobStore(con
   });
   app.get('/v1/episodes/:id/runs/:runId/clip', async (req, res, next) => {
     const id = episodeIdOf(req, res);
-    if (id) await sendClip(req, res, next, id, req.params.runId!);
+    const runId = id && runIdOf(req, res);
+    if (id && runId) await sendClip(req, res, next, id, runId);
   });
 
   app.use((_req, res) => sendProblem(res, 'not_found'));
@@ -318,6 +320,14 @@ function episodeIdOf(req: Request, res: Response): string | undefined {
   const id = EpisodeId.safeParse(req.params.id);
   if (id.success) return id.data;
   sendProblem(res, 'invalid_request', { errors: [{ field: 'id', message: id.error.issues[0]?.message ?? 'invalid' }] });
+  return undefined;
+}
+
+/** Run ids are UUIDs (8 to 64 characters of the run contract); anything else names no run. */
+function runIdOf(req: Request, res: Response): string | undefined {
+  const runId = String(req.params.runId ?? '');
+  if (/^[A-Za-z0-9-]{8,64}$/.test(runId)) return runId;
+  sendProblem(res, 'invalid_request', { errors: [{ field: 'runId', message: 'not a run id' }] });
   return undefined;
 }
 

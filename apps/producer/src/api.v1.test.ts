@@ -288,6 +288,8 @@ describe('/v1 for platforms', () => {
     expect(again.status).toBe(409);
     expect(await again.json()).toMatchObject(problem('run_ended'));
     expect((await call(w, 'DELETE', `/v1/episodes/${ended}/runs/no-such-run-id`)).status).toBe(404);
+    expect((await call(w, 'DELETE', `/v1/episodes/${ended}/runs/${'x'.repeat(65)}`)).status).toBe(400);
+    expect((await call(w, 'GET', `/v1/episodes/${ended}/runs/a%20b%20c%20d%20e`)).status).toBe(400);
   });
 
   it.each([
