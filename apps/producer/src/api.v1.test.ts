@@ -273,6 +273,22 @@ describe('/v1 for platforms', () => {
     expect(ttl).toBeLessThanOrEqual(w.config.idempotencyTtlMs);
   });
 
+  it('lets exactly one of simultaneous requests with one Idempotency-Key through; the others wait their turn (409) or replay', async () => {
+    const key = randomUUID();
+    const id = uniqueId('idem-race');
+    const replies = await Promise.all(Array.from({ length: 8 }, () => submit(w, { id, audioUri: A_MP3, force: true }, { 'idempotency-key': key })));
+    const accepted = replies.filter((r) => r.res.status === 202);
+    const busy = replies.filter((r) => r.res.status === 409);
+    expect(accepted.length + busy.length).toBe(8);
+    expect(new Set(accepted.map((r) => r.body.runId)).size).toBe(1);
+    for (const r of busy) {
+      expect(r.body).toMatchObject(problem('idempotency_key_in_use'));
+      expect(r.res.headers.get('retry-after')).toBe('1');
+    }
+    // force would start a run per request: only one started.
+    expect((await w.queues.preprocess.getJobs(['waiting', 'prioritized'])).filter((j) => j.data.episodeId === id)).toHaveLength(1);
+  });
+
   it('marks a queued run for cancellation, and refuses to cancel an ended one', async () => {
     const id = uniqueId('cancel');
     const { body } = await submit(w, { id, audioUri: A_MP3 });
