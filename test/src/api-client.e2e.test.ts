@@ -146,7 +146,8 @@ describe('a client generated from the served OpenAPI document', () => {
     // Listed: under the episode, and across episodes filtered by status.
     const runs = await client.GET('/v1/episodes/{id}/runs', { params: { path: { id } } });
     expect(runs.data!.items.map((r) => [r.runId, r.status])).toEqual([[receipt.runId, 'succeeded']]);
-    expect(runs.data!.items[0]!.stages).toMatchObject({ preprocess: 'done', sink: 'done' });
+    const one = await client.GET('/v1/episodes/{id}/runs/{runId}', { params: { path: { id, runId: receipt.runId } } });
+    expect(one.data!.stages).toMatchObject({ preprocess: 'done', sink: 'done' });
     const listed = await client.GET('/v1/episodes', { params: { query: { status: 'succeeded' } } });
     expect(listed.data!.items.map((r) => r.runId)).toContain(receipt.runId);
     const episode = await client.GET('/v1/episodes/{id}', { params: { path: { id } } });

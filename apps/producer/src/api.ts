@@ -104,7 +104,7 @@ export function createApi({ config, queues, results, blobs = createBlobStore(con
   const baseOf = (req: Request) => config.apiPublicUrl ?? `${req.protocol}://${req.get('host')}`;
   const clips = (req: Request, sign: boolean) => clipLocator(runDeps, baseOf(req), { sign });
   const served = <T>(res: Response, schema: z.ZodType<T>, body: T, status = 200) => {
-    // Parsed on the way out in tests and development alike: an answer the document does not describe is a bug.
+    // Every answer is parsed on the way out: one the OpenAPI document does not describe is a bug (500), not a surprise to a client.
     res.status(status).json(schema.parse(body));
   };
 

@@ -183,6 +183,7 @@ export interface components {
             runId: string;
             episodeId: string;
             status: components["schemas"]["RunStatus"];
+            /** @description each stage's status while the queues hold the run's jobs; empty for ended runs in listings and once the jobs are trimmed */
             stages: {
                 [key: string]: components["schemas"]["StageStatus"];
             };
@@ -267,6 +268,7 @@ export interface components {
             runId: string;
             episodeId: string;
             status: components["schemas"]["RunStatus"];
+            /** @description each stage's status while the queues hold the run's jobs; empty for ended runs in listings and once the jobs are trimmed */
             stages: {
                 [key: string]: components["schemas"]["StageStatus"];
             };

@@ -40,8 +40,9 @@ export const Run = z
     runId: z.string(),
     episodeId: EpisodeId,
     status: RunStatus,
-    /** Per stage while the queues still hold the run's jobs; empty once they are trimmed. */
-    stages: z.partialRecord(z.enum(STAGE_NAMES), StageStatus),
+    stages: z.partialRecord(z.enum(STAGE_NAMES), StageStatus).meta({
+      description: "each stage's status while the queues hold the run's jobs; empty for ended runs in listings and once the jobs are trimmed",
+    }),
     enqueuedAt: z.iso.datetime().nullable(),
     finishedAt: z.iso.datetime().nullable(),
     latencyMs: z.number().nullable(),

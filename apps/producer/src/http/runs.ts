@@ -1,4 +1,4 @@
-import { episodeRunIds, indexedRuns, runStatus, type StageQueues } from '@podpreview/pipeline/client';
+import { episodeRunIds, indexedRuns, runStatus, runStatusForListing, type StageQueues } from '@podpreview/pipeline/client';
 import type { BlobStore, Config, ResultsSink } from '@podpreview/shared';
 import type { ClipLocation, Run, RunStatus } from './api.schemas.ts';
 import { type ClipLocator, rowView, runView } from './run-view.ts';
@@ -36,14 +36,22 @@ export async function readRun(deps: RunReaderDeps, episodeId: string, runId: str
   return runView(episodeId, status, row, clip);
 }
 
-/** An episode's runs, newest first: those Redis indexes, else the newest the results table has. */
+/** An episode's runs, newest first (ended ones without their stages, as in listings): those Redis indexes, else the newest the results table has. */
 export async function readEpisodeRuns(deps: RunReaderDeps, episodeId: string, limit: number, clip: ClipLocator): Promise<Run[]> {
   const ids = (await episodeRunIds(deps.queues.redis, deps.queues.prefix, episodeId)).slice(0, limit);
   if (ids.length === 0) {
     const row = await deps.results.latestForEpisode(episodeId);
     return row ? [await rowView(row, clip)] : [];
   }
-  const runs = await Promise.all(ids.map((id) => readRun(deps, episodeId, id, clip)));
+  const runs = await Promise.all(
+    ids.map(async (id) => {
+      const s = await runStatusForListing(deps.queues, id);
+      if (s) return runView(episodeId, s, undefined, clip);
+      // Its record expired before the index entry: the results table has it.
+      const row = await deps.results.forRun(id);
+      return row ? rowView(row, clip) : undefined;
+    }),
+  );
   return runs.filter((r): r is Run => r !== undefined);
 }
 
@@ -79,8 +87,8 @@ export async function listRuns(
     if (batch.length === 0) return { items, nextCursor: null };
     const views = await Promise.all(
       batch.map(async ({ runId }) => {
-        const s = await runStatus(deps.queues, runId);
-        if (!s.episodeId) return undefined; // expired between index and record
+        const s = await runStatusForListing(deps.queues, runId);
+        if (!s?.episodeId) return undefined; // expired between index and record
         return runView(s.episodeId, s, undefined, clip);
       }),
     );
