@@ -135,9 +135,9 @@ program
   .command('status')
   .description('backlog per stage queue: waiting, active, delayed (retrying), failed, workers')
   .option('-j, --json', 'one JSON object per stage', false)
-  .option('-W, --watch', 'print it again every --interval seconds until interrupted', false)
+  .option('-w, --watch', 'print it again every --interval seconds until interrupted', false)
   .option('-n, --interval <seconds>', 'with --watch: seconds between updates', positiveNumber, 2)
-  .addHelpText('after', examples('podpreview status', 'podpreview status --watch -n 5', 'podpreview status --json'))
+  .addHelpText('after', examples('podpreview status', 'podpreview status -w -n 5', 'podpreview status --json'))
   .action(async (o: { json: boolean; watch: boolean; interval: number }) => {
     const config = await configWith({ REDIS_URL: globals().redisUrl });
     if (!config.redisUrl) throw new Error('REDIS_URL is not set: status reads the queues in that Redis');
