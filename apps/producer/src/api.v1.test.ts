@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -6,9 +6,17 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeQueues, createQueues, createRedis, type PrivateRedis, recordRunEnded, type StageQueues, startPrivateRedis } from '@podpreview/pipeline/client';
-import { generateKeyPairSync } from 'node:crypto';
-import { type BlobStore, type Config, createLogger, loadConfig, type ResultRow, type ResultsSink } from '@podpreview/shared';
+import {
+  closeQueues,
+  createQueues,
+  createRedis,
+  enqueueEpisode,
+  type PrivateRedis,
+  recordRunEnded,
+  type StageQueues,
+  startPrivateRedis,
+} from '@podpreview/pipeline/client';
+import { type BlobStore, type Config, createLogger, EnqueueRequest, loadConfig, type ResultRow, type ResultsSink } from '@podpreview/shared';
 import { createResultsSink, GcsBlobStore, LocalBlobStore } from '@podpreview/storage';
 import { type GcsStandin, startGcsStandin } from '@podpreview/storage/testing';
 import { createApi } from './api.ts';
@@ -219,6 +227,26 @@ describe('/v1 for platforms', () => {
       const res = await call(w, 'GET', `/v1/episodes?${bad}`);
       expect(res.status, bad).toBe(400);
     }
+  });
+
+  it('pages through runs enqueued in the same millisecond without skipping or repeating one', async () => {
+    const at = Date.now() + 60_000; // newer than every other run of this file
+    const ids = Array.from({ length: 5 }, (_, i) => uniqueId(`tie${i}`));
+    for (const id of ids) await enqueueEpisode(w.queues, w.config, EnqueueRequest.parse({ id, audioUri: A_MP3 }), at);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    for (let page = 0; page < 3; page++) {
+      const res: Response = await call(
+        w,
+        'GET',
+        `/v1/episodes?since=${encodeURIComponent(new Date(at).toISOString())}&limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+      );
+      const body = RunPage.parse(await res.json());
+      seen.push(...body.items.map((r) => r.episodeId));
+      cursor = body.nextCursor;
+      if (!cursor) break;
+    }
+    expect(seen.sort()).toEqual([...ids].sort());
   });
 
   it('serves a run’s clip with Range support, and names its URL in the run', async () => {
