@@ -231,15 +231,16 @@ describe('/v1 for platforms', () => {
 
   it('pages through runs enqueued in the same millisecond without skipping or repeating one', async () => {
     const at = Date.now() + 60_000; // newer than every other run of this file
-    const ids = Array.from({ length: 5 }, (_, i) => uniqueId(`tie${i}`));
+    // More of one millisecond than a page and the look-ahead of the index read (64) together.
+    const ids = Array.from({ length: 80 }, (_, i) => uniqueId(`tie${i}`));
     for (const id of ids) await enqueueEpisode(w.queues, w.config, EnqueueRequest.parse({ id, audioUri: A_MP3 }), at);
     const seen: string[] = [];
     let cursor: string | null = null;
-    for (let page = 0; page < 3; page++) {
+    for (let page = 0; page < 20; page++) {
       const res: Response = await call(
         w,
         'GET',
-        `/v1/episodes?since=${encodeURIComponent(new Date(at).toISOString())}&limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+        `/v1/episodes?since=${encodeURIComponent(new Date(at).toISOString())}&limit=5${cursor ? `&cursor=${cursor}` : ''}`,
       );
       const body = RunPage.parse(await res.json());
       seen.push(...body.items.map((r) => r.episodeId));

@@ -97,14 +97,19 @@ export async function indexedRuns(
   o: { sinceMs: number; before?: { atMs: number; runId: string }; count: number },
 ): Promise<{ runId: string; enqueuedAtMs: number }[]> {
   const max = o.before ? String(o.before.atMs) : '+inf';
-  // Ties at `before.atMs` are ordered by run id (descending, as ZREVRANGEBYSCORE returns them).
-  const raw = await redis.zrevrangebyscore(runIndexKey(prefix), max, String(o.sinceMs), 'WITHSCORES', 'LIMIT', 0, o.count + 64);
   const out: { runId: string; enqueuedAtMs: number }[] = [];
-  for (let i = 0; i + 1 < raw.length && out.length < o.count; i += 2) {
-    const runId = raw[i]!;
-    const enqueuedAtMs = Number(raw[i + 1]);
-    if (o.before && enqueuedAtMs === o.before.atMs && runId >= o.before.runId) continue;
-    out.push({ runId, enqueuedAtMs });
+  // Ties at `before.atMs` come in descending run-id order (as ZREVRANGEBYSCORE returns them):
+  // those down to the cursor's run were on earlier pages, however many share its millisecond.
+  for (let offset = 0; out.length < o.count; ) {
+    const raw = await redis.zrevrangebyscore(runIndexKey(prefix), max, String(o.sinceMs), 'WITHSCORES', 'LIMIT', offset, o.count + 64);
+    if (raw.length === 0) break;
+    offset += raw.length / 2;
+    for (let i = 0; i + 1 < raw.length && out.length < o.count; i += 2) {
+      const runId = raw[i]!;
+      const enqueuedAtMs = Number(raw[i + 1]);
+      if (o.before && enqueuedAtMs === o.before.atMs && runId >= o.before.runId) continue;
+      out.push({ runId, enqueuedAtMs });
+    }
   }
   return out;
 }
