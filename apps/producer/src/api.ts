@@ -353,6 +353,9 @@ async function checkCallbackTarget(config: Config, caller: string, url: string):
     return undefined;
   } catch (err) {
     if (err instanceof BlockedAddressError) return 'the host is not a public address';
-    return 'the host does not resolve';
+    const code = (err as { code?: string }).code;
+    if (code === 'ENOTFOUND' || code === 'ENODATA') return 'the host does not resolve';
+    // DNS itself failing (EAI_AGAIN, a timeout) is a dependency being down: 503, retry later.
+    throw err;
   }
 }
