@@ -81,6 +81,10 @@ interface JsonOutcome {
   status: string;
   previewStart: number | null;
   previewEnd: number | null;
+  speechFraction: number | null;
+  latencyMs: number | null;
+  clip: string | null;
+  joined: boolean;
   reason?: string;
 }
 
@@ -89,7 +93,7 @@ function parseJsonLines(stdout: string): JsonOutcome[] {
   return lines.map((l) => JSON.parse(l) as JsonOutcome);
 }
 
-const OUTCOME_KEYS = ['id', 'previewEnd', 'previewStart', 'runId', 'status'];
+const OUTCOME_KEYS = ['clip', 'id', 'joined', 'latencyMs', 'previewEnd', 'previewStart', 'runId', 'speechFraction', 'status'];
 
 let env: TestEnv;
 let labels: SampleLabel[];
@@ -136,13 +140,19 @@ describe('podpreview enqueue (real CLI process)', () => {
 
     const [broken, news, tech] = rows as [JsonOutcome, JsonOutcome, JsonOutcome];
     expect(Object.keys(broken).sort()).toEqual([...OUTCOME_KEYS, 'reason'].sort());
-    expect(broken).toMatchObject({ status: 'failed', previewStart: null, previewEnd: null });
+    expect(broken).toMatchObject({ status: 'failed', previewStart: null, previewEnd: null, clip: null, joined: false });
     expect(broken.reason).toMatch(/^preprocess: corrupt_audio: /);
     expect(broken.reason).toContain('broken.mp3');
 
     for (const r of [news, tech]) {
       expect(Object.keys(r).sort(), r.id).toEqual(OUTCOME_KEYS);
       expect(r.status, JSON.stringify(r)).toBe('succeeded');
+      // Where the clip is, how much of it is speech, how long the run took, whether it joined another.
+      expect(r.clip).toMatch(new RegExp(`^file:///.*/episodes/${r.id}/${r.runId}/preview\\.mp3$`));
+      expect((await readFile(new URL(r.clip!))).length).toBeGreaterThan(10_000);
+      expect(r.speechFraction!).toBeGreaterThan(0.5);
+      expect(r.latencyMs!).toBeGreaterThan(0);
+      expect(r.joined).toBe(false);
       // 60 ± 1 s: the end moves to land between sentences.
       expect(r.previewEnd! - r.previewStart!).toBeGreaterThanOrEqual(59);
       expect(r.previewEnd! - r.previewStart!).toBeLessThanOrEqual(61);
@@ -314,5 +324,114 @@ describe('podpreview enqueue (real CLI process)', () => {
     expect(failing.code).toBe(1);
     expect(failing.stdout).toMatch(/FAIL\s+model silero-vad@6\.2: sha256 [0-9a-f]+ differs/);
     expect(failing.stdout).toMatch(/→ restore the weights/);
+  });
+
+  it('(k) --version and -V print the version; every command’s help has examples, and flags name their environment variables', async () => {
+    const pkg = JSON.parse(await readFile(path.join(REPO_ROOT, 'apps/producer/package.json'), 'utf8')) as { version: string };
+    for (const flag of ['--version', '-V']) {
+      const run = await runCli([flag], bare);
+      expect(run.code).toBe(0);
+      expect(run.stdout.trim()).toBe(pkg.version);
+    }
+    const top = await runCli(['--help'], bare);
+    expect(top.stdout).toMatch(/Exit codes:\n\s+0 .*\n\s+1 .*\n\s+2 .*an episode failed.*\n\s+3 .*unreachable/);
+    expect(top.stdout).toContain('(env: REDIS_URL)');
+    for (const command of ['enqueue', 'get', 'retry', 'status', 'doctor', 'serve']) {
+      const help = await runCli([command, '--help'], bare);
+      expect(help.code, command).toBe(0);
+      expect(help.stdout, command).toMatch(new RegExp(`Examples:\\n\\s+\\$ podpreview ${command}`));
+    }
+    const serve = await runCli(['serve', '--help'], bare);
+    expect(serve.stdout).toMatch(/-H, --host <address>[\s\S]*\(env: PODPREVIEW_HTTP_HOST\)/);
+    expect(serve.stdout).toMatch(/-P, --port <port>[\s\S]*\(env: PODPREVIEW_HTTP_PORT\)/);
+    const enqueue = await runCli(['enqueue', '--help'], bare);
+    expect(enqueue.stdout).toMatch(/-w, --wait/);
+    expect(enqueue.stdout).toMatch(/--timeout <seconds>[\s\S]*\(env: PODPREVIEW_ENQUEUE_TIMEOUT_SEC\)/);
+    const bad = await runCli(['enqueue', 'x.mp3', '--timeout', 'soon'], bare);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/--timeout.*a positive number/);
+  });
+
+  it('(l) get <id> prints an episode’s newest run for people, or as the API’s JSON; exit 2 for a failed one, 1 for none', async () => {
+    expect(first, 'needs (a)').toBeDefined();
+    const human = await runCli(['get', 'news-brief'], withRedis);
+    expect(human.code, human.stderr).toBe(0);
+    expect(human.stdout).toMatch(/^episode\s+news-brief$/m);
+    expect(human.stdout).toMatch(/^status\s+deduplicated$/m);
+    expect(human.stdout).toMatch(/^preview\s+[\d.]+–[\d.]+ s \(speech \d+ %\)$/m);
+    expect(human.stdout).toMatch(/^clip\s+file:\/\/\/.*preview\.mp3$/m);
+    const json = await runCli(['get', 'news-brief', '--json'], withRedis);
+    expect(json.code).toBe(0);
+    const episode = JSON.parse(json.stdout) as { id: string; status: string; clip: { url: string }; result: { status: string; errorMessage?: string } };
+    expect(episode).toMatchObject({ id: 'news-brief', status: 'deduplicated', result: { status: 'deduplicated' } });
+    expect(episode.clip.url).toMatch(/^file:\/\/\//);
+    const broken = await runCli(['get', 'broken'], withRedis);
+    expect(broken.code).toBe(2);
+    expect(broken.stdout).toMatch(/^error\s+corrupt_audio \(in preprocess\)$/m);
+    const none = await runCli(['get', 'never-enqueued'], withRedis);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toMatch(/no episode never-enqueued/);
+  });
+
+  it('(m) retry <runId> runs the same submission again; an unknown run id exits 1', async () => {
+    expect(first, 'needs (a)').toBeDefined();
+    const broken = first.find((r) => r.id === 'broken')!;
+    const run = await runCli(['retry', broken.runId, '--wait', '--json', '--timeout', '60'], withRedis);
+    expect(run.code, run.stderr).toBe(2);
+    const [row] = parseJsonLines(run.stdout);
+    expect(row).toMatchObject({ id: 'broken', status: 'failed' });
+    expect(row!.runId).not.toBe(broken.runId);
+    expect(row!.reason).toMatch(/corrupt_audio/);
+    const unknown = await runCli(['retry', 'no-such-run-0000'], withRedis);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/run no-such-run-0000 is not known/);
+  });
+
+  it('(n) status --watch prints the backlog again every --interval until interrupted, then exits 0', async () => {
+    const t0 = Date.now();
+    const child = spawn(process.execPath, [CLI, 'status', '--watch', '-n', '0.2'], {
+      cwd: REPO_ROOT,
+      env: withRedis as NodeJS.ProcessEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    while ((stdout.match(/every 0\.2 s/g) ?? []).length < 3 && Date.now() - t0 < 30_000) await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((r) => child.once('close', r));
+    expect((stdout.match(/preprocess\s+│/g) ?? []).length).toBeGreaterThanOrEqual(3);
+    expect(code).toBe(0);
+  });
+
+  it('(o) serve --host --port binds where it is told and answers /healthz, /readyz and /v1/openapi.json', async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, [CLI, 'serve', '--host', '127.0.0.1', '--port', String(port)], {
+      cwd: REPO_ROOT,
+      env: { ...withRedis, PODPREVIEW_HTTP_PORT: '1' } as NodeJS.ProcessEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    try {
+      const t0 = Date.now();
+      while (!stderr.includes('API on') && Date.now() - t0 < 30_000 && child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
+      // The flag beats PODPREVIEW_HTTP_PORT.
+      expect(stderr).toContain(`API on http://127.0.0.1:${port}`);
+      expect(await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()).toEqual({ status: 'ok' });
+      expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
+      expect(((await (await fetch(`http://127.0.0.1:${port}/v1/openapi.json`)).json()) as { openapi: string }).openapi).toBe('3.1.0');
+    } finally {
+      child.kill('SIGTERM');
+      expect(await new Promise<number | null>((r) => child.once('close', r))).toBe(0);
+    }
+  });
+
+  it('(p) enqueue --wait --timeout gives up waiting with exit 1, naming the timeout', async () => {
+    const run = await runCli(
+      ['enqueue', path.join(SAMPLES_DIR, 'tech-talk.mp3'), '--id', 'timed-out', '--force', '--wait', '--json', '--timeout', '0.05'],
+      withRedis,
+    );
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stderr).toMatch(/timed out waiting for 1 run/);
   });
 });

@@ -110,7 +110,7 @@ describe('HTTP API on a private Redis', () => {
       expect(body).toMatchObject({ id, joined: false });
       expect(body.runId).toMatch(/^[0-9a-f-]{36}$/);
       expect(body.jobId).toBe(body.runId);
-      expect(res.headers.get('location')).toBe(`/v1/episodes/${id}`);
+      expect(res.headers.get('location')).toBe(`/v1/episodes/${id}/runs/${body.runId}`);
 
       const job = await w.queues.preprocess.getJob(body.jobId);
       expect(job, 'preprocess job in Redis').toBeDefined();
@@ -265,13 +265,14 @@ describe('HTTP API on a private Redis', () => {
       const { runId } = (await (await post(w, { id, audioUri: A_MP3 })).json()) as { runId: string };
       const res = await get(w, id);
       expect(res.status).toBe(200);
-      const body = (await res.json()) as { id: string; runId: string; state: string; stages: Record<string, string>; result: unknown };
+      const body = (await res.json()) as { id: string; runId: string; status: string; stages: Record<string, string>; result: unknown; clip: unknown };
       expect(body.id).toBe(id);
       expect(body.runId).toBe(runId);
-      expect(body.state).toBe('queued');
-      expect(['waiting', 'prioritized']).toContain(body.stages.preprocess);
-      expect(body.stages).toEqual({ preprocess: body.stages.preprocess, 'ensemble-a': 'absent', 'ensemble-b': 'absent', selection: 'absent', sink: 'absent' });
+      // The product's words, not BullMQ's (`prioritized`, `absent`).
+      expect(body.status).toBe('queued');
+      expect(body.stages).toEqual({ preprocess: 'queued', 'ensemble-a': 'pending', 'ensemble-b': 'pending', selection: 'pending', sink: 'pending' });
       expect(body.result).toBeNull();
+      expect(body.clip).toBeNull();
     });
 
     it('answers an unknown route with 404 JSON', async () => {

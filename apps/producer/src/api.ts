@@ -1,8 +1,20 @@
 import express, { type ErrorRequestHandler, type Express, type NextFunction, type Request, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { versionReport } from '@podpreview/ops';
-import { enqueueEpisode, latestRunFor, runStatus, type StageQueues } from '@podpreview/pipeline/client';
+import type { z } from 'zod';
 import {
+  createCallbackQueue,
+  enqueueCallbacks,
+  enqueueEpisode,
+  isTerminal,
+  latestRunFor,
+  requestCancel,
+  runStatus,
+  type StageQueues,
+  takeRunCallbacks,
+} from '@podpreview/pipeline/client';
+import {
+  type BlobStore,
   type Config,
   describeIssues,
   EnqueueRequest,
@@ -10,12 +22,17 @@ import {
   InputNotAllowedError,
   InputNotFoundError,
   type Logger,
-  PodpreviewError,
-  type ResultRow,
   type ResultsSink,
 } from '@podpreview/shared';
-import { checkInput } from '@podpreview/storage';
+import { assertPublicHost, BlockedAddressError, checkInput, createBlobStore, LocalBlobStore } from '@podpreview/storage';
+import { CancelReceipt, Episode, ListQuery, Run, RunPage, SubmitReceipt } from './http/api.schemas.ts';
 import { authenticate, hasScope } from './http/auth.ts';
+import { isDependencyDown } from './http/dependency.ts';
+import { healthz, readyz } from './http/health.ts';
+import { IDEMPOTENCY_KEY, idempotencyStore } from './http/idempotency.ts';
+import { openApiDocument } from './http/openapi.ts';
+import { publicResult, rowView, runStatusOf, runView } from './http/run-view.ts';
+import { clipLocator, decodeCursor, listRuns, readEpisodeRuns, readRun, type RunReaderDeps } from './http/runs.ts';
 import { createApiMetrics } from './http/metrics.ts';
 import { sendProblem } from './http/problem.ts';
 
@@ -23,6 +40,8 @@ export interface ApiDeps {
   config: Config;
   queues: StageQueues;
   results: ResultsSink;
+  /** Where clips are; default: the configured store. */
+  blobs?: BlobStore;
   log: Logger;
 }
 
@@ -31,7 +50,7 @@ export interface ApiDeps {
  * status. Every /v1 route needs a credential when tokens are configured; `priority` and
  * `force` need the scope of that name; each credential has its own rate limit.
  */
-export function createApi({ config, queues, results, log }: ApiDeps): Express {
+export function createApi({ config, queues, results, blobs = createBlobStore(config), log }: ApiDeps): Express {
   const app = express();
   const metrics = createApiMetrics();
   app.disable('x-powered-by');
@@ -43,6 +62,13 @@ export function createApi({ config, queues, results, log }: ApiDeps): Express {
       log.info({ method: req.method, path: req.path, status: res.statusCode, caller: req.caller?.name }, 'request');
     });
     next();
+  });
+  // Probes carry no credential: they say nothing but "up" and which dependency is down.
+  app.get('/healthz', healthz);
+  app.get('/readyz', readyz(queues, results));
+  // The description of the API is public, like the probes: generators fetch it without a credential.
+  app.get('/v1/openapi.json', (_req, res) => {
+    res.json(openApiDocument());
   });
   app.get('/metrics', authenticate(config.apiTokens), async (_req, res, next) => {
     try {
@@ -72,8 +98,24 @@ export function createApi({ config, queues, results, log }: ApiDeps): Express {
     }),
   );
 
+  const runDeps = { config, queues, results, blobs };
+  const callbackQueue = createCallbackQueue(queues.redis, config);
+  const idempotency = idempotencyStore(queues.redis, queues.prefix, config.idempotencyTtlMs);
+  const baseOf = (req: Request) => config.apiPublicUrl ?? `${req.protocol}://${req.get('host')}`;
+  const clips = (req: Request, sign: boolean) => clipLocator(runDeps, baseOf(req), { sign });
+  const served = <T>(res: Response, schema: z.ZodType<T>, body: T, status = 200) => {
+    // Every answer is parsed on the way out: one the OpenAPI document does not describe is a bug (500), not a surprise to a client.
+    res.status(status).json(schema.parse(body));
+  };
+
   app.post('/v1/episodes', requireJson, express.json({ limit: config.httpBodyLimitBytes, strict: true }), async (req, res, next) => {
+    const idemKey = req.get('idempotency-key');
+    const caller = req.caller?.name ?? 'anonymous';
+    let claimed = false;
     try {
+      if (idemKey !== undefined && !IDEMPOTENCY_KEY.test(idemKey)) {
+        return sendProblem(res, 'invalid_request', { errors: [{ field: 'Idempotency-Key', message: '1 to 200 printable ASCII characters' }] });
+      }
       const parsed = EnqueueRequest.safeParse(req.body);
       if (!parsed.success) return sendProblem(res, 'invalid_request', { errors: describeIssues(parsed.error) });
       const body = parsed.data;
@@ -94,13 +136,68 @@ export function createApi({ config, queues, results, log }: ApiDeps): Express {
           throw err;
         }
       }
+      if (body.callbackUrl) {
+        const refused = await checkCallbackTarget(config, caller, body.callbackUrl);
+        if (refused) return sendProblem(res, 'callback_not_allowed', { errors: [{ field: 'callbackUrl', message: refused }] });
+      }
+      if (idemKey !== undefined) {
+        const claim = await idempotency.claim(caller, idemKey, body);
+        if (claim.kind === 'conflict') return sendProblem(res, 'idempotency_key_reused');
+        if (claim.kind === 'in-progress') {
+          res.set('retry-after', '1');
+          return sendProblem(res, 'idempotency_key_in_use');
+        }
+        if (claim.kind === 'replay') return res.status(claim.status).set('idempotent-replayed', 'true').json(claim.body);
+        claimed = true;
+      }
       const started = performance.now();
-      const receipt = await enqueueEpisode(queues, config, body);
+      const callback = body.callbackUrl ? { url: body.callbackUrl, credential: caller } : undefined;
+      const receipt = await enqueueEpisode(queues, config, body, Date.now(), callback ? { callback } : {});
       metrics.enqueueSeconds.observe({ outcome: receipt.joined ? 'joined' : 'new' }, (performance.now() - started) / 1000);
-      res
-        .status(202)
-        .location(`/v1/episodes/${receipt.episodeId}`)
-        .json({ id: receipt.episodeId, jobId: receipt.runId, runId: receipt.runId, joined: receipt.joined });
+      const status = receipt.joined ? await runStatus(queues, receipt.runId) : undefined;
+      if (callback && status && isTerminal(status.state)) {
+        // The joined run ended while this request joined it: its end did not see our callback.
+        await enqueueCallbacks(
+          callbackQueue,
+          config,
+          { runId: receipt.runId, episodeId: receipt.episodeId },
+          await takeRunCallbacks(queues.redis, queues.prefix, receipt.runId),
+        );
+      }
+      const answer: SubmitReceipt = {
+        id: receipt.episodeId,
+        runId: receipt.runId,
+        jobId: receipt.runId,
+        joined: receipt.joined,
+        status: status ? runStatusOf(status.state) : 'queued',
+      };
+      if (claimed && idemKey !== undefined) await idempotency.complete(caller, idemKey, body, { status: 202, body: answer });
+      res.location(`/v1/episodes/${receipt.episodeId}/runs/${receipt.runId}`);
+      served(res, SubmitReceipt, answer, 202);
+    } catch (err) {
+      if (claimed && idemKey !== undefined) await idempotency.release(caller, idemKey).catch(() => {});
+      next(err);
+    }
+  });
+
+  app.get('/v1/episodes', async (req, res, next) => {
+    try {
+      const q = ListQuery.safeParse(req.query);
+      if (!q.success) return sendProblem(res, 'invalid_request', { errors: describeIssues(q.error) });
+      const cursor = q.data.cursor === undefined ? undefined : decodeCursor(q.data.cursor);
+      if (q.data.cursor !== undefined && !cursor)
+        return sendProblem(res, 'invalid_request', { errors: [{ field: 'cursor', message: 'not a cursor this API gave out' }] });
+      const page = await listRuns(
+        runDeps,
+        {
+          ...(q.data.status ? { status: q.data.status } : {}),
+          sinceMs: q.data.since ? Date.parse(q.data.since) : 0,
+          ...(cursor ? { cursor } : {}),
+          limit: Math.min(q.data.limit ?? config.apiPageMax, config.apiPageMax),
+        },
+        clips(req, false),
+      );
+      served(res, RunPage, page);
     } catch (err) {
       next(err);
     }
@@ -108,24 +205,88 @@ export function createApi({ config, queues, results, log }: ApiDeps): Express {
 
   app.get('/v1/episodes/:id', async (req, res, next) => {
     try {
-      const id = EpisodeId.safeParse(req.params.id);
-      if (!id.success) return sendProblem(res, 'invalid_request', { errors: [{ field: 'id', message: id.error.issues[0]?.message ?? 'invalid' }] });
-      const runId = await latestRunFor(queues, id.data);
-      const result = runId ? await results.forRun(runId) : await results.latestForEpisode(id.data);
-      if (!runId && !result) return sendProblem(res, 'not_found', { detail: `no episode ${id.data}` });
-      const status = runId ? await runStatus(queues, runId) : undefined;
-      res.json({
-        id: id.data,
-        runId: runId ?? result?.runId,
-        state: result?.status ?? status?.state,
-        stages: status?.stages,
-        // The code only: messages carry paths and tool output meant for operators.
-        ...(status?.reason ? { reason: status.reason.split(':')[0] } : {}),
-        result: result ? publicResult(result) : null,
-      });
+      const id = episodeIdOf(req, res);
+      if (!id) return;
+      const runId = await latestRunFor(queues, id);
+      const result = runId ? await results.forRun(runId) : await results.latestForEpisode(id);
+      if (!runId && !result) return sendProblem(res, 'not_found', { detail: `no episode ${id}` });
+      const clip = clips(req, true);
+      const run = runId ? await runView(id, await runStatus(queues, runId), result, clip) : await rowView(result!, clip);
+      served(res, Episode, { id, ...run, result: result ? publicResult(result) : null });
     } catch (err) {
       next(err);
     }
+  });
+
+  app.get('/v1/episodes/:id/runs', async (req, res, next) => {
+    try {
+      const id = episodeIdOf(req, res);
+      if (!id) return;
+      const items = await readEpisodeRuns(runDeps, id, config.apiPageMax, clips(req, false));
+      if (items.length === 0) return sendProblem(res, 'not_found', { detail: `no episode ${id}` });
+      served(res, RunPage, { items, nextCursor: null });
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  app.get('/v1/episodes/:id/runs/:runId', async (req, res, next) => {
+    try {
+      const id = episodeIdOf(req, res);
+      const runId = id && runIdOf(req, res);
+      if (!id || !runId) return;
+      const run = await readRun(runDeps, id, runId, clips(req, true));
+      if (!run) return sendProblem(res, 'not_found', { detail: `no run ${runId} of episode ${id}` });
+      served(res, Run, run);
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  app.delete('/v1/episodes/:id/runs/:runId', async (req, res, next) => {
+    try {
+      const id = episodeIdOf(req, res);
+      const runId = id && runIdOf(req, res);
+      if (!id || !runId) return;
+      const before = await readRun(runDeps, id, runId, clips(req, false));
+      if (!before) return sendProblem(res, 'not_found', { detail: `no run ${runId} of episode ${id}` });
+      const outcome = await requestCancel(queues.redis, queues.prefix, runId);
+      if (outcome === 'unknown') return sendProblem(res, 'not_found', { detail: `no run ${runId} of episode ${id}` });
+      if (outcome === 'ended') return sendProblem(res, 'run_ended', { detail: `run ${runId} ended as ${before.status}` });
+      served(res, CancelReceipt, { runId, status: before.status, cancelRequested: true }, 202);
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  const sendClip = async (req: Request, res: Response, next: NextFunction, id: string, runId: string | undefined) => {
+    try {
+      const run = runId ? await readRun(runDeps, id, runId, clips(req, false)) : undefined;
+      const key = runId ? (run ? await clipKeyOf(runDeps, run.runId) : null) : await newestClipKey(runDeps, id);
+      if (!key) return sendProblem(res, 'not_found', { detail: `no clip for ${runId ? `run ${runId} of ` : ''}episode ${id}` });
+      if (blobs.signedUrl) {
+        res.set('cache-control', 'no-store');
+        return res.redirect(302, (await blobs.signedUrl(key, config.clipUrlTtlSec)).url);
+      }
+      if (blobs instanceof LocalBlobStore) {
+        // send (through sendFile) answers Range requests with 206, so players can seek.
+        return res.sendFile(blobs.localPath(key), { headers: { 'content-type': 'audio/mpeg' }, acceptRanges: true, dotfiles: 'allow' }, (err) => {
+          if (err && !res.headersSent) sendProblem(res, (err as { status?: number }).status === 404 ? 'not_found' : 'internal');
+        });
+      }
+      res.type('audio/mpeg').send(await blobs.get(key));
+    } catch (err) {
+      next(err);
+    }
+  };
+  app.get('/v1/episodes/:id/clip', async (req, res, next) => {
+    const id = episodeIdOf(req, res);
+    if (id) await sendClip(req, res, next, id, undefined);
+  });
+  app.get('/v1/episodes/:id/runs/:runId/clip', async (req, res, next) => {
+    const id = episodeIdOf(req, res);
+    const runId = id && runIdOf(req, res);
+    if (id && runId) await sendClip(req, res, next, id, runId);
   });
 
   app.use((_req, res) => sendProblem(res, 'not_found'));
@@ -134,8 +295,8 @@ export function createApi({ config, queues, results, log }: ApiDeps): Express {
     if (err.type === 'entity.too.large') return sendProblem(res, 'body_too_large', { limitBytes: config.httpBodyLimitBytes });
     if (err.type === 'entity.parse.failed') return sendProblem(res, 'invalid_json');
     if (err.status && err.status >= 400 && err.status < 500) return sendProblem(res, 'invalid_request');
-    // A dependency that is down (Redis reconnecting, the results file locked) is worth a retry.
-    if (queues.redis.status !== 'ready' || (err instanceof PodpreviewError && err.retryable)) {
+    // A dependency that is down (Redis reconnecting, the results file locked) is worth a retry; our own faults are not.
+    if (isDependencyDown(err, queues)) {
       log.warn({ err: err.message }, 'request failed: dependency unavailable');
       res.set('retry-after', '5');
       return sendProblem(res, 'unavailable');
@@ -155,8 +316,46 @@ function requireJson(req: Request, res: Response, next: NextFunction): void {
 /** "outside PODPREVIEW_INPUT_ROOTS" and the like, without echoing the resolved path. */
 const reasonOf = (err: Error) => /\(([^)]*)\)$/.exec(err.message)?.[1] ?? 'not allowed';
 
-/** The result row as a client sees it: error codes, no internal messages, paths or error classes. */
-function publicResult(row: ResultRow) {
-  const { errorMessage: _message, errorClass: _class, ...rest } = row;
-  return rest;
+function episodeIdOf(req: Request, res: Response): string | undefined {
+  const id = EpisodeId.safeParse(req.params.id);
+  if (id.success) return id.data;
+  sendProblem(res, 'invalid_request', { errors: [{ field: 'id', message: id.error.issues[0]?.message ?? 'invalid' }] });
+  return undefined;
+}
+
+/** Run ids are UUIDs (8 to 64 characters of the run contract); anything else names no run. */
+function runIdOf(req: Request, res: Response): string | undefined {
+  const runId = String(req.params.runId ?? '');
+  if (/^[A-Za-z0-9-]{8,64}$/.test(runId)) return runId;
+  sendProblem(res, 'invalid_request', { errors: [{ field: 'runId', message: 'not a run id' }] });
+  return undefined;
+}
+
+/** The clip of one run: its row (Redis keeps the outcome while the row may still be dead-lettered). */
+async function clipKeyOf(deps: RunReaderDeps, runId: string): Promise<string | null> {
+  const s = await runStatus(deps.queues, runId);
+  return s.summary?.clipKey ?? (await deps.results.forRun(runId))?.clipKey ?? null;
+}
+
+/** The newest clip of an episode: its newest run's, else the newest row's (a failed rerun keeps the earlier clip out). */
+async function newestClipKey(deps: RunReaderDeps, episodeId: string): Promise<string | null> {
+  const runId = await latestRunFor(deps.queues, episodeId);
+  if (runId) return clipKeyOf(deps, runId);
+  return (await deps.results.latestForEpisode(episodeId))?.clipKey ?? null;
+}
+
+/** Why a callback target is refused, or undefined: the credential needs a signing secret, the host must be public. */
+async function checkCallbackTarget(config: Config, caller: string, url: string): Promise<string | undefined> {
+  if (!config.callbacks.secrets.some((s) => s.name === caller))
+    return `no callback secret is configured for credential ${caller} (PODPREVIEW_CALLBACK_SECRETS)`;
+  try {
+    await assertPublicHost(new URL(url), config.callbacks.allowPrivateUrls);
+    return undefined;
+  } catch (err) {
+    if (err instanceof BlockedAddressError) return 'the host is not a public address';
+    const code = (err as { code?: string }).code;
+    if (code === 'ENOTFOUND' || code === 'ENODATA') return 'the host does not resolve';
+    // DNS itself failing (EAI_AGAIN, a timeout) is a dependency being down: 503, retry later.
+    throw err;
+  }
 }

@@ -17,6 +17,8 @@ import { expandInputs, type InputOptions } from './inputs.ts';
 export interface EnqueueCommandOptions extends InputOptions {
   wait?: boolean;
   json?: boolean;
+  /** With `wait`: give up waiting after this long (the runs go on). */
+  timeoutSec?: number;
 }
 
 export interface EpisodeOutcome {
@@ -28,6 +30,8 @@ export interface EpisodeOutcome {
   speechFraction: number | null;
   latencyMs: number | null;
   clipKey: string | null;
+  /** The episode was already in flight: this request joined that run. */
+  joined: boolean;
   reason?: string;
 }
 
@@ -36,7 +40,11 @@ export interface EpisodeOutcome {
  * end. With no Redis configured, or no workers on it, `wait` runs the pipeline in this process.
  */
 export async function runEnqueue(inputs: string[], o: EnqueueCommandOptions, config: Config, log: Logger): Promise<EpisodeOutcome[]> {
-  const requests = await expandInputs(inputs, o);
+  return runRequests(await expandInputs(inputs, o), o, config, log);
+}
+
+/** Enqueues requests already made (the expanded inputs, or a run being retried), and with `wait` follows them. */
+export async function runRequests(requests: EnqueueRequest[], o: EnqueueCommandOptions, config: Config, log: Logger): Promise<EpisodeOutcome[]> {
   // The worker side (models, stage code) loads only when this process must run the pipeline.
   let local: Awaited<ReturnType<typeof startLocal>> | undefined;
   let queues: StageQueues;
@@ -68,6 +76,7 @@ export async function runEnqueue(inputs: string[], o: EnqueueCommandOptions, con
         speechFraction: null,
         latencyMs: null,
         clipKey: null,
+        joined: r.joined,
       }));
     }
     const bar = o.json
@@ -82,6 +91,7 @@ export async function runEnqueue(inputs: string[], o: EnqueueCommandOptions, con
       receipts.map((r) => r.runId),
       {
         onProgress: (done, s) => bar?.update(done, { failed: s.filter((x) => x.state === 'failed').length }),
+        ...(o.timeoutSec ? { timeoutMs: o.timeoutSec * 1000 } : {}),
       },
     );
     bar?.stop();
@@ -94,6 +104,7 @@ export async function runEnqueue(inputs: string[], o: EnqueueCommandOptions, con
       speechFraction: s.summary?.speechFraction ?? null,
       latencyMs: s.summary?.latencyMs ?? null,
       clipKey: s.summary?.clipKey ?? null,
+      joined: receipts[i]!.joined,
       ...(s.reason ? { reason: `${s.failedStage}: ${s.reason}` } : {}),
     }));
   } finally {
@@ -147,8 +158,8 @@ export function backlogTable(rows: StageBacklog[]): string {
   return table.toString();
 }
 
-/** One JSON object per episode, times in seconds, for scripts. */
-export function outcomeJsonLines(rows: EpisodeOutcome[]): string {
+/** One JSON object per episode, times in seconds, for scripts; `clip` is where the rendered clip is (file:// or gs://). */
+export function outcomeJsonLines(rows: EpisodeOutcome[], blobs: Pick<BlobStore, 'uri'>): string {
   return rows
     .map((r) =>
       JSON.stringify({
@@ -157,6 +168,10 @@ export function outcomeJsonLines(rows: EpisodeOutcome[]): string {
         status: r.status,
         previewStart: r.previewStart,
         previewEnd: r.previewEnd,
+        speechFraction: r.speechFraction,
+        latencyMs: r.latencyMs,
+        clip: r.clipKey ? blobs.uri(r.clipKey) : null,
+        joined: r.joined,
         ...(r.reason ? { reason: r.reason } : {}),
       }),
     )

@@ -165,6 +165,21 @@ describe('expandInputs: a .jsonl manifest', () => {
   });
 });
 
+describe('expandInputs: remote URIs', () => {
+  it('takes https:// and gs:// URIs as they are, named after their last path segment', async () => {
+    const reqs = await expandInputs(['https://cdn.example.com/shows/ep%2042.mp3?sig=1', 'gs://incoming/shows/weekly/ep-7.m4a'], { priority: true });
+    expect(reqs).toEqual([
+      { id: 'ep-42', audioUri: 'https://cdn.example.com/shows/ep%2042.mp3?sig=1', priority: true, force: false },
+      { id: 'ep-7', audioUri: 'gs://incoming/shows/weekly/ep-7.m4a', priority: true, force: false },
+    ]);
+  });
+
+  it('takes --id and a --transcript URI for a single remote episode', async () => {
+    const [r] = await expandInputs(['https://cdn.example.com/a.mp3'], { id: 'show-1', transcript: 'gs://incoming/a.vtt' });
+    expect(r).toEqual({ id: 'show-1', audioUri: 'https://cdn.example.com/a.mp3', transcriptUri: 'gs://incoming/a.vtt', priority: false, force: false });
+  });
+});
+
 describe('expandInputs: errors', () => {
   it('names a path that does not exist', async () => {
     const missing = path.join(dir, 'nope.mp3');

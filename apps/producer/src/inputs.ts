@@ -63,6 +63,22 @@ export async function expandInputs(args: string[], o: InputOptions = {}): Promis
     if (fromName) named.add(parsed.data);
   };
   for (const arg of args) {
+    // A remote episode: fetched by the workers within their input policy (public hosts, allowed buckets).
+    if (/^(https?|gs):\/\//i.test(arg)) {
+      const name = /^gs:/i.test(arg) ? arg.slice(arg.indexOf('/', 5) + 1) : safeDecode(new URL(arg).pathname);
+      add(
+        {
+          id: o.id ?? episodeIdFromPath(name),
+          audioUri: arg,
+          ...(o.transcript ? { transcriptUri: /^[a-z]+:\/\//i.test(o.transcript) ? o.transcript : path.resolve(o.transcript) } : {}),
+          priority: o.priority ?? false,
+          force: o.force ?? false,
+        },
+        arg,
+        !o.id,
+      );
+      continue;
+    }
     const st = await stat(arg).catch(() => undefined);
     if (!st) throw new InputListError(`${arg}: no such file or directory`);
     const abs = path.resolve(arg);
@@ -122,6 +138,14 @@ export async function expandInputs(args: string[], o: InputOptions = {}): Promis
   if (o.transcript && out.length !== 1) throw new InputListError('--transcript applies to a single audio file');
   return distinctIds(out, named);
 }
+
+const safeDecode = (s: string) => {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+};
 
 /**
  * Two files of one name (`a/ep.mp3`, `b/ep.mp3`) are two episodes: ids taken from file names

@@ -1,11 +1,21 @@
 import type { Server } from 'node:http';
 import { closeQueues, connectRedis, createQueues } from '@podpreview/pipeline/client';
 import { type Config, ConfigError, createLogger } from '@podpreview/shared';
-import { createResultsSink } from '@podpreview/storage';
+import { createResultsSink, createBlobStore } from '@podpreview/storage';
+import { startCallbackWorker } from './callbacks/delivery.ts';
+import { clipLocator, readRun } from './http/runs.ts';
 import { createApi } from './api.ts';
 import { isLoopbackHost } from './http/auth.ts';
 
-export async function startApiServer(config: Config): Promise<Server> {
+export interface ApiServer {
+  server: Server;
+  /** http://host:port as bound (port 0 resolved). */
+  url: string;
+  /** Stops listening, the callback worker and the connections (what SIGTERM does, without exiting). */
+  close(): Promise<void>;
+}
+
+export async function startApiServer(config: Config, o: { exitOnSignal?: boolean } = {}): Promise<ApiServer> {
   if (!config.redisUrl) throw new Error('REDIS_URL is not set: the API enqueues into the Redis the workers consume');
   // Secure by default: reachable from elsewhere only with credentials.
   if (!isLoopbackHost(config.httpHost) && config.apiTokens.length === 0) {
@@ -17,23 +27,38 @@ export async function startApiServer(config: Config): Promise<Server> {
   // Fail at start, with the URL and the cause, rather than answer every request with 503.
   const queues = createQueues(await connectRedis(config.redisUrl, 'client', config.redisConnectTimeoutMs), config);
   const results = createResultsSink(config);
-  const app = createApi({ config, queues, results, log });
+  const blobs = createBlobStore(config);
+  const app = createApi({ config, queues, results, blobs, log });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.httpPort, config.httpHost, () => resolve(s));
     s.once('error', reject);
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.httpPort;
+  // Completion callbacks are sent from here: this process holds the credentials' secrets.
+  const runDeps = { config, queues, results, blobs };
+  const url = `http://${config.httpHost.includes(':') ? `[${config.httpHost}]` : config.httpHost}:${port}`;
+  const publicUrl = config.apiPublicUrl ?? url;
+  const clips = clipLocator(runDeps, publicUrl, { sign: true });
+  const callbacks = startCallbackWorker({ config, redisUrl: config.redisUrl, readRun: (episodeId, runId) => readRun(runDeps, episodeId, runId, clips), log });
   log.info({ host: config.httpHost, port, auth: config.apiTokens.length > 0 ? 'bearer' : 'none (loopback only)' }, 'producer API listening');
-  const shutdown = () => {
-    server.close(async () => {
-      await closeQueues(queues);
-      await results.close();
-      process.exit(0);
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= new Promise<void>((resolve) => {
+      server.close(async () => {
+        await callbacks.close();
+        await closeQueues(queues);
+        await results.close();
+        resolve();
+      });
+      server.closeIdleConnections();
     });
-    server.closeIdleConnections();
+    return closing;
   };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
-  return server;
+  if (o.exitOnSignal !== false) {
+    const shutdown = () => void close().then(() => process.exit(0));
+    process.once('SIGTERM', shutdown);
+    process.once('SIGINT', shutdown);
+  }
+  return { server, url, close };
 }

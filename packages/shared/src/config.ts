@@ -94,6 +94,19 @@ const EnvSchema = z.object({
   PODPREVIEW_MAX_DURATION_SEC: int(4 * 3600, 10),
   PODPREVIEW_FETCH_TIMEOUT_MS: int(300_000, 1000),
   PODPREVIEW_HTTP_BODY_LIMIT_BYTES: int(16_384, 256),
+  PODPREVIEW_API_PAGE_MAX: int(100, 1),
+  PODPREVIEW_ENQUEUE_TIMEOUT_SEC: z.coerce.number().positive().default(1800),
+  PODPREVIEW_API_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  PODPREVIEW_RUN_INDEX_MAX: int(1_000_000, 100),
+  PODPREVIEW_RUNS_PER_EPISODE_MAX: int(100, 1),
+  PODPREVIEW_IDEMPOTENCY_TTL_MS: int(86_400_000, 60_000),
+  PODPREVIEW_CLIP_URL_TTL_SEC: int(3600, 60),
+  PODPREVIEW_CALLBACK_SECRETS: z.string().optional(),
+  PODPREVIEW_CALLBACK_ALLOW_PRIVATE_URLS: z.enum(['true', 'false']).default('false'),
+  PODPREVIEW_CALLBACK_TIMEOUT_MS: int(10_000, 100),
+  PODPREVIEW_CALLBACK_ATTEMPTS: int(10, 1),
+  PODPREVIEW_CALLBACK_BACKOFF_MS: int(5000, 10),
+  PODPREVIEW_CALLBACK_CONCURRENCY: int(8, 1),
   PODPREVIEW_WORKER_METRICS_PORT: int(9464),
   PODPREVIEW_DASHBOARD_HOST: z.string().min(1).default('127.0.0.1'),
   PODPREVIEW_DASHBOARD_PORT: int(8081),
@@ -174,6 +187,20 @@ export interface Config {
   apiRateLimitPerMin: number;
   inputs: InputPolicy;
   httpBodyLimitBytes: number;
+  /** The API's address as clients reach it (a proxy, an ingress), for URLs in callbacks; unset: http://host:port of serve. */
+  apiPublicUrl: string | undefined;
+  /** How long `podpreview enqueue --wait` (and `retry --wait`) waits for its runs before giving up (exit 1). */
+  enqueueTimeoutSec: number;
+  /** Listing endpoints: the most items one page may hold. */
+  apiPageMax: number;
+  /** Bounds on the run index behind the listings (oldest dropped first; entries also expire with run state). */
+  runIndexMax: number;
+  runsPerEpisodeMax: number;
+  /** How long an Idempotency-Key's answer is kept. */
+  idempotencyTtlMs: number;
+  /** Lifetime of the signed clip URLs given out for GCS. */
+  clipUrlTtlSec: number;
+  callbacks: CallbackConfig;
   /** Worker /metrics and /healthz; 0 turns the endpoint off. */
   workerMetricsPort: number;
   dashboard: {
@@ -265,6 +292,31 @@ export interface ApiCredential {
 }
 export const API_SCOPES = ['priority', 'force'] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
+
+/** Completion callbacks: who may ask for one (a secret per credential name), where they may go, how they are retried. */
+export interface CallbackConfig {
+  secrets: { name: string; secret: string }[];
+  /** Callback targets on private, loopback or link-local addresses are refused unless true (tests, a local receiver). */
+  allowPrivateUrls: boolean;
+  timeoutMs: number;
+  attempts: number;
+  /** First retry delay; doubles each attempt. */
+  backoffMs: number;
+  /** Deliveries one API process makes at once. */
+  concurrency: number;
+}
+
+/** `name:secret`, comma-separated; the name is the API credential's (`local` when no tokens are configured). */
+function parseCallbackSecrets(v: string | undefined): { name: string; secret: string }[] {
+  return list(v).map((entry) => {
+    const at = entry.indexOf(':');
+    const name = entry.slice(0, at);
+    const secret = entry.slice(at + 1);
+    if (at < 1 || !/^[A-Za-z0-9_.-]+$/.test(name)) throw new ConfigError('PODPREVIEW_CALLBACK_SECRETS: each entry is name:secret');
+    if (secret.length < 16) throw new ConfigError(`PODPREVIEW_CALLBACK_SECRETS: the secret of ${name} is shorter than 16 characters`);
+    return { name, secret };
+  });
+}
 
 /** Where episodes may come from, and how big and long they may be. */
 export interface InputPolicy {
@@ -380,6 +432,21 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       fetchTimeoutMs: e.PODPREVIEW_FETCH_TIMEOUT_MS,
     },
     httpBodyLimitBytes: e.PODPREVIEW_HTTP_BODY_LIMIT_BYTES,
+    apiPageMax: e.PODPREVIEW_API_PAGE_MAX,
+    enqueueTimeoutSec: e.PODPREVIEW_ENQUEUE_TIMEOUT_SEC,
+    apiPublicUrl: e.PODPREVIEW_API_PUBLIC_URL?.replace(/\/$/, ''),
+    runIndexMax: e.PODPREVIEW_RUN_INDEX_MAX,
+    runsPerEpisodeMax: e.PODPREVIEW_RUNS_PER_EPISODE_MAX,
+    idempotencyTtlMs: e.PODPREVIEW_IDEMPOTENCY_TTL_MS,
+    clipUrlTtlSec: e.PODPREVIEW_CLIP_URL_TTL_SEC,
+    callbacks: {
+      secrets: parseCallbackSecrets(e.PODPREVIEW_CALLBACK_SECRETS),
+      allowPrivateUrls: e.PODPREVIEW_CALLBACK_ALLOW_PRIVATE_URLS === 'true',
+      timeoutMs: e.PODPREVIEW_CALLBACK_TIMEOUT_MS,
+      attempts: e.PODPREVIEW_CALLBACK_ATTEMPTS,
+      backoffMs: e.PODPREVIEW_CALLBACK_BACKOFF_MS,
+      concurrency: e.PODPREVIEW_CALLBACK_CONCURRENCY,
+    },
     workerMetricsPort: e.PODPREVIEW_WORKER_METRICS_PORT,
     dashboard: {
       host: e.PODPREVIEW_DASHBOARD_HOST,

@@ -136,7 +136,7 @@ const issuesText = (error: z.ZodError) => error.issues.map((i) => `${i.path.join
 export const JobSummary = z.discriminatedUnion('status', [
   z.object({ status: z.literal('forwarded'), next: z.enum(STAGE_NAMES) }),
   z.object({
-    status: z.enum(['succeeded', 'deduplicated']),
+    status: z.enum(['succeeded', 'deduplicated', 'cancelled']),
     previewStartSec: z.number().nullable(),
     previewEndSec: z.number().nullable(),
     speechFraction: z.number().nullable(),
@@ -146,6 +146,12 @@ export const JobSummary = z.discriminatedUnion('status', [
 ]);
 export type JobSummary = z.infer<typeof JobSummary>;
 
+/** An http(s) URL without credentials; whether its host may be reached is checked where it is called. */
+export const CallbackUrl = z
+  .url({ protocol: /^https?$/ })
+  .max(2048)
+  .refine((u) => !/^[a-z]+:\/\/[^/]*@/i.test(u), 'must not carry credentials');
+
 /** Body of `POST /v1/episodes` and one line of a manifest file. */
 export const EnqueueRequest = z
   .object({
@@ -154,6 +160,8 @@ export const EnqueueRequest = z
     transcriptUri: AudioUri.optional(),
     priority: z.boolean().optional().default(false),
     force: z.boolean().optional().default(false),
+    /** Where the service POSTs the run's result when it ends (signed; see the README's "Completion callbacks"). */
+    callbackUrl: CallbackUrl.optional(),
   })
   .strict();
 export type EnqueueRequest = z.infer<typeof EnqueueRequest>;

@@ -1,7 +1,8 @@
 import type { ModelRef, ModelStats, SelectionPath } from './contracts.ts';
 import type { StageName } from './stages.ts';
 
-export type ResultStatus = 'succeeded' | 'failed' | 'deduplicated';
+/** `cancelled`: a client cancelled the run; workers stopped it at a stage boundary. */
+export type ResultStatus = 'succeeded' | 'failed' | 'deduplicated' | 'cancelled';
 
 /**
  * One row per pipeline run (a run is one enqueue of one episode). Failures are rows too, so the

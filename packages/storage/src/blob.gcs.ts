@@ -12,6 +12,11 @@ export interface GcsBlobStoreOptions {
   /** Custom endpoint (emulator, stand-in); no credentials are used with it. */
   apiEndpoint?: string | undefined;
   projectId?: string | undefined;
+  /**
+   * A service-account key to sign URLs with. Unset: the client's own credentials sign (on GKE,
+   * the workload identity through the IAM signBlob API).
+   */
+  signingCredentials?: { client_email: string; private_key: string } | undefined;
 }
 
 /**
@@ -21,6 +26,7 @@ export interface GcsBlobStoreOptions {
 export class GcsBlobStore implements BlobStore {
   readonly bucketName: string;
   private readonly bucketReady: Promise<Bucket>;
+  private readonly signingBucket: Promise<Bucket> | undefined;
   private bucket(): Promise<Bucket> {
     return this.bucketReady;
   }
@@ -28,6 +34,10 @@ export class GcsBlobStore implements BlobStore {
   constructor(options: GcsBlobStoreOptions) {
     this.bucketName = options.bucket;
     this.bucketReady = createStorageClient(options).then((c) => c.bucket(options.bucket));
+    if (options.signingCredentials) {
+      this.signingBucket = createStorageClient({ ...options, credentials: options.signingCredentials }).then((c) => c.bucket(options.bucket));
+      this.signingBucket.catch(() => {});
+    }
     // A failure shows at the first use, where it is awaited.
     this.bucketReady.catch(() => {});
   }
@@ -85,6 +95,14 @@ export class GcsBlobStore implements BlobStore {
 
   uri(key: string): string {
     return `gs://${this.bucketName}/${key}`;
+  }
+
+  /** A V4 signed GET URL: a client fetches the clip straight from the bucket, no credentials of its own. */
+  async signedUrl(key: string, ttlSec: number): Promise<{ url: string; expiresAt: Date }> {
+    assertBlobKey(key);
+    const expiresAt = new Date(Date.now() + ttlSec * 1000);
+    const [url] = await (await (this.signingBucket ?? this.bucket())).file(key).getSignedUrl({ version: 'v4', action: 'read', expires: expiresAt });
+    return { url, expiresAt };
   }
 
   private notFoundOr(key: string, err: unknown): unknown {

@@ -66,6 +66,11 @@ export class LocalBlobStore implements BlobStore {
     return pathToFileURL(this.pathFor(key)).href;
   }
 
+  /** The file behind a key, for serving it (the API's clip route, with Range support). */
+  localPath(key: string): string {
+    return this.pathFor(key);
+  }
+
   private pathFor(key: string): string {
     assertBlobKey(key);
     return path.join(this.rootDir, ...key.split('/'));

@@ -14,6 +14,8 @@ export interface GcsClientOptions {
   /** Custom endpoint (emulator, stand-in); unset means the real Google Cloud Storage. */
   apiEndpoint?: string | undefined;
   projectId?: string | undefined;
+  /** Explicit service-account credentials (URL signing with a key). */
+  credentials?: { client_email: string; private_key: string } | undefined;
 }
 
 /**
@@ -26,6 +28,7 @@ export async function createStorageClient(options: GcsClientOptions = {}): Promi
   return new Storage({
     ...(options.apiEndpoint ? { apiEndpoint: options.apiEndpoint } : {}),
     ...(options.projectId ? { projectId: options.projectId } : {}),
+    ...(options.credentials ? { credentials: options.credentials } : {}),
   });
 }
 

@@ -4,7 +4,7 @@ export { assertBlobKey } from './blob.key.ts';
 export { BlobNotFoundError, DuckDbLockTimeoutError, InvalidBlobKeyError } from './errors/storage.errors.ts';
 export { fetchSource, type FetchSourceOptions, type FetchedSource } from './source.fetch.ts';
 export { checkInput, locateInput, type InputLocation } from './inputs/input.policy.ts';
-export { isPublicAddress } from './inputs/net.guard.ts';
+export { assertPublicHost, BlockedAddressError, guardedLookup, isPublicAddress } from './inputs/net.guard.ts';
 export { DuckDbResultsSink } from './results.duckdb.ts';
 export type { DuckDbSessionOptions } from './duckdb.session.ts';
 export { BigQueryResultsSink, type BigQueryResultsSinkOptions } from './results.bigquery.ts';

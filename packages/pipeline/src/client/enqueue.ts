@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type Config, type EnqueueRequest, parseStageInput, type PreprocessInput } from '@podpreview/shared';
 import { claimEpisode, releaseClaim, replaceClaim, takeClaim } from './inflight.ts';
 import { jobOptions, type StageQueues } from './queues.ts';
-import { forgetRun, latestRunOf, recordLatestRun, recordRunQueued } from './run-state.ts';
+import { addRunCallback, type CallbackTarget, forgetRun, latestRunOf, recordLatestRun, recordRunQueued } from './run-state.ts';
 import { isTerminal, runStatus } from './status.ts';
 
 export interface EnqueueReceipt {
@@ -18,11 +18,18 @@ export interface EnqueueReceipt {
  * (`force` starts anyway); finished episodes are checked for duplicate content by preprocess,
  * once the audio is decoded.
  */
-export async function enqueueEpisode(queues: StageQueues, config: Config, req: EnqueueRequest, nowMs = Date.now()): Promise<EnqueueReceipt> {
+export async function enqueueEpisode(
+  queues: StageQueues,
+  config: Config,
+  req: EnqueueRequest,
+  nowMs = Date.now(),
+  o: { callback?: CallbackTarget } = {},
+): Promise<EnqueueReceipt> {
   const { redis, prefix } = queues;
   const runId = randomUUID();
   const ttlMs = config.runStateTtlMs;
-  await recordRunQueued(redis, prefix, ttlMs, { runId, episodeId: req.id, enqueuedAtMs: nowMs });
+  const request = { audioUri: req.audioUri, ...(req.transcriptUri ? { transcriptUri: req.transcriptUri } : {}), priority: req.priority };
+  await recordRunQueued(redis, prefix, ttlMs, { runId, episodeId: req.id, enqueuedAtMs: nowMs, request });
   if (req.force) {
     await takeClaim(redis, prefix, req.id, runId);
   } else {
@@ -31,6 +38,8 @@ export async function enqueueEpisode(queues: StageQueues, config: Config, req: E
       if (claim.won) break;
       if (await isLive(queues, claim.holder, nowMs)) {
         await forgetRun(redis, prefix, runId);
+        // The run may end between the check and this: the caller checks again (see takeRunCallbacks).
+        if (o.callback) await addRunCallback(redis, prefix, ttlMs, claim.holder, o.callback);
         return { runId: claim.holder, episodeId: req.id, joined: true };
       }
       // The holder's run is over but its release was lost (a crash): take the claim over now.
@@ -49,7 +58,8 @@ export async function enqueueEpisode(queues: StageQueues, config: Config, req: E
     ...(req.transcriptUri ? { transcriptUri: req.transcriptUri } : {}),
   });
   try {
-    await recordLatestRun(redis, prefix, ttlMs, req.id, runId);
+    if (o.callback) await addRunCallback(redis, prefix, ttlMs, runId, o.callback);
+    await recordLatestRun(redis, prefix, config, req.id, runId, nowMs);
     await queues.preprocess.add('preprocess', payload, jobOptions(config, runId, req.priority));
   } catch (err) {
     // Nothing was queued: let the next request start a run instead of joining this one.

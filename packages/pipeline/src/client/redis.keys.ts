@@ -16,3 +16,18 @@ export const inflightKey = (prefix: string, episodeId: string) => `${ns(prefix)}
 
 /** Result rows the results table could not take yet (it was down); written when it is back. */
 export const deadLetterKey = (prefix: string) => `${ns(prefix)}:results-dead-letter`;
+
+/** An episode's runs, scored by enqueue time (bounded by PODPREVIEW_RUNS_PER_EPISODE_MAX, expires with run state). */
+export const episodeRunsKey = (prefix: string, episodeId: string) => `${ns(prefix)}:episode-runs:${episodeId}`;
+
+/** Every run, scored by enqueue time, for listings (bounded by PODPREVIEW_RUN_INDEX_MAX and the run-state TTL). */
+export const runIndexKey = (prefix: string) => `${ns(prefix)}:run-index`;
+
+/** Completion callbacks a run owes (one per request that started or joined it); taken by the run's end. */
+export const runCallbacksKey = (prefix: string, runId: string) => `${ns(prefix)}:run-callbacks:${runId}`;
+
+/** The answer given to an Idempotency-Key of one credential (PODPREVIEW_IDEMPOTENCY_TTL_MS). */
+export const idempotencyKey = (prefix: string, caller: string, key: string) => `${ns(prefix)}:idempotency:${caller}:${key}`;
+
+/** The queue completion callbacks are delivered from (BullMQ keys under the queue prefix). */
+export const CALLBACK_QUEUE = 'callbacks';

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { type ResultRow, STAGE_NAMES } from '@podpreview/shared';
 import { LuaScript } from './lua-script.ts';
-import { inflightKey, latestRunKey, runStateKey } from './redis.keys.ts';
+import { episodeRunsKey, inflightKey, latestRunKey, runCallbacksKey, runIndexKey, runStateKey } from './redis.keys.ts';
 
 /** What Redis remembers of a run apart from its jobs: enough for status once they are trimmed. */
 export interface RunRecord {
@@ -10,6 +10,10 @@ export interface RunRecord {
   episodeId: string;
   state: 'queued' | ResultRow['status'];
   enqueuedAtMs: number;
+  /** What was submitted, so the run can be retried (`podpreview retry`) while its record lasts. */
+  request?: { audioUri: string; transcriptUri?: string; priority: boolean };
+  /** A client asked to cancel the run; workers stop it at the next stage boundary. */
+  cancelRequested?: boolean;
   /** The terminal row's facts, once the run has ended. */
   outcome?: Pick<ResultRow, 'previewStartSec' | 'previewEndSec' | 'speechFraction' | 'latencyMs' | 'clipKey' | 'failedStage' | 'errorCode' | 'errorMessage'>;
 }
@@ -22,12 +26,17 @@ export async function recordRunQueued(
   redis: Redis,
   prefix: string,
   ttlMs: number,
-  run: Pick<RunRecord, 'runId' | 'episodeId' | 'enqueuedAtMs'>,
+  run: Pick<RunRecord, 'runId' | 'episodeId' | 'enqueuedAtMs' | 'request'>,
 ): Promise<void> {
   const key = runStateKey(prefix, run.runId);
   await redis
     .multi()
-    .hset(key, { episodeId: run.episodeId, state: 'queued', enqueuedAtMs: String(run.enqueuedAtMs) })
+    .hset(key, {
+      episodeId: run.episodeId,
+      state: 'queued',
+      enqueuedAtMs: String(run.enqueuedAtMs),
+      ...(run.request ? { request: JSON.stringify(run.request) } : {}),
+    })
     .pexpire(key, ttlMs)
     .exec();
 }
@@ -37,9 +46,129 @@ export async function forgetRun(redis: Redis, prefix: string, runId: string): Pr
   await redis.del(runStateKey(prefix, runId));
 }
 
-/** The claim is won: this run is the episode's newest. */
-export async function recordLatestRun(redis: Redis, prefix: string, ttlMs: number, episodeId: string, runId: string): Promise<void> {
-  await redis.set(latestRunKey(prefix, episodeId), runId, 'PX', ttlMs);
+export interface RunIndexLimits {
+  runStateTtlMs: number;
+  runIndexMax: number;
+  runsPerEpisodeMax: number;
+}
+
+/**
+ * The claim is won: this run is the episode's newest, and joins the indexes the listings read.
+ * Both indexes are trimmed here, by age (the run state's TTL: older runs are the results
+ * table's) and by count, so they stay bounded however many runs arrive.
+ */
+export async function recordLatestRun(
+  redis: Redis,
+  prefix: string,
+  limits: RunIndexLimits,
+  episodeId: string,
+  runId: string,
+  enqueuedAtMs: number,
+): Promise<void> {
+  const perEpisode = episodeRunsKey(prefix, episodeId);
+  const index = runIndexKey(prefix);
+  const expired = enqueuedAtMs - limits.runStateTtlMs;
+  await redis
+    .multi()
+    .set(latestRunKey(prefix, episodeId), runId, 'PX', limits.runStateTtlMs)
+    .zadd(perEpisode, enqueuedAtMs, runId)
+    .zremrangebyrank(perEpisode, 0, -(limits.runsPerEpisodeMax + 1))
+    .pexpire(perEpisode, limits.runStateTtlMs)
+    .zadd(index, enqueuedAtMs, runId)
+    .zremrangebyscore(index, '-inf', `(${expired}`)
+    .zremrangebyrank(index, 0, -(limits.runIndexMax + 1))
+    // Every entry is younger than this, so once no run arrives for that long the index is empty anyway.
+    .pexpire(index, limits.runStateTtlMs)
+    .exec();
+}
+
+/** Run ids of an episode, newest first (at most PODPREVIEW_RUNS_PER_EPISODE_MAX, within the run-state TTL). */
+export async function episodeRunIds(redis: Redis, prefix: string, episodeId: string): Promise<string[]> {
+  return redis.zrevrange(episodeRunsKey(prefix, episodeId), 0, -1);
+}
+
+/**
+ * One page of the run index, newest first: runs enqueued before `before` (a score, or a score and
+ * run id to break ties), at or after `sinceMs`.
+ */
+export async function indexedRuns(
+  redis: Redis,
+  prefix: string,
+  o: { sinceMs: number; before?: { atMs: number; runId: string }; count: number },
+): Promise<{ runId: string; enqueuedAtMs: number }[]> {
+  const max = o.before ? String(o.before.atMs) : '+inf';
+  const out: { runId: string; enqueuedAtMs: number }[] = [];
+  // Ties at `before.atMs` come in descending run-id order (as ZREVRANGEBYSCORE returns them):
+  // those down to the cursor's run were on earlier pages, however many share its millisecond.
+  for (let offset = 0; out.length < o.count; ) {
+    const raw = await redis.zrevrangebyscore(runIndexKey(prefix), max, String(o.sinceMs), 'WITHSCORES', 'LIMIT', offset, o.count + 64);
+    if (raw.length === 0) break;
+    offset += raw.length / 2;
+    for (let i = 0; i + 1 < raw.length && out.length < o.count; i += 2) {
+      const runId = raw[i]!;
+      const enqueuedAtMs = Number(raw[i + 1]);
+      if (o.before && enqueuedAtMs === o.before.atMs && runId >= o.before.runId) continue;
+      out.push({ runId, enqueuedAtMs });
+    }
+  }
+  return out;
+}
+
+/** Where a run's result is POSTed when it ends, and whose secret signs it. */
+export interface CallbackTarget {
+  url: string;
+  credential: string;
+}
+
+/** Requests joining one run each add their callback; more than this many are not kept. */
+const MAX_CALLBACKS_PER_RUN = 100;
+
+export async function addRunCallback(redis: Redis, prefix: string, ttlMs: number, runId: string, target: CallbackTarget): Promise<void> {
+  const key = runCallbacksKey(prefix, runId);
+  await redis
+    .multi()
+    .rpush(key, JSON.stringify(target))
+    .ltrim(key, 0, MAX_CALLBACKS_PER_RUN - 1)
+    .pexpire(key, ttlMs)
+    .exec();
+}
+
+/** Takes (reads and removes) the callbacks a run owes: for a run that ended before a joining request added its own. */
+export async function takeRunCallbacks(redis: Redis, prefix: string, runId: string): Promise<CallbackTarget[]> {
+  const key = runCallbacksKey(prefix, runId);
+  const [[, list] = [null, []]] = (await redis.multi().lrange(key, 0, -1).del(key).exec()) ?? [];
+  return parseTargets(list as string[]);
+}
+
+function parseTargets(list: string[]): CallbackTarget[] {
+  return list.flatMap((raw) => {
+    try {
+      const t = JSON.parse(raw) as CallbackTarget;
+      return typeof t.url === 'string' && typeof t.credential === 'string' ? [t] : [];
+    } catch {
+      return [];
+    }
+  });
+}
+
+/**
+ * Marks a queued or running run for cancellation. 'requested': workers stop it at the next
+ * stage boundary; 'ended': it had already ended; 'unknown': no such run (or it expired).
+ */
+const REQUEST_CANCEL = new LuaScript(`
+local state = redis.call('HGET', KEYS[1], 'state')
+if not state then return 'unknown' end
+if state ~= 'queued' then return 'ended' end
+redis.call('HSET', KEYS[1], 'cancelRequested', '1')
+return 'requested'`);
+
+export async function requestCancel(redis: Redis, prefix: string, runId: string): Promise<'requested' | 'ended' | 'unknown'> {
+  return (await REQUEST_CANCEL.run(redis, [runStateKey(prefix, runId)], [])) as 'requested' | 'ended' | 'unknown';
+}
+
+/** Whether a client asked to cancel the run (checked by workers at each stage boundary). */
+export async function isCancelRequested(redis: Redis, prefix: string, runId: string): Promise<boolean> {
+  return (await redis.hget(runStateKey(prefix, runId), 'cancelRequested')) === '1';
 }
 
 /**
@@ -50,22 +179,35 @@ const RUN_ENDED = new LuaScript(`
 redis.call('HSET', KEYS[1], 'episodeId', ARGV[1], 'state', ARGV[2], 'enqueuedAtMs', ARGV[3], 'outcome', ARGV[4])
 redis.call('PEXPIRE', KEYS[1], ARGV[5])
 if redis.call('GET', KEYS[2]) == ARGV[6] then redis.call('DEL', KEYS[2]) end
-return 1`);
+local callbacks = redis.call('LRANGE', KEYS[3], 0, -1)
+redis.call('DEL', KEYS[3])
+return callbacks`);
 
-export async function recordRunEnded(redis: Redis, prefix: string, ttlMs: number, row: ResultRow): Promise<void> {
+/** Returns the completion callbacks the run owes (taken: a second end of the same run owes none). */
+export async function recordRunEnded(redis: Redis, prefix: string, ttlMs: number, row: ResultRow): Promise<CallbackTarget[]> {
   const { previewStartSec, previewEndSec, speechFraction, latencyMs, clipKey, failedStage, errorCode, errorMessage } = row;
   const outcome = { previewStartSec, previewEndSec, speechFraction, latencyMs, clipKey, failedStage, errorCode, errorMessage };
-  await RUN_ENDED.run(
+  const callbacks = await RUN_ENDED.run(
     redis,
-    [runStateKey(prefix, row.runId), inflightKey(prefix, row.episodeId)],
+    [runStateKey(prefix, row.runId), inflightKey(prefix, row.episodeId), runCallbacksKey(prefix, row.runId)],
     [row.episodeId, row.status, String(row.enqueuedAtMs), JSON.stringify(outcome), ttlMs, row.runId],
   );
+  return parseTargets(Array.isArray(callbacks) ? (callbacks as string[]) : []);
 }
 
 const StoredRun = z.object({
   episodeId: z.string(),
-  state: z.enum(['queued', 'succeeded', 'failed', 'deduplicated']),
+  state: z.enum(['queued', 'succeeded', 'failed', 'deduplicated', 'cancelled']),
   enqueuedAtMs: z.coerce.number(),
+  request: z
+    .string()
+    .transform((s) => JSON.parse(s) as unknown)
+    .pipe(z.object({ audioUri: z.string(), transcriptUri: z.string().optional(), priority: z.boolean() }))
+    .optional(),
+  cancelRequested: z
+    .literal('1')
+    .transform(() => true)
+    .optional(),
   outcome: z
     .string()
     .transform((s) => JSON.parse(s) as unknown)

@@ -70,3 +70,14 @@ const STALLED_TOO_OFTEN = /stalled more than allowable limit/;
 function failureCode(err: unknown): string {
   return err instanceof Error && STALLED_TOO_OFTEN.test(err.message) ? 'worker_lost' : errorCode(err);
 }
+
+/** A client cancelled the run; the stage named is the one that would have run next. */
+export function cancelledRow(stage: StageName, jobId: string, data: unknown, nowMs: number): ResultRow {
+  return {
+    ...failureRow(stage, jobId, data, null, nowMs),
+    status: 'cancelled',
+    errorClass: null,
+    errorCode: 'cancelled',
+    errorMessage: 'cancelled by a client',
+  };
+}

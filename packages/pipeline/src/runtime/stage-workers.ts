@@ -2,6 +2,7 @@ import type { Worker } from 'bullmq';
 import type { Config, Logger, ResultRow, ResultsSink, StageName } from '@podpreview/shared';
 import { closeQueues, createQueues, type StageQueues } from '../client/queues.ts';
 import { createRedis } from '../client/redis.ts';
+import { createCallbackQueue, enqueueCallbacks } from '../client/callbacks.ts';
 import { recordRunEnded } from '../client/run-state.ts';
 import type { StageHandler, StageHandlers } from './outcome.ts';
 import { createResultsWriter, type ResultsWriter } from './results-writer.ts';
@@ -47,11 +48,16 @@ export async function startStageWorkers(o: StageWorkersOptions): Promise<StageWo
     retryMs: config.deadLetterRetryMs,
     maxKept: config.deadLetterMax,
   });
-  /** The row first (kept in Redis if the table is down), then the run's end and the episode's release, then clean-up. */
+  const callbackQueue = createCallbackQueue(queues.redis, config);
+  /**
+   * The row first (kept in Redis if the table is down), then the run's end and the episode's
+   * release, then the completion callbacks the run owes (queued: delivered off this path), then clean-up.
+   */
   const endRun = async (ended: ResultRow) => {
     const row = { ...ended, build: o.build ?? null };
     await results.write(row);
-    await recordRunEnded(queues.redis, config.queuePrefix, config.runStateTtlMs, row);
+    const callbacks = await recordRunEnded(queues.redis, config.queuePrefix, config.runStateTtlMs, row);
+    if (callbacks.length > 0) await enqueueCallbacks(callbackQueue, config, row, callbacks);
     await o.onRunEnd?.(row).catch((err: unknown) => log.warn({ runId: row.runId, err: String(err) }, 'clean-up after the run failed'));
   };
   const workers = o.stages.map((stage) => {
@@ -75,6 +81,7 @@ export async function startStageWorkers(o: StageWorkersOptions): Promise<StageWo
         await Promise.all(workers.map((w) => w.close(true)));
       }
       results.stop();
+      await callbackQueue.close();
       await closeQueues(queues);
       connection.disconnect();
       return { forced };

@@ -15,7 +15,8 @@ import { jobOptions, type StageQueues } from '../client/queues.ts';
 import { RejectedInputError } from './errors/rejected-input.error.ts';
 import { pipelineMetrics } from './metrics.ts';
 import type { StageHandler } from './outcome.ts';
-import { failureRow, terminalRow } from './result-row.ts';
+import { isCancelRequested } from '../client/run-state.ts';
+import { cancelledRow, failureRow, terminalRow } from './result-row.ts';
 
 export interface StageWorkerDeps {
   config: Config;
@@ -41,6 +42,14 @@ export function startStageWorker<S extends StageName>(stage: S, handler: StageHa
     // Made only when something is logged: a child logger per hop is measurable in the chain bench.
     const jobLog = () => log.child({ runId: job.id, episodeId: (job.data as { episodeId?: string })?.episodeId, attempt: job.attemptsMade + 1 });
     try {
+      // A stage boundary: a run a client cancelled stops here, before this stage's work.
+      if (await isCancelRequested(queues.redis, config.queuePrefix, String(job.id))) {
+        const row = cancelledRow(stage, String(job.id), job.data, Date.now());
+        await endRun(row);
+        pipelineMetrics.jobs.inc({ stage, outcome: 'cancelled' });
+        jobLog().info('run cancelled');
+        return { status: 'cancelled', previewStartSec: null, previewEndSec: null, speechFraction: null, latencyMs: row.latencyMs, clipKey: null };
+      }
       const input = parseStageInput(stage, job.data);
       const started = performance.now();
       const outcome = await withTimeout(stage, config.stageTimeoutMs, (signal) => handler(input, { signal }));

@@ -13,4 +13,9 @@ export interface BlobStore {
   deletePrefix(prefix: string): Promise<void>;
   /** A human- and tool-readable location: file:///… or gs://bucket/…. */
   uri(key: string): string;
+  /**
+   * A URL anyone holding it may GET the blob from until `expiresAt`, where the store can sign
+   * one (GCS); stores without (the local directory) leave it out and the API serves the bytes.
+   */
+  signedUrl?(key: string, ttlSec: number): Promise<{ url: string; expiresAt: Date }>;
 }

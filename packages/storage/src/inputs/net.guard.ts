@@ -42,3 +42,21 @@ export function guardedLookup(allowPrivate: boolean): LookupFunction {
     });
   };
 }
+
+/**
+ * Checks up front that a URL's host is public (an address written in the URL, or every address
+ * its name resolves to), for targets given to us now and called later (completion callbacks):
+ * the caller hears at once. The call itself still goes through guardedLookup, since DNS
+ * answers change.
+ */
+export async function assertPublicHost(url: URL, allowPrivate: boolean): Promise<void> {
+  if (allowPrivate) return;
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  if (ipaddr.isValid(host)) {
+    if (!isPublicAddress(host)) throw new BlockedAddressError(url.hostname, host);
+    return;
+  }
+  const addresses = await dns.promises.lookup(host, { all: true });
+  const blocked = addresses.find((a) => !isPublicAddress(a.address));
+  if (blocked) throw new BlockedAddressError(url.hostname, blocked.address);
+}

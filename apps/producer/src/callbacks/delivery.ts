@@ -1,0 +1,98 @@
+import http from 'node:http';
+import https from 'node:https';
+import { type Job, UnrecoverableError, Worker } from 'bullmq';
+import { CALLBACK_QUEUE, CallbackJob, createRedis } from '@podpreview/pipeline/client';
+import type { Config, Logger } from '@podpreview/shared';
+import { assertPublicHost, BlockedAddressError, guardedLookup } from '@podpreview/storage';
+import type { CallbackBody, Run } from '../http/api.schemas.ts';
+import { signCallback, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './signature.ts';
+
+export interface CallbackWorkerDeps {
+  config: Config;
+  redisUrl: string;
+  /** The run as the API shows it (clip location included), read when the callback is sent. */
+  readRun(episodeId: string, runId: string): Promise<Run | undefined>;
+  log: Logger;
+}
+
+/**
+ * Delivers completion callbacks from their own queue: a POST of the run, signed with the
+ * secret of the credential that asked for it, retried with exponential backoff
+ * (PODPREVIEW_CALLBACK_ATTEMPTS, PODPREVIEW_CALLBACK_BACKOFF_MS) on any answer but 2xx. The
+ * target is checked like every outbound URL (public addresses only unless
+ * PODPREVIEW_CALLBACK_ALLOW_PRIVATE_URLS), on the address the socket uses; redirects are not
+ * followed. Runs in the API process (`podpreview serve`), which holds the secrets.
+ */
+export function startCallbackWorker(deps: CallbackWorkerDeps): { worker: Worker; close(): Promise<void> } {
+  const { config, log } = deps;
+  const processor = async (job: Job): Promise<{ status: number }> => {
+    const parsed = CallbackJob.safeParse(job.data);
+    if (!parsed.success) throw new UnrecoverableError('malformed callback job');
+    const { runId, episodeId, url, credential } = parsed.data;
+    const secret = config.callbacks.secrets.find((s) => s.name === credential)?.secret;
+    if (!secret) throw new UnrecoverableError(`no PODPREVIEW_CALLBACK_SECRETS entry for ${credential}`);
+    const run = await deps.readRun(episodeId, runId);
+    if (!run) throw new UnrecoverableError(`run ${runId} is no longer known`);
+    const body = JSON.stringify({ event: 'run.ended', deliveryId: String(job.id), run } satisfies CallbackBody);
+    const timestamp = Math.floor(Date.now() / 1000);
+    const status = await post(new URL(url), body, {
+      'content-type': 'application/json',
+      'user-agent': 'podpreview-callbacks',
+      'podpreview-delivery': String(job.id),
+      [TIMESTAMP_HEADER]: String(timestamp),
+      [SIGNATURE_HEADER]: signCallback(secret, body, timestamp),
+    }).catch((err: unknown) => {
+      if (err instanceof BlockedAddressError) throw new UnrecoverableError(err.message);
+      throw err;
+    });
+    if (status < 200 || status >= 300) throw new Error(`callback target answered HTTP ${status}`);
+    log.info({ runId, episodeId, status, attempt: job.attemptsMade + 1 }, 'callback delivered');
+    return { status };
+  };
+
+  const post = (url: URL, body: string, headers: Record<string, string>) =>
+    new Promise<number>((resolve, reject) => {
+      assertPublicHost(url, config.callbacks.allowPrivateUrls).then(() => {
+        const client = url.protocol === 'https:' ? https : http;
+        const req = client.request(
+          url,
+          {
+            method: 'POST',
+            headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+            lookup: guardedLookup(config.callbacks.allowPrivateUrls),
+            signal: AbortSignal.timeout(config.callbacks.timeoutMs),
+          },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
+        req.on('error', reject);
+        req.end(body);
+      }, reject);
+    });
+
+  const connection = createRedis(deps.redisUrl, 'worker');
+  const worker = new Worker(CALLBACK_QUEUE, processor, {
+    connection,
+    prefix: config.queuePrefix,
+    concurrency: config.callbacks.concurrency,
+    name: 'podpreview-callbacks',
+  });
+  worker.on('failed', (job, err) => {
+    if (!job) return;
+    const final = err instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
+    log[final ? 'error' : 'warn'](
+      { runId: job.data?.runId, attempt: job.attemptsMade, err: err.message },
+      final ? 'callback given up' : 'callback failed; will retry',
+    );
+  });
+  worker.on('error', (err) => log.error({ err: err.message }, 'callback worker error'));
+  return {
+    worker,
+    close: async () => {
+      await worker.close();
+      connection.disconnect();
+    },
+  };
+}
