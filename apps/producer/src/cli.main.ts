@@ -39,12 +39,14 @@ program
   .description('backlog per stage queue: waiting, active, delayed (retrying), failed, workers')
   .option('--json', 'one JSON object per stage', false)
   .action(async (o: { json: boolean }) => {
-    const { loadConfig } = await shared();
+    const { loadConfig, redisTargetOf } = await shared();
     const config = loadConfig();
-    if (!config.redisUrl) throw new Error('REDIS_URL is not set: status reads the queues in that Redis');
+    const redis = redisTargetOf(config);
+    if (!redis)
+      throw new Error('REDIS_URL is not set (nor PODPREVIEW_REDIS_SENTINELS or PODPREVIEW_REDIS_CLUSTER_NODES): status reads the queues in that Redis');
     const { closeQueues, connectRedis, createQueues, queueBacklog } = await import('@podpreview/pipeline/client');
     const { backlogTable } = await import('./enqueue.command.ts');
-    const queues = createQueues(await connectRedis(config.redisUrl, 'client', config.redisConnectTimeoutMs), config);
+    const queues = createQueues(await connectRedis(redis, 'client', config.redisConnectTimeoutMs), config);
     try {
       const rows = await queueBacklog(queues);
       process.stdout.write(`${o.json ? rows.map((r) => JSON.stringify(r)).join('\n') : backlogTable(rows)}\n`);

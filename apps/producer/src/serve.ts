@@ -1,12 +1,16 @@
 import type { Server } from 'node:http';
 import { closeQueues, connectRedis, createQueues } from '@podpreview/pipeline/client';
-import { type Config, ConfigError, createLogger } from '@podpreview/shared';
+import { type Config, ConfigError, createLogger, redisTargetOf } from '@podpreview/shared';
 import { createResultsSink } from '@podpreview/storage';
 import { createApi } from './api.ts';
 import { isLoopbackHost } from './http/auth.ts';
 
 export async function startApiServer(config: Config): Promise<Server> {
-  if (!config.redisUrl) throw new Error('REDIS_URL is not set: the API enqueues into the Redis the workers consume');
+  const redis = redisTargetOf(config);
+  if (!redis)
+    throw new Error(
+      'REDIS_URL is not set (nor PODPREVIEW_REDIS_SENTINELS or PODPREVIEW_REDIS_CLUSTER_NODES): the API enqueues into the Redis the workers consume',
+    );
   // Secure by default: reachable from elsewhere only with credentials.
   if (!isLoopbackHost(config.httpHost) && config.apiTokens.length === 0) {
     throw new ConfigError(
@@ -15,7 +19,7 @@ export async function startApiServer(config: Config): Promise<Server> {
   }
   const log = createLogger(config.logLevel, { app: 'producer' });
   // Fail at start, with the URL and the cause, rather than answer every request with 503.
-  const queues = createQueues(await connectRedis(config.redisUrl, 'client', config.redisConnectTimeoutMs), config);
+  const queues = createQueues(await connectRedis(redis, 'client', config.redisConnectTimeoutMs), config);
   const results = createResultsSink(config);
   const app = createApi({ config, queues, results, log });
   const server = await new Promise<Server>((resolve, reject) => {

@@ -2,6 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from './errors/config.error.ts';
+import { parseHostPorts, type RedisClusterTarget, type RedisSentinelTarget } from './redis-target.ts';
 import { STAGE_NAMES, type StageName } from './stages.ts';
 
 /**
@@ -39,6 +40,16 @@ const EnvSchema = z.object({
     .string()
     .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
     .optional(),
+  PODPREVIEW_REDIS_SENTINELS: z.string().optional(),
+  PODPREVIEW_REDIS_SENTINEL_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]+$/)
+    .default('podpreview'),
+  PODPREVIEW_REDIS_SENTINEL_PASSWORD: z.string().optional(),
+  PODPREVIEW_REDIS_CLUSTER_NODES: z.string().optional(),
+  PODPREVIEW_REDIS_PASSWORD: z.string().optional(),
+  PODPREVIEW_ENQUEUE_WAIT_REPLICAS: int(0),
+  PODPREVIEW_ENQUEUE_WAIT_TIMEOUT_MS: int(1000, 1),
   PODPREVIEW_QUEUE_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9_-]+$/)
@@ -117,6 +128,16 @@ const EnvSchema = z.object({
 
 export interface Config {
   redisUrl: string | undefined;
+  /** Set when PODPREVIEW_REDIS_SENTINELS is: the primary is found through Sentinel (redisTargetOf). */
+  redisSentinel: RedisSentinelTarget | undefined;
+  /** Set when PODPREVIEW_REDIS_CLUSTER_NODES is: queues and keys spread over a Redis Cluster. */
+  redisCluster: RedisClusterTarget | undefined;
+  /**
+   * An accepted episode is answered only once this many replicas hold it (Redis WAIT), for at
+   * most enqueueWaitTimeoutMs: a failover then cannot lose an enqueue the caller was told of.
+   */
+  enqueueWaitReplicas: number;
+  enqueueWaitTimeoutMs: number;
   queuePrefix: string;
   dataDir: string;
   storage: { kind: 'local' } | { kind: 'gcs'; bucket: string; apiEndpoint: string | undefined; projectId: string | undefined };
@@ -309,8 +330,28 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.PODPREVIEW_STORAGE === 'gcs' && !e.PODPREVIEW_GCS_BUCKET) {
     throw new ConfigError('PODPREVIEW_GCS_BUCKET: required when PODPREVIEW_STORAGE=gcs');
   }
+  const redisWays = [
+    e.REDIS_URL && 'REDIS_URL',
+    e.PODPREVIEW_REDIS_SENTINELS && 'PODPREVIEW_REDIS_SENTINELS',
+    e.PODPREVIEW_REDIS_CLUSTER_NODES && 'PODPREVIEW_REDIS_CLUSTER_NODES',
+  ].filter(Boolean);
+  if (redisWays.length > 1) throw new ConfigError(`${redisWays.join(', ')}: set only one way to reach Redis`);
   return {
     redisUrl: e.REDIS_URL,
+    redisSentinel: e.PODPREVIEW_REDIS_SENTINELS
+      ? {
+          kind: 'sentinel',
+          sentinels: parseHostPorts('PODPREVIEW_REDIS_SENTINELS', e.PODPREVIEW_REDIS_SENTINELS),
+          name: e.PODPREVIEW_REDIS_SENTINEL_NAME,
+          password: e.PODPREVIEW_REDIS_PASSWORD,
+          sentinelPassword: e.PODPREVIEW_REDIS_SENTINEL_PASSWORD,
+        }
+      : undefined,
+    redisCluster: e.PODPREVIEW_REDIS_CLUSTER_NODES
+      ? { kind: 'cluster', nodes: parseHostPorts('PODPREVIEW_REDIS_CLUSTER_NODES', e.PODPREVIEW_REDIS_CLUSTER_NODES), password: e.PODPREVIEW_REDIS_PASSWORD }
+      : undefined,
+    enqueueWaitReplicas: e.PODPREVIEW_ENQUEUE_WAIT_REPLICAS,
+    enqueueWaitTimeoutMs: e.PODPREVIEW_ENQUEUE_WAIT_TIMEOUT_MS,
     queuePrefix: e.PODPREVIEW_QUEUE_PREFIX,
     dataDir,
     storage:

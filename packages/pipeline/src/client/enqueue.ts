@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type Config, type EnqueueRequest, parseStageInput, type PreprocessInput } from '@podpreview/shared';
 import { claimEpisode, releaseClaim, replaceClaim, takeClaim } from './inflight.ts';
 import { jobOptions, type StageQueues } from './queues.ts';
+import { awaitReplicas } from './redis.ts';
 import { forgetRun, latestRunOf, recordLatestRun, recordRunQueued } from './run-state.ts';
 import { isTerminal, runStatus } from './status.ts';
 
@@ -51,6 +52,7 @@ export async function enqueueEpisode(queues: StageQueues, config: Config, req: E
   try {
     await recordLatestRun(redis, prefix, ttlMs, req.id, runId);
     await queues.preprocess.add('preprocess', payload, jobOptions(config, runId, req.priority));
+    await awaitReplicas(redis, config.enqueueWaitReplicas, config.enqueueWaitTimeoutMs);
   } catch (err) {
     // Nothing was queued: let the next request start a run instead of joining this one.
     await releaseClaim(redis, prefix, req.id, runId).catch(() => {});

@@ -5,6 +5,7 @@
  */
 export * from './redis.keys.ts';
 export * from './redis.ts';
+export * from './key-prefix.ts';
 export * from './run-state.ts';
 export * from './queues.ts';
 export * from './inflight.ts';

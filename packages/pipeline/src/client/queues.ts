@@ -1,25 +1,26 @@
 import { Queue, type JobsOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { STAGES, type Config, type StageName } from '@podpreview/shared';
+import { ownKeyPrefix, queueKeyPrefix } from './key-prefix.ts';
+import type { RedisConnection } from './redis.ts';
 
 /** Lower is sooner in BullMQ; every job gets one so priority episodes overtake the rest. */
 export const PRIORITY_URGENT = 1;
 export const PRIORITY_NORMAL = 100;
 
 /** One queue per stage, plus the connection they share and the key prefix (for our own keys: claims, run state). */
-export type StageQueues = Record<StageName, Queue> & { readonly redis: Redis; readonly prefix: string };
+export type StageQueues = Record<StageName, Queue> & { readonly redis: RedisConnection; readonly prefix: string };
 
-export function createQueues(redis: Redis, config: Pick<Config, 'queuePrefix'>): StageQueues {
+export function createQueues(redis: RedisConnection, config: Pick<Config, 'queuePrefix'>): StageQueues {
   const queues = Object.fromEntries(
     STAGES.map((s) => {
-      const queue = new Queue(s.queue, { connection: redis, prefix: config.queuePrefix });
+      const queue = new Queue(s.queue, { connection: redis, prefix: queueKeyPrefix(config.queuePrefix, s.queue, redis.isCluster) });
       // Connection errors surface on the commands that fail (and are answered there); without
       // a listener BullMQ prints each reconnect attempt.
       queue.on('error', () => {});
       return [s.name, queue];
     }),
   );
-  return { ...(queues as Record<StageName, Queue>), redis, prefix: config.queuePrefix };
+  return { ...(queues as Record<StageName, Queue>), redis, prefix: ownKeyPrefix(config.queuePrefix, redis.isCluster) };
 }
 
 /** Closes the queues and the connection they share (BullMQ leaves a connection it was given open). */

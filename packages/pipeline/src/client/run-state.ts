@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from './redis.ts';
 import { z } from 'zod';
 import { type ResultRow, STAGE_NAMES } from '@podpreview/shared';
 import { LuaScript } from './lua-script.ts';
@@ -19,7 +19,7 @@ export interface RunRecord {
  * known to be gone (expired, or its enqueue died), never merely a moment too young.
  */
 export async function recordRunQueued(
-  redis: Redis,
+  redis: RedisConnection,
   prefix: string,
   ttlMs: number,
   run: Pick<RunRecord, 'runId' | 'episodeId' | 'enqueuedAtMs'>,
@@ -33,12 +33,12 @@ export async function recordRunQueued(
 }
 
 /** A request that joined another run drops the record it wrote for its own, never-started one. */
-export async function forgetRun(redis: Redis, prefix: string, runId: string): Promise<void> {
+export async function forgetRun(redis: RedisConnection, prefix: string, runId: string): Promise<void> {
   await redis.del(runStateKey(prefix, runId));
 }
 
 /** The claim is won: this run is the episode's newest. */
-export async function recordLatestRun(redis: Redis, prefix: string, ttlMs: number, episodeId: string, runId: string): Promise<void> {
+export async function recordLatestRun(redis: RedisConnection, prefix: string, ttlMs: number, episodeId: string, runId: string): Promise<void> {
   await redis.set(latestRunKey(prefix, episodeId), runId, 'PX', ttlMs);
 }
 
@@ -52,7 +52,7 @@ redis.call('PEXPIRE', KEYS[1], ARGV[5])
 if redis.call('GET', KEYS[2]) == ARGV[6] then redis.call('DEL', KEYS[2]) end
 return 1`);
 
-export async function recordRunEnded(redis: Redis, prefix: string, ttlMs: number, row: ResultRow): Promise<void> {
+export async function recordRunEnded(redis: RedisConnection, prefix: string, ttlMs: number, row: ResultRow): Promise<void> {
   const { previewStartSec, previewEndSec, speechFraction, latencyMs, clipKey, failedStage, errorCode, errorMessage } = row;
   const outcome = { previewStartSec, previewEndSec, speechFraction, latencyMs, clipKey, failedStage, errorCode, errorMessage };
   await RUN_ENDED.run(
@@ -85,7 +85,7 @@ const StoredRun = z.object({
 });
 
 /** A run's record, parsed; undefined when it never existed, has expired, or was written by an incompatible version. */
-export async function readRunRecord(redis: Redis, prefix: string, runId: string): Promise<RunRecord | undefined> {
+export async function readRunRecord(redis: RedisConnection, prefix: string, runId: string): Promise<RunRecord | undefined> {
   const stored = await redis.hgetall(runStateKey(prefix, runId));
   try {
     const parsed = StoredRun.safeParse(stored);
@@ -95,6 +95,6 @@ export async function readRunRecord(redis: Redis, prefix: string, runId: string)
   }
 }
 
-export async function latestRunOf(redis: Redis, prefix: string, episodeId: string): Promise<string | undefined> {
+export async function latestRunOf(redis: RedisConnection, prefix: string, episodeId: string): Promise<string | undefined> {
   return (await redis.get(latestRunKey(prefix, episodeId))) ?? undefined;
 }

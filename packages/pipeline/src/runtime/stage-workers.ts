@@ -1,5 +1,5 @@
 import type { Worker } from 'bullmq';
-import type { Config, Logger, ResultRow, ResultsSink, StageName } from '@podpreview/shared';
+import type { Config, Logger, RedisTarget, ResultRow, ResultsSink, StageName } from '@podpreview/shared';
 import { closeQueues, createQueues, type StageQueues } from '../client/queues.ts';
 import { createRedis } from '../client/redis.ts';
 import { recordRunEnded } from '../client/run-state.ts';
@@ -9,7 +9,8 @@ import { startStageWorker } from './stage.worker.ts';
 
 export interface StageWorkersOptions {
   config: Config;
-  redisUrl: string;
+  /** A `redis://` URL, or Sentinel or cluster settings (redisTargetOf). */
+  redis: RedisTarget;
   stages: StageName[];
   /** A handler for every stage in `stages` (the wiring above the runtime builds them). */
   handlers: Partial<StageHandlers>;
@@ -37,12 +38,12 @@ export interface StageWorkers {
  */
 export async function startStageWorkers(o: StageWorkersOptions): Promise<StageWorkers> {
   const { config, log } = o;
-  const connection = createRedis(o.redisUrl, 'worker');
-  const queues = createQueues(createRedis(o.redisUrl, 'worker'), config);
+  const connection = createRedis(o.redis, 'worker');
+  const queues = createQueues(createRedis(o.redis, 'worker'), config);
   const results = createResultsWriter({
     results: o.results,
     redis: queues.redis,
-    prefix: config.queuePrefix,
+    prefix: queues.prefix,
     log,
     retryMs: config.deadLetterRetryMs,
     maxKept: config.deadLetterMax,
@@ -51,7 +52,7 @@ export async function startStageWorkers(o: StageWorkersOptions): Promise<StageWo
   const endRun = async (ended: ResultRow) => {
     const row = { ...ended, build: o.build ?? null };
     await results.write(row);
-    await recordRunEnded(queues.redis, config.queuePrefix, config.runStateTtlMs, row);
+    await recordRunEnded(queues.redis, queues.prefix, config.runStateTtlMs, row);
     await o.onRunEnd?.(row).catch((err: unknown) => log.warn({ runId: row.runId, err: String(err) }, 'clean-up after the run failed'));
   };
   const workers = o.stages.map((stage) => {

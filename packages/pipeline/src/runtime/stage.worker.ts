@@ -11,6 +11,7 @@ import {
   StageTimeoutError,
   stageSpec,
 } from '@podpreview/shared';
+import { queueKeyPrefix } from '../client/key-prefix.ts';
 import { jobOptions, type StageQueues } from '../client/queues.ts';
 import { RejectedInputError } from './errors/rejected-input.error.ts';
 import { pipelineMetrics } from './metrics.ts';
@@ -77,7 +78,7 @@ export function startStageWorker<S extends StageName>(stage: S, handler: StageHa
 
   const worker = new Worker(spec.queue, processor, {
     connection: deps.connection,
-    prefix: config.queuePrefix,
+    prefix: queueKeyPrefix(config.queuePrefix, spec.queue, queues.redis.isCluster),
     concurrency: config.concurrency[stage],
     // The lock is renewed every lockDuration/2; a job whose worker died is found by the stall
     // check once the lock has lapsed, so it runs again within lockDuration + stalledInterval.

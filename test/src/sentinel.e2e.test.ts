@@ -1,0 +1,96 @@
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closeQueues, createQueues, createRedis, enqueueEpisode, isTerminal, runStatus, type StageQueues, waitForRuns } from '@podpreview/pipeline/client';
+import { type LocalPipeline, startLocalPipeline } from '@podpreview/pipeline/worker';
+import { EnqueueRequest, redisTargetOf } from '@podpreview/shared';
+import { SAMPLES_DIR, startTestEnv, type TestEnv } from './harness.ts';
+import { missingBinaries, type SentinelSet, startSentinelSet } from './redis-topology.ts';
+
+// Producer and workers reach Redis only through three sentinels. The primary is killed (-9)
+// while episodes are in every stage; the sentinels promote the replica, the clients follow by
+// themselves, and every episode still ends with its preview. No operator step in between.
+
+const missing = missingBinaries(['redis-server', 'redis-sentinel']);
+if (missing.length > 0) console.warn(`sentinel test skipped: ${missing.join(', ')} not installed (apt-get install -y redis-sentinel)`);
+
+const EPISODES = 8;
+const WAIT_TIMEOUT_MS = 400;
+let set: SentinelSet;
+let env: TestEnv;
+let pipeline: LocalPipeline;
+let queues: StageQueues;
+
+describe.skipIf(missing.length > 0)('Redis Sentinel', () => {
+  beforeAll(async () => {
+    set = await startSentinelSet();
+    // REDIS_URL empty = unset: only the sentinels are configured.
+    env = await startTestEnv({
+      REDIS_URL: '',
+      PODPREVIEW_REDIS_SENTINELS: set.sentinelList,
+      PODPREVIEW_REDIS_SENTINEL_NAME: set.name,
+      PODPREVIEW_ENQUEUE_WAIT_REPLICAS: '1',
+      PODPREVIEW_ENQUEUE_WAIT_TIMEOUT_MS: String(WAIT_TIMEOUT_MS),
+    });
+    pipeline = await startLocalPipeline(env.config, env.log);
+    queues = createQueues(createRedis(redisTargetOf(env.config)!, 'client'), env.config);
+  });
+
+  afterAll(async () => {
+    await pipeline?.stop();
+    if (queues) await closeQueues(queues);
+    await env?.cleanup();
+    await set?.stop();
+  });
+
+  it('answers an enqueue only once the replica holds it (WAIT), or after the wait timeout', async () => {
+    const req = (id: string) => EnqueueRequest.parse({ id, audioUri: path.join(SAMPLES_DIR, 'short-note.ogg') });
+    let t = performance.now();
+    const replicated = await enqueueEpisode(queues, env.config, req('wait-replicated'));
+    expect(performance.now() - t).toBeLessThan(WAIT_TIMEOUT_MS);
+    // A stopped replica acknowledges nothing: the enqueue waits the whole timeout, then stands.
+    set.replica.child.kill('SIGSTOP');
+    try {
+      t = performance.now();
+      const unreplicated = await enqueueEpisode(queues, env.config, req('wait-unreplicated'));
+      expect(performance.now() - t).toBeGreaterThanOrEqual(WAIT_TIMEOUT_MS - 20);
+      expect(unreplicated.joined).toBe(false);
+    } finally {
+      set.replica.child.kill('SIGCONT');
+    }
+    const statuses = await waitForRuns(queues, [replicated.runId], { timeoutMs: 60_000 });
+    expect(statuses[0]!.state).toBe('succeeded');
+  });
+
+  it('finishes every episode after the primary is killed mid-run, with no operator action', async () => {
+    expect(redisTargetOf(env.config)).toMatchObject({ kind: 'sentinel' });
+    expect(await set.primaryPort()).toBe(set.primary.port);
+    const runIds: string[] = [];
+    for (let i = 0; i < EPISODES; i++) {
+      const req = EnqueueRequest.parse({ id: `failover-${i}`, audioUri: path.join(SAMPLES_DIR, 'short-note.ogg') });
+      runIds.push((await enqueueEpisode(queues, env.config, req)).runId);
+    }
+    // Mid-run: some episodes done, the rest queued or inside a stage.
+    let finishedBefore = 0;
+    const deadline = Date.now() + 60_000;
+    while (finishedBefore < 2) {
+      if (Date.now() > deadline) throw new Error('no episode finished before the kill');
+      finishedBefore = (await Promise.all(runIds.map((id) => runStatus(queues, id)))).filter((s) => isTerminal(s.state)).length;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(finishedBefore).toBeLessThan(EPISODES);
+    await set.primary.kill9();
+    const killedAt = Date.now();
+
+    const statuses = await waitForRuns(queues, runIds, { timeoutMs: 90_000 });
+    const failoverMs = Date.now() - killedAt;
+    expect(await set.primaryPort(), 'the sentinels promoted the replica').toBe(set.replica.port);
+    for (const s of statuses) expect(s.state, `${s.runId}: ${s.reason ?? ''}`).toBe('succeeded');
+    // Every run has its one row in the results table: nothing lost, nothing doubled.
+    for (const id of runIds) expect((await pipeline.fleet.services.results.forRun(id))?.status).toBe('succeeded');
+    console.info(`sentinel failover: ${finishedBefore}/${EPISODES} done at the kill; all done ${(failoverMs / 1000).toFixed(1)} s after it`);
+    // And new work goes to the new primary.
+    const after = await enqueueEpisode(queues, env.config, EnqueueRequest.parse({ id: 'after-failover', audioUri: path.join(SAMPLES_DIR, 'short-note.ogg') }));
+    const [late] = await waitForRuns(queues, [after.runId], { timeoutMs: 60_000 });
+    expect(late!.state).toBe('succeeded');
+  });
+});
