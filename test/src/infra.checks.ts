@@ -223,3 +223,65 @@ export function checkLoadConfig(r: RenderedOverlay): string[] {
   }
   return problems;
 }
+
+/** Where KEDA and a Prometheus with the queue gauges run: gke yes; the laptop overlay scales by hand. */
+export const OVERLAY_AUTOSCALES: Record<OverlayName, boolean> = { local: false, gke: true };
+
+/** The dashboard's gauges each stage's scaler reads (packages/ops/src/queue-metrics.ts). */
+export const SCALER_GAUGES = { backlog: 'podpreview_queue_waiting', oldestWaiting: 'podpreview_queue_oldest_waiting_seconds' } as const;
+
+interface ScaledObjectSpec {
+  scaleTargetRef?: { name?: string; kind?: string };
+  minReplicaCount?: number;
+  maxReplicaCount?: number;
+  triggers?: { type?: string; metricType?: string; metadata?: Record<string, string> }[];
+}
+
+/** The stage whose gauge a PromQL query reads, e.g. `sum(podpreview_queue_waiting{stage="sink"})`. */
+const queriedStage = (query: string, gauge: string): string | undefined => new RegExp(`${gauge}\\{stage="([^"]+)"\\}`).exec(query)?.[1];
+
+/**
+ * Where the overlay autoscales: every stage's Deployment has a KEDA ScaledObject worker-<stage>
+ * aimed at it, with 1 ≤ min ≤ max, a Prometheus trigger on the stage's backlog gauge and one on
+ * its oldest-waiting gauge (both gauges the dashboard exports: `exportedGauges`), and the
+ * Deployment leaves `replicas` to the autoscaler. Where it does not, no ScaledObject is rendered
+ * (KEDA's CRDs would be missing and the apply would fail).
+ */
+export function checkScalers(r: RenderedOverlay, stages: readonly StageSpec[], autoscales: boolean, exportedGauges: readonly string[]): string[] {
+  const problems: string[] = [];
+  const scalers = r.objects.filter((o) => o.kind === 'ScaledObject');
+  if (!autoscales) {
+    return scalers.map((s) => `${where(r, s)} rendered in an overlay without KEDA`);
+  }
+  for (const gauge of Object.values(SCALER_GAUGES)) {
+    if (!exportedGauges.includes(gauge)) problems.push(`${r.overlay}: the scalers read ${gauge}, which the dashboard does not export`);
+  }
+  for (const stage of stages) {
+    const name = workerName(stage.name);
+    const so = findObject(r, 'ScaledObject', name);
+    if (!so) {
+      problems.push(`${r.overlay}: no ScaledObject/${name} for stage ${stage.name}`);
+      continue;
+    }
+    const spec = so.spec as ScaledObjectSpec;
+    const target = spec.scaleTargetRef?.name;
+    const deployment = target ? findObject(r, 'Deployment', target) : undefined;
+    if (target !== name || !deployment) problems.push(`${where(r, so)} scales ${target ?? 'nothing'}, not Deployment/${name}`);
+    const [min, max] = [spec.minReplicaCount ?? 0, spec.maxReplicaCount ?? 100];
+    if (!(min >= 1 && min <= max)) problems.push(`${where(r, so)} needs 1 ≤ minReplicaCount ≤ maxReplicaCount (has ${min}..${max})`);
+    const prometheus = (spec.triggers ?? []).filter((t) => t.type === 'prometheus');
+    for (const [what, gauge] of Object.entries(SCALER_GAUGES)) {
+      const t = prometheus.find((p) => queriedStage(p.metadata?.query ?? '', gauge) !== undefined);
+      if (!t) problems.push(`${where(r, so)} has no Prometheus trigger on ${gauge} (${what})`);
+      else if (queriedStage(t.metadata!.query!, gauge) !== stage.name) problems.push(`${where(r, so)} reads ${gauge} of another stage: ${t.metadata!.query}`);
+      else if (!(Number(t.metadata!.threshold) > 0)) problems.push(`${where(r, so)}: ${what} trigger without a positive threshold`);
+    }
+    if (deployment && (deployment.spec as { replicas?: number } | undefined)?.replicas !== undefined) {
+      problems.push(`${where(r, deployment)} sets replicas, which every apply would reset under the autoscaler`);
+    }
+  }
+  for (const so of scalers) {
+    if (!stages.some((s) => workerName(s.name) === so.metadata.name)) problems.push(`${where(r, so)} is not the scaler of any stage`);
+  }
+  return problems;
+}

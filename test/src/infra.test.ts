@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type Monitor, queueMetricsRegistry } from '@podpreview/ops';
 import { runBlobKeys, STAGES } from '@podpreview/shared';
 import {
+  OVERLAY_AUTOSCALES,
   OVERLAY_HAS_GPUS,
   checkConfigMapVariables,
   checkGpuPlacement,
@@ -12,6 +14,7 @@ import {
   checkProducer,
   checkRedis,
   checkRendered,
+  checkScalers,
   checkStageWorkers,
 } from './infra.checks.ts';
 import { OVERLAYS, kubectlMissingReason, lazyRender } from './infra.render.ts';
@@ -42,6 +45,19 @@ describe.skipIf(missing !== null).each(OVERLAYS)('infra/k8s/overlays/%s', (overl
       : `runs every stage CPU-only (no nvidia.com/gpu, T4 selector, toleration or GPU image)`,
     () => {
       expect(checkGpuPlacement(rendered(), STAGES, gpus)).toEqual([]);
+    },
+  );
+
+  it(
+    OVERLAY_AUTOSCALES[overlay]
+      ? 'scales every stage on its backlog and oldest waiting job (a KEDA ScaledObject per worker Deployment, min ≥ 1)'
+      : 'renders no ScaledObject (no KEDA here)',
+    () => {
+      // Only the gauges' names are read (no scrape), so no monitor is needed behind them.
+      const gauges = queueMetricsRegistry({} as Monitor)
+        .getMetricsAsArray()
+        .map((m) => m.name);
+      expect(checkScalers(rendered(), STAGES, OVERLAY_AUTOSCALES[overlay], gauges)).toEqual([]);
     },
   );
 
