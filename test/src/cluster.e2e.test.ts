@@ -26,6 +26,7 @@ if (missing.length > 0) console.warn(`cluster test skipped: ${missing.join(', ')
 
 // Fixed, so where each queue's tag hashes (and so which node holds it) is the same every run.
 const PREFIX = 'pp';
+const PASSWORD = 'cluster-password-0123';
 let cluster: LocalCluster;
 let env: TestEnv;
 let pipeline: LocalPipeline;
@@ -33,8 +34,13 @@ let queues: StageQueues;
 
 describe.skipIf(missing.length > 0)('Redis Cluster', () => {
   beforeAll(async () => {
-    cluster = await startRedisCluster(3);
-    env = await startTestEnv({ REDIS_URL: '', PODPREVIEW_REDIS_CLUSTER_NODES: cluster.nodeList, PODPREVIEW_QUEUE_PREFIX: PREFIX });
+    cluster = await startRedisCluster(3, PASSWORD);
+    env = await startTestEnv({
+      REDIS_URL: '',
+      PODPREVIEW_REDIS_CLUSTER_NODES: cluster.nodeList,
+      PODPREVIEW_REDIS_PASSWORD: PASSWORD,
+      PODPREVIEW_QUEUE_PREFIX: PREFIX,
+    });
     pipeline = await startLocalPipeline(env.config, env.log);
     queues = createQueues(createRedis(redisTargetOf(env.config)!, 'client'), env.config);
   });
@@ -72,7 +78,7 @@ describe.skipIf(missing.length > 0)('Redis Cluster', () => {
     // the multi-key run-end script) on the node of the shared tag.
     const runId = receipts[0]!.runId;
     for (const s of STAGES) {
-      const node = new Redis({ port: nodeOfQueue[s.name]!, host: '127.0.0.1' });
+      const node = new Redis({ port: nodeOfQueue[s.name]!, host: '127.0.0.1', password: PASSWORD });
       try {
         expect(await node.exists(`${queueKeyPrefix(PREFIX, s.queue, true)}:${s.queue}:${runId}`), `${s.name} job on its node`).toBe(1);
       } finally {
@@ -80,7 +86,7 @@ describe.skipIf(missing.length > 0)('Redis Cluster', () => {
       }
     }
     const recordKey = runStateKey(ownKeyPrefix(PREFIX, true), runId);
-    const recordNode = new Redis({ port: await cluster.nodeOf(recordKey), host: '127.0.0.1' });
+    const recordNode = new Redis({ port: await cluster.nodeOf(recordKey), host: '127.0.0.1', password: PASSWORD });
     try {
       expect(await recordNode.hget(recordKey, 'state')).toBe('succeeded');
     } finally {

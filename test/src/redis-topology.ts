@@ -25,8 +25,8 @@ export interface RedisProcess {
   stop(): Promise<void>;
 }
 
-async function answers(port: number): Promise<boolean> {
-  const r = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+async function answers(port: number, password?: string): Promise<boolean> {
+  const r = new Redis({ port, host: '127.0.0.1', password, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
   r.on('error', () => {});
   try {
     await r.connect();
@@ -38,13 +38,13 @@ async function answers(port: number): Promise<boolean> {
   }
 }
 
-async function spawnRedis(binary: string, args: string[], port: number): Promise<RedisProcess> {
+async function spawnRedis(binary: string, args: string[], port: number, password?: string): Promise<RedisProcess> {
   const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const stderr: string[] = [];
   child.stderr!.on('data', (b: Buffer) => stderr.push(b.toString()));
   child.stdout!.on('data', (b: Buffer) => stderr.push(b.toString()));
   const deadline = Date.now() + 10_000;
-  while (!(await answers(port))) {
+  while (!(await answers(port, password))) {
     if (child.exitCode !== null) throw new Error(`${binary} on ${port} exited with ${child.exitCode}: ${stderr.join('').slice(-500)}`);
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
@@ -61,7 +61,9 @@ async function spawnRedis(binary: string, args: string[], port: number): Promise
   return { port, child, kill9: () => end('SIGKILL'), stop: () => end('SIGTERM') };
 }
 
-const serverArgs = (port: number, dir: string) => [
+/** A data server; with a password, replicas authenticate to their primary with the same one. */
+const serverArgs = (port: number, dir: string, password?: string) => [
+  ...(password ? ['--requirepass', password, '--masterauth', password] : []),
   '--port',
   String(port),
   '--bind',
@@ -86,8 +88,8 @@ async function until(what: string, probe: () => Promise<boolean>, timeoutMs: num
   }
 }
 
-async function withClient<T>(port: number, f: (r: Redis) => Promise<T>): Promise<T> {
-  const r = new Redis({ port, host: '127.0.0.1', maxRetriesPerRequest: 0, retryStrategy: () => null });
+async function withClient<T>(port: number, f: (r: Redis) => Promise<T>, password?: string): Promise<T> {
+  const r = new Redis({ port, host: '127.0.0.1', password, maxRetriesPerRequest: 0, retryStrategy: () => null });
   r.on('error', () => {});
   try {
     return await f(r);
@@ -111,19 +113,22 @@ export interface SentinelSet {
 /**
  * A primary, one replica in sync with it, and three sentinels (quorum 2) that already know each
  * other and the replica, so a failover can start as soon as the primary is seen down (1 s).
+ * `password` guards the data servers, `sentinelPassword` the sentinels.
  */
-export async function startSentinelSet(name = 'podpreview'): Promise<SentinelSet> {
+export async function startSentinelSet(o: { name?: string; password?: string; sentinelPassword?: string } = {}): Promise<SentinelSet> {
+  const name = o.name ?? 'podpreview';
+  const { password, sentinelPassword } = o;
   const dir = await mkdtemp(path.join(tmpdir(), 'podpreview-sentinel-'));
   const started: RedisProcess[] = [];
   try {
     const [pPort, rPort] = [await freePort(), await freePort()];
-    const primary = await spawnRedis('redis-server', serverArgs(pPort, dir), pPort);
+    const primary = await spawnRedis('redis-server', serverArgs(pPort, dir, password), pPort, password);
     started.push(primary);
     const replicaDir = path.join(dir, 'replica');
     await mkdir(replicaDir);
-    const replica = await spawnRedis('redis-server', [...serverArgs(rPort, replicaDir), '--replicaof', '127.0.0.1', String(pPort)], rPort);
+    const replica = await spawnRedis('redis-server', [...serverArgs(rPort, replicaDir, password), '--replicaof', '127.0.0.1', String(pPort)], rPort, password);
     started.push(replica);
-    await until('the replica to sync', () => withClient(rPort, async (r) => (await r.info('replication')).includes('master_link_status:up')), 15_000);
+    await until('the replica to sync', () => withClient(rPort, async (r) => (await r.info('replication')).includes('master_link_status:up'), password), 15_000);
     const sentinels: RedisProcess[] = [];
     for (let i = 0; i < 3; i++) {
       const port = await freePort();
@@ -139,10 +144,13 @@ export async function startSentinelSet(name = 'podpreview'): Promise<SentinelSet
           `sentinel down-after-milliseconds ${name} 1000`,
           `sentinel failover-timeout ${name} 5000`,
           `sentinel parallel-syncs ${name} 1`,
+          ...(password ? [`sentinel auth-pass ${name} ${password}`] : []),
+          // Sentinels use their own password with each other too.
+          ...(sentinelPassword ? [`requirepass ${sentinelPassword}`] : []),
           '',
         ].join('\n'),
       );
-      const s = await spawnRedis('redis-sentinel', [conf], port);
+      const s = await spawnRedis('redis-sentinel', [conf], port, sentinelPassword);
       sentinels.push(s);
       started.push(s);
     }
@@ -152,11 +160,15 @@ export async function startSentinelSet(name = 'podpreview'): Promise<SentinelSet
       'the sentinels to know each other and the replica',
       async () => {
         for (const s of sentinels) {
-          const ok = await withClient(s.port, async (r) => {
-            const peers = (await r.call('SENTINEL', 'SENTINELS', name)) as unknown[];
-            const replicas = (await r.call('SENTINEL', 'REPLICAS', name)) as unknown[];
-            return peers.length === 2 && replicas.length === 1;
-          });
+          const ok = await withClient(
+            s.port,
+            async (r) => {
+              const peers = (await r.call('SENTINEL', 'SENTINELS', name)) as unknown[];
+              const replicas = (await r.call('SENTINEL', 'REPLICAS', name)) as unknown[];
+              return peers.length === 2 && replicas.length === 1;
+            },
+            sentinelPassword,
+          );
           if (!ok) return false;
         }
         return true;
@@ -169,7 +181,8 @@ export async function startSentinelSet(name = 'podpreview'): Promise<SentinelSet
       replica,
       sentinels,
       sentinelList: sentinels.map((s) => `127.0.0.1:${s.port}`).join(','),
-      primaryPort: () => withClient(sentinels[0]!.port, async (r) => Number(((await r.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', name)) as string[])[1])),
+      primaryPort: () =>
+        withClient(sentinels[0]!.port, async (r) => Number(((await r.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', name)) as string[])[1]), sentinelPassword),
       stop: async () => {
         await Promise.all(started.map((p) => p.kill9()));
         await rm(dir, { recursive: true, force: true });
@@ -192,7 +205,7 @@ export interface LocalCluster {
 }
 
 /** Three primaries (no replicas) with the slots split by `redis-cli --cluster create`. */
-export async function startRedisCluster(size = 3): Promise<LocalCluster> {
+export async function startRedisCluster(size = 3, password?: string): Promise<LocalCluster> {
   const dir = await mkdtemp(path.join(tmpdir(), 'podpreview-cluster-'));
   const nodes: RedisProcess[] = [];
   try {
@@ -205,7 +218,7 @@ export async function startRedisCluster(size = 3): Promise<LocalCluster> {
         await spawnRedis(
           'redis-server',
           [
-            ...serverArgs(port, nodeDir),
+            ...serverArgs(port, nodeDir, password),
             '--cluster-enabled',
             'yes',
             '--cluster-config-file',
@@ -216,27 +229,29 @@ export async function startRedisCluster(size = 3): Promise<LocalCluster> {
             String(busPort),
           ],
           port,
+          password,
         ),
       );
     }
     const addrs = nodes.map((n) => `127.0.0.1:${n.port}`);
-    await promisify(execFile)('redis-cli', ['--cluster', 'create', ...addrs, '--cluster-replicas', '0', '--cluster-yes'], { timeout: 30_000 });
+    const auth = password ? ['-a', password, '--no-auth-warning'] : [];
+    await promisify(execFile)('redis-cli', [...auth, '--cluster', 'create', ...addrs, '--cluster-replicas', '0', '--cluster-yes'], { timeout: 30_000 });
     await until(
       'every node to see the cluster ok',
       async () => {
         for (const n of nodes) {
-          if (!(await withClient(n.port, async (r) => (await r.call('CLUSTER', 'INFO')) as string)).includes('cluster_state:ok')) return false;
+          if (!(await withClient(n.port, async (r) => (await r.call('CLUSTER', 'INFO')) as string, password)).includes('cluster_state:ok')) return false;
         }
         return true;
       },
       20_000,
     );
-    const slots = await withClient(nodes[0]!.port, async (r) => (await r.call('CLUSTER', 'SLOTS')) as [number, number, [string, number]][]);
+    const slots = await withClient(nodes[0]!.port, async (r) => (await r.call('CLUSTER', 'SLOTS')) as [number, number, [string, number]][], password);
     return {
       nodes,
       nodeList: addrs.join(','),
       nodeOf: async (key) => {
-        const slot = await withClient(nodes[0]!.port, async (r) => Number(await r.call('CLUSTER', 'KEYSLOT', key)));
+        const slot = await withClient(nodes[0]!.port, async (r) => Number(await r.call('CLUSTER', 'KEYSLOT', key)), password);
         const range = slots.find(([from, to]) => slot >= from && slot <= to);
         if (!range) throw new Error(`no node serves slot ${slot}`);
         return Number(range[2][1]);
