@@ -19,7 +19,7 @@ import {
  */
 
 /** Where the GPU stages get a GPU: true in gke (T4 node pool), false in the CPU-only local overlay. */
-export const OVERLAY_HAS_GPUS: Record<OverlayName, boolean> = { local: false, gke: true };
+export const OVERLAY_HAS_GPUS: Record<OverlayName, boolean> = { local: false, gke: true, 'gke-staging': true };
 
 export const GPU_RESOURCE = 'nvidia.com/gpu';
 export const T4_SELECTOR = { key: 'cloud.google.com/gke-accelerator', value: 'nvidia-tesla-t4' } as const;
@@ -225,7 +225,10 @@ export function checkLoadConfig(r: RenderedOverlay): string[] {
 }
 
 /** Where KEDA and a Prometheus with the queue gauges run: gke yes; the laptop overlay scales by hand. */
-export const OVERLAY_AUTOSCALES: Record<OverlayName, boolean> = { local: false, gke: true };
+export const OVERLAY_AUTOSCALES: Record<OverlayName, boolean> = { local: false, gke: true, 'gke-staging': true };
+
+/** Staging holds nothing while idle (every fleet's minimum 0); production keeps one of each warm. */
+export const OVERLAY_SCALES_TO_ZERO: Record<OverlayName, boolean> = { local: false, gke: false, 'gke-staging': true };
 
 /** The dashboard's gauges each stage's scaler reads (packages/ops/src/queue-metrics.ts). */
 export const SCALER_GAUGES = { backlog: 'podpreview_queue_waiting', oldestWaiting: 'podpreview_queue_oldest_waiting_seconds' } as const;
@@ -237,17 +240,28 @@ interface ScaledObjectSpec {
   triggers?: { type?: string; metricType?: string; metadata?: Record<string, string> }[];
 }
 
-/** The stage whose gauge a PromQL query reads, e.g. `sum(podpreview_queue_waiting{stage="sink"})`. */
-const queriedStage = (query: string, gauge: string): string | undefined => new RegExp(`${gauge}\\{stage="([^"]+)"\\}`).exec(query)?.[1];
+/** The label matchers of `gauge` in a PromQL query, e.g. `sum(podpreview_queue_waiting{namespace="ns",stage="sink"})`. */
+function gaugeLabels(query: string, gauge: string): Record<string, string> | undefined {
+  const set = new RegExp(`${gauge}\\{([^}]*)\\}`).exec(query)?.[1];
+  if (set === undefined) return undefined;
+  return Object.fromEntries([...set.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]));
+}
 
 /**
  * Where the overlay autoscales: every stage's Deployment has a KEDA ScaledObject worker-<stage>
- * aimed at it, with 1 ≤ min ≤ max, a Prometheus trigger on the stage's backlog gauge and one on
- * its oldest-waiting gauge (both gauges the dashboard exports: `exportedGauges`), and the
- * Deployment leaves `replicas` to the autoscaler. Where it does not, no ScaledObject is rendered
- * (KEDA's CRDs would be missing and the apply would fail).
+ * aimed at it, with min ≤ max and min 0 where the overlay scales to zero, ≥ 1 elsewhere; a
+ * Prometheus trigger on the stage's backlog gauge and one on its oldest-waiting gauge (both
+ * gauges the dashboard exports: `exportedGauges`), of this stage in the ScaledObject's own
+ * namespace (another deployment's dashboard exports the same names to the same Prometheus); and
+ * the Deployment leaves `replicas` to the autoscaler. Where it does not autoscale, no
+ * ScaledObject is rendered (KEDA's CRDs would be missing and the apply would fail).
  */
-export function checkScalers(r: RenderedOverlay, stages: readonly StageSpec[], autoscales: boolean, exportedGauges: readonly string[]): string[] {
+export function checkScalers(
+  r: RenderedOverlay,
+  stages: readonly StageSpec[],
+  o: { autoscales: boolean; scalesToZero: boolean; exportedGauges: readonly string[] },
+): string[] {
+  const { autoscales, scalesToZero, exportedGauges } = o;
   const problems: string[] = [];
   const scalers = r.objects.filter((o) => o.kind === 'ScaledObject');
   if (!autoscales) {
@@ -268,13 +282,18 @@ export function checkScalers(r: RenderedOverlay, stages: readonly StageSpec[], a
     const deployment = target ? findObject(r, 'Deployment', target) : undefined;
     if (target !== name || !deployment) problems.push(`${where(r, so)} scales ${target ?? 'nothing'}, not Deployment/${name}`);
     const [min, max] = [spec.minReplicaCount ?? 0, spec.maxReplicaCount ?? 100];
-    if (!(min >= 1 && min <= max)) problems.push(`${where(r, so)} needs 1 ≤ minReplicaCount ≤ maxReplicaCount (has ${min}..${max})`);
+    const wantMin = scalesToZero ? 'minReplicaCount 0 (scale to zero)' : '1 ≤ minReplicaCount';
+    if (!((scalesToZero ? min === 0 : min >= 1) && min <= max && max >= 1))
+      problems.push(`${where(r, so)} needs ${wantMin} ≤ maxReplicaCount (has ${min}..${max})`);
     const prometheus = (spec.triggers ?? []).filter((t) => t.type === 'prometheus');
     for (const [what, gauge] of Object.entries(SCALER_GAUGES)) {
-      const t = prometheus.find((p) => queriedStage(p.metadata?.query ?? '', gauge) !== undefined);
-      if (!t) problems.push(`${where(r, so)} has no Prometheus trigger on ${gauge} (${what})`);
-      else if (queriedStage(t.metadata!.query!, gauge) !== stage.name) problems.push(`${where(r, so)} reads ${gauge} of another stage: ${t.metadata!.query}`);
-      else if (!(Number(t.metadata!.threshold) > 0)) problems.push(`${where(r, so)}: ${what} trigger without a positive threshold`);
+      const t = prometheus.find((p) => gaugeLabels(p.metadata?.query ?? '', gauge) !== undefined);
+      const labels = t ? gaugeLabels(t.metadata!.query!, gauge)! : undefined;
+      if (!t || !labels) problems.push(`${where(r, so)} has no Prometheus trigger on ${gauge} (${what})`);
+      else if (labels.stage !== stage.name) problems.push(`${where(r, so)} reads ${gauge} of another stage: ${t.metadata!.query}`);
+      else if (labels.namespace !== so.metadata.namespace) {
+        problems.push(`${where(r, so)} reads ${gauge} of namespace ${labels.namespace ?? '(any)'}, not its own ${so.metadata.namespace}: ${t.metadata!.query}`);
+      } else if (!(Number(t.metadata!.threshold) > 0)) problems.push(`${where(r, so)}: ${what} trigger without a positive threshold`);
     }
     if (deployment && (deployment.spec as { replicas?: number } | undefined)?.replicas !== undefined) {
       problems.push(`${where(r, deployment)} sets replicas, which every apply would reset under the autoscaler`);

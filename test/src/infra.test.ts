@@ -7,6 +7,7 @@ import { runBlobKeys, STAGES } from '@podpreview/shared';
 import {
   OVERLAY_AUTOSCALES,
   OVERLAY_HAS_GPUS,
+  OVERLAY_SCALES_TO_ZERO,
   checkConfigMapVariables,
   checkGpuPlacement,
   checkGracePeriods,
@@ -50,14 +51,16 @@ describe.skipIf(missing !== null).each(OVERLAYS)('infra/k8s/overlays/%s', (overl
 
   it(
     OVERLAY_AUTOSCALES[overlay]
-      ? 'scales every stage on its backlog and oldest waiting job (a KEDA ScaledObject per worker Deployment, min ≥ 1)'
+      ? `scales every stage on its own backlog and oldest waiting job (a KEDA ScaledObject per worker Deployment, min ${OVERLAY_SCALES_TO_ZERO[overlay] ? '0' : '≥ 1'})`
       : 'renders no ScaledObject (no KEDA here)',
     () => {
       // Only the gauges' names are read (no scrape), so no monitor is needed behind them.
       const gauges = queueMetricsRegistry({} as Monitor)
         .getMetricsAsArray()
         .map((m) => m.name);
-      expect(checkScalers(rendered(), STAGES, OVERLAY_AUTOSCALES[overlay], gauges)).toEqual([]);
+      expect(
+        checkScalers(rendered(), STAGES, { autoscales: OVERLAY_AUTOSCALES[overlay], scalesToZero: OVERLAY_SCALES_TO_ZERO[overlay], exportedGauges: gauges }),
+      ).toEqual([]);
     },
   );
 
