@@ -7,6 +7,7 @@ import {
   createRedis,
   enqueueEpisode,
   ownKeyPrefix,
+  queueBacklog,
   queueKeyPrefix,
   runStateKey,
   type StageQueues,
@@ -84,6 +85,11 @@ describe.skipIf(missing.length > 0)('Redis Cluster', () => {
       } finally {
         node.disconnect();
       }
+    }
+    // `podpreview status` and the dashboard read the same counts: every stage served, all done.
+    for (const b of await queueBacklog(queues)) {
+      expect(b, b.stage).toMatchObject({ waiting: 0, active: 0, failed: 0, completed: 4 });
+      expect(b.workers, `${b.stage} workers`).toBeGreaterThanOrEqual(1);
     }
     const recordKey = runStateKey(ownKeyPrefix(PREFIX, true), runId);
     const recordNode = new Redis({ port: await cluster.nodeOf(recordKey), host: '127.0.0.1', password: PASSWORD });
