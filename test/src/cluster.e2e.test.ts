@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -15,7 +17,7 @@ import {
 } from '@podpreview/pipeline/client';
 import { type LocalPipeline, startLocalPipeline } from '@podpreview/pipeline/worker';
 import { EnqueueRequest, redisTargetOf, STAGES } from '@podpreview/shared';
-import { SAMPLES_DIR, startTestEnv, type TestEnv } from './harness.ts';
+import { REPO_ROOT, SAMPLES_DIR, startTestEnv, type TestEnv } from './harness.ts';
 import { type LocalCluster, missingBinaries, startRedisCluster } from './redis-topology.ts';
 
 // The pipeline on a real three-primary Redis Cluster: each stage's queue carries its own hash
@@ -91,6 +93,18 @@ describe.skipIf(missing.length > 0)('Redis Cluster', () => {
       expect(b, b.stage).toMatchObject({ waiting: 0, active: 0, failed: 0, completed: 4 });
       expect(b.workers, `${b.stage} workers`).toBeGreaterThanOrEqual(1);
     }
+    // The CLI connects to the cluster on its own (connectRedis) and reads the same.
+    const status = await promisify(execFile)(process.execPath, [path.join(REPO_ROOT, 'apps/producer/bin/podpreview.mjs'), 'status', '--json'], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, ...env.env },
+      timeout: 30_000,
+    });
+    expect(
+      status.stdout
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { completed: number }).completed),
+    ).toEqual([4, 4, 4, 4, 4]);
     const recordKey = runStateKey(ownKeyPrefix(PREFIX, true), runId);
     const recordNode = new Redis({ port: await cluster.nodeOf(recordKey), host: '127.0.0.1', password: PASSWORD });
     try {
