@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -8,14 +9,16 @@ import { startLocalPipeline } from '@podpreview/pipeline/worker';
 import { createLogger, EnqueueRequest, loadConfig, STAGE_NAMES } from '@podpreview/shared';
 
 /**
- * `npm run bench:redis`: what one episode costs Redis, for the capacity plan (infra/README.md).
- * A private redis-server, every stage's worker in this process, EPISODES short episodes
- * enqueued at once; INFO commandstats, network and memory counters are read before and after.
+ * `npm run bench:redis [episodes] [minutes]`: what one episode costs Redis, for the capacity
+ * plan (infra/README.md). A private redis-server, every stage's worker in this process,
+ * `episodes` episodes (default 40 of the 42-second sample; with `minutes`, that sample looped to
+ * that length, to see what length changes) enqueued at once; INFO commandstats, network and memory counters are read before and after.
  * Runs are awaited through the results table, not Redis, so polling adds nothing to the count.
  * The idle cost (BullMQ's blocking waits, stalled-job checks, lock renewals) is measured on
  * the same fleet with nothing to do and reported apart.
  */
 const EPISODES = Number(process.argv[2] ?? 40);
+const MINUTES = process.argv[3] ? Number(process.argv[3]) : undefined;
 const IDLE_SEC = 10;
 const samplesDir = fileURLToPath(new URL('../../samples', import.meta.url));
 const work = await mkdtemp(path.join(tmpdir(), 'podpreview-bench-redis-'));
@@ -25,8 +28,28 @@ const config = loadConfig({
   PODPREVIEW_DATA_DIR: path.join(work, 'data'),
   LOG_LEVEL: 'warn',
   PODPREVIEW_EXECUTION_PROVIDER: 'cpu',
-  PODPREVIEW_INPUT_ROOTS: samplesDir,
+  PODPREVIEW_INPUT_ROOTS: `${samplesDir},${work}`,
 });
+const sample = path.join(samplesDir, 'short-note.ogg');
+const audio = MINUTES ? path.join(work, `looped-${MINUTES}min.ogg`) : sample;
+if (MINUTES) {
+  execFileSync('ffmpeg', [
+    '-nostdin',
+    '-loglevel',
+    'error',
+    '-stream_loop',
+    '-1',
+    '-i',
+    sample,
+    '-t',
+    String(MINUTES * 60),
+    '-c:a',
+    'libopus',
+    '-b:a',
+    '32k',
+    audio,
+  ]);
+}
 const log = createLogger('warn', { app: 'bench' });
 const admin = createRedis(redis.url, 'client');
 
@@ -53,7 +76,7 @@ function delta(before: Counters, after: Counters): Map<string, number> {
 const total = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
 
 const pipeline = await startLocalPipeline(config, log);
-const request = (id: string) => EnqueueRequest.parse({ id, audioUri: path.join(samplesDir, 'short-note.ogg') });
+const request = (id: string) => EnqueueRequest.parse({ id, audioUri: audio });
 async function runEpisodes(prefix: string, n: number): Promise<number> {
   const started = performance.now();
   const runIds: string[] = [];
@@ -89,7 +112,7 @@ const jobHashBytes = await Promise.all(STAGE_NAMES.map(async (s) => Number(await
 const result = {
   measuredAt: new Date().toISOString(),
   episodes: EPISODES,
-  episode: 'samples/short-note.ogg (42 s), all stages in one process, concurrency defaults',
+  episode: `${MINUTES ? `samples/short-note.ogg looped to ${MINUTES} min` : 'samples/short-note.ogg (42 s)'}, all stages in one process, concurrency defaults`,
   wallSec,
   commandsPerEpisode: Math.round(perEpisode),
   commandsPerEpisodeRaw: Math.round(total(busy) / EPISODES),
@@ -119,7 +142,7 @@ table.push(
   ['completed job hashes, all 5 stages', `${result.completedJobBytesAllStages} B`],
 );
 process.stdout.write(`${table.toString()}\ntop commands per episode: ${JSON.stringify(result.topCommandsPerEpisode)}\n`);
-const out = fileURLToPath(new URL('../results/redis-ops.json', import.meta.url));
+const out = fileURLToPath(new URL(`../results/redis-ops${MINUTES ? `-${MINUTES}min` : ''}.json`, import.meta.url));
 await mkdir(path.dirname(out), { recursive: true });
 await writeFile(out, `${JSON.stringify(result, null, 2)}\n`);
 process.stdout.write(`written to ${path.relative(process.cwd(), out)}\n`);
