@@ -17,7 +17,7 @@ const missing = missingBinaries(['redis-server', 'redis-sentinel']);
 if (missing.length > 0) console.warn(`sentinel test skipped: ${missing.join(', ')} not installed (apt-get install -y redis-sentinel)`);
 
 const EPISODES = 8;
-const WAIT_TIMEOUT_MS = 400;
+const WAIT_TIMEOUT_MS = 1000;
 const PASSWORD = 'data-password-0123';
 const SENTINEL_PASSWORD = 'sentinel-password-0123';
 let set: SentinelSet;
@@ -51,16 +51,15 @@ describe.skipIf(missing.length > 0)('Redis Sentinel', () => {
 
   it('answers an enqueue only once the replica holds it (WAIT), or after the wait timeout', async () => {
     const req = (id: string) => EnqueueRequest.parse({ id, audioUri: path.join(SAMPLES_DIR, 'short-note.ogg') });
-    let t = performance.now();
     const replicated = await enqueueEpisode(queues, env.config, req('wait-replicated'));
-    expect(performance.now() - t).toBeLessThan(WAIT_TIMEOUT_MS);
+    expect(replicated.replicas, 'the replica acknowledged the job').toBe(1);
     // A stopped replica acknowledges nothing: the enqueue waits the whole timeout, then stands.
     set.replica.child.kill('SIGSTOP');
     try {
-      t = performance.now();
+      const t = performance.now();
       const unreplicated = await enqueueEpisode(queues, env.config, req('wait-unreplicated'));
       expect(performance.now() - t).toBeGreaterThanOrEqual(WAIT_TIMEOUT_MS - 20);
-      expect(unreplicated.joined).toBe(false);
+      expect(unreplicated).toMatchObject({ joined: false, replicas: 0 });
     } finally {
       set.replica.child.kill('SIGCONT');
     }

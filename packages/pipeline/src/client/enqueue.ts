@@ -11,6 +11,8 @@ export interface EnqueueReceipt {
   episodeId: string;
   /** True when the episode was already in flight and this request joined that run. */
   joined: boolean;
+  /** Replicas that had the new run's job when the enqueue returned (PODPREVIEW_ENQUEUE_WAIT_REPLICAS > 0 only). */
+  replicas?: number;
 }
 
 /**
@@ -49,16 +51,17 @@ export async function enqueueEpisode(queues: StageQueues, config: Config, req: E
     audioUri: req.audioUri,
     ...(req.transcriptUri ? { transcriptUri: req.transcriptUri } : {}),
   });
+  let replicas = 0;
   try {
     await recordLatestRun(redis, prefix, ttlMs, req.id, runId);
     await queues.preprocess.add('preprocess', payload, jobOptions(config, runId, req.priority));
-    await awaitReplicas(redis, config.enqueueWaitReplicas, config.enqueueWaitTimeoutMs);
+    replicas = await awaitReplicas(redis, config.enqueueWaitReplicas, config.enqueueWaitTimeoutMs);
   } catch (err) {
     // Nothing was queued: let the next request start a run instead of joining this one.
     await releaseClaim(redis, prefix, req.id, runId).catch(() => {});
     throw err;
   }
-  return { runId, episodeId: req.id, joined: false };
+  return { runId, episodeId: req.id, joined: false, ...(config.enqueueWaitReplicas > 0 ? { replicas } : {}) };
 }
 
 /**
