@@ -80,6 +80,22 @@ program
   });
 
 program
+  .command('compare')
+  .description("two variants' previews of the same episodes side by side: start, end, overlap, models")
+  .argument('[episodes...]', 'episode ids (default: the episodes this variant finished in the last --since minutes)')
+  .requiredOption('--against <file>', "the other variant's configuration file (NAME=value lines, e.g. variants/staging.env)")
+  .option('--since <minutes>', 'without episode ids: how far back to look', '60')
+  .option('--json', 'one JSON object per episode', false)
+  .action(async (episodes: string[], o: { against: string; since: string; json: boolean }) => {
+    const [{ runCompare, comparisonTable }, { loadConfig }] = await Promise.all([import('./compare.command.ts'), shared()]);
+    const sinceMin = Number(o.since);
+    if (!(sinceMin > 0)) throw new Error(`--since: minutes, a positive number (got ${o.since})`);
+    const c = await runCompare(episodes, { against: o.against, sinceMin }, loadConfig());
+    const lines = c.episodes.map((e) => JSON.stringify({ ...e, variants: c.labels }));
+    process.stdout.write(o.json ? `${lines.join('\n')}\n` : `${comparisonTable(c)}\n`);
+  });
+
+program
   .command('serve')
   .description('HTTP API: POST /v1/episodes, GET /v1/episodes/:id')
   .action(async () => {

@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import { ConfigError } from './errors/config.error.ts';
 import { parseHostPorts, type RedisClusterTarget, type RedisSentinelTarget } from './redis-target.ts';
@@ -448,6 +450,24 @@ function alertThresholds(e: z.infer<typeof EnvSchema>, overrides: z.infer<typeof
 
 /** Names of all variables, for the README table check. */
 export const CONFIG_VARIABLES: readonly string[] = Object.keys(EnvSchema.shape);
+
+/**
+ * Another variant's configuration (staging, fallback), from its file: `NAME=value` lines of the
+ * variables above, over this process's environment. A name that is not a variable is an error,
+ * so a typo cannot silently leave that setting at this variant's value.
+ */
+export function loadVariantConfig(file: string, cwd = process.cwd()): Config {
+  let text: string;
+  try {
+    text = readFileSync(path.resolve(cwd, file), 'utf8');
+  } catch (err) {
+    throw new ConfigError(`${file}: cannot read the variant file (${(err as Error).message})`);
+  }
+  const vars = parseEnv(text) as Record<string, string>;
+  const unknown = Object.keys(vars).filter((k) => !CONFIG_VARIABLES.includes(k));
+  if (unknown.length > 0) throw new ConfigError(`${file}: not configuration variables: ${unknown.join(', ')}`);
+  return loadConfig({ ...process.env, ...vars }, cwd);
+}
 
 /**
  * The environment for a child process this one starts (a bench or tool harness): this process's
