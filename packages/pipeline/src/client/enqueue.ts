@@ -25,7 +25,8 @@ export async function enqueueEpisode(queues: StageQueues, config: Config, req: E
   const { redis, prefix } = queues;
   const runId = randomUUID();
   const ttlMs = config.runStateTtlMs;
-  await recordRunQueued(redis, prefix, ttlMs, { runId, episodeId: req.id, enqueuedAtMs: nowMs });
+  const input = { audioUri: req.audioUri, ...(req.transcriptUri ? { transcriptUri: req.transcriptUri } : {}), priority: req.priority };
+  await recordRunQueued(redis, prefix, ttlMs, { runId, episodeId: req.id, enqueuedAtMs: nowMs, input });
   if (req.force) {
     await takeClaim(redis, prefix, req.id, runId);
   } else {

@@ -14,3 +14,4 @@ export * from './status.ts';
 export * from './wait.ts';
 export * from './backlog.ts';
 export * from './redis.server.ts';
+export * from './replay.ts';

@@ -10,6 +10,8 @@ export interface RunRecord {
   episodeId: string;
   state: 'queued' | ResultRow['status'];
   enqueuedAtMs: number;
+  /** What was submitted, so a failed run can be replayed (`podpreview replay`); absent in records of older versions. */
+  input?: { audioUri: string; transcriptUri?: string; priority: boolean };
   /** The terminal row's facts, once the run has ended. */
   outcome?: Pick<ResultRow, 'previewStartSec' | 'previewEndSec' | 'speechFraction' | 'latencyMs' | 'clipKey' | 'failedStage' | 'errorCode' | 'errorMessage'>;
 }
@@ -22,12 +24,17 @@ export async function recordRunQueued(
   redis: RedisConnection,
   prefix: string,
   ttlMs: number,
-  run: Pick<RunRecord, 'runId' | 'episodeId' | 'enqueuedAtMs'>,
+  run: Pick<RunRecord, 'runId' | 'episodeId' | 'enqueuedAtMs' | 'input'>,
 ): Promise<void> {
   const key = runStateKey(prefix, run.runId);
   await redis
     .multi()
-    .hset(key, { episodeId: run.episodeId, state: 'queued', enqueuedAtMs: String(run.enqueuedAtMs) })
+    .hset(key, {
+      episodeId: run.episodeId,
+      state: 'queued',
+      enqueuedAtMs: String(run.enqueuedAtMs),
+      ...(run.input ? { input: JSON.stringify(run.input) } : {}),
+    })
     .pexpire(key, ttlMs)
     .exec();
 }
@@ -66,6 +73,11 @@ const StoredRun = z.object({
   episodeId: z.string(),
   state: z.enum(['queued', 'succeeded', 'failed', 'deduplicated']),
   enqueuedAtMs: z.coerce.number(),
+  input: z
+    .string()
+    .transform((s) => JSON.parse(s) as unknown)
+    .pipe(z.object({ audioUri: z.string(), transcriptUri: z.string().optional(), priority: z.boolean() }))
+    .optional(),
   outcome: z
     .string()
     .transform((s) => JSON.parse(s) as unknown)
