@@ -304,3 +304,41 @@ export function checkScalers(
   }
   return problems;
 }
+
+/** Overlays that shadow another (staging): they run on that overlay's Redis, named here by its overlay. */
+export const OVERLAY_SHADOWS: Record<OverlayName, OverlayName | null> = { local: null, gke: null, 'gke-staging': 'gke' };
+
+/**
+ * A shadow variant has no Redis of its own: its REDIS_URL is the Redis Service of the overlay it
+ * shadows (in that overlay's namespace), its queue prefix is not that overlay's (it must never
+ * take production's jobs), and that overlay's Redis NetworkPolicy admits its namespace.
+ */
+export function checkShadowVariant(r: RenderedOverlay, shadowed: RenderedOverlay): string[] {
+  const problems: string[] = [];
+  if (findObject(r, 'StatefulSet', 'redis')) problems.push(`${r.overlay}: renders a Redis of its own; a shadow variant uses ${shadowed.overlay}'s`);
+  const [env, prodEnv] = [configMapEnv(r), configMapEnv(shadowed)];
+  const prodRedis = findObject(shadowed, 'Service', 'redis');
+  const ns = prodRedis?.metadata.namespace;
+  const host = (() => {
+    try {
+      return new URL(env.REDIS_URL ?? '').hostname;
+    } catch {
+      return '';
+    }
+  })();
+  if (!prodRedis || !ns || !(host === `redis.${ns}.svc.cluster.local` || host === `redis.${ns}.svc` || host === `redis.${ns}`)) {
+    problems.push(`${r.overlay}: REDIS_URL ${env.REDIS_URL ?? '(unset)'} is not ${shadowed.overlay}'s Redis Service (redis.${ns ?? '?'}.svc.cluster.local)`);
+  }
+  if (!env.PODPREVIEW_QUEUE_PREFIX || env.PODPREVIEW_QUEUE_PREFIX === prodEnv.PODPREVIEW_QUEUE_PREFIX) {
+    problems.push(`${r.overlay}: PODPREVIEW_QUEUE_PREFIX ${env.PODPREVIEW_QUEUE_PREFIX ?? '(unset)'} would consume ${shadowed.overlay}'s own queues`);
+  }
+  const myNs = r.objects.find((o) => o.kind === 'Namespace')?.metadata.name;
+  const policy = findObject(shadowed, 'NetworkPolicy', 'redis-clients') as (K8sObject & { spec?: { ingress?: { from?: unknown[] }[] } }) | undefined;
+  const admitted = (policy?.spec?.ingress ?? []).some((rule) =>
+    (rule.from ?? []).some(
+      (f) => (f as { namespaceSelector?: { matchLabels?: Record<string, string> } }).namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] === myNs,
+    ),
+  );
+  if (!admitted) problems.push(`${shadowed.overlay}: NetworkPolicy/redis-clients does not admit namespace ${myNs ?? '?'} (${r.overlay})`);
+  return problems;
+}

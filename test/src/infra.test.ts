@@ -8,6 +8,7 @@ import {
   OVERLAY_AUTOSCALES,
   OVERLAY_HAS_GPUS,
   OVERLAY_SCALES_TO_ZERO,
+  OVERLAY_SHADOWS,
   checkConfigMapVariables,
   checkGpuPlacement,
   checkGracePeriods,
@@ -16,6 +17,7 @@ import {
   checkRedis,
   checkRendered,
   checkScalers,
+  checkShadowVariant,
   checkStageWorkers,
 } from './infra.checks.ts';
 import { OVERLAYS, kubectlMissingReason, lazyRender } from './infra.render.ts';
@@ -68,9 +70,16 @@ describe.skipIf(missing !== null).each(OVERLAYS)('infra/k8s/overlays/%s', (overl
     expect(checkGracePeriods(rendered(), STAGES)).toEqual([]);
   });
 
-  it('runs Redis with maxmemory-policy noeviction and appendonly yes', () => {
-    expect(checkRedis(rendered())).toEqual([]);
-  });
+  const shadows = OVERLAY_SHADOWS[overlay];
+  if (shadows) {
+    it(`has no Redis of its own: it works on ${shadows}'s, on queues of its own, admitted by ${shadows}'s NetworkPolicy`, () => {
+      expect(checkShadowVariant(rendered(), lazyRender(shadows)())).toEqual([]);
+    });
+  } else {
+    it('runs Redis with maxmemory-policy noeviction and appendonly yes', () => {
+      expect(checkRedis(rendered())).toEqual([]);
+    });
+  }
 
   it('runs podpreview serve in the producer on containerPort PODPREVIEW_HTTP_PORT', () => {
     expect(checkProducer(rendered())).toEqual([]);

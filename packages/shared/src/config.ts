@@ -56,6 +56,11 @@ const EnvSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]+$/)
     .default('podpreview'),
+  PODPREVIEW_SHADOW_QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .optional(),
+  PODPREVIEW_SHADOW_MAX_BACKLOG: int(1000),
   PODPREVIEW_DATA_DIR: z.string().min(1).default('.data'),
   PODPREVIEW_STORAGE: z.enum(['local', 'gcs']).default('local'),
   PODPREVIEW_GCS_BUCKET: z.string().optional(),
@@ -140,6 +145,13 @@ export interface Config {
    */
   enqueueWaitReplicas: number;
   enqueueWaitTimeoutMs: number;
+  /**
+   * Queue prefix of a shadow variant (staging) on the same Redis: every episode enqueued here is
+   * enqueued there too, and that variant's own workers and results table take it from there.
+   */
+  shadowQueuePrefix: string | undefined;
+  /** Episodes are not shadowed while this many wait at the shadow's first stage (its workers down or slow). */
+  shadowMaxBacklog: number;
   queuePrefix: string;
   dataDir: string;
   storage: { kind: 'local' } | { kind: 'gcs'; bucket: string; apiEndpoint: string | undefined; projectId: string | undefined };
@@ -354,6 +366,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       : undefined,
     enqueueWaitReplicas: e.PODPREVIEW_ENQUEUE_WAIT_REPLICAS,
     enqueueWaitTimeoutMs: e.PODPREVIEW_ENQUEUE_WAIT_TIMEOUT_MS,
+    shadowQueuePrefix: e.PODPREVIEW_SHADOW_QUEUE_PREFIX,
+    shadowMaxBacklog: e.PODPREVIEW_SHADOW_MAX_BACKLOG,
     queuePrefix: e.PODPREVIEW_QUEUE_PREFIX,
     dataDir,
     storage:

@@ -13,6 +13,8 @@ export interface EnqueueReceipt {
   joined: boolean;
   /** Replicas that had the new run's job when the enqueue returned (PODPREVIEW_ENQUEUE_WAIT_REPLICAS > 0 only). */
   replicas?: number;
+  /** The shadow variant's run of the same episode (PODPREVIEW_SHADOW_QUEUE_PREFIX), unless enqueueing it failed. */
+  shadowRunId?: string;
 }
 
 /**
@@ -62,7 +64,24 @@ export async function enqueueEpisode(queues: StageQueues, config: Config, req: E
     await releaseClaim(redis, prefix, req.id, runId).catch(() => {});
     throw err;
   }
-  return { runId, episodeId: req.id, joined: false, ...(config.enqueueWaitReplicas > 0 ? { replicas } : {}) };
+  const shadowRunId = queues.shadow ? await shadowEnqueue(queues.shadow, config, req, nowMs) : undefined;
+  return { runId, episodeId: req.id, joined: false, ...(config.enqueueWaitReplicas > 0 ? { replicas } : {}), ...(shadowRunId ? { shadowRunId } : {}) };
+}
+
+/**
+ * The shadow variant (staging) gets the same episode on its own queues, at normal priority, its
+ * own claim and dedup. Best effort: production's answer never waits on, or fails with, staging's;
+ * and bounded: while its first queue holds shadowMaxBacklog episodes (its workers stopped or
+ * slow), episodes are not shadowed, so a forgotten staging cannot fill production's Redis.
+ */
+async function shadowEnqueue(shadow: StageQueues, config: Config, req: EnqueueRequest, nowMs: number): Promise<string | undefined> {
+  try {
+    const c = await shadow.preprocess.getJobCounts('wait', 'prioritized', 'delayed');
+    if ((c.wait ?? 0) + (c.prioritized ?? 0) + (c.delayed ?? 0) >= config.shadowMaxBacklog) return undefined;
+    return (await enqueueEpisode(shadow, { ...config, enqueueWaitReplicas: 0 }, { ...req, priority: false }, nowMs)).runId;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -39,7 +39,8 @@ export interface StageWorkers {
 export async function startStageWorkers(o: StageWorkersOptions): Promise<StageWorkers> {
   const { config, log } = o;
   const connection = createRedis(o.redis, 'worker');
-  const queues = createQueues(createRedis(o.redis, 'worker'), config);
+  // Workers never enqueue episodes, so they need no shadow variant's queues.
+  const queues = createQueues(createRedis(o.redis, 'worker'), { queuePrefix: config.queuePrefix });
   const results = createResultsWriter({
     results: o.results,
     redis: queues.redis,
