@@ -33,9 +33,12 @@ export function createRedis(target: RedisTarget, role: 'worker' | 'client'): Red
       ...(target.password ? { password: target.password } : {}),
       ...(target.sentinelPassword ? { sentinelPassword: target.sentinelPassword } : {}),
       sentinelRetryStrategy: retry,
-      // Sentinel tells us of a new primary (+switch-master) instead of our waiting for the old
-      // one's socket to die, which can take minutes when its host vanished without a RST.
-      failoverDetector: true,
+      // Not ioredis's failoverDetector: its +switch-master handler can fire while a reconnect
+      // is still asking the sentinels, and that reconnect then ends the connection for good
+      // ("Connection is closed", seen in the failover test under load). Without it a client
+      // notices the failover when its socket to the old primary fails, and asks the sentinels
+      // again every second at most; keepAlive bounds how long a vanished host goes unnoticed.
+      keepAlive: 10_000,
       // A demoted primary that comes back as a replica answers writes with READONLY: reconnect
       // (asking the sentinels again) and resend the command instead of failing it.
       reconnectOnError: (err) => (err.message.startsWith('READONLY') ? 2 : false),
