@@ -2,7 +2,7 @@
 // runtime) with one addition, a pause before the stages named in FAULT_PAUSE_STAGES, so a
 // kill -9 lands mid-job even in stages that take milliseconds. Test code only.
 import { createHandlers, createServices, type StageHandlers, startStageWorkers } from '@podpreview/pipeline/worker';
-import { createLogger, loadConfig, parseStageList, type StageName } from '@podpreview/shared';
+import { createLogger, loadConfig, parseStageList, redisTargetOf, type StageName } from '@podpreview/shared';
 
 const config = loadConfig();
 const stages = parseStageList(process.env.FAULT_STAGES);
@@ -21,6 +21,6 @@ for (const stage of stages) {
       }
     : handler;
 }
-await startStageWorkers({ config, redisUrl: config.redisUrl!, stages, handlers, results: services.results, log });
+await startStageWorkers({ config, redis: redisTargetOf(config)!, stages, handlers, results: services.results, log });
 // The parent waits for this line before it acts.
 process.stdout.write('ready\n');

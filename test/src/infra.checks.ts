@@ -19,7 +19,7 @@ import {
  */
 
 /** Where the GPU stages get a GPU: true in gke (T4 node pool), false in the CPU-only local overlay. */
-export const OVERLAY_HAS_GPUS: Record<OverlayName, boolean> = { local: false, gke: true };
+export const OVERLAY_HAS_GPUS: Record<OverlayName, boolean> = { local: false, gke: true, 'gke-staging': true };
 
 export const GPU_RESOURCE = 'nvidia.com/gpu';
 export const T4_SELECTOR = { key: 'cloud.google.com/gke-accelerator', value: 'nvidia-tesla-t4' } as const;
@@ -221,5 +221,124 @@ export function checkLoadConfig(r: RenderedOverlay): string[] {
       if ('error' in loaded && !('error' in base && loaded.error === base.error)) problems.push(`${where(r, d)} container ${c.name}: ${loaded.error}`);
     }
   }
+  return problems;
+}
+
+/** Where KEDA and a Prometheus with the queue gauges run: gke yes; the laptop overlay scales by hand. */
+export const OVERLAY_AUTOSCALES: Record<OverlayName, boolean> = { local: false, gke: true, 'gke-staging': true };
+
+/** Staging holds nothing while idle (every fleet's minimum 0); production keeps one of each warm. */
+export const OVERLAY_SCALES_TO_ZERO: Record<OverlayName, boolean> = { local: false, gke: false, 'gke-staging': true };
+
+/** The dashboard's gauges each stage's scaler reads (packages/ops/src/queue-metrics.ts). */
+export const SCALER_GAUGES = { backlog: 'podpreview_queue_waiting', oldestWaiting: 'podpreview_queue_oldest_waiting_seconds' } as const;
+
+interface ScaledObjectSpec {
+  scaleTargetRef?: { name?: string; kind?: string };
+  minReplicaCount?: number;
+  maxReplicaCount?: number;
+  triggers?: { type?: string; metricType?: string; metadata?: Record<string, string> }[];
+}
+
+/** The label matchers of `gauge` in a PromQL query, e.g. `sum(podpreview_queue_waiting{namespace="ns",stage="sink"})`. */
+function gaugeLabels(query: string, gauge: string): Record<string, string> | undefined {
+  const set = new RegExp(`${gauge}\\{([^}]*)\\}`).exec(query)?.[1];
+  if (set === undefined) return undefined;
+  return Object.fromEntries([...set.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]));
+}
+
+/**
+ * Where the overlay autoscales: every stage's Deployment has a KEDA ScaledObject worker-<stage>
+ * aimed at it, with min ≤ max and min 0 where the overlay scales to zero, ≥ 1 elsewhere; a
+ * Prometheus trigger on the stage's backlog gauge and one on its oldest-waiting gauge (both
+ * gauges the dashboard exports: `exportedGauges`), of this stage in the ScaledObject's own
+ * namespace (another deployment's dashboard exports the same names to the same Prometheus); and
+ * the Deployment leaves `replicas` to the autoscaler. Where it does not autoscale, no
+ * ScaledObject is rendered (KEDA's CRDs would be missing and the apply would fail).
+ */
+export function checkScalers(
+  r: RenderedOverlay,
+  stages: readonly StageSpec[],
+  o: { autoscales: boolean; scalesToZero: boolean; exportedGauges: readonly string[] },
+): string[] {
+  const { autoscales, scalesToZero, exportedGauges } = o;
+  const problems: string[] = [];
+  const scalers = r.objects.filter((o) => o.kind === 'ScaledObject');
+  if (!autoscales) {
+    return scalers.map((s) => `${where(r, s)} rendered in an overlay without KEDA`);
+  }
+  for (const gauge of Object.values(SCALER_GAUGES)) {
+    if (!exportedGauges.includes(gauge)) problems.push(`${r.overlay}: the scalers read ${gauge}, which the dashboard does not export`);
+  }
+  for (const stage of stages) {
+    const name = workerName(stage.name);
+    const so = findObject(r, 'ScaledObject', name);
+    if (!so) {
+      problems.push(`${r.overlay}: no ScaledObject/${name} for stage ${stage.name}`);
+      continue;
+    }
+    const spec = so.spec as ScaledObjectSpec;
+    const target = spec.scaleTargetRef?.name;
+    const deployment = target ? findObject(r, 'Deployment', target) : undefined;
+    if (target !== name || !deployment) problems.push(`${where(r, so)} scales ${target ?? 'nothing'}, not Deployment/${name}`);
+    const [min, max] = [spec.minReplicaCount ?? 0, spec.maxReplicaCount ?? 100];
+    const wantMin = scalesToZero ? 'minReplicaCount 0 (scale to zero)' : '1 ≤ minReplicaCount';
+    if (!((scalesToZero ? min === 0 : min >= 1) && min <= max && max >= 1))
+      problems.push(`${where(r, so)} needs ${wantMin} ≤ maxReplicaCount (has ${min}..${max})`);
+    const prometheus = (spec.triggers ?? []).filter((t) => t.type === 'prometheus');
+    for (const [what, gauge] of Object.entries(SCALER_GAUGES)) {
+      const t = prometheus.find((p) => gaugeLabels(p.metadata?.query ?? '', gauge) !== undefined);
+      const labels = t ? gaugeLabels(t.metadata!.query!, gauge)! : undefined;
+      if (!t || !labels) problems.push(`${where(r, so)} has no Prometheus trigger on ${gauge} (${what})`);
+      else if (labels.stage !== stage.name) problems.push(`${where(r, so)} reads ${gauge} of another stage: ${t.metadata!.query}`);
+      else if (labels.namespace !== so.metadata.namespace) {
+        problems.push(`${where(r, so)} reads ${gauge} of namespace ${labels.namespace ?? '(any)'}, not its own ${so.metadata.namespace}: ${t.metadata!.query}`);
+      } else if (!(Number(t.metadata!.threshold) > 0)) problems.push(`${where(r, so)}: ${what} trigger without a positive threshold`);
+    }
+    if (deployment && (deployment.spec as { replicas?: number } | undefined)?.replicas !== undefined) {
+      problems.push(`${where(r, deployment)} sets replicas, which every apply would reset under the autoscaler`);
+    }
+  }
+  for (const so of scalers) {
+    if (!stages.some((s) => workerName(s.name) === so.metadata.name)) problems.push(`${where(r, so)} is not the scaler of any stage`);
+  }
+  return problems;
+}
+
+/** Overlays that shadow another (staging): they run on that overlay's Redis, named here by its overlay. */
+export const OVERLAY_SHADOWS: Record<OverlayName, OverlayName | null> = { local: null, gke: null, 'gke-staging': 'gke' };
+
+/**
+ * A shadow variant has no Redis of its own: its REDIS_URL is the Redis Service of the overlay it
+ * shadows (in that overlay's namespace), its queue prefix is not that overlay's (it must never
+ * take production's jobs), and that overlay's Redis NetworkPolicy admits its namespace.
+ */
+export function checkShadowVariant(r: RenderedOverlay, shadowed: RenderedOverlay): string[] {
+  const problems: string[] = [];
+  if (findObject(r, 'StatefulSet', 'redis')) problems.push(`${r.overlay}: renders a Redis of its own; a shadow variant uses ${shadowed.overlay}'s`);
+  const [env, prodEnv] = [configMapEnv(r), configMapEnv(shadowed)];
+  const prodRedis = findObject(shadowed, 'Service', 'redis');
+  const ns = prodRedis?.metadata.namespace;
+  const host = (() => {
+    try {
+      return new URL(env.REDIS_URL ?? '').hostname;
+    } catch {
+      return '';
+    }
+  })();
+  if (!prodRedis || !ns || !(host === `redis.${ns}.svc.cluster.local` || host === `redis.${ns}.svc` || host === `redis.${ns}`)) {
+    problems.push(`${r.overlay}: REDIS_URL ${env.REDIS_URL ?? '(unset)'} is not ${shadowed.overlay}'s Redis Service (redis.${ns ?? '?'}.svc.cluster.local)`);
+  }
+  if (!env.PODPREVIEW_QUEUE_PREFIX || env.PODPREVIEW_QUEUE_PREFIX === prodEnv.PODPREVIEW_QUEUE_PREFIX) {
+    problems.push(`${r.overlay}: PODPREVIEW_QUEUE_PREFIX ${env.PODPREVIEW_QUEUE_PREFIX ?? '(unset)'} would consume ${shadowed.overlay}'s own queues`);
+  }
+  const myNs = r.objects.find((o) => o.kind === 'Namespace')?.metadata.name;
+  const policy = findObject(shadowed, 'NetworkPolicy', 'redis-clients') as (K8sObject & { spec?: { ingress?: { from?: unknown[] }[] } }) | undefined;
+  const admitted = (policy?.spec?.ingress ?? []).some((rule) =>
+    (rule.from ?? []).some(
+      (f) => (f as { namespaceSelector?: { matchLabels?: Record<string, string> } }).namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] === myNs,
+    ),
+  );
+  if (!admitted) problems.push(`${shadowed.overlay}: NetworkPolicy/redis-clients does not admit namespace ${myNs ?? '?'} (${r.overlay})`);
   return problems;
 }

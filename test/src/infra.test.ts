@@ -2,9 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type Monitor, queueMetricsRegistry } from '@podpreview/ops';
 import { runBlobKeys, STAGES } from '@podpreview/shared';
 import {
+  OVERLAY_AUTOSCALES,
   OVERLAY_HAS_GPUS,
+  OVERLAY_SCALES_TO_ZERO,
+  OVERLAY_SHADOWS,
   checkConfigMapVariables,
   checkGpuPlacement,
   checkGracePeriods,
@@ -12,6 +16,8 @@ import {
   checkProducer,
   checkRedis,
   checkRendered,
+  checkScalers,
+  checkShadowVariant,
   checkStageWorkers,
 } from './infra.checks.ts';
 import { OVERLAYS, kubectlMissingReason, lazyRender } from './infra.render.ts';
@@ -45,13 +51,35 @@ describe.skipIf(missing !== null).each(OVERLAYS)('infra/k8s/overlays/%s', (overl
     },
   );
 
+  it(
+    OVERLAY_AUTOSCALES[overlay]
+      ? `scales every stage on its own backlog and oldest waiting job (a KEDA ScaledObject per worker Deployment, min ${OVERLAY_SCALES_TO_ZERO[overlay] ? '0' : '≥ 1'})`
+      : 'renders no ScaledObject (no KEDA here)',
+    () => {
+      // Only the gauges' names are read (no scrape), so no monitor is needed behind them.
+      const gauges = queueMetricsRegistry({} as Monitor)
+        .getMetricsAsArray()
+        .map((m) => m.name);
+      expect(
+        checkScalers(rendered(), STAGES, { autoscales: OVERLAY_AUTOSCALES[overlay], scalesToZero: OVERLAY_SCALES_TO_ZERO[overlay], exportedGauges: gauges }),
+      ).toEqual([]);
+    },
+  );
+
   it('gives every worker a terminationGracePeriodSeconds above PODPREVIEW_SHUTDOWN_GRACE_MS', () => {
     expect(checkGracePeriods(rendered(), STAGES)).toEqual([]);
   });
 
-  it('runs Redis with maxmemory-policy noeviction and appendonly yes', () => {
-    expect(checkRedis(rendered())).toEqual([]);
-  });
+  const shadows = OVERLAY_SHADOWS[overlay];
+  if (shadows) {
+    it(`has no Redis of its own: it works on ${shadows}'s, on queues of its own, admitted by ${shadows}'s NetworkPolicy`, () => {
+      expect(checkShadowVariant(rendered(), lazyRender(shadows)())).toEqual([]);
+    });
+  } else {
+    it('runs Redis with maxmemory-policy noeviction and appendonly yes', () => {
+      expect(checkRedis(rendered())).toEqual([]);
+    });
+  }
 
   it('runs podpreview serve in the producer on containerPort PODPREVIEW_HTTP_PORT', () => {
     expect(checkProducer(rendered())).toEqual([]);

@@ -36,7 +36,7 @@ afterAll(async () => {
 const request = (id: string) => EnqueueRequest.parse({ id, audioUri: '/nowhere.mp3' });
 
 async function runWith(handlers: Partial<StageHandlers>, id: string, sink: ResultsSink = results, stages: StageName[] = ['preprocess']) {
-  const workers = await startStageWorkers({ config: env.config, redisUrl: env.redis.url, stages, handlers, results: sink, log: env.log });
+  const workers = await startStageWorkers({ config: env.config, redis: env.redis.url, stages, handlers, results: sink, log: env.log });
   try {
     const { runId } = await enqueueEpisode(queues, env.config, request(id));
     const [status] = await waitForRuns(queues, [runId], { timeoutMs: 30_000 });
@@ -131,7 +131,7 @@ describe('stage runtime', () => {
     };
     const workers = await startStageWorkers({
       config: env.config,
-      redisUrl: env.redis.url,
+      redis: env.redis.url,
       stages: ['preprocess'],
       handlers: endsAtOnce,
       results: flaky,

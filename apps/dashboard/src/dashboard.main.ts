@@ -1,20 +1,22 @@
 import type { Server } from 'node:http';
 import { startMonitor } from '@podpreview/ops';
 import { closeQueues, connectRedis, createQueues } from '@podpreview/pipeline/client';
-import { ConfigError, createLogger, loadConfig, RedisUnavailableError } from '@podpreview/shared';
+import { ConfigError, createLogger, loadConfig, RedisUnavailableError, redisTargetOf } from '@podpreview/shared';
 import { createBlobStore, createResultsSink } from '@podpreview/storage';
 import { createDashboard } from './dashboard.ts';
 
 /** `podpreview-dashboard`: the operator dashboard, Bull Board and the queue gauges. */
 async function main(): Promise<void> {
   const config = loadConfig();
-  if (!config.redisUrl) throw new ConfigError('REDIS_URL: the dashboard reads the queues in that Redis');
+  const redis = redisTargetOf(config);
+  if (!redis)
+    throw new ConfigError('REDIS_URL (or PODPREVIEW_REDIS_SENTINELS or PODPREVIEW_REDIS_CLUSTER_NODES): the dashboard reads the queues in that Redis');
   const loopback = ['127.0.0.1', 'localhost', '::1'].includes(config.dashboard.host);
   if (!loopback && config.dashboard.users.length === 0) {
     throw new ConfigError(`PODPREVIEW_DASHBOARD_HOST=${config.dashboard.host} is not loopback, and PODPREVIEW_DASHBOARD_USERS is empty`);
   }
   const log = createLogger(config.logLevel, { app: 'dashboard' });
-  const queues = createQueues(await connectRedis(config.redisUrl, 'client', config.redisConnectTimeoutMs), config);
+  const queues = createQueues(await connectRedis(redis, 'client', config.redisConnectTimeoutMs), config);
   const results = createResultsSink(config);
   const monitor = startMonitor({ queues, results, config, log });
   const app = createDashboard({ config, queues, results, blobs: createBlobStore(config), monitor, log });

@@ -115,9 +115,11 @@ program
   .action(async (runId: string, o: { force: boolean; wait: boolean; json: boolean; timeout?: number }) => {
     const { createLogger, EnqueueRequest } = await shared();
     const config = await configWith({ REDIS_URL: globals().redisUrl });
-    if (!config.redisUrl) throw new Error('REDIS_URL is not set: retry reads the run from the Redis it ran on');
+    const redis = (await shared()).redisTargetOf(config);
+    if (!redis)
+      throw new Error('REDIS_URL is not set (nor PODPREVIEW_REDIS_SENTINELS or PODPREVIEW_REDIS_CLUSTER_NODES): retry reads the run from the Redis it ran on');
     const { closeQueues, connectRedis, createQueues, readRunRecord } = await import('@podpreview/pipeline/client');
-    const queues = createQueues(await connectRedis(config.redisUrl, 'client', config.redisConnectTimeoutMs), config);
+    const queues = createQueues(await connectRedis(redis, 'client', config.redisConnectTimeoutMs), config);
     const record = await readRunRecord(queues.redis, queues.prefix, runId).finally(() => closeQueues(queues));
     if (!record?.request) throw new Error(`run ${runId} is not known (never, or longer ago than PODPREVIEW_RUN_STATE_TTL_MS)`);
     const request = EnqueueRequest.parse({ id: record.episodeId, ...record.request, force: o.force });
@@ -140,10 +142,12 @@ program
   .addHelpText('after', examples('podpreview status', 'podpreview status -w -n 5', 'podpreview status --json'))
   .action(async (o: { json: boolean; watch: boolean; interval: number }) => {
     const config = await configWith({ REDIS_URL: globals().redisUrl });
-    if (!config.redisUrl) throw new Error('REDIS_URL is not set: status reads the queues in that Redis');
+    const redis = (await shared()).redisTargetOf(config);
+    if (!redis)
+      throw new Error('REDIS_URL is not set (nor PODPREVIEW_REDIS_SENTINELS or PODPREVIEW_REDIS_CLUSTER_NODES): status reads the queues in that Redis');
     const { closeQueues, connectRedis, createQueues, queueBacklog } = await import('@podpreview/pipeline/client');
     const { backlogTable } = await import('./enqueue.command.ts');
-    const queues = createQueues(await connectRedis(config.redisUrl, 'client', config.redisConnectTimeoutMs), config);
+    const queues = createQueues(await connectRedis(redis, 'client', config.redisConnectTimeoutMs), config);
     let stopped = false;
     const stop = () => {
       stopped = true;
@@ -191,6 +195,62 @@ program
       process.stdout.write(`${lines.join('\n')}\n`);
     }
     if (report.checks.some((c) => !c.ok)) process.exitCode = 1;
+  });
+
+program
+  .command('compare')
+  .description("two variants' previews of the same episodes side by side: start, end, overlap, models")
+  .argument('[episodes...]', 'episode ids (default: the episodes this variant finished in the last --since minutes)')
+  .requiredOption('--against <file>', "the other variant's configuration file (NAME=value lines, e.g. variants/staging.env)")
+  .option('--since <minutes>', 'without episode ids: how far back to look', '60')
+  .option('-j, --json', 'one JSON object per episode', false)
+  .addHelpText('after', examples('podpreview compare --against variants/staging.env', 'podpreview compare ep-1 ep-2 --against variants/staging.env -j'))
+  .action(async (episodes: string[], o: { against: string; since: string; json: boolean }) => {
+    const [{ runCompare, comparisonTable }, config] = await Promise.all([import('./compare.command.ts'), configWith({ REDIS_URL: globals().redisUrl })]);
+    const sinceMin = Number(o.since);
+    if (!(sinceMin > 0)) throw new Error(`--since: minutes, a positive number (got ${o.since})`);
+    const c = await runCompare(episodes, { against: o.against, sinceMin }, config);
+    const lines = c.episodes.map((e) => JSON.stringify({ ...e, variants: c.labels }));
+    process.stdout.write(o.json ? `${lines.join('\n')}\n` : `${comparisonTable(c)}\n`);
+  });
+
+program
+  .command('replay')
+  .description('run again the episodes whose newest run failed with a reason (error code)')
+  .requiredOption('--reason <code>', 'error code of the failures, e.g. stage_timeout, worker_lost, input_not_found')
+  .option('--since <minutes>', 'failures that ended in the last this many minutes', '1440')
+  .option('--limit <runs>', 'newest finished runs looked at', '10000')
+  .option('-j, --json', 'one JSON object per episode', false)
+  .addHelpText('after', examples('podpreview replay --reason stage_timeout', 'podpreview replay --reason worker_lost --since 60 -j'))
+  .action(async (o: { reason: string; since: string; limit: string; json: boolean }) => {
+    const { redisTargetOf } = await shared();
+    const config = await configWith({ REDIS_URL: globals().redisUrl });
+    const [sinceMin, limit] = [Number(o.since), Number(o.limit)];
+    if (!(sinceMin > 0)) throw new Error(`--since: minutes, a positive number (got ${o.since})`);
+    if (!(Number.isInteger(limit) && limit > 0)) throw new Error(`--limit: a positive whole number (got ${o.limit})`);
+    const redis = redisTargetOf(config);
+    if (!redis)
+      throw new Error(
+        'REDIS_URL is not set (nor PODPREVIEW_REDIS_SENTINELS or PODPREVIEW_REDIS_CLUSTER_NODES): replay enqueues into the Redis the workers consume',
+      );
+    const [{ closeQueues, connectRedis, createQueues, replayFailures }, { createResultsSink }] = await Promise.all([
+      import('@podpreview/pipeline/client'),
+      import('@podpreview/storage'),
+    ]);
+    const queues = createQueues(await connectRedis(redis, 'client', config.redisConnectTimeoutMs), config);
+    const results = createResultsSink(config);
+    try {
+      const outcomes = await replayFailures(queues, config, results, { reason: o.reason, sinceMs: Date.now() - sinceMin * 60_000, limit });
+      const line = (r: (typeof outcomes)[number]) =>
+        r.replayed
+          ? `${r.episodeId}: replayed as ${r.replayed.runId}${r.replayed.joined ? ' (joined the run in flight)' : ''}`
+          : `${r.episodeId}: skipped, ${r.skipped}`;
+      const text = outcomes.length === 0 ? `no episode failed with ${o.reason} in the last ${sinceMin} min` : outcomes.map(line).join('\n');
+      process.stdout.write(`${o.json ? outcomes.map((r) => JSON.stringify(r)).join('\n') : text}\n`);
+    } finally {
+      await closeQueues(queues);
+      await results.close();
+    }
   });
 
 program

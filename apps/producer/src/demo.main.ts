@@ -23,7 +23,7 @@ const { startLocalPipeline } = serve ? await import('@podpreview/pipeline/worker
 const pipeline = startLocalPipeline
   ? await startLocalPipeline({ ...config, inputs: { ...config.inputs, roots: [...config.inputs.roots, samplesDir] } }, log)
   : undefined;
-if (pipeline) config = { ...config, redisUrl: pipeline.redisUrl };
+if (pipeline && typeof pipeline.redis === 'string') config = { ...config, redisUrl: pipeline.redis };
 
 // Re-running the demo should show the pipeline, not the dedup shortcut, so it forces.
 const rows = await runEnqueue([samplesDir, ...files], { wait: true, force: true }, config, log);

@@ -1,7 +1,7 @@
 import cliProgress from 'cli-progress';
 import Table from 'cli-table3';
 import path from 'node:path';
-import type { BlobStore, Config, EnqueueRequest, Logger } from '@podpreview/shared';
+import { type BlobStore, type Config, type EnqueueRequest, type Logger, redisTargetOf } from '@podpreview/shared';
 import {
   closeQueues,
   createQueues,
@@ -49,11 +49,12 @@ export async function runRequests(requests: EnqueueRequest[], o: EnqueueCommandO
   let local: Awaited<ReturnType<typeof startLocal>> | undefined;
   let queues: StageQueues;
   let ownQueues = false;
-  if (!config.redisUrl && !o.wait) {
+  const redis = redisTargetOf(config);
+  if (!redis && !o.wait) {
     throw new Error('REDIS_URL is not set: point it at the Redis your workers use, or add --wait to run the pipeline in this process');
   }
-  if (config.redisUrl) {
-    queues = createQueues(await connectRedis(config.redisUrl, 'client', config.redisConnectTimeoutMs), config);
+  if (redis) {
+    queues = createQueues(await connectRedis(redis, 'client', config.redisConnectTimeoutMs), config);
     ownQueues = true;
     if (o.wait && (await queues.preprocess.getWorkersCount()) === 0) {
       log.info('no workers are consuming the queues; running the pipeline in this process');

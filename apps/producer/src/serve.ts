@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import { closeQueues, connectRedis, createQueues } from '@podpreview/pipeline/client';
-import { type Config, ConfigError, createLogger } from '@podpreview/shared';
+import { type Config, ConfigError, createLogger, redisTargetOf } from '@podpreview/shared';
 import { createResultsSink, createBlobStore } from '@podpreview/storage';
 import { startCallbackWorker } from './callbacks/delivery.ts';
 import { clipLocator, readRun } from './http/runs.ts';
@@ -16,7 +16,11 @@ export interface ApiServer {
 }
 
 export async function startApiServer(config: Config, o: { exitOnSignal?: boolean } = {}): Promise<ApiServer> {
-  if (!config.redisUrl) throw new Error('REDIS_URL is not set: the API enqueues into the Redis the workers consume');
+  const redis = redisTargetOf(config);
+  if (!redis)
+    throw new Error(
+      'REDIS_URL is not set (nor PODPREVIEW_REDIS_SENTINELS or PODPREVIEW_REDIS_CLUSTER_NODES): the API enqueues into the Redis the workers consume',
+    );
   // Secure by default: reachable from elsewhere only with credentials.
   if (!isLoopbackHost(config.httpHost) && config.apiTokens.length === 0) {
     throw new ConfigError(
@@ -25,7 +29,7 @@ export async function startApiServer(config: Config, o: { exitOnSignal?: boolean
   }
   const log = createLogger(config.logLevel, { app: 'producer' });
   // Fail at start, with the URL and the cause, rather than answer every request with 503.
-  const queues = createQueues(await connectRedis(config.redisUrl, 'client', config.redisConnectTimeoutMs), config);
+  const queues = createQueues(await connectRedis(redis, 'client', config.redisConnectTimeoutMs), config);
   const results = createResultsSink(config);
   const blobs = createBlobStore(config);
   const app = createApi({ config, queues, results, blobs, log });
@@ -40,7 +44,7 @@ export async function startApiServer(config: Config, o: { exitOnSignal?: boolean
   const url = `http://${config.httpHost.includes(':') ? `[${config.httpHost}]` : config.httpHost}:${port}`;
   const publicUrl = config.apiPublicUrl ?? url;
   const clips = clipLocator(runDeps, publicUrl, { sign: true });
-  const callbacks = startCallbackWorker({ config, redisUrl: config.redisUrl, readRun: (episodeId, runId) => readRun(runDeps, episodeId, runId, clips), log });
+  const callbacks = startCallbackWorker({ config, redis, readRun: (episodeId, runId) => readRun(runDeps, episodeId, runId, clips), log });
   log.info({ host: config.httpHost, port, auth: config.apiTokens.length > 0 ? 'bearer' : 'none (loopback only)' }, 'producer API listening');
   let closing: Promise<void> | undefined;
   const close = () => {

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { createLogger, loadConfig, parseStageList } from '@podpreview/shared';
+import { createLogger, loadConfig, parseStageList, redisTargetOf } from '@podpreview/shared';
 import { type Fleet, startFleet } from '@podpreview/pipeline/worker';
 import { startMetricsServer } from './metrics.server.ts';
 
@@ -13,11 +13,13 @@ const opts = program.opts<{ stages: string }>();
 try {
   const config = loadConfig();
   const stages = parseStageList(opts.stages);
-  if (!config.redisUrl) throw new Error('REDIS_URL is not set: workers consume the queues in that Redis');
+  const redis = redisTargetOf(config);
+  if (!redis)
+    throw new Error('REDIS_URL is not set (nor PODPREVIEW_REDIS_SENTINELS or PODPREVIEW_REDIS_CLUSTER_NODES): workers consume the queues in that Redis');
   const log = createLogger(config.logLevel, { app: 'worker', pid: process.pid });
   let fleet: Fleet | undefined;
   const metrics = config.workerMetricsPort > 0 ? await startMetricsServer(config.workerMetricsPort, () => fleet) : undefined;
-  fleet = await startFleet(config, config.redisUrl, stages, log);
+  fleet = await startFleet(config, redis, stages, log);
   const running = fleet;
   let stopping = false;
   const stop = async (signal: string) => {

@@ -101,7 +101,7 @@ async function ours(): Promise<number> {
       };
     },
   };
-  const workers = await startStageWorkers({ config, redisUrl: redis.url, stages: [...STAGE_NAMES], handlers, results, log: createLogger('warn') });
+  const workers = await startStageWorkers({ config, redis: redis.url, stages: [...STAGE_NAMES], handlers, results, log: createLogger('warn') });
   const queues = createQueues(createRedis(redis.url, 'client'), config);
   const t0 = performance.now();
   await queues.preprocess.addBulk(

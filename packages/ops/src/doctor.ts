@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { access, constants, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { connectRedis, maskRedisUrl } from '@podpreview/pipeline/client';
-import { type BuildInfo, buildInfo, type Config, runCommand } from '@podpreview/shared';
+import { connectRedis } from '@podpreview/pipeline/client';
+import { type BuildInfo, buildInfo, type Config, describeRedisTarget, redisTargetOf, runCommand } from '@podpreview/shared';
 
 /** The model manifest shipped in packages/models, read as data: no model code is loaded. */
 const DEFAULT_MANIFEST = fileURLToPath(new URL('../../models/manifest.json', import.meta.url));
@@ -77,10 +77,11 @@ export async function doctor(config: Config): Promise<DoctorReport> {
     ...(ffmpeg && ffprobe ? {} : { fix: 'apt-get install -y ffmpeg' }),
   });
 
-  const redis = { url: config.redisUrl ? maskRedisUrl(config.redisUrl) : '(REDIS_URL not set)', version: null as string | null };
-  if (config.redisUrl) {
+  const target = redisTargetOf(config);
+  const redis = { url: target ? describeRedisTarget(target) : '(REDIS_URL not set)', version: null as string | null };
+  if (target) {
     try {
-      const r = await connectRedis(config.redisUrl, 'client', config.redisConnectTimeoutMs);
+      const r = await connectRedis(target, 'client', config.redisConnectTimeoutMs);
       try {
         const info = await r.info('server');
         const memory = await r.config('GET', 'maxmemory-policy');

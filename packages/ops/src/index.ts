@@ -7,3 +7,4 @@ export * from './prometheus.rules.ts';
 export * from './episode.ts';
 export * from './timeline.svg.ts';
 export * from './doctor.ts';
+export * from './compare.ts';

@@ -1,7 +1,10 @@
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import { ConfigError } from './errors/config.error.ts';
+import { parseHostPorts, type RedisClusterTarget, type RedisSentinelTarget } from './redis-target.ts';
 import { STAGE_NAMES, type StageName } from './stages.ts';
 
 /**
@@ -40,10 +43,25 @@ const EnvSchema = z.object({
     .string()
     .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
     .optional(),
+  PODPREVIEW_REDIS_SENTINELS: z.string().optional(),
+  PODPREVIEW_REDIS_SENTINEL_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]+$/)
+    .default('podpreview'),
+  PODPREVIEW_REDIS_SENTINEL_PASSWORD: z.string().optional(),
+  PODPREVIEW_REDIS_CLUSTER_NODES: z.string().optional(),
+  PODPREVIEW_REDIS_PASSWORD: z.string().optional(),
+  PODPREVIEW_ENQUEUE_WAIT_REPLICAS: int(0),
+  PODPREVIEW_ENQUEUE_WAIT_TIMEOUT_MS: int(1000, 1),
   PODPREVIEW_QUEUE_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9_-]+$/)
     .default('podpreview'),
+  PODPREVIEW_SHADOW_QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .optional(),
+  PODPREVIEW_SHADOW_MAX_BACKLOG: int(1000),
   PODPREVIEW_DATA_DIR: z.string().min(1).default('.data'),
   PODPREVIEW_STORAGE: z.enum(['local', 'gcs']).default('local'),
   PODPREVIEW_GCS_BUCKET: z.string().optional(),
@@ -134,6 +152,23 @@ const EnvSchema = z.object({
 
 export interface Config {
   redisUrl: string | undefined;
+  /** Set when PODPREVIEW_REDIS_SENTINELS is: the primary is found through Sentinel (redisTargetOf). */
+  redisSentinel: RedisSentinelTarget | undefined;
+  /** Set when PODPREVIEW_REDIS_CLUSTER_NODES is: queues and keys spread over a Redis Cluster. */
+  redisCluster: RedisClusterTarget | undefined;
+  /**
+   * An accepted episode is answered only once this many replicas hold it (Redis WAIT), for at
+   * most enqueueWaitTimeoutMs: a failover then cannot lose an enqueue the caller was told of.
+   */
+  enqueueWaitReplicas: number;
+  enqueueWaitTimeoutMs: number;
+  /**
+   * Queue prefix of a shadow variant (staging) on the same Redis: every episode enqueued here is
+   * enqueued there too, and that variant's own workers and results table take it from there.
+   */
+  shadowQueuePrefix: string | undefined;
+  /** Episodes are not shadowed while this many wait at the shadow's first stage (its workers down or slow). */
+  shadowMaxBacklog: number;
   queuePrefix: string;
   dataDir: string;
   storage: { kind: 'local' } | { kind: 'gcs'; bucket: string; apiEndpoint: string | undefined; projectId: string | undefined };
@@ -370,8 +405,30 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.PODPREVIEW_STORAGE === 'gcs' && !e.PODPREVIEW_GCS_BUCKET) {
     throw new ConfigError('PODPREVIEW_GCS_BUCKET: required when PODPREVIEW_STORAGE=gcs');
   }
+  const redisWays = [
+    e.REDIS_URL && 'REDIS_URL',
+    e.PODPREVIEW_REDIS_SENTINELS && 'PODPREVIEW_REDIS_SENTINELS',
+    e.PODPREVIEW_REDIS_CLUSTER_NODES && 'PODPREVIEW_REDIS_CLUSTER_NODES',
+  ].filter(Boolean);
+  if (redisWays.length > 1) throw new ConfigError(`${redisWays.join(', ')}: set only one way to reach Redis`);
   return {
     redisUrl: e.REDIS_URL,
+    redisSentinel: e.PODPREVIEW_REDIS_SENTINELS
+      ? {
+          kind: 'sentinel',
+          sentinels: parseHostPorts('PODPREVIEW_REDIS_SENTINELS', e.PODPREVIEW_REDIS_SENTINELS),
+          name: e.PODPREVIEW_REDIS_SENTINEL_NAME,
+          password: e.PODPREVIEW_REDIS_PASSWORD,
+          sentinelPassword: e.PODPREVIEW_REDIS_SENTINEL_PASSWORD,
+        }
+      : undefined,
+    redisCluster: e.PODPREVIEW_REDIS_CLUSTER_NODES
+      ? { kind: 'cluster', nodes: parseHostPorts('PODPREVIEW_REDIS_CLUSTER_NODES', e.PODPREVIEW_REDIS_CLUSTER_NODES), password: e.PODPREVIEW_REDIS_PASSWORD }
+      : undefined,
+    enqueueWaitReplicas: e.PODPREVIEW_ENQUEUE_WAIT_REPLICAS,
+    enqueueWaitTimeoutMs: e.PODPREVIEW_ENQUEUE_WAIT_TIMEOUT_MS,
+    shadowQueuePrefix: e.PODPREVIEW_SHADOW_QUEUE_PREFIX,
+    shadowMaxBacklog: e.PODPREVIEW_SHADOW_MAX_BACKLOG,
     queuePrefix: e.PODPREVIEW_QUEUE_PREFIX,
     dataDir,
     storage:
@@ -485,6 +542,24 @@ function alertThresholds(e: z.infer<typeof EnvSchema>, overrides: z.infer<typeof
 
 /** Names of all variables, for the README table check. */
 export const CONFIG_VARIABLES: readonly string[] = Object.keys(EnvSchema.shape);
+
+/**
+ * Another variant's configuration (staging, fallback), from its file: `NAME=value` lines of the
+ * variables above, over this process's environment. A name that is not a variable is an error,
+ * so a typo cannot silently leave that setting at this variant's value.
+ */
+export function loadVariantConfig(file: string, cwd = process.cwd()): Config {
+  let text: string;
+  try {
+    text = readFileSync(path.resolve(cwd, file), 'utf8');
+  } catch (err) {
+    throw new ConfigError(`${file}: cannot read the variant file (${(err as Error).message})`);
+  }
+  const vars = parseEnv(text) as Record<string, string>;
+  const unknown = Object.keys(vars).filter((k) => !CONFIG_VARIABLES.includes(k));
+  if (unknown.length > 0) throw new ConfigError(`${file}: not configuration variables: ${unknown.join(', ')}`);
+  return loadConfig({ ...process.env, ...vars }, cwd);
+}
 
 /**
  * The environment for a child process this one starts (a bench or tool harness): this process's

@@ -3,6 +3,7 @@ export * from './contracts.ts';
 export * from './blobs/index.ts';
 export * from './results.ts';
 export * from './config.ts';
+export * from './redis-target.ts';
 export * from './logger.ts';
 export * from './math.ts';
 export * from './process/run-command.ts';

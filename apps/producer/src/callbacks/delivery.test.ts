@@ -60,7 +60,7 @@ async function withWorker(env: Record<string, string>, body: (queue: Queue, conf
     PODPREVIEW_CALLBACK_ATTEMPTS: '4',
     ...env,
   });
-  const worker = startCallbackWorker({ config, redisUrl: redis.url, readRun: async (_e, runId) => run(runId), log: createLogger('silent') });
+  const worker = startCallbackWorker({ config, redis: redis.url, readRun: async (_e, runId) => run(runId), log: createLogger('silent') });
   const connection = createRedis(redis.url, 'client');
   const queue = createCallbackQueue(connection, config);
   try {

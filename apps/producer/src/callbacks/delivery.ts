@@ -1,15 +1,15 @@
 import http from 'node:http';
 import https from 'node:https';
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
-import { CALLBACK_QUEUE, CallbackJob, createRedis } from '@podpreview/pipeline/client';
-import type { Config, Logger } from '@podpreview/shared';
+import { CALLBACK_QUEUE, CallbackJob, createRedis, queueKeyPrefix } from '@podpreview/pipeline/client';
+import type { Config, Logger, RedisTarget } from '@podpreview/shared';
 import { assertPublicHost, BlockedAddressError, guardedLookup } from '@podpreview/storage';
 import type { CallbackBody, Run } from '../http/api.schemas.ts';
 import { signCallback, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './signature.ts';
 
 export interface CallbackWorkerDeps {
   config: Config;
-  redisUrl: string;
+  redis: RedisTarget;
   /** The run as the API shows it (clip location included), read when the callback is sent. */
   readRun(episodeId: string, runId: string): Promise<Run | undefined>;
   log: Logger;
@@ -72,10 +72,10 @@ export function startCallbackWorker(deps: CallbackWorkerDeps): { worker: Worker;
       }, reject);
     });
 
-  const connection = createRedis(deps.redisUrl, 'worker');
+  const connection = createRedis(deps.redis, 'worker');
   const worker = new Worker(CALLBACK_QUEUE, processor, {
     connection,
-    prefix: config.queuePrefix,
+    prefix: queueKeyPrefix(config.queuePrefix, CALLBACK_QUEUE, connection.isCluster),
     concurrency: config.callbacks.concurrency,
     name: 'podpreview-callbacks',
   });

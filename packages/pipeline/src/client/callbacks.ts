@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { z } from 'zod';
+import { queueKeyPrefix } from './key-prefix.ts';
+import type { RedisConnection } from './redis.ts';
 import type { Config } from '@podpreview/shared';
 import { CALLBACK_QUEUE } from './redis.keys.ts';
 import type { CallbackTarget } from './run-state.ts';
@@ -19,8 +20,8 @@ export const CallbackJob = z.object({
 });
 export type CallbackJob = z.infer<typeof CallbackJob>;
 
-export function createCallbackQueue(redis: Redis, config: Pick<Config, 'queuePrefix'>): Queue {
-  const queue = new Queue(CALLBACK_QUEUE, { connection: redis, prefix: config.queuePrefix });
+export function createCallbackQueue(redis: RedisConnection, config: Pick<Config, 'queuePrefix'>): Queue {
+  const queue = new Queue(CALLBACK_QUEUE, { connection: redis, prefix: queueKeyPrefix(config.queuePrefix, CALLBACK_QUEUE, redis.isCluster) });
   queue.on('error', () => {});
   return queue;
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type Config, type EnqueueRequest, parseStageInput, type PreprocessInput } from '@podpreview/shared';
 import { claimEpisode, releaseClaim, replaceClaim, takeClaim } from './inflight.ts';
 import { jobOptions, type StageQueues } from './queues.ts';
+import { awaitReplicas } from './redis.ts';
 import { addRunCallback, type CallbackTarget, forgetRun, latestRunOf, recordLatestRun, recordRunQueued } from './run-state.ts';
 import { isTerminal, runStatus } from './status.ts';
 
@@ -10,6 +11,10 @@ export interface EnqueueReceipt {
   episodeId: string;
   /** True when the episode was already in flight and this request joined that run. */
   joined: boolean;
+  /** Replicas that had the new run's job when the enqueue returned (PODPREVIEW_ENQUEUE_WAIT_REPLICAS > 0 only). */
+  replicas?: number;
+  /** The shadow variant's run of the same episode (PODPREVIEW_SHADOW_QUEUE_PREFIX), unless enqueueing it failed. */
+  shadowRunId?: string;
 }
 
 /**
@@ -57,16 +62,35 @@ export async function enqueueEpisode(
     audioUri: req.audioUri,
     ...(req.transcriptUri ? { transcriptUri: req.transcriptUri } : {}),
   });
+  let replicas = 0;
   try {
     if (o.callback) await addRunCallback(redis, prefix, ttlMs, runId, o.callback);
     await recordLatestRun(redis, prefix, config, req.id, runId, nowMs);
     await queues.preprocess.add('preprocess', payload, jobOptions(config, runId, req.priority));
+    replicas = await awaitReplicas(redis, config.enqueueWaitReplicas, config.enqueueWaitTimeoutMs);
   } catch (err) {
     // Nothing was queued: let the next request start a run instead of joining this one.
     await releaseClaim(redis, prefix, req.id, runId).catch(() => {});
     throw err;
   }
-  return { runId, episodeId: req.id, joined: false };
+  const shadowRunId = queues.shadow ? await shadowEnqueue(queues.shadow, config, req, nowMs) : undefined;
+  return { runId, episodeId: req.id, joined: false, ...(config.enqueueWaitReplicas > 0 ? { replicas } : {}), ...(shadowRunId ? { shadowRunId } : {}) };
+}
+
+/**
+ * The shadow variant (staging) gets the same episode on its own queues, at normal priority, its
+ * own claim and dedup. Best effort: production's answer never waits on, or fails with, staging's;
+ * and bounded: while its first queue holds shadowMaxBacklog episodes (its workers stopped or
+ * slow), episodes are not shadowed, so a forgotten staging cannot fill production's Redis.
+ */
+async function shadowEnqueue(shadow: StageQueues, config: Config, req: EnqueueRequest, nowMs: number): Promise<string | undefined> {
+  try {
+    const c = await shadow.preprocess.getJobCounts('wait', 'prioritized', 'delayed');
+    if ((c.wait ?? 0) + (c.prioritized ?? 0) + (c.delayed ?? 0) >= config.shadowMaxBacklog) return undefined;
+    return (await enqueueEpisode(shadow, { ...config, enqueueWaitReplicas: 0 }, { ...req, priority: false }, nowMs)).runId;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

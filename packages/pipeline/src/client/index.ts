@@ -5,6 +5,7 @@
  */
 export * from './redis.keys.ts';
 export * from './redis.ts';
+export * from './key-prefix.ts';
 export * from './run-state.ts';
 export * from './queues.ts';
 export * from './inflight.ts';
@@ -14,3 +15,4 @@ export * from './wait.ts';
 export * from './backlog.ts';
 export * from './redis.server.ts';
 export * from './callbacks.ts';
+export * from './replay.ts';

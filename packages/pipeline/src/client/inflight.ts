@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from './redis.ts';
 import { inflightKey } from './redis.keys.ts';
 
 /**
@@ -16,7 +16,7 @@ const RELEASE_IF = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.c
 
 export type Claim = { won: true } | { won: false; holder: string };
 
-export async function claimEpisode(redis: Redis, prefix: string, episodeId: string, runId: string): Promise<Claim> {
+export async function claimEpisode(redis: RedisConnection, prefix: string, episodeId: string, runId: string): Promise<Claim> {
   const key = inflightKey(prefix, episodeId);
   if ((await redis.set(key, runId, 'PX', CLAIM_TTL_MS, 'NX')) === 'OK') return { won: true };
   const holder = await redis.get(key);
@@ -25,15 +25,15 @@ export async function claimEpisode(redis: Redis, prefix: string, episodeId: stri
 }
 
 /** Takes the claim from `holder` (a run that turned out to be over), unless someone else did first. */
-export async function replaceClaim(redis: Redis, prefix: string, episodeId: string, holder: string, runId: string): Promise<boolean> {
+export async function replaceClaim(redis: RedisConnection, prefix: string, episodeId: string, holder: string, runId: string): Promise<boolean> {
   return (await redis.eval(REPLACE_IF, 1, inflightKey(prefix, episodeId), holder, runId, String(CLAIM_TTL_MS))) === 1;
 }
 
 /** `force`: the new run takes the claim whoever holds it. */
-export async function takeClaim(redis: Redis, prefix: string, episodeId: string, runId: string): Promise<void> {
+export async function takeClaim(redis: RedisConnection, prefix: string, episodeId: string, runId: string): Promise<void> {
   await redis.set(inflightKey(prefix, episodeId), runId, 'PX', CLAIM_TTL_MS);
 }
 
-export async function releaseClaim(redis: Redis, prefix: string, episodeId: string, runId: string): Promise<void> {
+export async function releaseClaim(redis: RedisConnection, prefix: string, episodeId: string, runId: string): Promise<void> {
   await redis.eval(RELEASE_IF, 1, inflightKey(prefix, episodeId), runId);
 }

@@ -1,30 +1,36 @@
 import { Queue, type JobsOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { STAGES, type Config, type StageName } from '@podpreview/shared';
+import { ownKeyPrefix, queueKeyPrefix } from './key-prefix.ts';
+import type { RedisConnection } from './redis.ts';
 
 /** Lower is sooner in BullMQ; every job gets one so priority episodes overtake the rest. */
 export const PRIORITY_URGENT = 1;
 export const PRIORITY_NORMAL = 100;
 
-/** One queue per stage, plus the connection they share and the key prefix (for our own keys: claims, run state). */
-export type StageQueues = Record<StageName, Queue> & { readonly redis: Redis; readonly prefix: string };
+/**
+ * One queue per stage, plus the connection they share, the key prefix (for our own keys: claims,
+ * run state) and, where a shadow variant is configured, its queues on the same connection.
+ */
+export type StageQueues = Record<StageName, Queue> & { readonly redis: RedisConnection; readonly prefix: string; readonly shadow?: StageQueues };
 
-export function createQueues(redis: Redis, config: Pick<Config, 'queuePrefix'>): StageQueues {
+export function createQueues(redis: RedisConnection, config: Pick<Config, 'queuePrefix'> & Partial<Pick<Config, 'shadowQueuePrefix'>>): StageQueues {
   const queues = Object.fromEntries(
     STAGES.map((s) => {
-      const queue = new Queue(s.queue, { connection: redis, prefix: config.queuePrefix });
+      const queue = new Queue(s.queue, { connection: redis, prefix: queueKeyPrefix(config.queuePrefix, s.queue, redis.isCluster) });
       // Connection errors surface on the commands that fail (and are answered there); without
       // a listener BullMQ prints each reconnect attempt.
       queue.on('error', () => {});
       return [s.name, queue];
     }),
   );
-  return { ...(queues as Record<StageName, Queue>), redis, prefix: config.queuePrefix };
+  const shadow =
+    config.shadowQueuePrefix && config.shadowQueuePrefix !== config.queuePrefix ? createQueues(redis, { queuePrefix: config.shadowQueuePrefix }) : undefined;
+  return { ...(queues as Record<StageName, Queue>), redis, prefix: ownKeyPrefix(config.queuePrefix, redis.isCluster), ...(shadow ? { shadow } : {}) };
 }
 
 /** Closes the queues and the connection they share (BullMQ leaves a connection it was given open). */
 export async function closeQueues(queues: StageQueues): Promise<void> {
-  await Promise.all(STAGES.map((s) => queues[s.name].close()));
+  await Promise.all([...STAGES.map((s) => queues[s.name].close()), ...(queues.shadow ? STAGES.map((s) => queues.shadow![s.name].close()) : [])]);
   queues.redis.disconnect();
 }
 

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from './redis.ts';
 import { z } from 'zod';
 import { type ResultRow, STAGE_NAMES } from '@podpreview/shared';
 import { LuaScript } from './lua-script.ts';
@@ -23,7 +23,7 @@ export interface RunRecord {
  * known to be gone (expired, or its enqueue died), never merely a moment too young.
  */
 export async function recordRunQueued(
-  redis: Redis,
+  redis: RedisConnection,
   prefix: string,
   ttlMs: number,
   run: Pick<RunRecord, 'runId' | 'episodeId' | 'enqueuedAtMs' | 'request'>,
@@ -42,7 +42,7 @@ export async function recordRunQueued(
 }
 
 /** A request that joined another run drops the record it wrote for its own, never-started one. */
-export async function forgetRun(redis: Redis, prefix: string, runId: string): Promise<void> {
+export async function forgetRun(redis: RedisConnection, prefix: string, runId: string): Promise<void> {
   await redis.del(runStateKey(prefix, runId));
 }
 
@@ -58,7 +58,7 @@ export interface RunIndexLimits {
  * table's) and by count, so they stay bounded however many runs arrive.
  */
 export async function recordLatestRun(
-  redis: Redis,
+  redis: RedisConnection,
   prefix: string,
   limits: RunIndexLimits,
   episodeId: string,
@@ -83,7 +83,7 @@ export async function recordLatestRun(
 }
 
 /** Run ids of an episode, newest first (at most PODPREVIEW_RUNS_PER_EPISODE_MAX, within the run-state TTL). */
-export async function episodeRunIds(redis: Redis, prefix: string, episodeId: string): Promise<string[]> {
+export async function episodeRunIds(redis: RedisConnection, prefix: string, episodeId: string): Promise<string[]> {
   return redis.zrevrange(episodeRunsKey(prefix, episodeId), 0, -1);
 }
 
@@ -92,7 +92,7 @@ export async function episodeRunIds(redis: Redis, prefix: string, episodeId: str
  * run id to break ties), at or after `sinceMs`.
  */
 export async function indexedRuns(
-  redis: Redis,
+  redis: RedisConnection,
   prefix: string,
   o: { sinceMs: number; before?: { atMs: number; runId: string }; count: number },
 ): Promise<{ runId: string; enqueuedAtMs: number }[]> {
@@ -123,7 +123,7 @@ export interface CallbackTarget {
 /** Requests joining one run each add their callback; more than this many are not kept. */
 const MAX_CALLBACKS_PER_RUN = 100;
 
-export async function addRunCallback(redis: Redis, prefix: string, ttlMs: number, runId: string, target: CallbackTarget): Promise<void> {
+export async function addRunCallback(redis: RedisConnection, prefix: string, ttlMs: number, runId: string, target: CallbackTarget): Promise<void> {
   const key = runCallbacksKey(prefix, runId);
   await redis
     .multi()
@@ -134,7 +134,7 @@ export async function addRunCallback(redis: Redis, prefix: string, ttlMs: number
 }
 
 /** Takes (reads and removes) the callbacks a run owes: for a run that ended before a joining request added its own. */
-export async function takeRunCallbacks(redis: Redis, prefix: string, runId: string): Promise<CallbackTarget[]> {
+export async function takeRunCallbacks(redis: RedisConnection, prefix: string, runId: string): Promise<CallbackTarget[]> {
   const key = runCallbacksKey(prefix, runId);
   const [[, list] = [null, []]] = (await redis.multi().lrange(key, 0, -1).del(key).exec()) ?? [];
   return parseTargets(list as string[]);
@@ -162,12 +162,12 @@ if state ~= 'queued' then return 'ended' end
 redis.call('HSET', KEYS[1], 'cancelRequested', '1')
 return 'requested'`);
 
-export async function requestCancel(redis: Redis, prefix: string, runId: string): Promise<'requested' | 'ended' | 'unknown'> {
+export async function requestCancel(redis: RedisConnection, prefix: string, runId: string): Promise<'requested' | 'ended' | 'unknown'> {
   return (await REQUEST_CANCEL.run(redis, [runStateKey(prefix, runId)], [])) as 'requested' | 'ended' | 'unknown';
 }
 
 /** Whether a client asked to cancel the run (checked by workers at each stage boundary). */
-export async function isCancelRequested(redis: Redis, prefix: string, runId: string): Promise<boolean> {
+export async function isCancelRequested(redis: RedisConnection, prefix: string, runId: string): Promise<boolean> {
   return (await redis.hget(runStateKey(prefix, runId), 'cancelRequested')) === '1';
 }
 
@@ -184,7 +184,7 @@ redis.call('DEL', KEYS[3])
 return callbacks`);
 
 /** Returns the completion callbacks the run owes (taken: a second end of the same run owes none). */
-export async function recordRunEnded(redis: Redis, prefix: string, ttlMs: number, row: ResultRow): Promise<CallbackTarget[]> {
+export async function recordRunEnded(redis: RedisConnection, prefix: string, ttlMs: number, row: ResultRow): Promise<CallbackTarget[]> {
   const { previewStartSec, previewEndSec, speechFraction, latencyMs, clipKey, failedStage, errorCode, errorMessage } = row;
   const outcome = { previewStartSec, previewEndSec, speechFraction, latencyMs, clipKey, failedStage, errorCode, errorMessage };
   const callbacks = await RUN_ENDED.run(
@@ -227,7 +227,7 @@ const StoredRun = z.object({
 });
 
 /** A run's record, parsed; undefined when it never existed, has expired, or was written by an incompatible version. */
-export async function readRunRecord(redis: Redis, prefix: string, runId: string): Promise<RunRecord | undefined> {
+export async function readRunRecord(redis: RedisConnection, prefix: string, runId: string): Promise<RunRecord | undefined> {
   const stored = await redis.hgetall(runStateKey(prefix, runId));
   try {
     const parsed = StoredRun.safeParse(stored);
@@ -237,6 +237,6 @@ export async function readRunRecord(redis: Redis, prefix: string, runId: string)
   }
 }
 
-export async function latestRunOf(redis: Redis, prefix: string, episodeId: string): Promise<string | undefined> {
+export async function latestRunOf(redis: RedisConnection, prefix: string, episodeId: string): Promise<string | undefined> {
   return (await redis.get(latestRunKey(prefix, episodeId))) ?? undefined;
 }

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../client/redis.ts';
 import type { Logger, ResultRow, ResultsSink } from '@podpreview/shared';
 import { deadLetterKey } from '../client/redis.keys.ts';
 import { pipelineMetrics } from './metrics.ts';
@@ -14,7 +14,7 @@ export interface ResultsWriter {
 export interface ResultsWriterOptions {
   results: ResultsSink;
   /** A worker connection: it waits through a Redis restart instead of failing. */
-  redis: Redis;
+  redis: RedisConnection;
   prefix: string;
   log: Logger;
   retryMs: number;

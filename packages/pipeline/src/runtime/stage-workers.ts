@@ -1,5 +1,5 @@
 import type { Worker } from 'bullmq';
-import type { Config, Logger, ResultRow, ResultsSink, StageName } from '@podpreview/shared';
+import type { Config, Logger, RedisTarget, ResultRow, ResultsSink, StageName } from '@podpreview/shared';
 import { closeQueues, createQueues, type StageQueues } from '../client/queues.ts';
 import { createRedis } from '../client/redis.ts';
 import { createCallbackQueue, enqueueCallbacks } from '../client/callbacks.ts';
@@ -10,7 +10,8 @@ import { startStageWorker } from './stage.worker.ts';
 
 export interface StageWorkersOptions {
   config: Config;
-  redisUrl: string;
+  /** A `redis://` URL, or Sentinel or cluster settings (redisTargetOf). */
+  redis: RedisTarget;
   stages: StageName[];
   /** A handler for every stage in `stages` (the wiring above the runtime builds them). */
   handlers: Partial<StageHandlers>;
@@ -38,12 +39,13 @@ export interface StageWorkers {
  */
 export async function startStageWorkers(o: StageWorkersOptions): Promise<StageWorkers> {
   const { config, log } = o;
-  const connection = createRedis(o.redisUrl, 'worker');
-  const queues = createQueues(createRedis(o.redisUrl, 'worker'), config);
+  const connection = createRedis(o.redis, 'worker');
+  // Workers never enqueue episodes, so they need no shadow variant's queues.
+  const queues = createQueues(createRedis(o.redis, 'worker'), { queuePrefix: config.queuePrefix });
   const results = createResultsWriter({
     results: o.results,
     redis: queues.redis,
-    prefix: config.queuePrefix,
+    prefix: queues.prefix,
     log,
     retryMs: config.deadLetterRetryMs,
     maxKept: config.deadLetterMax,
@@ -56,7 +58,7 @@ export async function startStageWorkers(o: StageWorkersOptions): Promise<StageWo
   const endRun = async (ended: ResultRow) => {
     const row = { ...ended, build: o.build ?? null };
     await results.write(row);
-    const callbacks = await recordRunEnded(queues.redis, config.queuePrefix, config.runStateTtlMs, row);
+    const callbacks = await recordRunEnded(queues.redis, queues.prefix, config.runStateTtlMs, row);
     if (callbacks.length > 0) await enqueueCallbacks(callbackQueue, config, row, callbacks);
     await o.onRunEnd?.(row).catch((err: unknown) => log.warn({ runId: row.runId, err: String(err) }, 'clean-up after the run failed'));
   };

@@ -11,6 +11,7 @@ import {
   StageTimeoutError,
   stageSpec,
 } from '@podpreview/shared';
+import { queueKeyPrefix } from '../client/key-prefix.ts';
 import { jobOptions, type StageQueues } from '../client/queues.ts';
 import { RejectedInputError } from './errors/rejected-input.error.ts';
 import { pipelineMetrics } from './metrics.ts';
@@ -43,7 +44,7 @@ export function startStageWorker<S extends StageName>(stage: S, handler: StageHa
     const jobLog = () => log.child({ runId: job.id, episodeId: (job.data as { episodeId?: string })?.episodeId, attempt: job.attemptsMade + 1 });
     try {
       // A stage boundary: a run a client cancelled stops here, before this stage's work.
-      if (await isCancelRequested(queues.redis, config.queuePrefix, String(job.id))) {
+      if (await isCancelRequested(queues.redis, queues.prefix, String(job.id))) {
         const row = cancelledRow(stage, String(job.id), job.data, Date.now());
         await endRun(row);
         pipelineMetrics.jobs.inc({ stage, outcome: 'cancelled' });
@@ -86,7 +87,7 @@ export function startStageWorker<S extends StageName>(stage: S, handler: StageHa
 
   const worker = new Worker(spec.queue, processor, {
     connection: deps.connection,
-    prefix: config.queuePrefix,
+    prefix: queueKeyPrefix(config.queuePrefix, spec.queue, queues.redis.isCluster),
     concurrency: config.concurrency[stage],
     // The lock is renewed every lockDuration/2; a job whose worker died is found by the stall
     // check once the lock has lapsed, so it runs again within lockDuration + stalledInterval.

@@ -1,4 +1,4 @@
-import { buildInfo, type Config, type Logger, type ResultRow, type StageName } from '@podpreview/shared';
+import { buildInfo, type Config, type Logger, type RedisTarget, type ResultRow, type StageName } from '@podpreview/shared';
 import { type StageWorkers, startStageWorkers } from '../runtime/stage-workers.ts';
 import { createHandlers } from './handlers.ts';
 import { deleteIntermediates, sweepScratch } from './housekeeping.ts';
@@ -10,18 +10,17 @@ export interface Fleet extends StageWorkers {
 
 /**
  * A worker process's stages, wired: services, the stage functions built on them (models load
- * here, before the first job), and the runtime's BullMQ workers around them. `redisUrl` may
+ * here, before the first job), and the runtime's BullMQ workers around them. `redis` may
  * still be coming (a private Redis starting): the models load meanwhile.
  */
-export async function startFleet(config: Config, redisUrl: string | Promise<string>, stages: StageName[], log: Logger): Promise<Fleet> {
+export async function startFleet(config: Config, redis: RedisTarget | Promise<RedisTarget>, stages: StageName[], log: Logger): Promise<Fleet> {
   const services = createServices(config, log);
   let workers: StageWorkers;
   try {
-    const [handlers, url] = await Promise.all([createHandlers(stages, services), redisUrl]);
-    redisUrl = url;
+    const [handlers, target] = await Promise.all([createHandlers(stages, services), redis]);
     const onRunEnd = config.keepIntermediateBlobs ? undefined : (row: ResultRow) => deleteIntermediates(services.blobs, row);
     const build = buildInfo(config.buildCommit).fingerprint;
-    workers = await startStageWorkers({ config, redisUrl, stages, handlers, results: services.results, log, build, ...(onRunEnd ? { onRunEnd } : {}) });
+    workers = await startStageWorkers({ config, redis: target, stages, handlers, results: services.results, log, build, ...(onRunEnd ? { onRunEnd } : {}) });
   } catch (err) {
     await services.close();
     throw err;

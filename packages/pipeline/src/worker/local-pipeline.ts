@@ -1,8 +1,11 @@
-import { STAGE_NAMES, type Config, type Logger } from '@podpreview/shared';
+import { describeRedisTarget, type RedisTarget, redisTargetOf, STAGE_NAMES, type Config, type Logger } from '@podpreview/shared';
 import { type PrivateRedis, startPrivateRedis } from '../client/redis.server.ts';
 import { type Fleet, startFleet } from './fleet.ts';
 
 export interface LocalPipeline {
+  /** The Redis it runs on: the configured one, or the private server's URL. */
+  redis: RedisTarget;
+  /** The same, as one line for people (passwords masked). */
   redisUrl: string;
   fleet: Fleet;
   stop(): Promise<void>;
@@ -15,19 +18,22 @@ export interface LocalPipeline {
  */
 export async function startLocalPipeline(config: Config, log: Logger): Promise<LocalPipeline> {
   // A private Redis starts while the models load.
-  const starting = config.redisUrl ? undefined : startPrivateRedis();
+  const configured = redisTargetOf(config);
+  const starting = configured ? undefined : startPrivateRedis();
   let privateRedis: PrivateRedis | undefined;
-  const redisUrl = config.redisUrl
-    ? config.redisUrl
+  const redis: RedisTarget | Promise<RedisTarget> = configured
+    ? configured
     : starting!.then((r) => {
         privateRedis = r;
         log.info({ redisUrl: r.url }, 'started a private redis-server (REDIS_URL not set)');
         return r.url;
       });
   try {
-    const fleet = await startFleet(config, redisUrl, [...STAGE_NAMES], log);
+    const fleet = await startFleet(config, redis, [...STAGE_NAMES], log);
+    const target = await redis;
     return {
-      redisUrl: await redisUrl,
+      redis: target,
+      redisUrl: describeRedisTarget(target),
       fleet,
       stop: async () => {
         await fleet.stop();

@@ -1,0 +1,143 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closeQueues, createQueues, createRedis, enqueueEpisode, isTerminal, runStatus, type StageQueues, waitForRuns } from '@podpreview/pipeline/client';
+import { type LocalPipeline, startLocalPipeline } from '@podpreview/pipeline/worker';
+import { EnqueueRequest, redisTargetOf } from '@podpreview/shared';
+import { REPO_ROOT, SAMPLES_DIR, startTestEnv, type TestEnv } from './harness.ts';
+import { missingBinaries, type SentinelSet, startSentinelSet } from './redis-topology.ts';
+
+// Producer, workers, dashboard and CLI reach Redis only through three sentinels, with passwords
+// on the data servers and on the sentinels. The primary is killed (-9) while episodes are in
+// every stage; the sentinels promote the replica, the clients follow by themselves, and every
+// episode still ends with its preview. No operator step in between.
+
+const missing = missingBinaries(['redis-server', 'redis-sentinel']);
+if (missing.length > 0) console.warn(`sentinel test skipped: ${missing.join(', ')} not installed (apt-get install -y redis-sentinel)`);
+
+const EPISODES = 8;
+const WAIT_TIMEOUT_MS = 1000;
+const PASSWORD = 'data-password-0123';
+const SENTINEL_PASSWORD = 'sentinel-password-0123';
+let set: SentinelSet;
+let env: TestEnv;
+let pipeline: LocalPipeline;
+let queues: StageQueues;
+
+describe.skipIf(missing.length > 0)('Redis Sentinel', () => {
+  beforeAll(async () => {
+    set = await startSentinelSet({ password: PASSWORD, sentinelPassword: SENTINEL_PASSWORD });
+    // REDIS_URL empty = unset: only the sentinels are configured.
+    env = await startTestEnv({
+      REDIS_URL: '',
+      PODPREVIEW_REDIS_SENTINELS: set.sentinelList,
+      PODPREVIEW_REDIS_SENTINEL_NAME: set.name,
+      PODPREVIEW_REDIS_PASSWORD: PASSWORD,
+      PODPREVIEW_REDIS_SENTINEL_PASSWORD: SENTINEL_PASSWORD,
+      PODPREVIEW_ENQUEUE_WAIT_REPLICAS: '1',
+      PODPREVIEW_ENQUEUE_WAIT_TIMEOUT_MS: String(WAIT_TIMEOUT_MS),
+    });
+    pipeline = await startLocalPipeline(env.config, env.log);
+    queues = createQueues(createRedis(redisTargetOf(env.config)!, 'client'), env.config);
+  });
+
+  afterAll(async () => {
+    await pipeline?.stop();
+    if (queues) await closeQueues(queues);
+    await env?.cleanup();
+    await set?.stop();
+  });
+
+  it('answers an enqueue only once the replica holds it (WAIT), or after the wait timeout', async () => {
+    const req = (id: string) => EnqueueRequest.parse({ id, audioUri: path.join(SAMPLES_DIR, 'short-note.ogg') });
+    const replicated = await enqueueEpisode(queues, env.config, req('wait-replicated'));
+    expect(replicated.replicas, 'the replica acknowledged the job').toBe(1);
+    // A stopped replica acknowledges nothing: the enqueue waits the whole timeout, then stands.
+    set.replica.child.kill('SIGSTOP');
+    try {
+      const t = performance.now();
+      const unreplicated = await enqueueEpisode(queues, env.config, req('wait-unreplicated'));
+      expect(performance.now() - t).toBeGreaterThanOrEqual(WAIT_TIMEOUT_MS - 20);
+      expect(unreplicated).toMatchObject({ joined: false, replicas: 0 });
+    } finally {
+      set.replica.child.kill('SIGCONT');
+    }
+    const statuses = await waitForRuns(queues, [replicated.runId], { timeoutMs: 60_000 });
+    expect(statuses[0]!.state).toBe('succeeded');
+  });
+
+  it('finishes every episode after the primary is killed mid-run, with no operator action', async () => {
+    expect(redisTargetOf(env.config)).toMatchObject({ kind: 'sentinel' });
+    expect(await set.primaryPort()).toBe(set.primary.port);
+    const runIds: string[] = [];
+    for (let i = 0; i < EPISODES; i++) {
+      const req = EnqueueRequest.parse({ id: `failover-${i}`, audioUri: path.join(SAMPLES_DIR, 'short-note.ogg') });
+      runIds.push((await enqueueEpisode(queues, env.config, req)).runId);
+    }
+    // Mid-run: some episodes done, the rest queued or inside a stage.
+    let finishedBefore = 0;
+    const deadline = Date.now() + 60_000;
+    while (finishedBefore < 2) {
+      if (Date.now() > deadline) throw new Error('no episode finished before the kill');
+      finishedBefore = (await Promise.all(runIds.map((id) => runStatus(queues, id)))).filter((s) => isTerminal(s.state)).length;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(finishedBefore).toBeLessThan(EPISODES);
+    await set.primary.kill9();
+    const killedAt = Date.now();
+
+    const statuses = await waitForRuns(queues, runIds, { timeoutMs: 90_000 });
+    const failoverMs = Date.now() - killedAt;
+    expect(await set.primaryPort(), 'the sentinels promoted the replica').toBe(set.replica.port);
+    for (const s of statuses) expect(s.state, `${s.runId}: ${s.reason ?? ''}`).toBe('succeeded');
+    // Every run has its one row in the results table: nothing lost, nothing doubled.
+    for (const id of runIds) expect((await pipeline.fleet.services.results.forRun(id))?.status).toBe('succeeded');
+    console.info(`sentinel failover: ${finishedBefore}/${EPISODES} done at the kill; all done ${(failoverMs / 1000).toFixed(1)} s after it`);
+    // And new work goes to the new primary.
+    const after = await enqueueEpisode(queues, env.config, EnqueueRequest.parse({ id: 'after-failover', audioUri: path.join(SAMPLES_DIR, 'short-note.ogg') }));
+    const [late] = await waitForRuns(queues, [after.runId], { timeoutMs: 60_000 });
+    expect(late!.state).toBe('succeeded');
+  });
+
+  it('serves the dashboard and `podpreview status` through the sentinels after the failover', async () => {
+    expect(await set.primaryPort()).toBe(set.replica.port);
+    const processEnv = { ...process.env, ...env.env, LOG_LEVEL: 'info' };
+    const status = await promisify(execFile)(process.execPath, [path.join(REPO_ROOT, 'apps/producer/bin/podpreview.mjs'), 'status', '--json'], {
+      cwd: REPO_ROOT,
+      env: processEnv,
+      timeout: 30_000,
+    });
+    const rows = status.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { stage: string; workers: number });
+    expect(rows.map((r) => r.stage)).toEqual(['preprocess', 'ensemble-a', 'ensemble-b', 'selection', 'sink']);
+    expect(rows.every((r) => r.workers >= 1)).toBe(true);
+
+    const dashboard: ChildProcess = spawn(process.execPath, [path.join(REPO_ROOT, 'apps/dashboard/bin/podpreview-dashboard.mjs')], {
+      cwd: REPO_ROOT,
+      env: { ...processEnv, PODPREVIEW_DASHBOARD_PORT: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        dashboard.stdout!.setEncoding('utf8').on('data', (d: string) => {
+          out += d;
+          const m = /dashboard: (http:\/\/\S+)/.exec(out);
+          if (m) resolve(m[1]!);
+        });
+        let err = '';
+        dashboard.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
+        dashboard.once('exit', (code) => reject(new Error(`dashboard exited with ${code}: ${err.slice(-1000)}`)));
+      });
+      const metrics = await (await fetch(`${url}metrics`)).text();
+      // The gauges the autoscalers read, from the promoted replica.
+      expect(metrics).toMatch(/^podpreview_queue_waiting\{stage="preprocess"\} \d+/m);
+      expect(metrics).toMatch(/^podpreview_queue_workers\{stage="ensemble-a"\} [1-9]/m);
+    } finally {
+      dashboard.kill('SIGTERM');
+    }
+  });
+});
