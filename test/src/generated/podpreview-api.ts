@@ -231,7 +231,7 @@ export interface components {
             durationSec: number | null;
             speechFraction: number | null;
             score: number | null;
-            path: ("transcript" | "audio-only") | null;
+            path: ("transcript" | "asr" | "audio-only") | null;
             clipKey: string | null;
             failedStage: ("preprocess" | "ensemble-a" | "ensemble-b" | "selection" | "sink") | null;
             errorCode: string | null;
