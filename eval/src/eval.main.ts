@@ -71,7 +71,7 @@ async function runSystem(episodes: EpisodeLabels[]): Promise<{ runs: SystemRun[]
     let shown = 0;
     const statuses = await waitForRuns(pipeline.fleet.queues, runIds, {
       pollMs: 100,
-      timeoutMs: 20 * 60_000,
+      timeoutMs: 60 * 60_000, // speech-to-text (PODPREVIEW_ASR=inline) on a busy machine takes long
       onProgress: (done) => {
         if (done >= shown + 6 || (done === runIds.length && done > shown)) {
           shown = done;

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enqueueEpisode, waitForRuns } from '@podpreview/pipeline/client';
+import { enqueueEpisode, latestRunOf, readRunRecord, waitForRuns } from '@podpreview/pipeline/client';
 import { type LocalPipeline, startLocalPipeline } from '@podpreview/pipeline/worker';
 import { EnqueueRequest, getJsonBlob, runBlobKeys, SelectionBlob } from '@podpreview/shared';
 import { SAMPLES_DIR, startTestEnv, type TestEnv } from './harness.ts';
@@ -42,4 +42,46 @@ describe.skipIf(!installed)('PODPREVIEW_ASR=inline: an episode without a transcr
     expect(selection.timelinePerSec.centrality!.some((v) => v > 0)).toBe(true);
     expect(row!.previewEndSec! - row!.previewStartSec!).toBeGreaterThan(58.9);
   }, 300_000);
+});
+
+describe.skipIf(!installed)('PODPREVIEW_ASR=upgrade: the audio-only preview first, then a transcribing run that supersedes it', () => {
+  let upgradeEnv: TestEnv;
+  let upgradePipeline: LocalPipeline;
+  beforeAll(async () => {
+    upgradeEnv = await startTestEnv({ PODPREVIEW_ASR: 'upgrade' });
+    upgradePipeline = await startLocalPipeline(upgradeEnv.config, upgradeEnv.log);
+  });
+  afterAll(async () => {
+    await upgradePipeline?.stop();
+    await upgradeEnv?.cleanup();
+  });
+
+  it('ships the audio-only preview, then queues one upgrade run that transcribes and becomes the newest', async () => {
+    const { queues, services } = upgradePipeline.fleet;
+    const receipt = await enqueueEpisode(
+      queues,
+      upgradeEnv.config,
+      EnqueueRequest.parse({ id: 'upgrade-sample', audioUri: path.join(SAMPLES_DIR, 'tech-talk.mp3') }),
+    );
+    const [first] = await waitForRuns(queues, [receipt.runId], { timeoutMs: 120_000 });
+    expect(first!.state, first!.reason ?? '').toBe('succeeded');
+    expect(await services.results.forRun(receipt.runId)).toMatchObject({ status: 'succeeded', path: 'audio-only' });
+    // The upgrade run is queued as the first run ends.
+    let upgrade: string | undefined;
+    for (let i = 0; i < 100 && (upgrade === undefined || upgrade === receipt.runId); i++) {
+      upgrade = await latestRunOf(queues.redis, queues.prefix, 'upgrade-sample');
+      if (upgrade === receipt.runId) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(upgrade).toBeDefined();
+    expect(upgrade).not.toBe(receipt.runId);
+    const [second] = await waitForRuns(queues, [upgrade!], { timeoutMs: 240_000 });
+    expect(second!.state, second!.reason ?? '').toBe('succeeded');
+    const row = await services.results.forRun(upgrade!);
+    expect(row).toMatchObject({ status: 'succeeded', path: 'asr', episodeId: 'upgrade-sample' });
+    expect(row!.models.map((m) => m.id)).toContain('pocketsphinx-en-us');
+    expect((await readRunRecord(queues.redis, queues.prefix, upgrade!))?.request).toMatchObject({ transcribe: true });
+    // A transcribing run is never upgraded again: the episode's newest run stays the upgrade.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await latestRunOf(queues.redis, queues.prefix, 'upgrade-sample')).toBe(upgrade);
+  }, 400_000);
 });

@@ -90,7 +90,7 @@ const EnvSchema = z.object({
   PODPREVIEW_EXECUTION_PROVIDER: z.enum(['cpu', 'cuda', 'auto']).default('auto'),
   PODPREVIEW_MODEL_MANIFEST: z.string().min(1).optional(),
   PODPREVIEW_MODEL_THREADS: z.coerce.number().int().min(0).max(64).optional(),
-  PODPREVIEW_ASR: z.enum(['off', 'inline']).default('off'),
+  PODPREVIEW_ASR: z.enum(['off', 'inline', 'upgrade']).default('off'),
   PODPREVIEW_ASR_LANES: z.coerce.number().int().min(1).max(64).optional(),
   PODPREVIEW_WEIGHT_SPEECH: num(1),
   PODPREVIEW_WEIGHT_MUSIC: num(1),
@@ -209,10 +209,11 @@ export interface Config {
    */
   modelThreads: number;
   /**
-   * Speech-to-text for episodes without a transcript, in ensemble-b before the text models
-   * (`inline`), with this many engine processes per job; `off` leaves them audio-only.
+   * Speech-to-text for episodes without a transcript, in ensemble-b before the text models:
+   * `inline` in every such run; `upgrade` in a second run started when the audio-only preview
+   * has shipped (it supersedes it); `off` never. `lanes` engine processes per job.
    */
-  asr: { mode: 'off' | 'inline'; lanes: number };
+  asr: { mode: 'off' | 'inline' | 'upgrade'; lanes: number };
   weights: SelectionWeights;
   httpHost: string;
   httpPort: number;

@@ -34,6 +34,8 @@ const RunFields = z.object({
   enqueuedAtMs: z.number().int().nonnegative(),
   priority: z.boolean(),
   force: z.boolean(),
+  /** Speech-to-text when there is no transcript, whatever PODPREVIEW_ASR says (the upgrade pass's runs). */
+  transcribe: z.boolean().optional(),
   /** Milliseconds spent in each finished stage (processing time, not queue wait). */
   timingsMs: z.record(z.string(), z.number().nonnegative()),
 });
@@ -162,6 +164,8 @@ export const EnqueueRequest = z
     force: z.boolean().optional().default(false),
     /** Where the service POSTs the run's result when it ends (signed; see the README's "Completion callbacks"). */
     callbackUrl: CallbackUrl.optional(),
+    /** Run speech-to-text when there is no transcript (slower; the upgrade pass asks for it). */
+    transcribe: z.boolean().optional(),
   })
   .strict();
 export type EnqueueRequest = z.infer<typeof EnqueueRequest>;

@@ -312,6 +312,7 @@ export interface components {
             force?: boolean;
             /** Format: uri */
             callbackUrl?: string;
+            transcribe?: boolean;
         };
     };
     responses: never;

@@ -33,7 +33,12 @@ export async function enqueueEpisode(
   const { redis, prefix } = queues;
   const runId = randomUUID();
   const ttlMs = config.runStateTtlMs;
-  const request = { audioUri: req.audioUri, ...(req.transcriptUri ? { transcriptUri: req.transcriptUri } : {}), priority: req.priority };
+  const request = {
+    audioUri: req.audioUri,
+    ...(req.transcriptUri ? { transcriptUri: req.transcriptUri } : {}),
+    priority: req.priority,
+    ...(req.transcribe ? { transcribe: true } : {}),
+  };
   await recordRunQueued(redis, prefix, ttlMs, { runId, episodeId: req.id, enqueuedAtMs: nowMs, request });
   if (req.force) {
     await takeClaim(redis, prefix, req.id, runId);
@@ -61,6 +66,7 @@ export async function enqueueEpisode(
     timingsMs: {},
     audioUri: req.audioUri,
     ...(req.transcriptUri ? { transcriptUri: req.transcriptUri } : {}),
+    ...(req.transcribe ? { transcribe: true } : {}),
   });
   let replicas = 0;
   try {

@@ -11,7 +11,7 @@ export interface RunRecord {
   state: 'queued' | ResultRow['status'];
   enqueuedAtMs: number;
   /** What was submitted, so the run can be retried (`podpreview retry`) while its record lasts. */
-  request?: { audioUri: string; transcriptUri?: string; priority: boolean };
+  request?: { audioUri: string; transcriptUri?: string; priority: boolean; transcribe?: boolean };
   /** A client asked to cancel the run; workers stop it at the next stage boundary. */
   cancelRequested?: boolean;
   /** The terminal row's facts, once the run has ended. */
@@ -202,7 +202,7 @@ const StoredRun = z.object({
   request: z
     .string()
     .transform((s) => JSON.parse(s) as unknown)
-    .pipe(z.object({ audioUri: z.string(), transcriptUri: z.string().optional(), priority: z.boolean() }))
+    .pipe(z.object({ audioUri: z.string(), transcriptUri: z.string().optional(), priority: z.boolean(), transcribe: z.boolean().optional() }))
     .optional(),
   cancelRequested: z
     .literal('1')

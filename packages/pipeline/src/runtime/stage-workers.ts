@@ -4,6 +4,7 @@ import { closeQueues, createQueues, type StageQueues } from '../client/queues.ts
 import { createRedis } from '../client/redis.ts';
 import { createCallbackQueue, enqueueCallbacks } from '../client/callbacks.ts';
 import { recordRunEnded } from '../client/run-state.ts';
+import { startAsrUpgrade } from './asr-upgrade.ts';
 import type { StageHandler, StageHandlers } from './outcome.ts';
 import { createResultsWriter, type ResultsWriter } from './results-writer.ts';
 import { startStageWorker } from './stage.worker.ts';
@@ -61,6 +62,11 @@ export async function startStageWorkers(o: StageWorkersOptions): Promise<StageWo
     const callbacks = await recordRunEnded(queues.redis, queues.prefix, config.runStateTtlMs, row);
     if (callbacks.length > 0) await enqueueCallbacks(callbackQueue, config, row, callbacks);
     await o.onRunEnd?.(row).catch((err: unknown) => log.warn({ runId: row.runId, err: String(err) }, 'clean-up after the run failed'));
+    if (config.asr.mode === 'upgrade' && row.status === 'succeeded' && row.path === 'audio-only') {
+      await startAsrUpgrade(queues, config, row, log).catch((err: unknown) =>
+        log.warn({ runId: row.runId, err: String(err) }, 'could not start the speech-to-text upgrade run'),
+      );
+    }
   };
   const workers = o.stages.map((stage) => {
     const handler = o.handlers[stage] as StageHandler<typeof stage> | undefined;

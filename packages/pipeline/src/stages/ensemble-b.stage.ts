@@ -18,8 +18,10 @@ import { TEXT_RUNNERS } from './text-models.ts';
 export interface EnsembleBDeps {
   blobs: BlobStore;
   models: () => Promise<ModelLease>;
-  /** Speech-to-text for episodes without a transcript (PODPREVIEW_ASR=inline); absent: they pass on audio-only. */
+  /** Speech-to-text for episodes without a transcript; absent: they pass on audio-only. */
   asr?: () => Promise<SpeechToText>;
+  /** Transcribe every episode without a transcript (PODPREVIEW_ASR=inline), or only runs that ask (`transcribe`). */
+  asrForEveryRun?: boolean;
 }
 
 /**
@@ -30,7 +32,8 @@ export interface EnsembleBDeps {
  */
 export function createEnsembleBStage(deps: EnsembleBDeps) {
   return async (input: EnsembleBInput, ctx?: StageContext): Promise<StageOutcome<'ensemble-b'>> => {
-    if (!input.transcriptKey && !deps.asr) return { kind: 'next', payload: input };
+    const transcribe = !input.transcriptKey && deps.asr !== undefined && (deps.asrForEveryRun === true || input.transcribe === true);
+    if (!input.transcriptKey && !transcribe) return { kind: 'next', payload: input };
     const keys = runBlobKeys(input.episodeId, input.runId);
     let sentences: { startSec: number; endSec: number; text: string }[];
     const extraModels: { id: string; version: string }[] = [];

@@ -65,6 +65,7 @@ export function createPreprocessStage(deps: PreprocessDeps) {
           enqueuedAtMs: input.enqueuedAtMs,
           priority: input.priority,
           force: input.force,
+          ...(input.transcribe ? { transcribe: true } : {}),
           sourceKey: keys.source,
           pcmKey: keys.pcm,
           ...(transcript ? { transcriptKey: keys.transcript } : {}),

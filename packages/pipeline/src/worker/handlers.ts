@@ -40,7 +40,9 @@ export async function createHandlers(stages: StageName[], s: Services): Promise<
         handlers['ensemble-b'] = createEnsembleBStage({
           blobs: s.blobs,
           models: () => registry.lease(),
-          ...(s.config.asr.mode === 'inline' ? { asr: speechToText(s) } : {}),
+          // Off still serves runs that ask for it (`transcribe`): a worker must not drop a request.
+          asr: speechToText(s),
+          asrForEveryRun: s.config.asr.mode === 'inline',
         });
         break;
       }
