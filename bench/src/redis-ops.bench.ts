@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -7,6 +6,7 @@ import Table from 'cli-table3';
 import { createRedis, enqueueEpisode, latestRunKey, runStateKey, startPrivateRedis } from '@podpreview/pipeline/client';
 import { startLocalPipeline } from '@podpreview/pipeline/worker';
 import { createLogger, EnqueueRequest, loadConfig, STAGE_NAMES } from '@podpreview/shared';
+import { makeEpisode, SAMPLES_DIR } from './figures/common.ts';
 
 /**
  * `npm run bench:redis [episodes] [minutes]`: what one episode costs Redis, for the capacity
@@ -20,7 +20,7 @@ import { createLogger, EnqueueRequest, loadConfig, STAGE_NAMES } from '@podprevi
 const EPISODES = Number(process.argv[2] ?? 40);
 const MINUTES = process.argv[3] ? Number(process.argv[3]) : undefined;
 const IDLE_SEC = 10;
-const samplesDir = fileURLToPath(new URL('../../samples', import.meta.url));
+const samplesDir = SAMPLES_DIR;
 const work = await mkdtemp(path.join(tmpdir(), 'podpreview-bench-redis-'));
 const redis = await startPrivateRedis();
 const config = loadConfig({
@@ -31,25 +31,7 @@ const config = loadConfig({
   PODPREVIEW_INPUT_ROOTS: `${samplesDir},${work}`,
 });
 const sample = path.join(samplesDir, 'short-note.ogg');
-const audio = MINUTES ? path.join(work, `looped-${MINUTES}min.ogg`) : sample;
-if (MINUTES) {
-  execFileSync('ffmpeg', [
-    '-nostdin',
-    '-loglevel',
-    'error',
-    '-stream_loop',
-    '-1',
-    '-i',
-    sample,
-    '-t',
-    String(MINUTES * 60),
-    '-c:a',
-    'libopus',
-    '-b:a',
-    '32k',
-    audio,
-  ]);
-}
+const audio = MINUTES ? makeEpisode(sample, path.join(work, `looped-${MINUTES}min.mp3`), MINUTES * 60) : sample;
 const log = createLogger('warn', { app: 'bench' });
 const admin = createRedis(redis.url, 'client');
 

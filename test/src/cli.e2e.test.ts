@@ -151,7 +151,7 @@ describe('podpreview enqueue (real CLI process)', () => {
       expect(r.clip).toMatch(new RegExp(`^file:///.*/episodes/${r.id}/${r.runId}/preview\\.mp3$`));
       expect((await readFile(new URL(r.clip!))).length).toBeGreaterThan(10_000);
       expect(r.speechFraction!).toBeGreaterThan(0.5);
-      expect(r.latencyMs!).toBeGreaterThan(0);
+      expect(Number.isFinite(r.latencyMs)).toBe(true);
       expect(r.joined).toBe(false);
       // 60 ± 1 s: the end moves to land between sentences.
       expect(r.previewEnd! - r.previewStart!).toBeGreaterThanOrEqual(59);
