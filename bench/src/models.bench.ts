@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import Table from 'cli-table3';
 import { decodeAudio, parseTranscript, splitSentences } from '@podpreview/audio';
 import { type ModelLease, ModelRegistry, scoreTexts, sentenceCentrality, UsageMeter } from '@podpreview/models';
-import { AUDIO_RUNNERS, TEXT_RUNNERS } from '@podpreview/pipeline/worker';
+import { AUDIO_RUNNERS, runOrder, TEXT_RUNNERS } from '@podpreview/pipeline/worker';
 
 /**
  * `npm run bench:models`: each model stage in its own fresh process (so its RSS is its own), on
@@ -145,12 +145,17 @@ async function runStage(stage: 'ensemble-a' | 'ensemble-b'): Promise<StageFigure
   const lease = await registry.lease();
   const models: ModelFigure[] = [];
   const stageStarted = performance.now();
-  for (const entry of lease.entries) {
+  const scores: Record<string, Float32Array> = {};
+  for (const entry of [...lease.entries].sort((a, b) => runOrder(a) - runOrder(b))) {
     const session = lease.get(entry.id);
     const meter = new UsageMeter();
     const started = performance.now();
     if (stage === 'ensemble-a') await AUDIO_RUNNERS[entry.kind]!.run(meter.wrap(session), entry, input as Float32Array);
-    else await TEXT_RUNNERS[entry.kind]!(meter.wrap(session), entry, input as string[]);
+    else {
+      const texts = input as string[];
+      const sentences = texts.map((text, i) => ({ startSec: (i * EPISODE_SEC) / texts.length, endSec: ((i + 0.9) * EPISODE_SEC) / texts.length, text }));
+      Object.assign(scores, await TEXT_RUNNERS[entry.kind]!(meter.wrap(session), entry, { sentences, durationSec: EPISODE_SEC, scores }));
+    }
     const ms = performance.now() - started;
     const u = Object.values(meter.snapshot())[0] ?? { calls: 0, items: 0 };
     models.push({

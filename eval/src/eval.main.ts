@@ -156,6 +156,12 @@ say(
       .join(', '),
 );
 say(
+  'held-out text as 5 episodes, F1 sentence / median of 3 / context model: ' +
+    Object.entries(heldOut.independentEpisodes)
+      .map(([k, v]) => `${k} ${v.sentence.toFixed(2)} / ${v.median.toFixed(2)} / ${v.context.toFixed(2)}`)
+      .join(', '),
+);
+say(
   'skipped' in heldOut.realRecordings
     ? `real recordings: skipped, ${heldOut.realRecordings.skipped}`
     : `real recordings (${heldOut.realRecordings.counts.speech} dialog lines, ${heldOut.realRecordings.counts.music} music, ${heldOut.realRecordings.counts.noise} noise), per-class accuracy: ` +

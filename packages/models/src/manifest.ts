@@ -12,7 +12,7 @@ const ModelEntry = z.object({
   /** `transcribe`: speech-to-text, run beside the pipeline's stages rather than as one of them. */
   stage: z.enum(['ensemble-a', 'ensemble-b', 'transcribe']),
   /** Which runner drives the model (the stage code dispatches on it). */
-  kind: z.enum(['vad', 'sound-events', 'voice-embedding', 'text-classifier', 'speech-to-text']),
+  kind: z.enum(['vad', 'sound-events', 'voice-embedding', 'text-classifier', 'sentence-context', 'speech-to-text']),
   /**
    * The weights, relative to the manifest: every ONNX file is checked in under `weights/`, ours
    * and third-party ones alike (their licences and sources in `weights/NOTICE.md`). The

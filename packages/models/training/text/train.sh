@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Re-trains the stage-B text models (ad-detector, intro-outro) from generated text:
-# writes packages/models/weights/{ad-detector,intro-outro}.onnx, golden.json, report.json and
-# the two models' entries in packages/models/manifest.json. Deterministic: same inputs, same bytes.
+# Re-trains the stage-B text models (ad-detector, intro-outro, then sentence-context) from generated
+# text: writes packages/models/weights/{ad-detector,intro-outro,sentence-context}.onnx, golden.json,
+# context-golden.json, report.json, context.report.json and the models' entries in
+# packages/models/manifest.json. Deterministic: same inputs, same bytes.
 # Needs Debian's Python packages (the pyenv python3 on PATH does not have them):
 #   apt-get install -y python3-numpy python3-sklearn python3-onnx
 set -euo pipefail
@@ -12,4 +13,8 @@ if ! "$PYTHON" -c 'import numpy, scipy, sklearn, onnx' 2>/dev/null; then
   exit 1
 fi
 export PYTHONHASHSEED=0 PYTHONDONTWRITEBYTECODE=1 OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1
-exec "$PYTHON" train.py "$@"
+"$PYTHON" train.py "$@"
+# The context model reads the sentence classifiers' outputs, so it is trained after them.
+context_args=()
+for a in "$@"; do [[ "$a" == --no-manifest ]] && context_args+=(--no-manifest); done
+exec "$PYTHON" train_context.py "${context_args[@]}"

@@ -47,8 +47,7 @@ export function buildFeatures(i: FeatureInputs, stepSec = FEATURE_STEP_SEC): Fea
   const introOutro = new Float32Array(steps);
   const centrality = new Float32Array(steps);
   const sentences = i.sentences ?? [];
-  const adEvidence = blockEvidence(sentences.map((s) => s.scores.ad ?? 0));
-  const ioEvidence = blockEvidence(sentences.map((s) => Math.max(s.scores.intro ?? 0, s.scores.outro ?? 0)));
+  const { adEvidence, ioEvidence } = sentenceEvidence(sentences);
   // Each step takes the scores of the sentence it falls in, or of the one just before it
   // (pauses between sentences belong to what was being said).
   let k = 0;
@@ -73,6 +72,29 @@ export function buildFeatures(i: FeatureInputs, stepSec = FEATURE_STEP_SEC): Fea
 }
 
 /**
+ * Ad and intro/outro evidence per sentence. The context model (`sentence-context`) reads each
+ * sentence with its neighbours and its place in the episode: on held-out episodes it finds
+ * ad, intro and outro sentences the one-sentence classifiers miss (README, Models). Without it
+ * (an older manifest, a variant that skips it), a median over neighbours stands in.
+ */
+export function sentenceEvidence(sentences: readonly { scores: Record<string, number> }[]): { adEvidence: Float32Array; ioEvidence: Float32Array } {
+  const withContext = sentences.length > 0 && sentences.every((s) => s.scores.adContext !== undefined);
+  if (withContext) {
+    return {
+      adEvidence: Float32Array.from(sentences, (s) => ramp(s.scores.adContext!)),
+      ioEvidence: Float32Array.from(sentences, (s) => ramp(Math.max(s.scores.introContext ?? 0, s.scores.outroContext ?? 0))),
+    };
+  }
+  return {
+    adEvidence: blockEvidence(sentences.map((s) => s.scores.ad ?? 0)),
+    ioEvidence: blockEvidence(sentences.map((s) => Math.max(s.scores.intro ?? 0, s.scores.outro ?? 0))),
+  };
+}
+
+/** Evidence ramps from 0 at p = 0.25 to 1 at p = 0.75, around the 0.5 decision point. */
+const ramp = (p: number) => Math.min(1, Math.max(0, (p - 0.25) / 0.5));
+
+/**
  * Turns per-sentence probabilities into evidence for the window penalties.
  * - Ads, intros and outros come in blocks of sentences: a classifier misses single sentences
  *   inside them ("it's made from recycled materials" mid-ad) and fires on single sentences of
@@ -86,6 +108,6 @@ export function blockEvidence(p: number[]): Float32Array {
     const around = [p[k - 1], v, p[k + 1]].filter((x): x is number => x !== undefined).sort((a, b) => a - b);
     // At the first and last sentence only one neighbour exists: take the mean of the two.
     const smoothed = around.length === 3 ? around[1]! : around.reduce((a, b) => a + b, 0) / around.length;
-    return Math.min(1, Math.max(0, (smoothed - 0.25) / 0.5));
+    return ramp(smoothed);
   });
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SelectionWeights } from '@podpreview/shared';
-import { blockEvidence, buildFeatures } from './features.ts';
+import { blockEvidence, buildFeatures, sentenceEvidence } from './features.ts';
 import { snapToOnsets, speechOnsets } from './onsets.ts';
 import { chooseWindow } from './window.ts';
 
@@ -162,6 +162,24 @@ describe('blockEvidence', () => {
 
   it('ignores the low scores classifiers give ordinary sentences', () => {
     expect(Array.from(blockEvidence([0.2, 0.22, 0.1, 0.24]))).toEqual([0, 0, 0, 0]);
+  });
+});
+
+describe('sentenceEvidence', () => {
+  it('takes the context model’s scores when every sentence has them', () => {
+    const sents = [
+      { scores: { ad: 0.9, intro: 0, outro: 0, adContext: 0.95, introContext: 0.1, outroContext: 0 } },
+      { scores: { ad: 0.1, intro: 0, outro: 0, adContext: 0.8, introContext: 0, outroContext: 0.6 } },
+      { scores: { ad: 0.05, intro: 0, outro: 0, adContext: 0.2, introContext: 0, outroContext: 0 } },
+    ];
+    const e = sentenceEvidence(sents);
+    expect(Array.from(e.adEvidence, (x) => +x.toFixed(2))).toEqual([1, 1, 0]);
+    expect(Array.from(e.ioEvidence, (x) => +x.toFixed(2))).toEqual([0, 0.7, 0]);
+  });
+
+  it('falls back to the median over neighbours without them', () => {
+    const sents = [0.05, 0.9, 0.05, 0.95, 0.8, 0.02].map((ad) => ({ scores: { ad } }));
+    expect(Array.from(sentenceEvidence(sents).adEvidence)).toEqual(Array.from(blockEvidence(sents.map((s) => s.scores.ad))));
   });
 });
 

@@ -13,7 +13,7 @@ import {
   TranscriptBlob,
 } from '@podpreview/shared';
 import type { StageContext, StageOutcome } from '../runtime/outcome.ts';
-import { TEXT_RUNNERS } from './text-models.ts';
+import { runOrder, TEXT_RUNNERS } from './text-models.ts';
 
 export interface EnsembleBDeps {
   blobs: BlobStore;
@@ -59,10 +59,12 @@ export function createEnsembleBStage(deps: EnsembleBDeps) {
     const lease = await deps.models();
     const meter = new UsageMeter();
     try {
-      for (const entry of lease.entries) {
+      const byLabel: Record<string, Float32Array> = {};
+      for (const entry of [...lease.entries].sort((a, b) => runOrder(a) - runOrder(b))) {
         const runner = TEXT_RUNNERS[entry.kind];
         if (!runner) throw new Error(`no stage-B runner for model kind ${entry.kind} (${entry.id})`);
-        const scores = await runner(meter.wrap(lease.get(entry.id)), entry, texts);
+        const scores = await runner(meter.wrap(lease.get(entry.id)), entry, { sentences, durationSec: input.durationSec, scores: byLabel });
+        Object.assign(byLabel, scores);
         for (const [i, s] of scored.entries()) {
           for (const [label, values] of Object.entries(scores)) s.scores[label] = round3(values[i]!);
         }
