@@ -12,6 +12,7 @@ export * from '../runtime/outcome.ts';
 export * from '../runtime/stage.worker.ts';
 export * from '../runtime/stage-workers.ts';
 export * from '../runtime/results-writer.ts';
+export * from '../runtime/fallback.ts';
 export * from '../runtime/result-row.ts';
 export * from '../runtime/metrics.ts';
 export * from '../runtime/errors/rejected-input.error.ts';
