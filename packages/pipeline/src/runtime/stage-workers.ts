@@ -31,6 +31,8 @@ export interface StageWorkers {
   queues: StageQueues;
   workers: Worker[];
   results: ResultsWriter;
+  /** The ioredis status of each connection this process made, by role (`end`: closed for good). */
+  redisStatus(): Record<string, string>;
   /** Stops taking jobs, lets in-flight jobs finish for up to `graceMs`, closes connections. */
   stop(graceMs?: number): Promise<{ forced: boolean }>;
 }
@@ -97,6 +99,7 @@ export async function startStageWorkers(o: StageWorkersOptions): Promise<StageWo
     queues,
     workers,
     results,
+    redisStatus: () => ({ workers: connection.status, queues: queues.redis.status }),
     stop: async (graceMs = config.shutdownGraceMs) => {
       let forced = false;
       const graceful = Promise.all(workers.map((w) => w.close()));

@@ -7,6 +7,7 @@ export * from './services.ts';
 export * from './handlers.ts';
 export * from './fleet.ts';
 export * from './housekeeping.ts';
+export * from './health.ts';
 export * from './local-pipeline.ts';
 export * from '../runtime/outcome.ts';
 export * from '../runtime/stage.worker.ts';
