@@ -100,6 +100,9 @@ export function createApi({ config, queues, results, blobs = createBlobStore(con
   );
 
   const runDeps = { config, queues, results, blobs };
+  /** The queues whose keys hold a run of this variant: the fallback's for its runs, else this variant's own. */
+  const ownerOf = (variant: string): StageQueues =>
+    queues.fallback && variant === queues.fallback.variant && variant !== queues.variant ? queues.fallback : queues;
   const callbackQueue = createCallbackQueue(queues.redis, config);
   const idempotency = idempotencyStore(queues.redis, queues.prefix, config.idempotencyTtlMs);
   const baseOf = (req: Request) => config.apiPublicUrl ?? `${req.protocol}://${req.get('host')}`;
@@ -162,7 +165,7 @@ export function createApi({ config, queues, results, blobs = createBlobStore(con
           callbackQueue,
           config,
           { runId: receipt.runId, episodeId: receipt.episodeId },
-          await takeRunCallbacks(queues.redis, queues.prefix, receipt.runId),
+          await takeRunCallbacks(ownerOf(receipt.variant).redis, ownerOf(receipt.variant).prefix, receipt.runId),
         );
       }
       const answer: SubmitReceipt = {
@@ -252,7 +255,7 @@ export function createApi({ config, queues, results, blobs = createBlobStore(con
       const before = await readRun(runDeps, id, runId, clips(req, false));
       if (!before) return sendProblem(res, 'not_found', { detail: `no run ${runId} of episode ${id}` });
       // A run handed to the fallback variant (or routed there) is cancelled in that variant's keys.
-      const holder = queues.fallback && before.variant === queues.fallback.variant && before.variant !== queues.variant ? queues.fallback : queues;
+      const holder = ownerOf(before.variant);
       const outcome = await requestCancel(holder.redis, holder.prefix, runId);
       if (outcome === 'unknown') return sendProblem(res, 'not_found', { detail: `no run ${runId} of episode ${id}` });
       if (outcome === 'ended') return sendProblem(res, 'run_ended', { detail: `run ${runId} ended as ${before.status}` });
