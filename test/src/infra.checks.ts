@@ -323,13 +323,21 @@ export function checkFallbackVariant(r: RenderedOverlay, production: RenderedOve
   const problems: string[] = [];
   const [env, prodEnv] = [configMapEnv(r), configMapEnv(production)];
   if (env.PODPREVIEW_VARIANT !== 'fallback') problems.push(`${r.overlay}: PODPREVIEW_VARIANT is ${env.PODPREVIEW_VARIANT || '(unset)'}, not fallback`);
-  if (env.PODPREVIEW_FALLBACK_QUEUE_PREFIX) problems.push(`${r.overlay}: has a fallback of its own (PODPREVIEW_FALLBACK_QUEUE_PREFIX=${env.PODPREVIEW_FALLBACK_QUEUE_PREFIX})`);
+  if (env.PODPREVIEW_FALLBACK_QUEUE_PREFIX)
+    problems.push(`${r.overlay}: has a fallback of its own (PODPREVIEW_FALLBACK_QUEUE_PREFIX=${env.PODPREVIEW_FALLBACK_QUEUE_PREFIX})`);
   if (prodEnv.PODPREVIEW_FALLBACK_QUEUE_PREFIX && prodEnv.PODPREVIEW_FALLBACK_QUEUE_PREFIX !== env.PODPREVIEW_QUEUE_PREFIX) {
     problems.push(
       `${production.overlay}: PODPREVIEW_FALLBACK_QUEUE_PREFIX=${prodEnv.PODPREVIEW_FALLBACK_QUEUE_PREFIX} is not ${r.overlay}'s queue prefix ${env.PODPREVIEW_QUEUE_PREFIX}`,
     );
   }
-  for (const v of ['PODPREVIEW_STORAGE', 'PODPREVIEW_GCS_BUCKET', 'PODPREVIEW_SINK', 'PODPREVIEW_GCP_PROJECT', 'PODPREVIEW_BQ_DATASET', 'PODPREVIEW_BQ_TABLE']) {
+  for (const v of [
+    'PODPREVIEW_STORAGE',
+    'PODPREVIEW_GCS_BUCKET',
+    'PODPREVIEW_SINK',
+    'PODPREVIEW_GCP_PROJECT',
+    'PODPREVIEW_BQ_DATASET',
+    'PODPREVIEW_BQ_TABLE',
+  ]) {
     if ((env[v] ?? '') !== (prodEnv[v] ?? '')) problems.push(`${r.overlay}: ${v}=${env[v] ?? ''} is not ${production.overlay}'s ${prodEnv[v] ?? ''}`);
   }
   return problems;

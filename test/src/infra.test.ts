@@ -90,7 +90,11 @@ describe.skipIf(missing !== null).each(OVERLAYS)('infra/k8s/overlays/%s', (overl
     });
   } else {
     it('runs no API of its own (production’s answers for it and delivers its callbacks)', () => {
-      expect(rendered().objects.filter((o) => o.metadata.name === 'producer').map((o) => o.kind)).toEqual([]);
+      expect(
+        rendered()
+          .objects.filter((o) => o.metadata.name === 'producer')
+          .map((o) => o.kind),
+      ).toEqual([]);
     });
   }
 
