@@ -19,7 +19,7 @@ import {
  */
 
 /** Where the GPU stages get a GPU: true in gke (T4 node pool), false in the CPU-only local overlay. */
-export const OVERLAY_HAS_GPUS: Record<OverlayName, boolean> = { local: false, gke: true, 'gke-staging': true };
+export const OVERLAY_HAS_GPUS: Record<OverlayName, boolean> = { local: false, gke: true, 'gke-staging': true, 'gke-fallback': false };
 
 export const GPU_RESOURCE = 'nvidia.com/gpu';
 export const T4_SELECTOR = { key: 'cloud.google.com/gke-accelerator', value: 'nvidia-tesla-t4' } as const;
@@ -225,10 +225,13 @@ export function checkLoadConfig(r: RenderedOverlay): string[] {
 }
 
 /** Where KEDA and a Prometheus with the queue gauges run: gke yes; the laptop overlay scales by hand. */
-export const OVERLAY_AUTOSCALES: Record<OverlayName, boolean> = { local: false, gke: true, 'gke-staging': true };
+export const OVERLAY_AUTOSCALES: Record<OverlayName, boolean> = { local: false, gke: true, 'gke-staging': true, 'gke-fallback': true };
 
-/** Staging holds nothing while idle (every fleet's minimum 0); production keeps one of each warm. */
-export const OVERLAY_SCALES_TO_ZERO: Record<OverlayName, boolean> = { local: false, gke: false, 'gke-staging': true };
+/** Staging and the fallback hold nothing while idle (every fleet's minimum 0); production keeps one of each warm. */
+export const OVERLAY_SCALES_TO_ZERO: Record<OverlayName, boolean> = { local: false, gke: false, 'gke-staging': true, 'gke-fallback': true };
+
+/** Where the HTTP API runs; the fallback has none (production's API answers for it and delivers its callbacks). */
+export const OVERLAY_SERVES_API: Record<OverlayName, boolean> = { local: true, gke: true, 'gke-staging': true, 'gke-fallback': false };
 
 /** The dashboard's gauges each stage's scaler reads (packages/ops/src/queue-metrics.ts). */
 export const SCALER_GAUGES = { backlog: 'podpreview_queue_waiting', oldestWaiting: 'podpreview_queue_oldest_waiting_seconds' } as const;
@@ -305,8 +308,40 @@ export function checkScalers(
   return problems;
 }
 
-/** Overlays that shadow another (staging): they run on that overlay's Redis, named here by its overlay. */
-export const OVERLAY_SHADOWS: Record<OverlayName, OverlayName | null> = { local: null, gke: null, 'gke-staging': 'gke' };
+/** Variants that run on another overlay's Redis (staging shadows it, the fallback takes over from it), named here by that overlay. */
+export const OVERLAY_SHADOWS: Record<OverlayName, OverlayName | null> = { local: null, gke: null, 'gke-staging': 'gke', 'gke-fallback': 'gke' };
+
+/** The fallback variant's overlay, by the overlay it takes over from. */
+export const OVERLAY_FALLBACK_OF: Record<OverlayName, OverlayName | null> = { local: null, gke: null, 'gke-staging': null, 'gke-fallback': 'gke' };
+
+/**
+ * The fallback variant says so, runs without a fallback of its own, and writes where production's
+ * API reads: production's blob store and results table (a row elsewhere would never be the
+ * episode's answer). Where production names a fallback prefix, it is this overlay's.
+ */
+export function checkFallbackVariant(r: RenderedOverlay, production: RenderedOverlay): string[] {
+  const problems: string[] = [];
+  const [env, prodEnv] = [configMapEnv(r), configMapEnv(production)];
+  if (env.PODPREVIEW_VARIANT !== 'fallback') problems.push(`${r.overlay}: PODPREVIEW_VARIANT is ${env.PODPREVIEW_VARIANT || '(unset)'}, not fallback`);
+  if (env.PODPREVIEW_FALLBACK_QUEUE_PREFIX)
+    problems.push(`${r.overlay}: has a fallback of its own (PODPREVIEW_FALLBACK_QUEUE_PREFIX=${env.PODPREVIEW_FALLBACK_QUEUE_PREFIX})`);
+  if (prodEnv.PODPREVIEW_FALLBACK_QUEUE_PREFIX && prodEnv.PODPREVIEW_FALLBACK_QUEUE_PREFIX !== env.PODPREVIEW_QUEUE_PREFIX) {
+    problems.push(
+      `${production.overlay}: PODPREVIEW_FALLBACK_QUEUE_PREFIX=${prodEnv.PODPREVIEW_FALLBACK_QUEUE_PREFIX} is not ${r.overlay}'s queue prefix ${env.PODPREVIEW_QUEUE_PREFIX}`,
+    );
+  }
+  for (const v of [
+    'PODPREVIEW_STORAGE',
+    'PODPREVIEW_GCS_BUCKET',
+    'PODPREVIEW_SINK',
+    'PODPREVIEW_GCP_PROJECT',
+    'PODPREVIEW_BQ_DATASET',
+    'PODPREVIEW_BQ_TABLE',
+  ]) {
+    if ((env[v] ?? '') !== (prodEnv[v] ?? '')) problems.push(`${r.overlay}: ${v}=${env[v] ?? ''} is not ${production.overlay}'s ${prodEnv[v] ?? ''}`);
+  }
+  return problems;
+}
 
 /**
  * A shadow variant has no Redis of its own: its REDIS_URL is the Redis Service of the overlay it

@@ -7,7 +7,7 @@ import { parseAllDocuments } from 'yaml';
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** The kustomize overlays under infra/k8s/overlays, each rendered and checked on its own. */
-export const OVERLAYS = ['local', 'gke', 'gke-staging'] as const;
+export const OVERLAYS = ['local', 'gke', 'gke-staging', 'gke-fallback'] as const;
 export type OverlayName = (typeof OVERLAYS)[number];
 
 /** Why the manifests cannot be rendered here, or null when kubectl is on PATH. */

@@ -6,10 +6,13 @@ import { type Monitor, queueMetricsRegistry } from '@podpreview/ops';
 import { runBlobKeys, STAGES } from '@podpreview/shared';
 import {
   OVERLAY_AUTOSCALES,
+  OVERLAY_FALLBACK_OF,
   OVERLAY_HAS_GPUS,
   OVERLAY_SCALES_TO_ZERO,
+  OVERLAY_SERVES_API,
   OVERLAY_SHADOWS,
   checkConfigMapVariables,
+  checkFallbackVariant,
   checkGpuPlacement,
   checkGracePeriods,
   checkLoadConfig,
@@ -81,9 +84,26 @@ describe.skipIf(missing !== null).each(OVERLAYS)('infra/k8s/overlays/%s', (overl
     });
   }
 
-  it('runs podpreview serve in the producer on containerPort PODPREVIEW_HTTP_PORT', () => {
-    expect(checkProducer(rendered())).toEqual([]);
-  });
+  if (OVERLAY_SERVES_API[overlay]) {
+    it('runs podpreview serve in the producer on containerPort PODPREVIEW_HTTP_PORT', () => {
+      expect(checkProducer(rendered())).toEqual([]);
+    });
+  } else {
+    it('runs no API of its own (production’s answers for it and delivers its callbacks)', () => {
+      expect(
+        rendered()
+          .objects.filter((o) => o.metadata.name === 'producer')
+          .map((o) => o.kind),
+      ).toEqual([]);
+    });
+  }
+
+  const takesOverFrom = OVERLAY_FALLBACK_OF[overlay];
+  if (takesOverFrom) {
+    it(`is ${takesOverFrom}'s fallback: says so, has no fallback of its own, writes ${takesOverFrom}'s bucket and results table`, () => {
+      expect(checkFallbackVariant(rendered(), lazyRender(takesOverFrom)())).toEqual([]);
+    });
+  }
 
   it('names every configuration variable in the ConfigMap, and only those', () => {
     expect(checkConfigMapVariables(rendered())).toEqual([]);

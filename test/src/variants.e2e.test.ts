@@ -26,7 +26,12 @@ const run = promisify(execFile);
 beforeAll(async () => {
   env = await startTestEnv();
   const stagingPrefix = `${env.env.PODPREVIEW_QUEUE_PREFIX}-staging`;
-  const vars = { PODPREVIEW_QUEUE_PREFIX: stagingPrefix, PODPREVIEW_DATA_DIR: path.join(env.dataDir, 'staging'), PODPREVIEW_PREVIEW_SEC: '30' };
+  const vars = {
+    PODPREVIEW_VARIANT: 'staging',
+    PODPREVIEW_QUEUE_PREFIX: stagingPrefix,
+    PODPREVIEW_DATA_DIR: path.join(env.dataDir, 'staging'),
+    PODPREVIEW_PREVIEW_SEC: '30',
+  };
   variantFile = path.join(env.dataDir, 'staging.env');
   await writeFile(
     variantFile,
@@ -59,6 +64,10 @@ describe('variants from one configuration', () => {
     expect((await prodResults.latestForEpisode('short-note'))?.runId).toBe(receipt.runId);
     expect(await prodResults.forRun(receipt.shadowRunId!)).toBeUndefined();
     expect((await stagingResults.latestForEpisode('short-note'))?.runId).toBe(receipt.shadowRunId);
+    // Each row says which variant wrote it, so the two can be told apart even in one table.
+    expect((await prodResults.forRun(receipt.runId))?.variant).toBe('production');
+    expect((await stagingResults.forRun(receipt.shadowRunId!))?.variant).toBe('staging');
+    expect(await stagingResults.latestForEpisode('short-note', ['production'])).toBeUndefined();
     expect(await latestRunFor(queues, 'short-note')).toBe(receipt.runId);
     runs = { production: receipt.runId, staging: receipt.shadowRunId! };
   });

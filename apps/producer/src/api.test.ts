@@ -409,6 +409,7 @@ describe('HTTP API security', () => {
       finishedAtMs: 2,
       latencyMs: 1,
       build: null,
+      variant: 'production',
     };
     await w.results.write(row);
     const res = await fetch(`${w.base}/v1/episodes/${id}`, { headers: { authorization: `Bearer ${READER}` } });

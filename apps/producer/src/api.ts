@@ -6,8 +6,9 @@ import {
   createCallbackQueue,
   enqueueCallbacks,
   enqueueEpisode,
+  episodeAnswer,
   isTerminal,
-  latestRunFor,
+  latestResultFor,
   requestCancel,
   runStatus,
   type StageQueues,
@@ -99,6 +100,9 @@ export function createApi({ config, queues, results, blobs = createBlobStore(con
   );
 
   const runDeps = { config, queues, results, blobs };
+  /** The queues whose keys hold a run of this variant: the fallback's for its runs, else this variant's own. */
+  const ownerOf = (variant: string): StageQueues =>
+    queues.fallback && variant === queues.fallback.variant && variant !== queues.variant ? queues.fallback : queues;
   const callbackQueue = createCallbackQueue(queues.redis, config);
   const idempotency = idempotencyStore(queues.redis, queues.prefix, config.idempotencyTtlMs);
   const baseOf = (req: Request) => config.apiPublicUrl ?? `${req.protocol}://${req.get('host')}`;
@@ -161,7 +165,7 @@ export function createApi({ config, queues, results, blobs = createBlobStore(con
           callbackQueue,
           config,
           { runId: receipt.runId, episodeId: receipt.episodeId },
-          await takeRunCallbacks(queues.redis, queues.prefix, receipt.runId),
+          await takeRunCallbacks(ownerOf(receipt.variant).redis, ownerOf(receipt.variant).prefix, receipt.runId),
         );
       }
       const answer: SubmitReceipt = {
@@ -207,11 +211,11 @@ export function createApi({ config, queues, results, blobs = createBlobStore(con
     try {
       const id = episodeIdOf(req, res);
       if (!id) return;
-      const runId = await latestRunFor(queues, id);
-      const result = runId ? await results.forRun(runId) : await results.latestForEpisode(id);
-      if (!runId && !result) return sendProblem(res, 'not_found', { detail: `no episode ${id}` });
+      const answer = await episodeAnswer(queues, id);
+      const result = answer ? await results.forRun(answer.runId) : await latestResultFor(queues, results, id);
+      if (!answer && !result) return sendProblem(res, 'not_found', { detail: `no episode ${id}` });
       const clip = clips(req, true);
-      const run = runId ? await runView(id, await runStatus(queues, runId), result, clip) : await rowView(result!, clip);
+      const run = answer ? await runView(id, answer.status, result, clip) : await rowView(result!, clip);
       served(res, Episode, { id, ...run, result: result ? publicResult(result) : null });
     } catch (err) {
       next(err);
@@ -250,7 +254,9 @@ export function createApi({ config, queues, results, blobs = createBlobStore(con
       if (!id || !runId) return;
       const before = await readRun(runDeps, id, runId, clips(req, false));
       if (!before) return sendProblem(res, 'not_found', { detail: `no run ${runId} of episode ${id}` });
-      const outcome = await requestCancel(queues.redis, queues.prefix, runId);
+      // A run handed to the fallback variant (or routed there) is cancelled in that variant's keys.
+      const holder = ownerOf(before.variant);
+      const outcome = await requestCancel(holder.redis, holder.prefix, runId);
       if (outcome === 'unknown') return sendProblem(res, 'not_found', { detail: `no run ${runId} of episode ${id}` });
       if (outcome === 'ended') return sendProblem(res, 'run_ended', { detail: `run ${runId} ended as ${before.status}` });
       served(res, CancelReceipt, { runId, status: before.status, cancelRequested: true }, 202);
@@ -337,11 +343,11 @@ async function clipKeyOf(deps: RunReaderDeps, runId: string): Promise<string | n
   return s.summary?.clipKey ?? (await deps.results.forRun(runId))?.clipKey ?? null;
 }
 
-/** The newest clip of an episode: its newest run's, else the newest row's (a failed rerun keeps the earlier clip out). */
+/** The newest clip of an episode: its answering run's, else the answering row's (a failed rerun keeps the earlier clip out). */
 async function newestClipKey(deps: RunReaderDeps, episodeId: string): Promise<string | null> {
-  const runId = await latestRunFor(deps.queues, episodeId);
-  if (runId) return clipKeyOf(deps, runId);
-  return (await deps.results.latestForEpisode(episodeId))?.clipKey ?? null;
+  const answer = await episodeAnswer(deps.queues, episodeId);
+  if (answer) return answer.status.summary?.clipKey ?? (await deps.results.forRun(answer.runId))?.clipKey ?? null;
+  return (await latestResultFor(deps.queues, deps.results, episodeId))?.clipKey ?? null;
 }
 
 /** Why a callback target is refused, or undefined: the credential needs a signing secret, the host must be public. */

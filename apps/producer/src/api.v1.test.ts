@@ -125,6 +125,7 @@ const succeededRow = (episodeId: string, runId: string, clipKey: string | null, 
   finishedAtMs: enqueuedAtMs + 4000,
   latencyMs: 4000,
   build: null,
+  variant: 'production',
 });
 
 describe('/v1 for platforms', () => {

@@ -1,4 +1,4 @@
-import { closeQueues, connectRedis, createQueues, latestRunFor, runStatus } from '@podpreview/pipeline/client';
+import { closeQueues, connectRedis, createQueues, episodeAnswer, latestResultFor } from '@podpreview/pipeline/client';
 import type { Config } from '@podpreview/shared';
 import { createBlobStore, createResultsSink } from '@podpreview/storage';
 import type { Episode } from './http/api.schemas.ts';
@@ -15,10 +15,14 @@ export async function getEpisode(config: Config, id: string): Promise<Episode | 
   const clip: ClipLocator = async (_episodeId, _runId, key) => (key ? { url: blobs.uri(key), expiresAt: null, contentType: 'audio/mpeg' } : null);
   const queues = config.redisUrl ? createQueues(await connectRedis(config.redisUrl, 'client', config.redisConnectTimeoutMs), config) : undefined;
   try {
-    const runId = queues ? await latestRunFor(queues, id) : undefined;
-    const result = runId ? await results.forRun(runId) : await results.latestForEpisode(id);
-    if (!runId && !result) return undefined;
-    const run = runId && queues ? await runView(id, await runStatus(queues, runId), result, clip) : await rowView(result!, clip);
+    const answer = queues ? await episodeAnswer(queues, id) : undefined;
+    const result = answer
+      ? await results.forRun(answer.runId)
+      : queues
+        ? await latestResultFor(queues, results, id)
+        : await results.latestForEpisode(id, config.fallback ? [config.variant, 'fallback'] : [config.variant]);
+    if (!answer && !result) return undefined;
+    const run = answer ? await runView(id, answer.status, result, clip) : await rowView(result!, clip);
     return { id, ...run, result: result ? publicResult(result) : null };
   } finally {
     if (queues) await closeQueues(queues);

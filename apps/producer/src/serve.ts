@@ -44,13 +44,20 @@ export async function startApiServer(config: Config, o: { exitOnSignal?: boolean
   const url = `http://${config.httpHost.includes(':') ? `[${config.httpHost}]` : config.httpHost}:${port}`;
   const publicUrl = config.apiPublicUrl ?? url;
   const clips = clipLocator(runDeps, publicUrl, { sign: true });
-  const callbacks = startCallbackWorker({ config, redis, readRun: (episodeId, runId) => readRun(runDeps, episodeId, runId, clips), log });
+  const readRunForCallback = (episodeId: string, runId: string) => readRun(runDeps, episodeId, runId, clips);
+  const callbacks = startCallbackWorker({ config, redis, readRun: readRunForCallback, log });
+  // A failed run handed to the fallback variant takes its callbacks along: they end up on the
+  // fallback's callbacks queue, delivered from here too (this process holds the secrets).
+  const fallbackCallbacks = config.fallback
+    ? startCallbackWorker({ config: { ...config, queuePrefix: config.fallback.queuePrefix }, redis, readRun: readRunForCallback, log })
+    : undefined;
   log.info({ host: config.httpHost, port, auth: config.apiTokens.length > 0 ? 'bearer' : 'none (loopback only)' }, 'producer API listening');
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= new Promise<void>((resolve) => {
       server.close(async () => {
         await callbacks.close();
+        await fallbackCallbacks?.close();
         await closeQueues(queues);
         await results.close();
         resolve();

@@ -1,9 +1,10 @@
 import http from 'node:http';
-import { type Fleet, workerMetricsRegistry } from '@podpreview/pipeline/worker';
+import { type Fleet, fleetHealth, workerMetricsRegistry } from '@podpreview/pipeline/worker';
 
 /**
  * `/metrics` for Prometheus (jobs, stage time, model batches and latency, process) and
- * `/healthz` for the orchestrator: 200 while every worker of this process is running.
+ * `/healthz` for the orchestrator: 200 while every worker of this process is running and none
+ * of its Redis connections has closed for good (fleetHealth).
  */
 export function startMetricsServer(port: number, fleet: () => Fleet | undefined): Promise<http.Server> {
   const registry = workerMetricsRegistry();
@@ -14,10 +15,9 @@ export function startMetricsServer(port: number, fleet: () => Fleet | undefined)
         res.end(await registry.metrics());
       } else if (req.url === '/healthz') {
         // Listening starts before the models load, so a probe sees "starting", not a refusal.
-        const f = fleet();
-        const ok = f?.workers.every((w) => w.isRunning()) ?? false;
-        res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(f ? { ok, stages: f.stages, models: f.services.loadedModelIds() } : { ok, starting: true }));
+        const health = fleetHealth(fleet());
+        res.writeHead(health.ok ? 200 : 503, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(health));
       } else {
         res.writeHead(404).end();
       }

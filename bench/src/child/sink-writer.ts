@@ -32,6 +32,7 @@ const row = (i: number): ResultRow => ({
   finishedAtMs: Date.now(),
   latencyMs: 4000,
   build: 'bench',
+  variant: 'production',
 });
 await new Promise((r) => setTimeout(r, Math.max(0, Number(startAtArg) - Date.now())));
 let next = 0;

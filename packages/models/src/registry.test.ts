@@ -39,6 +39,14 @@ describe('ModelRegistry', () => {
     await b.dispose();
   });
 
+  it('leaves out the models a variant skips, and refuses to skip a model the manifest does not have', async () => {
+    registry = await ModelRegistry.open({ stage: 'ensemble-a', provider: 'cpu', skip: ['voice-embed', 'sed-mini'] });
+    expect(registry.loadedModelIds().map((id) => id.split('@')[0])).toEqual(['silero-vad']);
+    await expect(ModelRegistry.open({ stage: 'ensemble-a', provider: 'cpu', skip: ['sed-maxi'] })).rejects.toThrow(
+      /models to skip not in the manifest: sed-maxi/,
+    );
+  });
+
   it('picks up a new model version between jobs, while a running job keeps its own', async () => {
     const file = await tempManifest();
     registry = await ModelRegistry.open({ stage: 'ensemble-a', provider: 'cpu', manifestPath: file });

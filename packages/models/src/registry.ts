@@ -42,12 +42,24 @@ export class ModelRegistry {
     private readonly manifestPath: string,
     private readonly log: Logger | undefined,
     private readonly threads: ModelThreads | undefined,
+    private readonly skip: ReadonlySet<string>,
   ) {}
 
-  /** `threads`: the stage's model threads (0 or unset: models run on the calling thread); see ModelThreads. */
-  static async open(o: { stage: StageName; provider: 'cpu' | 'cuda'; manifestPath?: string; log?: Logger; threads?: number }): Promise<ModelRegistry> {
+  /**
+   * `threads`: the stage's model threads (0 or unset: models run on the calling thread); see
+   * ModelThreads. `skip`: ids of manifest models this process does not load (a variant's cheap
+   * set, PODPREVIEW_MODELS_SKIP); an id the manifest does not have is refused.
+   */
+  static async open(o: {
+    stage: StageName;
+    provider: 'cpu' | 'cuda';
+    manifestPath?: string;
+    log?: Logger;
+    threads?: number;
+    skip?: readonly string[];
+  }): Promise<ModelRegistry> {
     const threads = o.threads && o.provider === 'cpu' ? new ModelThreads(o.threads) : undefined;
-    const r = new ModelRegistry(o.stage, o.provider, o.manifestPath ?? DEFAULT_MANIFEST_PATH, o.log, threads);
+    const r = new ModelRegistry(o.stage, o.provider, o.manifestPath ?? DEFAULT_MANIFEST_PATH, o.log, threads, new Set(o.skip ?? []));
     try {
       await r.refresh(true);
     } catch (err) {
@@ -110,7 +122,10 @@ export class ModelRegistry {
     const manifestHash = createHash('sha256').update(text).digest('hex');
     this.checkedAt = { mtimeMs: st.mtimeMs, size: st.size };
     if (this.generation?.manifestHash === manifestHash) return;
-    const entries = modelsForStage(await readManifest(this.manifestPath), this.stage);
+    const manifest = await readManifest(this.manifestPath);
+    const unknown = [...this.skip].filter((id) => !manifest.some((e) => e.id === id));
+    if (unknown.length > 0) throw new Error(`models to skip not in the manifest: ${unknown.join(', ')} (it has ${manifest.map((e) => e.id).join(', ')})`);
+    const entries = modelsForStage(manifest, this.stage).filter((e) => !this.skip.has(e.id));
     const old = this.generation;
     const sessions = new Map<string, ModelSession>();
     for (const entry of entries) {

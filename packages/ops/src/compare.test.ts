@@ -28,6 +28,7 @@ const row = (o: Partial<ResultRow>): ResultRow => ({
   finishedAtMs: 1,
   latencyMs: 1,
   build: null,
+  variant: 'production',
   ...o,
 });
 

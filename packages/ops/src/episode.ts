@@ -1,4 +1,4 @@
-import { latestRunFor, type RunStatus, runStatus, type StageQueues } from '@podpreview/pipeline/client';
+import { episodeAnswer, latestResultFor, type RunStatus, runStatus, type StageQueues } from '@podpreview/pipeline/client';
 import { type BlobStore, getJsonBlob, type ResultRow, type ResultsSink, runBlobKeys, SelectionBlob } from '@podpreview/shared';
 
 export interface EpisodeDetails {
@@ -12,12 +12,12 @@ export interface EpisodeDetails {
 
 /** What the episode page shows: the newest run's state per stage, its result, and why this window. */
 export async function episodeDetails(queues: StageQueues, results: ResultsSink, blobs: BlobStore, episodeId: string): Promise<EpisodeDetails | undefined> {
-  const runId = await latestRunFor(queues, episodeId);
-  const result = runId ? await results.forRun(runId) : await results.latestForEpisode(episodeId);
-  const id = runId ?? result?.runId;
+  const answer = await episodeAnswer(queues, episodeId);
+  const result = answer ? await results.forRun(answer.runId) : await latestResultFor(queues, results, episodeId);
+  const id = answer?.runId ?? result?.runId;
   if (!id) return undefined;
   const [status, selection] = await Promise.all([
-    runStatus(queues, id),
+    answer ? answer.status : runStatus(queues, id),
     getJsonBlob(blobs, runBlobKeys(episodeId, id).selection, SelectionBlob).catch(() => undefined),
   ]);
   return { episodeId, runId: id, status, result, selection };

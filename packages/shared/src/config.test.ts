@@ -29,4 +29,20 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ REDIS_URL: 'localhost:6379' })).toThrow(/REDIS_URL/);
     expect(() => loadConfig({ PODPREVIEW_STORAGE: 'gcs' })).toThrow(/PODPREVIEW_GCS_BUCKET/);
   });
+
+  it('reads the variant, the models it skips and its fallback; refuses a fallback on a prefix of its own or of the fallback itself', () => {
+    const c = loadConfig({ PODPREVIEW_FALLBACK_QUEUE_PREFIX: 'fallback', PODPREVIEW_FALLBACK_NORMAL_PRIORITY: 'true' }, '/x');
+    expect(c.variant).toBe('production');
+    expect(c.fallback).toEqual({ queuePrefix: 'fallback', afterMs: 600_000, normalPriority: true });
+    expect(loadConfig({}, '/x').fallback).toBeUndefined();
+    const f = loadConfig({ PODPREVIEW_VARIANT: 'fallback', PODPREVIEW_MODELS_SKIP: 'voice-embed, sed-mini' }, '/x');
+    expect([f.variant, f.modelsSkip]).toEqual(['fallback', ['voice-embed', 'sed-mini']]);
+    expect(() => loadConfig({ PODPREVIEW_VARIANT: 'canary' })).toThrow(/PODPREVIEW_VARIANT/);
+    expect(() => loadConfig({ PODPREVIEW_MODELS_SKIP: 'voice embed' })).toThrow(/PODPREVIEW_MODELS_SKIP/);
+    expect(() => loadConfig({ PODPREVIEW_FALLBACK_QUEUE_PREFIX: 'podpreview' })).toThrow(
+      /PODPREVIEW_FALLBACK_QUEUE_PREFIX: must differ from PODPREVIEW_QUEUE_PREFIX/,
+    );
+    expect(() => loadConfig({ PODPREVIEW_FALLBACK_QUEUE_PREFIX: 's', PODPREVIEW_SHADOW_QUEUE_PREFIX: 's' })).toThrow(/must differ from PODPREVIEW_SHADOW/);
+    expect(() => loadConfig({ PODPREVIEW_FALLBACK_QUEUE_PREFIX: 'f', PODPREVIEW_VARIANT: 'fallback' })).toThrow(/no fallback of its own/);
+  });
 });

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { ConfigError } from './errors/config.error.ts';
 import { parseHostPorts, type RedisClusterTarget, type RedisSentinelTarget } from './redis-target.ts';
 import { STAGE_NAMES, type StageName } from './stages.ts';
+import { VARIANT_NAMES, type VariantName } from './variants.ts';
 
 /**
  * The only module that reads the environment. Every variable is validated once at start-up
@@ -62,6 +63,17 @@ const EnvSchema = z.object({
     .regex(/^[A-Za-z0-9_-]+$/)
     .optional(),
   PODPREVIEW_SHADOW_MAX_BACKLOG: int(1000),
+  PODPREVIEW_VARIANT: z.enum(VARIANT_NAMES).default('production'),
+  PODPREVIEW_MODELS_SKIP: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]+(\s*,\s*[A-Za-z0-9._-]+)*$/, 'model ids, comma-separated')
+    .optional(),
+  PODPREVIEW_FALLBACK_QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .optional(),
+  PODPREVIEW_FALLBACK_AFTER_MS: int(600_000),
+  PODPREVIEW_FALLBACK_NORMAL_PRIORITY: z.enum(['true', 'false']).default('false'),
   PODPREVIEW_DATA_DIR: z.string().min(1).default('.data'),
   PODPREVIEW_STORAGE: z.enum(['local', 'gcs']).default('local'),
   PODPREVIEW_GCS_BUCKET: z.string().optional(),
@@ -169,6 +181,16 @@ export interface Config {
   shadowQueuePrefix: string | undefined;
   /** Episodes are not shadowed while this many wait at the shadow's first stage (its workers down or slow). */
   shadowMaxBacklog: number;
+  /** Which variant this process runs as: its result rows and run records say so. */
+  variant: VariantName;
+  /** Manifest models this variant does not load (the fallback's cheap set): their evidence is simply absent. */
+  modelsSkip: string[];
+  /**
+   * The fallback variant on the same Redis (PODPREVIEW_FALLBACK_QUEUE_PREFIX): a run that fails
+   * (after its retries; not bad input) or is still running `afterMs` after its submission (0: never)
+   * is handed to it once; with `normalPriority`, episodes submitted without priority go straight to it.
+   */
+  fallback: { queuePrefix: string; afterMs: number; normalPriority: boolean } | undefined;
   queuePrefix: string;
   dataDir: string;
   storage: { kind: 'local' } | { kind: 'gcs'; bucket: string; apiEndpoint: string | undefined; projectId: string | undefined };
@@ -412,6 +434,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     e.PODPREVIEW_REDIS_CLUSTER_NODES && 'PODPREVIEW_REDIS_CLUSTER_NODES',
   ].filter(Boolean);
   if (redisWays.length > 1) throw new ConfigError(`${redisWays.join(', ')}: set only one way to reach Redis`);
+  checkVariantPrefixes(e);
   return {
     redisUrl: e.REDIS_URL,
     redisSentinel: e.PODPREVIEW_REDIS_SENTINELS
@@ -430,6 +453,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     enqueueWaitTimeoutMs: e.PODPREVIEW_ENQUEUE_WAIT_TIMEOUT_MS,
     shadowQueuePrefix: e.PODPREVIEW_SHADOW_QUEUE_PREFIX,
     shadowMaxBacklog: e.PODPREVIEW_SHADOW_MAX_BACKLOG,
+    variant: e.PODPREVIEW_VARIANT,
+    modelsSkip: list(e.PODPREVIEW_MODELS_SKIP),
+    fallback: e.PODPREVIEW_FALLBACK_QUEUE_PREFIX
+      ? {
+          queuePrefix: e.PODPREVIEW_FALLBACK_QUEUE_PREFIX,
+          afterMs: e.PODPREVIEW_FALLBACK_AFTER_MS,
+          normalPriority: e.PODPREVIEW_FALLBACK_NORMAL_PRIORITY === 'true',
+        }
+      : undefined,
     queuePrefix: e.PODPREVIEW_QUEUE_PREFIX,
     dataDir,
     storage:
@@ -527,6 +559,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   };
 }
 
+/** A variant's queues must never be another's: a fallback or shadow on this variant's prefix would take its jobs. */
+function checkVariantPrefixes(e: z.infer<typeof EnvSchema>): void {
+  const fallback = e.PODPREVIEW_FALLBACK_QUEUE_PREFIX;
+  if (!fallback) return;
+  if (e.PODPREVIEW_VARIANT === 'fallback') throw new ConfigError('PODPREVIEW_FALLBACK_QUEUE_PREFIX: the fallback variant has no fallback of its own');
+  if (fallback === e.PODPREVIEW_QUEUE_PREFIX) throw new ConfigError('PODPREVIEW_FALLBACK_QUEUE_PREFIX: must differ from PODPREVIEW_QUEUE_PREFIX');
+  if (fallback === e.PODPREVIEW_SHADOW_QUEUE_PREFIX) throw new ConfigError('PODPREVIEW_FALLBACK_QUEUE_PREFIX: must differ from PODPREVIEW_SHADOW_QUEUE_PREFIX');
+}
+
 function alertThresholds(e: z.infer<typeof EnvSchema>, overrides: z.infer<typeof AlertOverrides>): Record<StageName, AlertThresholds> {
   const defaults: AlertThresholds = {
     backlogWarn: e.PODPREVIEW_ALERT_BACKLOG_WARN,
@@ -546,10 +587,11 @@ export const CONFIG_VARIABLES: readonly string[] = Object.keys(EnvSchema.shape);
 
 /**
  * Another variant's configuration (staging, fallback), from its file: `NAME=value` lines of the
- * variables above, over this process's environment. A name that is not a variable is an error,
- * so a typo cannot silently leave that setting at this variant's value.
+ * variables above, over this process's environment (or `env`). A name that is not a variable is
+ * an error, so a typo cannot silently leave that setting at this variant's value; `NAME=` unsets
+ * a setting the environment has (the fallback's own fallback prefix, say).
  */
-export function loadVariantConfig(file: string, cwd = process.cwd()): Config {
+export function loadVariantConfig(file: string, cwd = process.cwd(), env: Record<string, string | undefined> = process.env): Config {
   let text: string;
   try {
     text = readFileSync(path.resolve(cwd, file), 'utf8');
@@ -559,7 +601,7 @@ export function loadVariantConfig(file: string, cwd = process.cwd()): Config {
   const vars = parseEnv(text) as Record<string, string>;
   const unknown = Object.keys(vars).filter((k) => !CONFIG_VARIABLES.includes(k));
   if (unknown.length > 0) throw new ConfigError(`${file}: not configuration variables: ${unknown.join(', ')}`);
-  return loadConfig({ ...process.env, ...vars }, cwd);
+  return loadConfig({ ...env, ...vars }, cwd);
 }
 
 /**

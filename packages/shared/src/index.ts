@@ -2,6 +2,7 @@ export * from './stages.ts';
 export * from './contracts.ts';
 export * from './blobs/index.ts';
 export * from './results.ts';
+export * from './variants.ts';
 export * from './config.ts';
 export * from './redis-target.ts';
 export * from './logger.ts';

@@ -1,5 +1,6 @@
 import type { ModelRef, ModelStats, SelectionPath } from './contracts.ts';
 import type { StageName } from './stages.ts';
+import type { VariantName } from './variants.ts';
 
 /** `cancelled`: a client cancelled the run; workers stopped it at a stage boundary. */
 export type ResultStatus = 'succeeded' | 'failed' | 'deduplicated' | 'cancelled';
@@ -34,15 +35,17 @@ export interface ResultRow {
   latencyMs: number;
   /** Fingerprint of the code and installed packages that ended the run (see buildInfo). */
   build: string | null;
+  /** The variant that ran it (PODPREVIEW_VARIANT), so variants sharing a table are told apart; rows from before the column: production. */
+  variant: VariantName;
 }
 
 export interface ResultsSink {
   /** Insert or replace the row for `row.runId`. */
   write(row: ResultRow): Promise<void>;
-  /** Newest row for an episode, by finishedAtMs. */
-  latestForEpisode(episodeId: string): Promise<ResultRow | undefined>;
-  /** A succeeded run of this episode with this decoded-audio hash, if any (dedup). */
-  findSucceeded(episodeId: string, contentHash: string): Promise<ResultRow | undefined>;
+  /** Newest row for an episode, by finishedAtMs; of these variants only, when given. */
+  latestForEpisode(episodeId: string, variants?: readonly VariantName[]): Promise<ResultRow | undefined>;
+  /** A succeeded run of this episode with this decoded-audio hash, if any (dedup); of these variants only, when given. */
+  findSucceeded(episodeId: string, contentHash: string, variants?: readonly VariantName[]): Promise<ResultRow | undefined>;
   forRun(runId: string): Promise<ResultRow | undefined>;
   /** Runs that finished at or after `sinceMs`, newest first, at most `limit` (the dashboard's last hour). */
   finishedSince(sinceMs: number, limit: number): Promise<ResultRow[]>;

@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadVariantConfig } from './config.ts';
 
@@ -30,5 +31,14 @@ describe('a variant’s configuration file', () => {
     await writeFile(path.join(dir, 'bad.env'), 'PODPREVIEW_CONCURRENCY_SINK=many\n');
     expect(() => loadVariantConfig('bad.env', dir)).toThrow(/PODPREVIEW_CONCURRENCY_SINK/);
     expect(() => loadVariantConfig('absent.env', dir)).toThrow(/absent.env: cannot read the variant file/);
+  });
+
+  it('the shipped fallback variant runs CPU models without sed-mini and voice-embed, and no fallback of its own even where production has one', () => {
+    const repo = fileURLToPath(new URL('../../..', import.meta.url));
+    const production = { PODPREVIEW_FALLBACK_QUEUE_PREFIX: 'fallback', PODPREVIEW_SHADOW_QUEUE_PREFIX: 'staging', PODPREVIEW_EXECUTION_PROVIDER: 'cuda' };
+    const c = loadVariantConfig('variants/fallback.env', repo, production);
+    expect(c).toMatchObject({ variant: 'fallback', queuePrefix: 'fallback', executionProvider: 'cpu', fallback: undefined, shadowQueuePrefix: undefined });
+    expect(c.modelsSkip.sort()).toEqual(['sed-mini', 'voice-embed']);
+    expect(loadVariantConfig('variants/staging.env', repo, {})).toMatchObject({ variant: 'staging', queuePrefix: 'staging' });
   });
 });

@@ -35,6 +35,26 @@ describe('BigQueryResultsSink', () => {
     expect(PREVIEWS_SCHEMA.map((f) => f.name)).toContain('stage_timings_ms');
   });
 
+  it('adds the columns a table from before them lacks (variant), NULLABLE; its old rows read as production’s', async () => {
+    const before = newSink('before_variants');
+    const old = succeededRow();
+    await before.write(old);
+    // Now a table from before the variant column: the column, and its value in the row, gone.
+    const fields = standin.schema(PROJECT, 'podpreview', 'before_variants')!;
+    fields.splice(
+      fields.findIndex((f) => f.name === 'variant'),
+      1,
+    );
+    for (const r of standin.rows(PROJECT, 'podpreview', 'before_variants')) delete r.variant;
+    const after = newSink('before_variants');
+    expect(await after.forRun(old.runId)).toEqual(old);
+    expect(standin.schema(PROJECT, 'podpreview', 'before_variants')?.map((f) => f.name)).toEqual(PREVIEWS_SCHEMA.map((f) => f.name));
+    expect(standin.schema(PROJECT, 'podpreview', 'before_variants')?.at(-1)).toEqual({ name: 'variant', type: 'STRING', mode: 'NULLABLE' });
+    const fallback = succeededRow({ variant: 'fallback' });
+    await after.write(fallback);
+    expect(await after.forRun(fallback.runId)).toEqual(fallback);
+  });
+
   it('appends: a rewritten run is a second row, reads take the newest', async () => {
     const sink = newSink('append_only');
     const first = failedRow();

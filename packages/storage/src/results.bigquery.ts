@@ -1,5 +1,5 @@
 import type { BigQuery, BigQueryOptions, Table } from '@google-cloud/bigquery';
-import type { ResultRow, ResultsSink } from '@podpreview/shared';
+import type { ResultRow, ResultsSink, VariantName } from '@podpreview/shared';
 import { RESULT_COLUMNS, rowFromColumns, rowToColumns } from './results.columns.ts';
 import { PREVIEWS_TABLE_METADATA } from './schema.bigquery.ts';
 
@@ -73,6 +73,7 @@ export class BigQueryResultsSink implements ResultsSink {
     if (!datasetExists) await ignoreAlreadyExists(dataset.create());
     const [tableExists] = await table.exists();
     if (!tableExists) await ignoreAlreadyExists(dataset.createTable(this.tableId, PREVIEWS_TABLE_METADATA));
+    else await addMissingColumns(table);
   }
 
   async write(row: ResultRow): Promise<void> {
@@ -91,14 +92,17 @@ export class BigQueryResultsSink implements ResultsSink {
     }
   }
 
-  latestForEpisode(episodeId: string): Promise<ResultRow | undefined> {
+  latestForEpisode(episodeId: string, variants?: readonly VariantName[]): Promise<ResultRow | undefined> {
     // The newest row of the episode is necessarily the newest row of its run: no dedup needed.
-    return this.queryOne(`SELECT ${COLUMN_LIST} FROM ${this.ref()} WHERE episode_id = @episodeId ORDER BY finished_at_ms DESC, run_id DESC LIMIT 1`, {
+    const v = ofVariants(variants);
+    return this.queryOne(`SELECT ${COLUMN_LIST} FROM ${this.ref()} WHERE episode_id = @episodeId${v.where} ORDER BY finished_at_ms DESC, run_id DESC LIMIT 1`, {
       episodeId,
+      ...v.params,
     });
   }
 
-  findSucceeded(episodeId: string, contentHash: string): Promise<ResultRow | undefined> {
+  findSucceeded(episodeId: string, contentHash: string, variants?: readonly VariantName[]): Promise<ResultRow | undefined> {
+    const v = ofVariants(variants);
     // Newest row per run first, then filter: a run rewritten as failed must not still count
     // through its older succeeded row.
     return this.queryOne(
@@ -106,9 +110,9 @@ export class BigQueryResultsSink implements ResultsSink {
          SELECT ${COLUMN_LIST} FROM ${this.ref()} WHERE episode_id = @episodeId
          QUALIFY ROW_NUMBER() OVER (PARTITION BY run_id ORDER BY finished_at_ms DESC) = 1
        )
-       SELECT * FROM newest_per_run WHERE status = 'succeeded' AND content_hash = @contentHash
+       SELECT * FROM newest_per_run WHERE status = 'succeeded' AND content_hash = @contentHash${v.where}
        ORDER BY finished_at_ms DESC, run_id DESC LIMIT 1`,
-      { episodeId, contentHash },
+      { episodeId, contentHash, ...v.params },
     );
   }
 
@@ -149,6 +153,25 @@ export class BigQueryResultsSink implements ResultsSink {
     });
     return this.ready;
   }
+}
+
+/** Rows of these variants only (rows from before the column, NULL, are production's): a condition and its parameter. */
+function ofVariants(variants: readonly VariantName[] | undefined): { where: string; params: Record<string, string> } {
+  if (!variants) return { where: '', params: {} };
+  return { where: ` AND COALESCE(variant, 'production') IN UNNEST(SPLIT(@variants, ','))`, params: { variants: variants.join(',') } };
+}
+
+/**
+ * A table created before a column existed (`variant`, say) gets it added, NULLABLE, as BigQuery
+ * allows without rewriting rows; reads give old rows the column's default (results.columns.ts).
+ * Without it every insert naming the new column would be refused.
+ */
+async function addMissingColumns(table: Table): Promise<void> {
+  const [metadata] = await table.getMetadata();
+  const fields = ((metadata as { schema?: { fields?: { name: string }[] } }).schema?.fields ?? []) as { name: string }[];
+  const missing = PREVIEWS_TABLE_METADATA.schema!.fields!.filter((f) => !fields.some((old) => old.name === f.name));
+  if (missing.length === 0) return;
+  await table.setMetadata({ schema: { fields: [...fields, ...missing.map((f) => ({ ...f, mode: 'NULLABLE' }))] } });
 }
 
 async function ignoreAlreadyExists(creation: Promise<unknown>): Promise<void> {

@@ -15,6 +15,8 @@ export interface ColumnSpec {
   readonly kind: ColumnKind;
   /** NOT NULL / REQUIRED. */
   readonly required: boolean;
+  /** Read in place of NULL: the value of rows written before the column was added (migrations add it nullable). */
+  readonly default?: string;
 }
 
 const COLUMNS = {
@@ -40,6 +42,7 @@ const COLUMNS = {
   finishedAtMs: { name: 'finished_at_ms', kind: 'int', required: true },
   latencyMs: { name: 'latency_ms', kind: 'int', required: true },
   build: { name: 'build', kind: 'text', required: false },
+  variant: { name: 'variant', kind: 'text', required: false, default: 'production' },
 } as const satisfies Record<keyof ResultRow, ColumnSpec>;
 
 type Field = keyof typeof COLUMNS;
@@ -69,9 +72,10 @@ export function rowToColumns(row: ResultRow): ColumnRecord {
 /** Accepts what the drivers hand back: BIGINT as bigint (DuckDB), INT64 as number or string. */
 export function rowFromColumns(record: Record<string, unknown>): ResultRow {
   const row: Record<string, unknown> = {};
-  for (const { field, name, kind } of RESULT_COLUMNS) {
+  for (const column of RESULT_COLUMNS) {
+    const { field, name, kind } = column;
     const value = record[name];
-    if (value === null || value === undefined) row[field] = null;
+    if (value === null || value === undefined) row[field] = 'default' in column ? column.default : null;
     else if (kind === 'json') row[field] = JSON.parse(String(value));
     else if (kind === 'int' || kind === 'float') row[field] = Number(value);
     else row[field] = String(value);

@@ -114,6 +114,21 @@ export function resultsSinkContract(name: string, create: () => Promise<ResultsS
       expect(await sink.findSucceeded(episodeId, hash)).toBeUndefined();
     });
 
+    it('keeps each row’s variant; latestForEpisode and findSucceeded read only the variants asked for', async () => {
+      const hash = '5'.repeat(64);
+      const production = succeededRow({ episodeId, contentHash: hash, finishedAtMs: T0 + 1000 });
+      const fallback = succeededRow({ episodeId, contentHash: hash, finishedAtMs: T0 + 2000, variant: 'fallback' });
+      const staging = failedRow({ episodeId, finishedAtMs: T0 + 3000, variant: 'staging' });
+      for (const r of [production, fallback, staging]) await sink.write(r);
+      expect((await sink.forRun(fallback.runId))?.variant).toBe('fallback');
+      expect(await sink.latestForEpisode(episodeId)).toEqual(staging);
+      expect(await sink.latestForEpisode(episodeId, ['production', 'fallback'])).toEqual(fallback);
+      expect(await sink.latestForEpisode(episodeId, ['production'])).toEqual(production);
+      expect(await sink.findSucceeded(episodeId, hash, ['production'])).toEqual(production);
+      expect(await sink.findSucceeded(episodeId, hash, ['production', 'fallback'])).toEqual(fallback);
+      expect(await sink.findSucceeded(episodeId, hash, ['staging'])).toBeUndefined();
+    });
+
     it('finishedSince returns the runs finished since a time, newest first, one row per run, at most limit', async () => {
       const base = 2_000_000_000_000 + Math.floor(Math.random() * 1_000_000) * 1000;
       const old = succeededRow({ finishedAtMs: base - 1 });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { withDuckDb } from './duckdb.session.ts';
 import { DuckDbLockTimeoutError } from './errors/storage.errors.ts';
 import { resultsSinkContract } from './results.contract.ts';
 import { succeededRow } from './results.fixtures.ts';
@@ -129,6 +130,29 @@ describe('DuckDbResultsSink within one process', () => {
     const back = await Promise.all(rows.map((row) => a.forRun(row.runId)));
     expect(back).toEqual(rows);
     await Promise.all([a.close(), b.close()]);
+  });
+
+  it('adds the variant column to a file from before variants; its old rows read as production’s', async () => {
+    const dbPath = path.join(dir, 'old.duckdb');
+    const old = succeededRow({ episodeId: 'ep-old' });
+    // The table as the sink created it before the variant column, with one row in it.
+    await withDuckDb(dbPath, async (conn) => {
+      await conn.run(`CREATE TABLE previews (run_id VARCHAR NOT NULL, episode_id VARCHAR NOT NULL, content_hash VARCHAR, status VARCHAR NOT NULL,
+        preview_start_sec DOUBLE, preview_end_sec DOUBLE, duration_sec DOUBLE, speech_fraction DOUBLE, score DOUBLE, path VARCHAR, clip_key VARCHAR,
+        failed_stage VARCHAR, error_class VARCHAR, error_code VARCHAR, error_message VARCHAR, stage_timings_ms VARCHAR NOT NULL, models VARCHAR NOT NULL,
+        model_stats VARCHAR, enqueued_at_ms BIGINT NOT NULL, finished_at_ms BIGINT NOT NULL, latency_ms BIGINT NOT NULL, build VARCHAR, PRIMARY KEY (run_id))`);
+      await conn.run(
+        `INSERT INTO previews (run_id, episode_id, content_hash, status, stage_timings_ms, models, enqueued_at_ms, finished_at_ms, latency_ms)
+         VALUES ('${old.runId}', 'ep-old', '${old.contentHash}', 'succeeded', '{}', '[]', 1, 2, 1)`,
+      );
+    });
+    const sink = new DuckDbResultsSink(dbPath);
+    expect((await sink.forRun(old.runId))?.variant).toBe('production');
+    expect((await sink.findSucceeded('ep-old', old.contentHash!, ['production']))?.runId).toBe(old.runId);
+    const fallback = succeededRow({ episodeId: 'ep-old', variant: 'fallback' });
+    await sink.write(fallback);
+    expect(await sink.forRun(fallback.runId)).toEqual(fallback);
+    await sink.close();
   });
 
   it('refuses work after close', async () => {

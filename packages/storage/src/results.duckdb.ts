@@ -1,6 +1,6 @@
 import { BIGINT, DOUBLE, VARCHAR, type DuckDBConnection, type DuckDBType } from '@duckdb/node-api';
-import type { ResultRow, ResultsSink } from '@podpreview/shared';
-import { RESULT_COLUMNS, rowFromColumns, rowToColumns, type ColumnKind } from './results.columns.ts';
+import type { ResultRow, ResultsSink, VariantName } from '@podpreview/shared';
+import { RESULT_COLUMNS, rowFromColumns, rowToColumns, type ColumnKind, type ColumnSpec } from './results.columns.ts';
 import { withDuckDb, type DuckDbSessionOptions } from './duckdb.session.ts';
 
 const TABLE = 'previews';
@@ -10,13 +10,23 @@ const PARAM_TYPES: Record<ColumnKind, DuckDBType> = { text: VARCHAR, int: BIGINT
 
 const COLUMN_LIST = RESULT_COLUMNS.map((c) => c.name).join(', ');
 
+/** A column's type, and the value older rows get when a migration adds it (single quotes: plain words only). */
+const columnType = (c: ColumnSpec) => `${SQL_TYPES[c.kind]}${c.default === undefined ? '' : ` DEFAULT '${c.default}'`}`;
+
 const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS ${TABLE} (
-  ${RESULT_COLUMNS.map((c) => `${c.name} ${SQL_TYPES[c.kind]}${c.required ? ' NOT NULL' : ''}`).join(',\n  ')},
+  ${RESULT_COLUMNS.map((c) => `${c.name} ${columnType(c)}${c.required ? ' NOT NULL' : ''}`).join(',\n  ')},
   PRIMARY KEY (run_id)
 )`;
 
-// Columns added after a table was first created: nullable, so old rows stay valid.
-const MIGRATIONS = RESULT_COLUMNS.filter((c) => !c.required).map((c) => `ALTER TABLE ${TABLE} ADD COLUMN IF NOT EXISTS ${c.name} ${SQL_TYPES[c.kind]}`);
+// Columns added after a table was first created: nullable, so old rows stay valid (`variant`:
+// the rows of a file from before variants are production's).
+const MIGRATIONS = RESULT_COLUMNS.filter((c) => !c.required).map((c) => `ALTER TABLE ${TABLE} ADD COLUMN IF NOT EXISTS ${c.name} ${columnType(c)}`);
+
+/** Rows of these variants only (old rows, NULL, are production's): a condition and its parameter. */
+function ofVariants(variants: readonly VariantName[] | undefined): { where: string; params: Record<string, string> } {
+  if (!variants) return { where: '', params: {} };
+  return { where: ` AND list_contains(string_split($variants, ','), coalesce(variant, 'production'))`, params: { variants: variants.join(',') } };
+}
 
 /** Rows per INSERT statement: one statement per batch costs ~1/20 of a statement per row. */
 const ROWS_PER_STATEMENT = 200;
@@ -140,14 +150,17 @@ export class DuckDbResultsSink implements ResultsSink {
     this.flushing = false;
   }
 
-  latestForEpisode(episodeId: string): Promise<ResultRow | undefined> {
-    return this.selectOne(`WHERE episode_id = $episode_id ${NEWEST}`, { episode_id: episodeId });
+  latestForEpisode(episodeId: string, variants?: readonly VariantName[]): Promise<ResultRow | undefined> {
+    const v = ofVariants(variants);
+    return this.selectOne(`WHERE episode_id = $episode_id${v.where} ${NEWEST}`, { episode_id: episodeId, ...v.params });
   }
 
-  findSucceeded(episodeId: string, contentHash: string): Promise<ResultRow | undefined> {
-    return this.selectOne(`WHERE episode_id = $episode_id AND content_hash = $content_hash AND status = 'succeeded' ${NEWEST}`, {
+  findSucceeded(episodeId: string, contentHash: string, variants?: readonly VariantName[]): Promise<ResultRow | undefined> {
+    const v = ofVariants(variants);
+    return this.selectOne(`WHERE episode_id = $episode_id AND content_hash = $content_hash AND status = 'succeeded'${v.where} ${NEWEST}`, {
       episode_id: episodeId,
       content_hash: contentHash,
+      ...v.params,
     });
   }
 

@@ -35,6 +35,7 @@ export function succeededRow(overrides: Partial<ResultRow> = {}): ResultRow {
     finishedAtMs: T0 + 10_790,
     latencyMs: 10_790,
     build: '0123456789abcdef',
+    variant: 'production',
     ...overrides,
   };
 }

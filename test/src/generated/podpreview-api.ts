@@ -196,6 +196,7 @@ export interface components {
             /** @description stable code of a failed run (never its internal message) */
             errorCode: string | null;
             cancelRequested: boolean;
+            variant: components["schemas"]["Variant"];
             id: string;
             result: components["schemas"]["Result"] | null;
         };
@@ -253,6 +254,7 @@ export interface components {
             finishedAtMs: number;
             latencyMs: number;
             build: string | null;
+            variant: components["schemas"]["Variant"];
         };
         Readiness: {
             /** @enum {string} */
@@ -281,6 +283,7 @@ export interface components {
             /** @description stable code of a failed run (never its internal message) */
             errorCode: string | null;
             cancelRequested: boolean;
+            variant: components["schemas"]["Variant"];
         };
         RunPage: {
             items: components["schemas"]["Run"][];
@@ -302,6 +305,11 @@ export interface components {
             joined: boolean;
             status: components["schemas"]["RunStatus"];
         };
+        /**
+         * @description production; fallback (cheap models) for a run production failed or was late with, or a low-priority episode, until production answers
+         * @enum {string}
+         */
+        Variant: "production" | "staging" | "fallback";
         SubmitRequest: {
             id: string;
             audioUri: string;

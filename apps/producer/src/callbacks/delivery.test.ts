@@ -25,6 +25,7 @@ const run = (runId: string): Run => ({
   failedStage: null,
   errorCode: null,
   cancelRequested: false,
+  variant: 'production',
 });
 
 let redis: PrivateRedis;

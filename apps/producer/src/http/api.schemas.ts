@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EnqueueRequest, EpisodeId, ModelRef, ModelStats, type ResultRow, SelectionPath, STAGE_NAMES } from '@podpreview/shared';
+import { EnqueueRequest, EpisodeId, ModelRef, ModelStats, type ResultRow, SelectionPath, STAGE_NAMES, VARIANT_NAMES } from '@podpreview/shared';
 import { PROBLEMS } from './problem.ts';
 
 /**
@@ -13,6 +13,12 @@ export const RunStatus = z
   .enum(['queued', 'running', 'succeeded', 'failed', 'deduplicated', 'cancelled'])
   .meta({ id: 'RunStatus', description: 'queued → running → succeeded | failed | deduplicated | cancelled' });
 export type RunStatus = z.infer<typeof RunStatus>;
+
+/** Which variant of the pipeline ran a run (README, Variants). */
+export const Variant = z.enum(VARIANT_NAMES).meta({
+  id: 'Variant',
+  description: 'production; fallback (cheap models) for a run production failed or was late with, or a low-priority episode, until production answers',
+});
 
 /** One stage of a run. `retrying`: the last attempt failed and the next waits out its backoff. */
 export const StageStatus = z.enum(['pending', 'queued', 'running', 'retrying', 'done', 'failed']).meta({ id: 'StageStatus' });
@@ -51,6 +57,7 @@ export const Run = z
     failedStage: z.enum(STAGE_NAMES).nullable(),
     errorCode: z.string().nullable().meta({ description: 'stable code of a failed run (never its internal message)' }),
     cancelRequested: z.boolean(),
+    variant: Variant,
   })
   .meta({ id: 'Run' });
 export type Run = z.infer<typeof Run>;
@@ -78,6 +85,7 @@ export const PublicResult = z
     finishedAtMs: z.number(),
     latencyMs: z.number(),
     build: z.string().nullable(),
+    variant: Variant,
   })
   .meta({ id: 'Result' });
 export type PublicResult = z.infer<typeof PublicResult>;

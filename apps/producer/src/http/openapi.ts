@@ -16,6 +16,7 @@ import {
   StageStatus,
   SubmitReceipt,
   SubmitRequest,
+  Variant,
 } from './api.schemas.ts';
 import { PROBLEMS, type ProblemCode } from './problem.ts';
 
@@ -39,6 +40,7 @@ const COMPONENTS = [
   RunStatus,
   StageStatus,
   SubmitReceipt,
+  Variant,
 ] as const;
 
 const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });

@@ -32,6 +32,7 @@ describe('runView', () => {
       state: 'running',
       stages: { ...absent, preprocess: 'completed', 'ensemble-a': 'active' },
       enqueuedAtMs: 1_000,
+      variant: 'production',
     };
     const run = Run.parse(await runView('ep', s, undefined, noClip));
     expect(run).toMatchObject({
@@ -51,6 +52,7 @@ describe('runView', () => {
       stages: absent,
       failedStage: 'preprocess',
       reason: 'corrupt_audio: cannot decode /srv/secret/a.mp3',
+      variant: 'production',
     };
     const run = await runView('ep', s, undefined, noClip);
     expect(run).toMatchObject({ status: 'failed', failedStage: 'preprocess', errorCode: 'corrupt_audio' });
@@ -58,12 +60,14 @@ describe('runView', () => {
   });
 
   it('says cancelled, with the code `cancelled`, and where a cancel was asked of a live run', async () => {
-    expect(await runView('ep', { runId: 'run-0003', state: 'cancelled', stages: absent }, undefined, noClip)).toMatchObject({
+    expect(await runView('ep', { runId: 'run-0003', state: 'cancelled', stages: absent, variant: 'production' }, undefined, noClip)).toMatchObject({
       status: 'cancelled',
       errorCode: 'cancelled',
       cancelRequested: true,
     });
-    expect(await runView('ep', { runId: 'run-0004', state: 'running', stages: absent, cancelRequested: true }, undefined, noClip)).toMatchObject({
+    expect(
+      await runView('ep', { runId: 'run-0004', state: 'running', stages: absent, cancelRequested: true, variant: 'production' }, undefined, noClip),
+    ).toMatchObject({
       status: 'running',
       cancelRequested: true,
     });
@@ -84,7 +88,7 @@ describe('runView', () => {
       finishedAtMs: 5000,
       latencyMs: 5000,
     } as ResultRow;
-    const fromRow = await runView('ep', { runId: 'run-0005', state: 'unknown', stages: absent }, row, clipAt);
+    const fromRow = await runView('ep', { runId: 'run-0005', state: 'unknown', stages: absent, variant: 'production' }, row, clipAt);
     expect(fromRow).toEqual(await rowView(row, clipAt));
     expect(fromRow).toMatchObject({
       status: 'succeeded',

@@ -56,6 +56,7 @@ export async function runView(episodeId: string, s: PipelineRunStatus, row: Resu
     // The code only: messages carry paths and tool output meant for operators.
     errorCode: failed ? (row?.errorCode ?? s.reason?.split(':')[0] ?? null) : s.state === 'cancelled' ? 'cancelled' : null,
     cancelRequested: s.cancelRequested === true || s.state === 'cancelled',
+    variant: s.variant,
   };
 }
 
@@ -74,6 +75,7 @@ export async function rowView(row: ResultRow, clip: ClipLocator): Promise<Run> {
     failedStage: row.failedStage,
     errorCode: row.errorCode,
     cancelRequested: row.status === 'cancelled',
+    variant: row.variant,
   };
 }
 

@@ -1,4 +1,4 @@
-import { episodeRunIds, indexedRuns, runStatus, runStatusForListing, type StageQueues } from '@podpreview/pipeline/client';
+import { episodeRunIdsAllVariants, indexedRuns, latestResultFor, runStatus, runStatusForListing, type StageQueues } from '@podpreview/pipeline/client';
 import type { BlobStore, Config, ResultsSink } from '@podpreview/shared';
 import type { ClipLocation, Run, RunStatus } from './api.schemas.ts';
 import { type ClipLocator, rowView, runView } from './run-view.ts';
@@ -36,11 +36,14 @@ export async function readRun(deps: RunReaderDeps, episodeId: string, runId: str
   return runView(episodeId, status, row, clip);
 }
 
-/** An episode's runs, newest first (ended ones without their stages, as in listings): those Redis indexes, else the newest the results table has. */
+/**
+ * An episode's runs, newest first (ended ones without their stages, as in listings), its fallback
+ * variant's among them: those Redis indexes, else the answering row the results table has.
+ */
 export async function readEpisodeRuns(deps: RunReaderDeps, episodeId: string, limit: number, clip: ClipLocator): Promise<Run[]> {
-  const ids = (await episodeRunIds(deps.queues.redis, deps.queues.prefix, episodeId)).slice(0, limit);
+  const ids = (await episodeRunIdsAllVariants(deps.queues, episodeId)).slice(0, limit);
   if (ids.length === 0) {
-    const row = await deps.results.latestForEpisode(episodeId);
+    const row = await latestResultFor(deps.queues, deps.results, episodeId);
     return row ? [await rowView(row, clip)] : [];
   }
   const runs = await Promise.all(

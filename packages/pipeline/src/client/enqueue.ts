@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { type Config, type EnqueueRequest, parseStageInput, type PreprocessInput } from '@podpreview/shared';
+import { type Config, type EnqueueRequest, parseStageInput, type PreprocessInput, type VariantName } from '@podpreview/shared';
 import { claimEpisode, releaseClaim, replaceClaim, takeClaim } from './inflight.ts';
 import { jobOptions, type StageQueues } from './queues.ts';
 import { awaitReplicas } from './redis.ts';
-import { addRunCallback, type CallbackTarget, forgetRun, latestRunOf, recordLatestRun, recordRunQueued } from './run-state.ts';
+import { addRunCallback, type CallbackTarget, forgetRun, recordLatestRun, recordRunQueued } from './run-state.ts';
 import { isTerminal, runStatus } from './status.ts';
 
 export interface EnqueueReceipt {
@@ -15,23 +15,30 @@ export interface EnqueueReceipt {
   replicas?: number;
   /** The shadow variant's run of the same episode (PODPREVIEW_SHADOW_QUEUE_PREFIX), unless enqueueing it failed. */
   shadowRunId?: string;
+  /** The variant whose queues took it: the fallback's for a low-priority episode routed there (PODPREVIEW_FALLBACK_NORMAL_PRIORITY). */
+  variant: VariantName;
 }
 
 /**
  * Starts a run for one episode. A request for an episode whose run is still in flight joins
  * that run instead of starting another, even when the requests arrive at the same instant
  * (`force` starts anyway); finished episodes are checked for duplicate content by preprocess,
- * once the audio is decoded.
+ * once the audio is decoded. With a fallback variant that takes low-priority content, an
+ * episode submitted without priority goes to its queues instead. A hand-over to the fallback
+ * passes `runId` (named after the run it takes over) and `enqueuedAtMs` (that run's submission,
+ * so the fallback's latency counts from it and the answer can tell the two belong together).
  */
 export async function enqueueEpisode(
   queues: StageQueues,
   config: Config,
   req: EnqueueRequest,
   nowMs = Date.now(),
-  o: { callback?: CallbackTarget } = {},
+  o: { callback?: CallbackTarget; runId?: string; enqueuedAtMs?: number } = {},
 ): Promise<EnqueueReceipt> {
-  const { redis, prefix } = queues;
-  const runId = randomUUID();
+  if (queues.fallback && config.fallback?.normalPriority && !req.priority) return enqueueEpisode(queues.fallback, config, req, nowMs, o);
+  const { redis, prefix, variant } = queues;
+  const runId = o.runId ?? randomUUID();
+  const enqueuedAtMs = o.enqueuedAtMs ?? nowMs;
   const ttlMs = config.runStateTtlMs;
   const request = {
     audioUri: req.audioUri,
@@ -39,7 +46,7 @@ export async function enqueueEpisode(
     priority: req.priority,
     ...(req.transcribe ? { transcribe: true } : {}),
   };
-  await recordRunQueued(redis, prefix, ttlMs, { runId, episodeId: req.id, enqueuedAtMs: nowMs, request });
+  await recordRunQueued(redis, prefix, ttlMs, { runId, episodeId: req.id, enqueuedAtMs, request, variant });
   if (req.force) {
     await takeClaim(redis, prefix, req.id, runId);
   } else {
@@ -50,7 +57,7 @@ export async function enqueueEpisode(
         await forgetRun(redis, prefix, runId);
         // The run may end between the check and this: the caller checks again (see takeRunCallbacks).
         if (o.callback) await addRunCallback(redis, prefix, ttlMs, claim.holder, o.callback);
-        return { runId: claim.holder, episodeId: req.id, joined: true };
+        return { runId: claim.holder, episodeId: req.id, joined: true, variant };
       }
       // The holder's run is over but its release was lost (a crash): take the claim over now.
       if (await replaceClaim(redis, prefix, req.id, claim.holder, runId)) break;
@@ -60,7 +67,7 @@ export async function enqueueEpisode(
     v: 1,
     runId,
     episodeId: req.id,
-    enqueuedAtMs: nowMs,
+    enqueuedAtMs,
     priority: req.priority,
     force: req.force,
     timingsMs: {},
@@ -71,7 +78,7 @@ export async function enqueueEpisode(
   let replicas = 0;
   try {
     if (o.callback) await addRunCallback(redis, prefix, ttlMs, runId, o.callback);
-    await recordLatestRun(redis, prefix, config, req.id, runId, nowMs);
+    await recordLatestRun(redis, prefix, config, req.id, runId, enqueuedAtMs);
     await queues.preprocess.add('preprocess', payload, jobOptions(config, runId, req.priority));
     replicas = await awaitReplicas(redis, config.enqueueWaitReplicas, config.enqueueWaitTimeoutMs);
   } catch (err) {
@@ -80,7 +87,14 @@ export async function enqueueEpisode(
     throw err;
   }
   const shadowRunId = queues.shadow ? await shadowEnqueue(queues.shadow, config, req, nowMs) : undefined;
-  return { runId, episodeId: req.id, joined: false, ...(config.enqueueWaitReplicas > 0 ? { replicas } : {}), ...(shadowRunId ? { shadowRunId } : {}) };
+  return {
+    runId,
+    episodeId: req.id,
+    joined: false,
+    variant,
+    ...(config.enqueueWaitReplicas > 0 ? { replicas } : {}),
+    ...(shadowRunId ? { shadowRunId } : {}),
+  };
 }
 
 /**
@@ -113,8 +127,4 @@ async function isLive(queues: StageQueues, runId: string, nowMs: number): Promis
   if (status.state === 'unknown') return false;
   const hasJob = Object.values(status.stages).some((s) => s !== 'absent');
   return hasJob || nowMs - (status.enqueuedAtMs ?? 0) < FIRST_JOB_GRACE_MS;
-}
-
-export function latestRunFor(queues: StageQueues, episodeId: string): Promise<string | undefined> {
-  return latestRunOf(queues.redis, queues.prefix, episodeId);
 }

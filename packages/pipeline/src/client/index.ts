@@ -10,6 +10,7 @@ export * from './run-state.ts';
 export * from './queues.ts';
 export * from './inflight.ts';
 export * from './enqueue.ts';
+export * from './answer.ts';
 export * from './status.ts';
 export * from './wait.ts';
 export * from './backlog.ts';

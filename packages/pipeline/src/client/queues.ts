@@ -1,5 +1,5 @@
 import { Queue, type JobsOptions } from 'bullmq';
-import { STAGES, type Config, type StageName } from '@podpreview/shared';
+import { STAGES, type Config, type StageName, type VariantName } from '@podpreview/shared';
 import { ownKeyPrefix, queueKeyPrefix } from './key-prefix.ts';
 import type { RedisConnection } from './redis.ts';
 
@@ -9,11 +9,21 @@ export const PRIORITY_NORMAL = 100;
 
 /**
  * One queue per stage, plus the connection they share, the key prefix (for our own keys: claims,
- * run state) and, where a shadow variant is configured, its queues on the same connection.
+ * run state), the variant they belong to and, where a shadow (staging) or fallback variant is
+ * configured, its queues on the same connection.
  */
-export type StageQueues = Record<StageName, Queue> & { readonly redis: RedisConnection; readonly prefix: string; readonly shadow?: StageQueues };
+export type StageQueues = Record<StageName, Queue> & {
+  readonly redis: RedisConnection;
+  readonly prefix: string;
+  readonly variant: VariantName;
+  readonly shadow?: StageQueues;
+  readonly fallback?: StageQueues;
+};
 
-export function createQueues(redis: RedisConnection, config: Pick<Config, 'queuePrefix'> & Partial<Pick<Config, 'shadowQueuePrefix'>>): StageQueues {
+export function createQueues(
+  redis: RedisConnection,
+  config: Pick<Config, 'queuePrefix'> & Partial<Pick<Config, 'shadowQueuePrefix' | 'fallback' | 'variant'>>,
+): StageQueues {
   const queues = Object.fromEntries(
     STAGES.map((s) => {
       const queue = new Queue(s.queue, { connection: redis, prefix: queueKeyPrefix(config.queuePrefix, s.queue, redis.isCluster) });
@@ -24,13 +34,24 @@ export function createQueues(redis: RedisConnection, config: Pick<Config, 'queue
     }),
   );
   const shadow =
-    config.shadowQueuePrefix && config.shadowQueuePrefix !== config.queuePrefix ? createQueues(redis, { queuePrefix: config.shadowQueuePrefix }) : undefined;
-  return { ...(queues as Record<StageName, Queue>), redis, prefix: ownKeyPrefix(config.queuePrefix, redis.isCluster), ...(shadow ? { shadow } : {}) };
+    config.shadowQueuePrefix && config.shadowQueuePrefix !== config.queuePrefix
+      ? createQueues(redis, { queuePrefix: config.shadowQueuePrefix, variant: 'staging' })
+      : undefined;
+  const fallback = config.fallback ? createQueues(redis, { queuePrefix: config.fallback.queuePrefix, variant: 'fallback' }) : undefined;
+  return {
+    ...(queues as Record<StageName, Queue>),
+    redis,
+    prefix: ownKeyPrefix(config.queuePrefix, redis.isCluster),
+    variant: config.variant ?? 'production',
+    ...(shadow ? { shadow } : {}),
+    ...(fallback ? { fallback } : {}),
+  };
 }
 
 /** Closes the queues and the connection they share (BullMQ leaves a connection it was given open). */
 export async function closeQueues(queues: StageQueues): Promise<void> {
-  await Promise.all([...STAGES.map((s) => queues[s.name].close()), ...(queues.shadow ? STAGES.map((s) => queues.shadow![s.name].close()) : [])]);
+  const all = [queues, queues.shadow, queues.fallback].filter((q): q is StageQueues => q !== undefined);
+  await Promise.all(all.flatMap((q) => STAGES.map((s) => q[s.name].close())));
   queues.redis.disconnect();
 }
 

@@ -29,5 +29,11 @@ export const runCallbacksKey = (prefix: string, runId: string) => `${ns(prefix)}
 /** The answer given to an Idempotency-Key of one credential (PODPREVIEW_IDEMPOTENCY_TTL_MS). */
 export const idempotencyKey = (prefix: string, caller: string, key: string) => `${ns(prefix)}:idempotency:${caller}:${key}`;
 
+/** Enqueue time up to which runs have been checked against the fallback deadline (PODPREVIEW_FALLBACK_AFTER_MS). */
+export const fallbackSweepCursorKey = (prefix: string) => `${ns(prefix)}:fallback-sweep-cursor`;
+
+/** Held by the one worker process sweeping for runs past the fallback deadline. */
+export const fallbackSweepLockKey = (prefix: string) => `${ns(prefix)}:fallback-sweep-lock`;
+
 /** The queue completion callbacks are delivered from (BullMQ keys under the queue prefix). */
 export const CALLBACK_QUEUE = 'callbacks';

@@ -24,16 +24,20 @@ export interface ReplayOutcome {
 /**
  * Runs again the episodes whose newest run failed with `reason` since `sinceMs`: the failure
  * rows come from the results table, the inputs from each failed run's record in Redis (kept for
- * PODPREVIEW_RUN_STATE_TTL_MS). An episode that has run since (and maybe succeeded) is left
- * alone, as is one whose record has expired (its input is no longer known here).
+ * PODPREVIEW_RUN_STATE_TTL_MS). An episode that has run since in this variant (and maybe
+ * succeeded) is left alone, as is one whose record has expired (its input is no longer known
+ * here). A fallback's answer meanwhile does not count: production's own run would supersede it.
  */
 export async function replayFailures(queues: StageQueues, config: Config, results: ResultsSink, o: ReplayOptions): Promise<ReplayOutcome[]> {
-  const failures = (await results.finishedSince(o.sinceMs, o.limit)).filter((r) => r.status === 'failed' && r.errorCode === o.reason);
+  // This variant's failures only: a shared table also holds the fallback's (and maybe staging's) rows.
+  const failures = (await results.finishedSince(o.sinceMs, o.limit)).filter(
+    (r) => r.status === 'failed' && r.errorCode === o.reason && r.variant === queues.variant,
+  );
   const newestFailure = new Map<string, string>();
   for (const r of failures) if (!newestFailure.has(r.episodeId)) newestFailure.set(r.episodeId, r.runId); // newest first
   const outcomes: ReplayOutcome[] = [];
   for (const [episodeId, failedRunId] of newestFailure) {
-    const latest = await results.latestForEpisode(episodeId);
+    const latest = await results.latestForEpisode(episodeId, [queues.variant]);
     if (latest && latest.runId !== failedRunId) {
       outcomes.push({ episodeId, failedRunId, skipped: `ran again since (${latest.status})` });
       continue;

@@ -1,6 +1,6 @@
 import type { RedisConnection } from './redis.ts';
 import { z } from 'zod';
-import { type ResultRow, STAGE_NAMES } from '@podpreview/shared';
+import { type ResultRow, STAGE_NAMES, VARIANT_NAMES, type VariantName } from '@podpreview/shared';
 import { LuaScript } from './lua-script.ts';
 import { episodeRunsKey, inflightKey, latestRunKey, runCallbacksKey, runIndexKey, runStateKey } from './redis.keys.ts';
 
@@ -14,6 +14,10 @@ export interface RunRecord {
   request?: { audioUri: string; transcriptUri?: string; priority: boolean; transcribe?: boolean };
   /** A client asked to cancel the run; workers stop it at the next stage boundary. */
   cancelRequested?: boolean;
+  /** The variant whose queues run it (absent in records from before variants: production). */
+  variant?: VariantName;
+  /** The fallback variant's run this run was handed to (it failed, or passed its deadline). */
+  fallbackRunId?: string;
   /** The terminal row's facts, once the run has ended. */
   outcome?: Pick<ResultRow, 'previewStartSec' | 'previewEndSec' | 'speechFraction' | 'latencyMs' | 'clipKey' | 'failedStage' | 'errorCode' | 'errorMessage'>;
 }
@@ -26,7 +30,7 @@ export async function recordRunQueued(
   redis: RedisConnection,
   prefix: string,
   ttlMs: number,
-  run: Pick<RunRecord, 'runId' | 'episodeId' | 'enqueuedAtMs' | 'request'>,
+  run: Pick<RunRecord, 'runId' | 'episodeId' | 'enqueuedAtMs' | 'request' | 'variant'>,
 ): Promise<void> {
   const key = runStateKey(prefix, run.runId);
   await redis
@@ -36,6 +40,7 @@ export async function recordRunQueued(
       state: 'queued',
       enqueuedAtMs: String(run.enqueuedAtMs),
       ...(run.request ? { request: JSON.stringify(run.request) } : {}),
+      ...(run.variant ? { variant: run.variant } : {}),
     })
     .pexpire(key, ttlMs)
     .exec();
@@ -166,6 +171,32 @@ export async function requestCancel(redis: RedisConnection, prefix: string, runI
   return (await REQUEST_CANCEL.run(redis, [runStateKey(prefix, runId)], [])) as 'requested' | 'ended' | 'unknown';
 }
 
+/**
+ * Marks a run as handed to the fallback variant, unless it already was: one fallback per run,
+ * however many workers see it fail or pass its deadline at once. `requiredState` (the sweep's
+ * `queued`): only a run still in that state is marked. A record that has expired is never
+ * recreated. 1 when this call marked it.
+ */
+const MARK_HANDED_OVER = new LuaScript(`
+local state = redis.call('HGET', KEYS[1], 'state')
+if not state then return 0 end
+if ARGV[2] ~= '' and state ~= ARGV[2] then return 0 end
+return redis.call('HSETNX', KEYS[1], 'fallbackRunId', ARGV[1])`);
+
+export async function markHandedOver(redis: RedisConnection, prefix: string, runId: string, fallbackRunId: string, requiredState?: 'queued'): Promise<boolean> {
+  return (await MARK_HANDED_OVER.run(redis, [runStateKey(prefix, runId)], [fallbackRunId, requiredState ?? ''])) === 1;
+}
+
+const SET_HANDED_OVER = new LuaScript(`
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+if ARGV[1] == '' then return redis.call('HDEL', KEYS[1], 'fallbackRunId') end
+return redis.call('HSET', KEYS[1], 'fallbackRunId', ARGV[1])`);
+
+/** Names the fallback run a handed-over run went to (the one it joined, if another was in flight), or clears the mark (the hand-over failed). */
+export async function setHandedOver(redis: RedisConnection, prefix: string, runId: string, fallbackRunId: string | undefined): Promise<void> {
+  await SET_HANDED_OVER.run(redis, [runStateKey(prefix, runId)], [fallbackRunId ?? '']);
+}
+
 /** Whether a client asked to cancel the run (checked by workers at each stage boundary). */
 export async function isCancelRequested(redis: RedisConnection, prefix: string, runId: string): Promise<boolean> {
   return (await redis.hget(runStateKey(prefix, runId), 'cancelRequested')) === '1';
@@ -208,6 +239,8 @@ const StoredRun = z.object({
     .literal('1')
     .transform(() => true)
     .optional(),
+  variant: z.enum(VARIANT_NAMES).optional(),
+  fallbackRunId: z.string().optional(),
   outcome: z
     .string()
     .transform((s) => JSON.parse(s) as unknown)

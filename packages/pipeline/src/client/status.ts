@@ -1,5 +1,5 @@
 import { Job } from 'bullmq';
-import { JobSummary, STAGES, type StageName } from '@podpreview/shared';
+import { JobSummary, STAGES, type StageName, type VariantName } from '@podpreview/shared';
 import type { StageQueues } from './queues.ts';
 import { type RunRecord, readRunRecord } from './run-state.ts';
 
@@ -20,14 +20,26 @@ export interface RunStatus {
   cancelRequested?: boolean;
   /** When the run was enqueued, where known (its run record). */
   enqueuedAtMs?: number;
+  /** The variant whose queues run it. */
+  variant: VariantName;
+  /** The fallback variant's run it was handed to, if it was. */
+  fallbackRunId?: string;
 }
 
 /**
  * A run's state. The run record (written at enqueue and at the end) answers once the run has
  * ended, even after BullMQ has trimmed its jobs; until then the jobs (one per stage, all named
- * by the run id) say where it is.
+ * by the run id) say where it is. A run this variant does not know is looked for among its
+ * fallback variant's (handed over, or routed there): one more read, for unknown ids only.
  */
 export async function runStatus(queues: StageQueues, runId: string): Promise<RunStatus> {
+  const own = await variantRunStatus(queues, runId);
+  if (own.state !== 'unknown' || !queues.fallback) return own;
+  const there = await variantRunStatus(queues.fallback, runId);
+  return there.state === 'unknown' ? own : there;
+}
+
+async function variantRunStatus(queues: StageQueues, runId: string): Promise<RunStatus> {
   const [record, read] = await Promise.all([
     readRunRecord(queues.redis, queues.prefix, runId),
     // One round of Redis calls per stage, all at once: --wait and the API poll this.
@@ -42,13 +54,17 @@ export async function runStatus(queues: StageQueues, runId: string): Promise<Run
     ),
   ]);
   const stages = Object.fromEntries(read.map(({ spec, s }) => [spec.name, s === 'unknown' ? 'absent' : s])) as Record<StageName, StageState>;
-  const known = record
-    ? {
-        episodeId: record.episodeId,
-        enqueuedAtMs: record.enqueuedAtMs,
-        ...(record.cancelRequested && record.state === 'queued' ? { cancelRequested: true } : {}),
-      }
-    : {};
+  const known = {
+    variant: record?.variant ?? queues.variant,
+    ...(record
+      ? {
+          episodeId: record.episodeId,
+          enqueuedAtMs: record.enqueuedAtMs,
+          ...(record.fallbackRunId ? { fallbackRunId: record.fallbackRunId } : {}),
+          ...(record.cancelRequested && record.state === 'queued' ? { cancelRequested: true } : {}),
+        }
+      : {}),
+  };
   if (record && record.state !== 'queued') return { runId, stages, ...known, ...ended(record) };
 
   let state: RunState = 'unknown';
@@ -86,9 +102,17 @@ export async function runStatus(queues: StageQueues, runId: string): Promise<Run
  */
 export async function runStatusForListing(queues: StageQueues, runId: string): Promise<RunStatus | undefined> {
   const record = await readRunRecord(queues.redis, queues.prefix, runId);
-  if (!record) return undefined;
-  if (record.state === 'queued') return runStatus(queues, runId);
-  return { runId, episodeId: record.episodeId, enqueuedAtMs: record.enqueuedAtMs, stages: {} as RunStatus['stages'], ...ended(record) };
+  if (!record) return queues.fallback ? runStatusForListing(queues.fallback, runId) : undefined;
+  if (record.state === 'queued') return variantRunStatus(queues, runId);
+  return {
+    runId,
+    episodeId: record.episodeId,
+    enqueuedAtMs: record.enqueuedAtMs,
+    variant: record.variant ?? queues.variant,
+    ...(record.fallbackRunId ? { fallbackRunId: record.fallbackRunId } : {}),
+    stages: {} as RunStatus['stages'],
+    ...ended(record),
+  };
 }
 
 function ended(record: RunRecord): Pick<RunStatus, 'state' | 'failedStage' | 'reason' | 'summary'> {

@@ -16,7 +16,8 @@ export async function startAsrUpgrade(queues: StageQueues, config: Config, row: 
   if (!request || request.transcribe || request.transcriptUri) return undefined;
   const receipt = await enqueueEpisode(
     queues,
-    config,
+    // The upgrade of this variant's preview runs here, even where normal priority is routed to the fallback.
+    { ...config, fallback: undefined },
     EnqueueRequest.parse({ id: row.episodeId, audioUri: request.audioUri, priority: false, force: true, transcribe: true }),
   );
   log.info({ runId: row.runId, episodeId: row.episodeId, upgradeRunId: receipt.runId }, 'audio-only preview shipped: speech-to-text upgrade run queued');

@@ -22,6 +22,12 @@ export const pipelineMetrics = {
     help: 'Result rows the results table refused, kept in Redis to be written later',
     registers: [pipelineMetricsRegistry],
   }),
+  handovers: new Counter({
+    name: 'podpreview_fallback_handovers_total',
+    help: 'Runs handed to the fallback variant, by why (failed, deadline)',
+    labelNames: ['why'],
+    registers: [pipelineMetricsRegistry],
+  }),
   seconds: new Histogram({
     name: 'podpreview_stage_seconds',
     help: 'Processing time of one stage job (excludes queue wait)',

@@ -1,6 +1,9 @@
 import { errorClass, errorCode, errorMessage, type ResultRow, type StageName } from '@podpreview/shared';
 import type { TerminalFields } from './outcome.ts';
 
+/** A run's end as a stage knows it; the worker process adds its build and its variant (endRun). */
+export type EndedRow = Omit<ResultRow, 'build' | 'variant'>;
+
 interface RunFacts {
   runId: string;
   episodeId: string;
@@ -8,7 +11,7 @@ interface RunFacts {
   timingsMs: Record<string, number>;
 }
 
-export function terminalRow(run: RunFacts, result: TerminalFields, nowMs: number): ResultRow {
+export function terminalRow(run: RunFacts, result: TerminalFields, nowMs: number): EndedRow {
   return {
     ...result,
     runId: run.runId,
@@ -21,7 +24,6 @@ export function terminalRow(run: RunFacts, result: TerminalFields, nowMs: number
     enqueuedAtMs: run.enqueuedAtMs,
     finishedAtMs: nowMs,
     latencyMs: nowMs - run.enqueuedAtMs,
-    build: null,
   };
 }
 
@@ -29,7 +31,7 @@ export function terminalRow(run: RunFacts, result: TerminalFields, nowMs: number
  * Built from whatever the failed job carried: its payload may itself be the problem, so every
  * field is read defensively.
  */
-export function failureRow(stage: StageName, jobId: string, data: unknown, err: unknown, nowMs: number): ResultRow {
+export function failureRow(stage: StageName, jobId: string, data: unknown, err: unknown, nowMs: number): EndedRow {
   const d = (data && typeof data === 'object' ? data : {}) as Record<string, unknown>;
   const str = (v: unknown) => (typeof v === 'string' ? v : null);
   const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
@@ -57,7 +59,6 @@ export function failureRow(stage: StageName, jobId: string, data: unknown, err: 
     enqueuedAtMs,
     finishedAtMs: nowMs,
     latencyMs: nowMs - enqueuedAtMs,
-    build: null,
   };
 }
 
@@ -72,7 +73,7 @@ function failureCode(err: unknown): string {
 }
 
 /** A client cancelled the run; the stage named is the one that would have run next. */
-export function cancelledRow(stage: StageName, jobId: string, data: unknown, nowMs: number): ResultRow {
+export function cancelledRow(stage: StageName, jobId: string, data: unknown, nowMs: number): EndedRow {
   return {
     ...failureRow(stage, jobId, data, null, nowMs),
     status: 'cancelled',

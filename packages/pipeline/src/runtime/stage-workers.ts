@@ -3,9 +3,11 @@ import type { Config, Logger, RedisTarget, ResultRow, ResultsSink, StageName } f
 import { closeQueues, createQueues, type StageQueues } from '../client/queues.ts';
 import { createRedis } from '../client/redis.ts';
 import { createCallbackQueue, enqueueCallbacks } from '../client/callbacks.ts';
-import { recordRunEnded } from '../client/run-state.ts';
+import { addRunCallback, type CallbackTarget, recordRunEnded } from '../client/run-state.ts';
 import { startAsrUpgrade } from './asr-upgrade.ts';
+import { handOverToFallback, startFallbackSweep } from './fallback.ts';
 import type { StageHandler, StageHandlers } from './outcome.ts';
+import type { EndedRow } from './result-row.ts';
 import { createResultsWriter, type ResultsWriter } from './results-writer.ts';
 import { startStageWorker } from './stage.worker.ts';
 
@@ -29,6 +31,8 @@ export interface StageWorkers {
   queues: StageQueues;
   workers: Worker[];
   results: ResultsWriter;
+  /** The ioredis status of each connection this process made, by role (`end`: closed for good). */
+  redisStatus(): Record<string, string>;
   /** Stops taking jobs, lets in-flight jobs finish for up to `graceMs`, closes connections. */
   stop(graceMs?: number): Promise<{ forced: boolean }>;
 }
@@ -41,8 +45,9 @@ export interface StageWorkers {
 export async function startStageWorkers(o: StageWorkersOptions): Promise<StageWorkers> {
   const { config, log } = o;
   const connection = createRedis(o.redis, 'worker');
-  // Workers never enqueue episodes, so they need no shadow variant's queues.
-  const queues = createQueues(createRedis(o.redis, 'worker'), { queuePrefix: config.queuePrefix });
+  // Workers never enqueue new episodes, so they need no shadow variant's queues; the fallback's
+  // they do, to hand runs over.
+  const queues = createQueues(createRedis(o.redis, 'worker'), { queuePrefix: config.queuePrefix, variant: config.variant, fallback: config.fallback });
   const results = createResultsWriter({
     results: o.results,
     redis: queues.redis,
@@ -54,13 +59,16 @@ export async function startStageWorkers(o: StageWorkersOptions): Promise<StageWo
   const callbackQueue = createCallbackQueue(queues.redis, config);
   /**
    * The row first (kept in Redis if the table is down), then the run's end and the episode's
-   * release, then the completion callbacks the run owes (queued: delivered off this path), then clean-up.
+   * release, a failed run's hand-over to the fallback variant, then the completion callbacks the
+   * run owes (queued: delivered off this path; a handed-over run's go with its fallback run), then clean-up.
    */
-  const endRun = async (ended: ResultRow) => {
-    const row = { ...ended, build: o.build ?? null };
+  const endRun = async (ended: EndedRow, e: { inputRejected?: boolean } = {}) => {
+    const row: ResultRow = { ...ended, build: o.build ?? null, variant: config.variant };
     await results.write(row);
     const callbacks = await recordRunEnded(queues.redis, queues.prefix, config.runStateTtlMs, row);
-    if (callbacks.length > 0) await enqueueCallbacks(callbackQueue, config, row, callbacks);
+    const handedTo = row.status === 'failed' && !e.inputRejected ? await handOver(row) : undefined;
+    if (handedTo && callbacks.length > 0) await passCallbacks(handedTo, callbacks);
+    else if (callbacks.length > 0) await enqueueCallbacks(callbackQueue, config, row, callbacks);
     await o.onRunEnd?.(row).catch((err: unknown) => log.warn({ runId: row.runId, err: String(err) }, 'clean-up after the run failed'));
     if (config.asr.mode === 'upgrade' && row.status === 'succeeded' && row.path === 'audio-only') {
       await startAsrUpgrade(queues, config, row, log).catch((err: unknown) =>
@@ -68,6 +76,18 @@ export async function startStageWorkers(o: StageWorkersOptions): Promise<StageWo
       );
     }
   };
+  /** A run that failed after its retries goes to the fallback variant, where one is configured; bad input does not (it would fail there too). */
+  const handOver = (row: ResultRow) =>
+    queues.fallback
+      ? handOverToFallback(queues, config, row.runId, 'failed', log).catch((err: unknown) => {
+          log.error({ runId: row.runId, err: String(err) }, 'could not hand the failed run to the fallback variant');
+          return undefined;
+        })
+      : Promise.resolve(undefined);
+  const passCallbacks = async (fallbackRunId: string, callbacks: CallbackTarget[]) => {
+    for (const c of callbacks) await addRunCallback(queues.redis, queues.fallback!.prefix, config.runStateTtlMs, fallbackRunId, c);
+  };
+  const sweep = startFallbackSweep(queues, config, log);
   const workers = o.stages.map((stage) => {
     const handler = o.handlers[stage] as StageHandler<typeof stage> | undefined;
     if (!handler) throw new Error(`stage ${stage} has no handler`);
@@ -79,6 +99,7 @@ export async function startStageWorkers(o: StageWorkersOptions): Promise<StageWo
     queues,
     workers,
     results,
+    redisStatus: () => ({ workers: connection.status, queues: queues.redis.status }),
     stop: async (graceMs = config.shutdownGraceMs) => {
       let forced = false;
       const graceful = Promise.all(workers.map((w) => w.close()));
@@ -89,6 +110,7 @@ export async function startStageWorkers(o: StageWorkersOptions): Promise<StageWo
         await Promise.all(workers.map((w) => w.close(true)));
       }
       results.stop();
+      sweep.stop();
       await callbackQueue.close();
       await closeQueues(queues);
       connection.disconnect();

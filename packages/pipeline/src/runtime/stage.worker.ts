@@ -6,7 +6,6 @@ import {
   type Logger,
   PodpreviewError,
   parseStageInput,
-  type ResultRow,
   type StageName,
   StageTimeoutError,
   stageSpec,
@@ -17,14 +16,17 @@ import { RejectedInputError } from './errors/rejected-input.error.ts';
 import { pipelineMetrics } from './metrics.ts';
 import type { StageHandler } from './outcome.ts';
 import { isCancelRequested } from '../client/run-state.ts';
-import { cancelledRow, failureRow, terminalRow } from './result-row.ts';
+import { cancelledRow, type EndedRow, failureRow, terminalRow } from './result-row.ts';
 
 export interface StageWorkerDeps {
   config: Config;
   connection: ConnectionOptions;
   queues: StageQueues;
-  /** Records the run's end: run state, result row (never lost), blob clean-up, claim release. */
-  endRun(row: ResultRow): Promise<void>;
+  /**
+   * Records the run's end: run state, result row (never lost), blob clean-up, claim release.
+   * `inputRejected`: it failed on bad input (no fallback can do better).
+   */
+  endRun(row: EndedRow, o?: { inputRejected?: boolean }): Promise<void>;
   log: Logger;
 }
 
@@ -75,7 +77,7 @@ export function startStageWorker<S extends StageName>(stage: S, handler: StageHa
     } catch (err) {
       if (err instanceof PodpreviewError && !err.retryable) {
         // Final on the first try: record it now, while the original error class is at hand.
-        await endRun(failureRow(stage, String(job.id), job.data, err, Date.now()));
+        await endRun(failureRow(stage, String(job.id), job.data, err, Date.now()), { inputRejected: true });
         jobLog().warn({ code: err.code, err: err.message }, 'input rejected');
         pipelineMetrics.jobs.inc({ stage, outcome: 'rejected' });
         throw new RejectedInputError(err);

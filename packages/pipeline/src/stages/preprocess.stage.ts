@@ -1,6 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import { decodeAudio, parseTranscript } from '@podpreview/audio';
-import { type BlobStore, int16ToBytes, type PreprocessInput, putJsonBlob, type ResultsSink, runBlobKeys, type TranscriptBlob } from '@podpreview/shared';
+import {
+  type BlobStore,
+  int16ToBytes,
+  type PreprocessInput,
+  putJsonBlob,
+  type ResultsSink,
+  runBlobKeys,
+  type TranscriptBlob,
+  type VariantName,
+} from '@podpreview/shared';
 import type { fetchSource as FetchSource } from '@podpreview/storage';
 import type { StageContext, StageOutcome } from '../runtime/outcome.ts';
 
@@ -10,6 +19,8 @@ export interface PreprocessDeps {
   fetchSource: (uri: string, signal: AbortSignal) => ReturnType<typeof FetchSource>;
   /** Longer audio is refused (probed before decoding, so it never costs the memory). */
   maxDurationSec: number;
+  /** Whose earlier successes count as this run's duplicate (REUSES_RESULTS_OF: never the fallback's for production). */
+  dedupVariants?: readonly VariantName[];
 }
 
 /**
@@ -25,7 +36,7 @@ export function createPreprocessStage(deps: PreprocessDeps) {
     try {
       const audio = await decodeAudio(source.localPath, input.audioUri, { signal, maxDurationSec: deps.maxDurationSec });
       if (!input.force) {
-        const earlier = await deps.results.findSucceeded(input.episodeId, audio.contentHash);
+        const earlier = await deps.results.findSucceeded(input.episodeId, audio.contentHash, deps.dedupVariants);
         if (earlier) {
           return {
             kind: 'done',

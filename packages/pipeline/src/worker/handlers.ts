@@ -1,5 +1,5 @@
 import { createPocketsphinx, type ModelEntry, type ModelRegistry, readManifest, type SpeechToText } from '@podpreview/models';
-import type { StageName } from '@podpreview/shared';
+import { REUSES_RESULTS_OF, type StageName } from '@podpreview/shared';
 import { fetchSource } from '@podpreview/storage';
 import type { StageHandlers } from '../runtime/outcome.ts';
 import { AUDIO_RUNNERS } from '../stages/audio-models.ts';
@@ -26,11 +26,14 @@ export async function createHandlers(stages: StageName[], s: Services): Promise<
           results: s.results,
           fetchSource: (uri, signal) => fetchSource(uri, { policy: s.config.inputs, gcs, tmpDir: s.config.tempDir, signal }),
           maxDurationSec: s.config.inputs.maxDurationSec,
+          dedupVariants: REUSES_RESULTS_OF[s.config.variant],
         });
         break;
       case 'ensemble-a': {
         const registry = await s.models('ensemble-a');
         requireRunners(registry, AUDIO_RUNNERS, 'ensemble-a');
+        // Every later stage needs the voice-activity track (EnsembleBInput): a variant may skip any model but that.
+        if (!registry.loadedEntries().some((e) => e.kind === 'vad')) throw new Error('ensemble-a loads no vad model (PODPREVIEW_MODELS_SKIP may not skip it)');
         handlers['ensemble-a'] = createEnsembleAStage({ blobs: s.blobs, models: () => registry.lease() });
         break;
       }

@@ -34,6 +34,7 @@ export function createServices(config: Config, log: Logger): Services {
           provider,
           log,
           threads: config.modelThreads,
+          skip: config.modelsSkip,
           ...(config.modelManifestPath ? { manifestPath: config.modelManifestPath } : {}),
         });
         r.then(

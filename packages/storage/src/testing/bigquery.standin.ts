@@ -8,13 +8,15 @@ import { googleError, startStandin, type StandinRequest, type StandinResponse, t
  *
  *   GET  /bigquery/v2/projects/{p}/datasets/{d}                        Dataset#exists
  *   POST /bigquery/v2/projects/{p}/datasets                            Dataset#create
- *   GET  /bigquery/v2/projects/{p}/datasets/{d}/tables/{t}             Table#exists
+ *   GET  /bigquery/v2/projects/{p}/datasets/{d}/tables/{t}             Table#exists, Table#getMetadata
+ *   PATCH /bigquery/v2/projects/{p}/datasets/{d}/tables/{t}            Table#setMetadata (new NULLABLE columns only)
  *   POST /bigquery/v2/projects/{p}/datasets/{d}/tables                 Dataset#createTable
  *   POST /bigquery/v2/projects/{p}/datasets/{d}/tables/{t}/insertAll   Table#insert
  *   POST /bigquery/v2/projects/{p}/queries                             BigQuery#query (jobs.query)
  *
  * It does NOT run SQL. A query is recognized by its set of named parameters, which are the
- * sink's own three reads ({runId}, {episodeId}, {episodeId, contentHash}), and answered by
+ * sink's own reads ({runId}, {episodeId}, {episodeId, contentHash}, each of the last two with
+ * an optional {variants}, and {since, limit}), and answered by
  * filtering the inserted rows in memory with the same meaning; the table is taken from the
  * query's FROM `dataset.table`. So the tests check what crosses the wire (row encoding, the
  * schema, parameters, result decoding), not the SQL text itself, which needs real BigQuery.
@@ -84,6 +86,8 @@ export async function startBigQueryStandin(): Promise<BigQueryStandin> {
     const stored = tables.get(`${datasetKey}.${table}`);
     const missing = googleError(404, 'notFound', `Not found: Table ${datasetKey}.${table}`);
     if (rest.length === 4 && req.method === 'GET') return stored ? { status: 200, body: tableResource(project, dataset, table, stored.fields) } : missing;
+    if (rest.length === 4 && req.method === 'PATCH')
+      return stored ? patchSchema(stored, body(), tableResource(project, dataset, table, stored.fields)) : missing;
     if (rest.length === 5 && action === 'insertAll' && req.method === 'POST') return stored ? insertAll(stored, body()) : missing;
     return undefined;
   };
@@ -124,8 +128,29 @@ export async function startBigQueryStandin(): Promise<BigQueryStandin> {
   };
 }
 
-/** The sink's three reads, by parameter set; undefined for anything else. */
-function answer(rows: Record<string, unknown>[], params: Record<string, string>): Record<string, unknown>[] | undefined {
+/**
+ * BigQuery's rule for a schema update: every existing column stays as it was, new ones come
+ * NULLABLE (existing rows have no value for them).
+ */
+function patchSchema(table: StoredTable, request: Record<string, unknown>, resource: Record<string, unknown>): StandinResponse {
+  const fields = (request.schema as { fields?: Field[] } | undefined)?.fields;
+  if (!fields) return { status: 200, body: resource };
+  for (const old of table.fields) {
+    const now = fields.find((f) => f.name === old.name);
+    if (!now || now.type !== old.type || (now.mode ?? 'NULLABLE') !== (old.mode ?? 'NULLABLE'))
+      return googleError(400, 'invalid', `Provided Schema does not match Table: field ${old.name} has changed or is missing`);
+  }
+  const added = fields.filter((f) => !table.fields.some((old) => old.name === f.name));
+  if (added.some((f) => f.mode === 'REQUIRED')) return googleError(400, 'invalid', 'Provided Schema does not match Table: cannot add required fields');
+  table.fields = [...table.fields, ...added];
+  return { status: 200, body: { ...resource, schema: { fields: table.fields } } };
+}
+
+/** The sink's reads, by parameter set; undefined for anything else. */
+function answer(all: Record<string, unknown>[], allParams: Record<string, string>): Record<string, unknown>[] | undefined {
+  // `variants`: a comma list; rows without a variant (written before the column) are production's.
+  const { variants, ...params } = allParams;
+  const rows = variants === undefined ? all : all.filter((r) => variants.split(',').includes(String(r.variant ?? 'production')));
   const names = Object.keys(params).sort().join(',');
   const newestFirst = (a: Record<string, unknown>, b: Record<string, unknown>) =>
     Number(b.finished_at_ms) - Number(a.finished_at_ms) || String(b.run_id).localeCompare(String(a.run_id));
