@@ -9,20 +9,26 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { enqueueEpisode, waitForRuns } from '@podpreview/pipeline/client';
 import { startLocalPipeline } from '@podpreview/pipeline/worker';
 import { createLogger, EnqueueRequest, loadConfig, type Config, type ResultRow } from '@podpreview/shared';
-import { loadOrGenerateEvalSet, REPO_ROOT } from './generate.ts';
+import { DEFAULT_SET_DIR, loadOrGenerateEvalSet, REPO_ROOT } from './generate.ts';
 import { heldOutFigures } from './heldout.ts';
 import type { EpisodeLabels, Interval } from './labels.ts';
 import { failureReasons, summaryMarkdown, summaryTable, type SummaryRow } from './report.ts';
 import { aggregate, baselineWindow, scorePreview, type Baseline, type PreviewScore } from './score.ts';
 
-const REPORT_PATH = path.join(REPO_ROOT, '.data', 'eval-report.json');
+// `npm run eval -- --seed 7` draws another set from the same sources into its own directory.
+const { values: args } = parseArgs({ options: { seed: { type: 'string' } } });
+const seed = args.seed === undefined ? undefined : Number(args.seed);
+if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0 && seed < 2 ** 32)) throw new Error(`--seed must be an integer in [0, 2^32), got ${args.seed}`);
+const suffix = seed === undefined ? '' : `-seed-${seed}`;
+const REPORT_PATH = path.join(REPO_ROOT, '.data', `eval-report${suffix}.json`);
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const started = performance.now();
 
-const generated = await loadOrGenerateEvalSet({ log: say });
+const generated = await loadOrGenerateEvalSet({ log: say, ...(seed === undefined ? {} : { seed, dir: `${DEFAULT_SET_DIR}${suffix}` }) });
 const { set, dir } = generated;
 const audioSec = set.episodes.reduce((s, e) => s + e.durationSec, 0);
 say(

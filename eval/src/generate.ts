@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { checkTools } from '@podpreview/synth';
 import type { EpisodeLabels, EvalSet } from './labels.ts';
 import { labelProblems } from './labels.check.ts';
-import { planEvalSet, type EpisodePlan } from './plan.ts';
+import { MASTER_SEED, planEvalSet, type EpisodePlan } from './plan.ts';
 import { renderEpisode } from './render.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -62,13 +62,13 @@ export function renderPlanned(plan: EpisodePlan, dir: string): EpisodeLabels {
 }
 
 /** Splits the episodes over `jobs` child processes (rendering is synchronous tool calls). */
-async function renderAll(plans: EpisodePlan[], dir: string, jobs: number, log: (m: string) => void): Promise<void> {
+async function renderAll(plans: EpisodePlan[], seed: number, dir: string, jobs: number, log: (m: string) => void): Promise<void> {
   const worker = fileURLToPath(new URL('./generate.worker.ts', import.meta.url));
   const queue = [...plans.keys()];
   let done = 0;
   const runOne = (index: number) =>
     new Promise<void>((resolve, reject) => {
-      const child = fork(worker, [dir, String(index)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
+      const child = fork(worker, [dir, String(index), String(seed)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
       let stderr = '';
       child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
       child.once('error', reject);
@@ -86,6 +86,8 @@ async function renderAll(plans: EpisodePlan[], dir: string, jobs: number, log: (
 
 export interface GenerateOptions {
   dir?: string;
+  /** The planner's seed (default MASTER_SEED, the set the README's figures are from). */
+  seed?: number;
   /** Child processes rendering episodes at once; default: one per core. */
   jobs?: number;
   /** Rebuild even when the cached set is current. */
@@ -110,17 +112,18 @@ export async function loadOrGenerateEvalSet(o: GenerateOptions = {}): Promise<Ge
   const dir = path.resolve(o.dir ?? DEFAULT_SET_DIR);
   const log = o.log ?? (() => {});
   const started = performance.now();
-  const version = generatorVersion();
+  const seed = o.seed ?? MASTER_SEED;
+  const version = `${generatorVersion()}${seed === MASTER_SEED ? '' : `-seed-${seed}`}`;
   const cached = o.force ? null : readCached(dir, version);
   if (cached) return { set: cached, dir, generated: false, seconds: (performance.now() - started) / 1000 };
 
   checkTools(['espeak-ng', 'flite', 'sox', 'fluidsynth', 'ffmpeg', 'ffprobe']);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const plans = planEvalSet();
+  const plans = planEvalSet(undefined, seed);
   const jobs = o.jobs ?? availableParallelism();
   log(`generating ${plans.length} episodes into ${dir} (generator ${version}, ${jobs} at a time)…`);
-  await renderAll(plans, dir, jobs, log);
+  await renderAll(plans, seed, dir, jobs, log);
   const episodes = plans.map((p) => JSON.parse(readFileSync(path.join(dir, `${p.id}.labels.json`), 'utf8')) as EpisodeLabels);
   const problems = episodes.flatMap((e) => labelProblems(e, SET_CHECKS).map((p) => `${e.id}: ${p}`));
   if (problems.length > 0) throw new Error(`the generated set is inconsistent:\n  ${problems.join('\n  ')}`);

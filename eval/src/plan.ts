@@ -105,8 +105,8 @@ function splitBlocks(chunks: TopicLine[][], wanted: number, rng: Rng): TopicLine
 
 const toLines = (chunk: TopicLine[]): Line[] => chunk.map((l) => ({ speaker: l.speaker, text: l.text }));
 
-function planEpisode(index: number, pool: ContentPool, set: SetChoices): EpisodePlan {
-  const seed = (MASTER_SEED ^ Math.imul(index + 1, 0x9e3779b1)) >>> 0;
+function planEpisode(index: number, pool: ContentPool, set: SetChoices, setSeed: number): EpisodePlan {
+  const seed = (setSeed ^ Math.imul(index + 1, 0x9e3779b1)) >>> 0;
   const rng = mulberry32(seed);
   const id = `ep${String(index + 1).padStart(2, '0')}`;
   const [lo, hi] = TARGET_SEC;
@@ -262,8 +262,13 @@ interface SetChoices {
   transcripts: boolean[];
 }
 
-export function planEvalSet(count = EPISODE_COUNT): EpisodePlan[] {
-  const rng = mulberry32(MASTER_SEED);
+/**
+ * The planned set. `seed` other than MASTER_SEED draws another set from the same sources (other
+ * lengths, structures, voices, topics and orders): a check that tuning on the default set did
+ * not fit its particular draws.
+ */
+export function planEvalSet(count = EPISODE_COUNT, seed = MASTER_SEED): EpisodePlan[] {
+  const rng = mulberry32(seed);
   const set: SetChoices = {
     lengthSlots: shuffled(
       rng,
@@ -279,5 +284,5 @@ export function planEvalSet(count = EPISODE_COUNT): EpisodePlan[] {
     ),
   };
   const pool = new ContentPool(rng);
-  return Array.from({ length: count }, (_, i) => planEpisode(i, pool, set));
+  return Array.from({ length: count }, (_, i) => planEpisode(i, pool, set, seed));
 }

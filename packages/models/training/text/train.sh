@@ -17,4 +17,6 @@ export PYTHONHASHSEED=0 PYTHONDONTWRITEBYTECODE=1 OMP_NUM_THREADS=1 OPENBLAS_NUM
 # The context model reads the sentence classifiers' outputs, so it is trained after them.
 context_args=()
 for a in "$@"; do [[ "$a" == --no-manifest ]] && context_args+=(--no-manifest); done
-exec "$PYTHON" train_context.py "${context_args[@]}"
+"$PYTHON" train_context.py "${context_args[@]}"
+# The manifest is written by json.dumps; the repository's formatter keeps short arrays on one line.
+if [[ -x ../../../../node_modules/.bin/biome ]]; then ../../../../node_modules/.bin/biome format --write ../../manifest.json >/dev/null; fi
