@@ -33,6 +33,7 @@ export interface SelectionWeights {
   silence: number;
   centrality: number;
   sentenceEnd: number;
+  pauseEnd: number;
   edges: number;
   otherVoice: number;
 }
@@ -110,7 +111,8 @@ const EnvSchema = z.object({
   PODPREVIEW_WEIGHT_INTRO_OUTRO: num(1),
   PODPREVIEW_WEIGHT_SILENCE: num(1),
   PODPREVIEW_WEIGHT_CENTRALITY: num(0.3),
-  PODPREVIEW_WEIGHT_SENTENCE_END: num(0.05),
+  PODPREVIEW_WEIGHT_SENTENCE_END: num(0.3),
+  PODPREVIEW_WEIGHT_PAUSE_END: num(0.05),
   PODPREVIEW_WEIGHT_EDGES: num(0.5),
   PODPREVIEW_WEIGHT_OTHER_VOICE: num(1),
   PODPREVIEW_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
@@ -506,6 +508,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       silence: e.PODPREVIEW_WEIGHT_SILENCE,
       centrality: e.PODPREVIEW_WEIGHT_CENTRALITY,
       sentenceEnd: e.PODPREVIEW_WEIGHT_SENTENCE_END,
+      pauseEnd: e.PODPREVIEW_WEIGHT_PAUSE_END,
       edges: e.PODPREVIEW_WEIGHT_EDGES,
       otherVoice: e.PODPREVIEW_WEIGHT_OTHER_VOICE,
     },
