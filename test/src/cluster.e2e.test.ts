@@ -3,22 +3,11 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  closeQueues,
-  createQueues,
-  createRedis,
-  enqueueEpisode,
-  ownKeyPrefix,
-  queueBacklog,
-  queueKeyPrefix,
-  runStateKey,
-  type StageQueues,
-  waitForRuns,
-} from '@podpreview/pipeline/client';
-import { type LocalPipeline, startLocalPipeline } from '@podpreview/pipeline/worker';
-import { EnqueueRequest, redisTargetOf, STAGES } from '@podpreview/shared';
-import { REPO_ROOT, SAMPLES_DIR, startTestEnv, type TestEnv } from './harness.ts';
-import { type LocalCluster, missingBinaries, startRedisCluster } from './redis-topology.ts';
+import { enqueueEpisode, ownKeyPrefix, queueBacklog, queueKeyPrefix, runStateKey, type StageQueues, waitForRuns } from '@podpreview/pipeline/client';
+import type { LocalPipeline } from '@podpreview/pipeline/worker';
+import { EnqueueRequest, STAGES } from '@podpreview/shared';
+import { REPO_ROOT, SAMPLES_DIR, type TestEnv } from './harness.ts';
+import { type LocalCluster, missingBinaries, startPipelineThrough, startRedisCluster, type TopologyPipeline } from './redis-topology.ts';
 
 // The pipeline on a real three-primary Redis Cluster: each stage's queue carries its own hash
 // tag, so its keys share a slot (BullMQ's scripts need that) while the stages' queues land on
@@ -32,26 +21,23 @@ const PREFIX = 'pp';
 const PASSWORD = 'cluster-password-0123';
 let cluster: LocalCluster;
 let env: TestEnv;
+let run: TopologyPipeline;
 let pipeline: LocalPipeline;
 let queues: StageQueues;
 
 describe.skipIf(missing.length > 0)('Redis Cluster', () => {
   beforeAll(async () => {
     cluster = await startRedisCluster(3, PASSWORD);
-    env = await startTestEnv({
-      REDIS_URL: '',
+    run = await startPipelineThrough({
       PODPREVIEW_REDIS_CLUSTER_NODES: cluster.nodeList,
       PODPREVIEW_REDIS_PASSWORD: PASSWORD,
       PODPREVIEW_QUEUE_PREFIX: PREFIX,
     });
-    pipeline = await startLocalPipeline(env.config, env.log);
-    queues = createQueues(createRedis(redisTargetOf(env.config)!, 'client'), env.config);
+    ({ env, pipeline, queues } = run);
   });
 
   afterAll(async () => {
-    await pipeline?.stop();
-    if (queues) await closeQueues(queues);
-    await env?.cleanup();
+    await run?.stop();
     await cluster?.stop();
   });
 

@@ -4,7 +4,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
-import { freePort } from '@podpreview/pipeline/client';
+import { closeQueues, createQueues, createRedis, freePort, privateRedisArgs, type StageQueues } from '@podpreview/pipeline/client';
+import { type LocalPipeline, startLocalPipeline } from '@podpreview/pipeline/worker';
+import { redisTargetOf } from '@podpreview/shared';
+import { startTestEnv, type TestEnv } from './harness.ts';
 
 /**
  * Real Redis topologies for the scale-out tests: a primary with a replica watched by three
@@ -64,20 +67,7 @@ async function spawnRedis(binary: string, args: string[], port: number, password
 /** A data server; with a password, replicas authenticate to their primary with the same one. */
 const serverArgs = (port: number, dir: string, password?: string) => [
   ...(password ? ['--requirepass', password, '--masterauth', password] : []),
-  '--port',
-  String(port),
-  '--bind',
-  '127.0.0.1',
-  '--dir',
-  dir,
-  '--save',
-  '',
-  '--appendonly',
-  'no',
-  '--maxmemory-policy',
-  'noeviction',
-  '--loglevel',
-  'warning',
+  ...privateRedisArgs(port, dir),
 ];
 
 async function until(what: string, probe: () => Promise<boolean>, timeoutMs: number): Promise<void> {
@@ -266,4 +256,29 @@ export async function startRedisCluster(size = 3, password?: string): Promise<Lo
     await rm(dir, { recursive: true, force: true });
     throw err;
   }
+}
+
+export interface TopologyPipeline {
+  env: TestEnv;
+  pipeline: LocalPipeline;
+  /** A client's queues, connected the way the configuration says (Sentinel or Cluster). */
+  queues: StageQueues;
+  stop(): Promise<void>;
+}
+
+/** Every stage in this process, reaching Redis only through `vars` (REDIS_URL unset). */
+export async function startPipelineThrough(vars: Record<string, string>): Promise<TopologyPipeline> {
+  const env = await startTestEnv({ REDIS_URL: '', ...vars });
+  const pipeline = await startLocalPipeline(env.config, env.log);
+  const queues = createQueues(createRedis(redisTargetOf(env.config)!, 'client'), env.config);
+  return {
+    env,
+    pipeline,
+    queues,
+    stop: async () => {
+      await pipeline.stop();
+      await closeQueues(queues);
+      await env.cleanup();
+    },
+  };
 }

@@ -2,11 +2,11 @@ import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeQueues, createQueues, createRedis, enqueueEpisode, isTerminal, runStatus, type StageQueues, waitForRuns } from '@podpreview/pipeline/client';
-import { type LocalPipeline, startLocalPipeline } from '@podpreview/pipeline/worker';
+import { enqueueEpisode, isTerminal, runStatus, type StageQueues, waitForRuns } from '@podpreview/pipeline/client';
+import type { LocalPipeline } from '@podpreview/pipeline/worker';
 import { EnqueueRequest, redisTargetOf } from '@podpreview/shared';
-import { REPO_ROOT, SAMPLES_DIR, startTestEnv, type TestEnv } from './harness.ts';
-import { missingBinaries, type SentinelSet, startSentinelSet } from './redis-topology.ts';
+import { REPO_ROOT, SAMPLES_DIR, type TestEnv } from './harness.ts';
+import { missingBinaries, type SentinelSet, startPipelineThrough, startSentinelSet, type TopologyPipeline } from './redis-topology.ts';
 
 // Producer, workers, dashboard and CLI reach Redis only through three sentinels, with passwords
 // on the data servers and on the sentinels. The primary is killed (-9) while episodes are in
@@ -22,15 +22,15 @@ const PASSWORD = 'data-password-0123';
 const SENTINEL_PASSWORD = 'sentinel-password-0123';
 let set: SentinelSet;
 let env: TestEnv;
+let run: TopologyPipeline;
 let pipeline: LocalPipeline;
 let queues: StageQueues;
 
 describe.skipIf(missing.length > 0)('Redis Sentinel', () => {
   beforeAll(async () => {
     set = await startSentinelSet({ password: PASSWORD, sentinelPassword: SENTINEL_PASSWORD });
-    // REDIS_URL empty = unset: only the sentinels are configured.
-    env = await startTestEnv({
-      REDIS_URL: '',
+    // Only the sentinels are configured (REDIS_URL unset).
+    run = await startPipelineThrough({
       PODPREVIEW_REDIS_SENTINELS: set.sentinelList,
       PODPREVIEW_REDIS_SENTINEL_NAME: set.name,
       PODPREVIEW_REDIS_PASSWORD: PASSWORD,
@@ -38,14 +38,11 @@ describe.skipIf(missing.length > 0)('Redis Sentinel', () => {
       PODPREVIEW_ENQUEUE_WAIT_REPLICAS: '1',
       PODPREVIEW_ENQUEUE_WAIT_TIMEOUT_MS: String(WAIT_TIMEOUT_MS),
     });
-    pipeline = await startLocalPipeline(env.config, env.log);
-    queues = createQueues(createRedis(redisTargetOf(env.config)!, 'client'), env.config);
+    ({ env, pipeline, queues } = run);
   });
 
   afterAll(async () => {
-    await pipeline?.stop();
-    if (queues) await closeQueues(queues);
-    await env?.cleanup();
+    await run?.stop();
     await set?.stop();
   });
 

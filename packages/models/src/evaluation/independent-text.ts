@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { median3 } from '@podpreview/shared';
 import type { ModelEntry } from '../manifest.ts';
 import type { ModelSession } from '../session.ts';
 import { scoreTexts } from '../text.classifier.ts';
@@ -87,14 +88,6 @@ export function independentEpisodes(rows = readIndependentText()): IndependentRo
       ...body.slice(2 * third),
       ...part(outros, e),
     ];
-  });
-}
-
-/** Median of each value and its two neighbours (the mean of two at the edges): selection's fallback smoothing. */
-export function median3(p: readonly number[]): number[] {
-  return p.map((_, i) => {
-    const around = p.slice(Math.max(0, i - 1), i + 2);
-    return around.length === 3 ? [...around].sort((a, b) => a - b)[1]! : around.reduce((a, b) => a + b, 0) / around.length;
   });
 }
 

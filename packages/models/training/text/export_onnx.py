@@ -26,6 +26,11 @@ def linear_sigmoid_model(weights: np.ndarray, bias: np.ndarray, *, name: str, do
             numpy_helper.from_array(bias.astype(np.float32), "b"),
         ],
     )
+    return serialized_model(graph, doc=doc, metadata=metadata)
+
+
+def serialized_model(graph: onnx.GraphProto, *, doc: str, metadata: dict[str, str]) -> bytes:
+    """Wraps a graph as this project's text models are shipped (opset, IR version, producer, sorted metadata), checked."""
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)], producer_name="podpreview-train-text", producer_version="1")
     model.ir_version = IR_VERSION
     model.doc_string = doc

@@ -36,6 +36,7 @@ from sklearn.neural_network import MLPClassifier
 
 from context_episodes import Episode, Item, Pools, make_episode
 from context_features import CONTEXT_DIMS, CONTEXT_FEATURES_ID, context_rows
+from export_onnx import serialized_model
 from featurize import featurize_matrix
 from generate import LABELS, generate
 from train import load_independent, predict, update_manifest
@@ -147,13 +148,11 @@ def export(m: MLPClassifier, version: str) -> bytes:
             numpy_helper.from_array(b2.astype(np.float32), "b2"),
         ],
     )
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)], producer_name="podpreview-train-text", producer_version="1")
-    model.ir_version = 8
-    model.doc_string = f"podpreview sentence-context: ad/intro/outro per sentence from the sentence classifiers' outputs over seven sentences and the sentence's position ({CONTEXT_FEATURES_ID})."
-    for k, v in sorted({"features": CONTEXT_FEATURES_ID, "labels": ",".join(LABELS), "version": version}.items()):
-        model.metadata_props.append(onnx.StringStringEntryProto(key=k, value=v))
-    onnx.checker.check_model(model)
-    return model.SerializeToString()
+    return serialized_model(
+        graph,
+        doc=f"podpreview sentence-context: ad/intro/outro per sentence from the sentence classifiers' outputs over seven sentences and the sentence's position ({CONTEXT_FEATURES_ID}).",
+        metadata={"features": CONTEXT_FEATURES_ID, "labels": ",".join(LABELS), "version": version},
+    )
 
 
 def main() -> None:

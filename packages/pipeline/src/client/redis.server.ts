@@ -24,35 +24,38 @@ export async function freePort(): Promise<number> {
 }
 
 /**
+ * Arguments of a throwaway loopback `redis-server` in `dir`: no snapshots, and `noeviction`
+ * because BullMQ loses jobs if Redis evicts keys.
+ */
+export function privateRedisArgs(port: number, dir: string, appendOnly = false): string[] {
+  return [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--dir',
+    dir,
+    '--save',
+    '',
+    '--appendonly',
+    appendOnly ? 'yes' : 'no',
+    '--maxmemory-policy',
+    'noeviction',
+    '--daemonize',
+    'no',
+    '--loglevel',
+    'warning',
+  ];
+}
+
+/**
  * Starts a throwaway `redis-server` on a free loopback port in a temp dir, for the demo, the
  * CLI on a bare machine and the tests: it never touches a Redis someone else runs.
- * `noeviction` because BullMQ loses jobs if Redis evicts keys.
  */
 export async function startPrivateRedis(opts: { port?: number; dir?: string; appendOnly?: boolean } = {}): Promise<PrivateRedis> {
   const dir = opts.dir ?? (await mkdtemp(path.join(tmpdir(), 'podpreview-redis-')));
   const port = opts.port ?? (await freePort());
-  const child = spawn(
-    'redis-server',
-    [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--dir',
-      dir,
-      '--save',
-      '',
-      '--appendonly',
-      opts.appendOnly ? 'yes' : 'no',
-      '--maxmemory-policy',
-      'noeviction',
-      '--daemonize',
-      'no',
-      '--loglevel',
-      'warning',
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
+  const child = spawn('redis-server', privateRedisArgs(port, dir, opts.appendOnly ?? false), { stdio: ['ignore', 'ignore', 'pipe'] });
   let spawnError: Error | undefined;
   child.once('error', (e: NodeJS.ErrnoException) => {
     spawnError = e.code === 'ENOENT' ? new Error('redis-server is not installed: run `apt-get install -y redis-server` or set REDIS_URL') : e;

@@ -1,3 +1,4 @@
+import { median3 } from '@podpreview/shared';
 import { resample } from '../tracks.ts';
 import { analyseVoices, type VoiceFrames } from './voices.ts';
 
@@ -104,10 +105,5 @@ const ramp = (p: number) => Math.min(1, Math.max(0, (p - 0.25) / 0.5));
  *   60 s window: evidence ramps from 0 at p = 0.25 to 1 at p = 0.75, around the 0.5 decision point.
  */
 export function blockEvidence(p: number[]): Float32Array {
-  return Float32Array.from(p, (v, k) => {
-    const around = [p[k - 1], v, p[k + 1]].filter((x): x is number => x !== undefined).sort((a, b) => a - b);
-    // At the first and last sentence only one neighbour exists: take the mean of the two.
-    const smoothed = around.length === 3 ? around[1]! : around.reduce((a, b) => a + b, 0) / around.length;
-    return ramp(smoothed);
-  });
+  return Float32Array.from(median3(p), ramp);
 }
