@@ -12,12 +12,12 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { enqueueEpisode, waitForRuns } from '@podpreview/pipeline/client';
 import { startLocalPipeline } from '@podpreview/pipeline/worker';
-import { createLogger, EnqueueRequest, loadConfig, type Config, type ResultRow } from '@podpreview/shared';
+import { createLogger, EnqueueRequest, loadConfig, type Config } from '@podpreview/shared';
 import { DEFAULT_SET_DIR, loadOrGenerateEvalSet, REPO_ROOT } from './generate.ts';
 import { heldOutFigures } from './heldout.ts';
-import type { EpisodeLabels, Interval } from './labels.ts';
-import { failureReasons, summaryMarkdown, summaryTable, type SummaryRow } from './report.ts';
-import { aggregate, baselineWindow, scorePreview, type Baseline, type PreviewScore } from './score.ts';
+import { keepSelectionInputs } from './kept-runs.ts';
+import type { EpisodeLabels } from './labels.ts';
+import { failureReasons, printResults, scoreEpisodes, summaryMarkdown, type SystemRun } from './report.ts';
 
 // `npm run eval -- --seed 7` draws another set from the same sources into its own directory.
 const { values: args } = parseArgs({ options: { seed: { type: 'string' } } });
@@ -25,6 +25,8 @@ const seed = args.seed === undefined ? undefined : Number(args.seed);
 if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0 && seed < 2 ** 32)) throw new Error(`--seed must be an integer in [0, 2^32), got ${args.seed}`);
 const suffix = seed === undefined ? '' : `-seed-${seed}`;
 const REPORT_PATH = path.join(REPO_ROOT, '.data', `eval-report${suffix}.json`);
+// Runs with speech-to-text keep theirs apart: reselecting either must not read the other's sentences.
+const KEPT_DIR = path.join(REPO_ROOT, '.data', `eval-kept${suffix}${loadConfig().asr.mode === 'off' ? '' : '-asr'}`);
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const started = performance.now();
 
@@ -35,14 +37,6 @@ say(
   `${generated.generated ? 'generated' : 'reused'} ${set.episodes.length} episodes (${(audioSec / 60).toFixed(1)} min of audio) in ${dir}` +
     `${generated.generated ? ` in ${generated.seconds.toFixed(0)} s` : ''} (generator ${set.generator})`,
 );
-
-/** The system's preview per episode, or why there is none. */
-interface SystemRun {
-  status: string;
-  window: Interval | null;
-  path: ResultRow['path'];
-  reason: string | null;
-}
 
 async function runSystem(episodes: EpisodeLabels[]): Promise<{ runs: SystemRun[]; seconds: number; previewSec: number }> {
   const t0 = performance.now();
@@ -61,6 +55,8 @@ async function runSystem(episodes: EpisodeLabels[]): Promise<{ runs: SystemRun[]
     sink: { kind: 'local', dbPath: path.join(dataDir, 'results.duckdb') },
     logLevel: 'fatal',
     inputs: { ...base.inputs, roots: [dir] },
+    // Selection's inputs are kept for eval:reselect; the temp dir goes when the eval ends.
+    keepIntermediateBlobs: true,
   };
   const pipeline = await startLocalPipeline(config, createLogger('fatal', { app: 'eval' }));
   try {
@@ -85,6 +81,14 @@ async function runSystem(episodes: EpisodeLabels[]): Promise<{ runs: SystemRun[]
         }
       },
     });
+    const seconds = (performance.now() - t0) / 1000;
+    const kept = await keepSelectionInputs(
+      pipeline.fleet.queues.selection,
+      pipeline.fleet.services.blobs,
+      episodes.map((e, i) => ({ episodeId: e.id, runId: runIds[i]! })),
+      KEPT_DIR,
+    );
+    say(`  kept selection's inputs of ${kept} runs in ${path.relative(process.cwd(), KEPT_DIR)} (npm run eval:reselect)`);
     const runs: SystemRun[] = [];
     for (const s of statuses) {
       const row = await pipeline.fleet.services.results.forRun(s.runId);
@@ -96,7 +100,7 @@ async function runSystem(episodes: EpisodeLabels[]): Promise<{ runs: SystemRun[]
         reason: ok ? null : (row?.errorMessage ?? s.reason ?? 'no result row'),
       });
     }
-    return { runs, seconds: (performance.now() - t0) / 1000, previewSec: config.previewSec };
+    return { runs, seconds, previewSec: config.previewSec };
   } finally {
     await pipeline.stop();
     await rm(work, { recursive: true, force: true });
@@ -107,50 +111,8 @@ const episodes = set.episodes;
 const system = await runSystem(episodes);
 const { previewSec } = system;
 
-const scored = episodes.map((labels, i) => {
-  const run = system.runs[i]!;
-  const baselines = Object.fromEntries(
-    (['start-at-0', 'start-at-30%'] as Baseline[]).map((b) => {
-      const window = baselineWindow(labels, b, previewSec);
-      return [b, { window, score: scorePreview(labels, window) }];
-    }),
-  ) as Record<Baseline, { window: Interval; score: PreviewScore }>;
-  return { labels, run, system: run.window ? scorePreview(labels, run.window) : null, baselines };
-});
-
-const systemScores = (filter: (s: (typeof scored)[number]) => boolean) => scored.filter((s) => filter(s) && s.system).map((s) => s.system!);
-const rows: SummaryRow[] = [
-  { name: 'system', summary: aggregate(systemScores(() => true)) },
-  { name: 'system (with transcript)', summary: aggregate(systemScores((s) => s.labels.hasTranscript)) },
-  { name: 'system (audio only)', summary: aggregate(systemScores((s) => !s.labels.hasTranscript)) },
-  { name: 'start-at-0', summary: aggregate(scored.map((s) => s.baselines['start-at-0'].score)) },
-  { name: 'start-at-30%', summary: aggregate(scored.map((s) => s.baselines['start-at-30%'].score)) },
-];
-
-say('');
-say(summaryTable(rows));
-say('starts on a sentence: share of previews starting within 0.5 s of a labelled sentence start;');
-say('speech fraction: mean share of the window covered by sentences; bad overlap: mean seconds on');
-say('music, ads, intro, outro and dead air over 1.5 s; inside ideal zone: share of windows wholly in content;');
-say('ends cleanly: share of previews whose end falls between sentences (or at the episode end), not inside one.');
-
-const failed = scored.filter((s) => !s.system);
-const failures = scored
-  .flatMap((s) => (s.system && s.run.window ? [{ s, reasons: failureReasons(s.labels, s.run.window, s.system) }] : []))
-  .filter((f) => f.reasons.length > 0);
-say('');
-say(
-  `system failures (${failures.length} of ${scored.length - failed.length} scored episodes miss a per-episode target; ${failed.length} runs without a preview):`,
-);
-for (const s of failed) say(`  ${s.labels.id}: run ${s.run.status}: ${s.run.reason}`);
-for (const { s, reasons } of failures) {
-  const l = s.labels;
-  say(
-    `  ${l.id} (${l.container}, ${l.hasTranscript ? `transcript, ${l.sentencesPerCue} sentence(s)/cue` : 'no transcript'}, ${l.durationSec.toFixed(1)} s): preview ${s.run.window!.startSec.toFixed(2)}–${s.run.window!.endSec.toFixed(2)} s via ${s.run.path}`,
-  );
-  for (const r of reasons) say(`    - ${r}`);
-  say(`    structure: ${l.structure.join(' | ')}`);
-}
+const scored = scoreEpisodes(episodes, system.runs, previewSec);
+const rows = printResults(say, scored);
 
 const heldOut = await heldOutFigures();
 const pct = (x: number) => `${(100 * x).toFixed(0)} %`;

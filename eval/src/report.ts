@@ -1,6 +1,17 @@
 import Table from 'cli-table3';
+import type { SelectionPath } from '@podpreview/shared';
 import type { EpisodeLabels, Interval } from './labels.ts';
-import { idealZones, SENTENCE_START_TOLERANCE_SEC, TARGETS, type PreviewScore, type Summary } from './score.ts';
+import {
+  aggregate,
+  baselineWindow,
+  idealZones,
+  scorePreview,
+  SENTENCE_START_TOLERANCE_SEC,
+  TARGETS,
+  type Baseline,
+  type PreviewScore,
+  type Summary,
+} from './score.ts';
 
 export interface SummaryRow {
   name: string;
@@ -102,4 +113,70 @@ export function failureReasons(labels: EpisodeLabels, window: Interval, score: P
     reasons.push(`ends inside a sentence at ${window.endSec.toFixed(2)} s${inside ? ` (${inside.kind}, ${span(inside)})` : ''}`);
   }
   return reasons;
+}
+
+/** The system's preview per episode, or why there is none. */
+export interface SystemRun {
+  status: string;
+  window: Interval | null;
+  path: SelectionPath | null;
+  reason: string | null;
+}
+
+export interface ScoredEpisode {
+  labels: EpisodeLabels;
+  run: SystemRun;
+  system: PreviewScore | null;
+  baselines: Record<Baseline, { window: Interval; score: PreviewScore }>;
+}
+
+/** Scores the system's previews and the naive baselines, episode by episode. */
+export function scoreEpisodes(episodes: readonly EpisodeLabels[], runs: readonly SystemRun[], previewSec: number): ScoredEpisode[] {
+  return episodes.map((labels, i) => {
+    const run = runs[i]!;
+    const baselines = Object.fromEntries(
+      (['start-at-0', 'start-at-30%'] as Baseline[]).map((b) => {
+        const window = baselineWindow(labels, b, previewSec);
+        return [b, { window, score: scorePreview(labels, window) }];
+      }),
+    ) as ScoredEpisode['baselines'];
+    return { labels, run, system: run.window ? scorePreview(labels, run.window) : null, baselines };
+  });
+}
+
+/** Prints the summary table (all, with and without transcript, baselines) and every per-episode failure; returns the table's rows. */
+export function printResults(say: (line: string) => void, scored: readonly ScoredEpisode[]): SummaryRow[] {
+  const systemScores = (filter: (s: ScoredEpisode) => boolean) => scored.filter((s) => filter(s) && s.system).map((s) => s.system!);
+  const rows: SummaryRow[] = [
+    { name: 'system', summary: aggregate(systemScores(() => true)) },
+    { name: 'system (with transcript)', summary: aggregate(systemScores((s) => s.labels.hasTranscript)) },
+    { name: 'system (audio only)', summary: aggregate(systemScores((s) => !s.labels.hasTranscript)) },
+    { name: 'start-at-0', summary: aggregate(scored.map((s) => s.baselines['start-at-0'].score)) },
+    { name: 'start-at-30%', summary: aggregate(scored.map((s) => s.baselines['start-at-30%'].score)) },
+  ];
+  say('');
+  say(summaryTable(rows));
+  say('starts on a sentence: share of previews starting within 0.5 s of a labelled sentence start;');
+  say('speech fraction: mean share of the window covered by sentences; bad overlap: mean seconds on');
+  say('music, ads, intro, outro and dead air over 1.5 s; inside ideal zone: share of windows wholly in content;');
+  say('ends cleanly: share of previews whose end falls between sentences (or at the episode end), not inside one.');
+
+  const failed = scored.filter((s) => !s.system);
+  const failures = scored
+    .flatMap((s) => (s.system && s.run.window ? [{ s, reasons: failureReasons(s.labels, s.run.window, s.system) }] : []))
+    .filter((f) => f.reasons.length > 0);
+  say('');
+  say(
+    `system failures (${failures.length} of ${scored.length - failed.length} scored episodes miss a per-episode target; ${failed.length} runs without a preview):`,
+  );
+  for (const s of failed) say(`  ${s.labels.id}: run ${s.run.status}: ${s.run.reason}`);
+  for (const { s, reasons } of failures) {
+    const l = s.labels;
+    say(
+      `  ${l.id} (${l.container}, ${l.hasTranscript ? `transcript, ${l.sentencesPerCue} sentence(s)/cue` : 'no transcript'}, ${l.durationSec.toFixed(1)} s): preview ${s.run.window!.startSec.toFixed(2)}–${s.run.window!.endSec.toFixed(2)} s via ${s.run.path}`,
+    );
+    for (const r of reasons) say(`    - ${r}`);
+    say(`    structure: ${l.structure.join(' | ')}`);
+  }
+  return rows;
 }

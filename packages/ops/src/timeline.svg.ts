@@ -8,6 +8,7 @@ const TRACKS: { key: string; label: string; colour: string }[] = [
   { key: 'longSilence', label: 'silence', colour: '#757575' },
   { key: 'centrality', label: 'topicality', colour: '#1565c0' },
   { key: 'otherVoice', label: 'other voice', colour: '#ad1457' },
+  { key: 'monologue', label: 'monologue', colour: '#00838f' },
 ];
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

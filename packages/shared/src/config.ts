@@ -34,8 +34,10 @@ export interface SelectionWeights {
   centrality: number;
   sentenceEnd: number;
   pauseEnd: number;
+  startPause: number;
   edges: number;
   otherVoice: number;
+  monologue: number;
 }
 
 const concurrencyVar = (stage: StageName) => `PODPREVIEW_CONCURRENCY_${stage.replace('-', '_').toUpperCase()}`;
@@ -112,9 +114,11 @@ const EnvSchema = z.object({
   PODPREVIEW_WEIGHT_SILENCE: num(1),
   PODPREVIEW_WEIGHT_CENTRALITY: num(0.3),
   PODPREVIEW_WEIGHT_SENTENCE_END: num(0.3),
-  PODPREVIEW_WEIGHT_PAUSE_END: num(0.05),
+  PODPREVIEW_WEIGHT_PAUSE_END: num(0.15),
+  PODPREVIEW_WEIGHT_START_PAUSE: num(0.1),
   PODPREVIEW_WEIGHT_EDGES: num(0.5),
   PODPREVIEW_WEIGHT_OTHER_VOICE: num(1),
+  PODPREVIEW_WEIGHT_MONOLOGUE: num(0.5),
   PODPREVIEW_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
   PODPREVIEW_HTTP_PORT: int(8080),
   PODPREVIEW_API_TOKENS: z.string().optional(),
@@ -509,8 +513,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       centrality: e.PODPREVIEW_WEIGHT_CENTRALITY,
       sentenceEnd: e.PODPREVIEW_WEIGHT_SENTENCE_END,
       pauseEnd: e.PODPREVIEW_WEIGHT_PAUSE_END,
+      startPause: e.PODPREVIEW_WEIGHT_START_PAUSE,
       edges: e.PODPREVIEW_WEIGHT_EDGES,
       otherVoice: e.PODPREVIEW_WEIGHT_OTHER_VOICE,
+      monologue: e.PODPREVIEW_WEIGHT_MONOLOGUE,
     },
     httpHost: e.PODPREVIEW_HTTP_HOST,
     httpPort: e.PODPREVIEW_HTTP_PORT,

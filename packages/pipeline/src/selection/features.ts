@@ -1,5 +1,6 @@
 import { median3 } from '@podpreview/shared';
 import { resample } from '../tracks.ts';
+import { SPEECH_THRESHOLD } from './onsets.ts';
 import { analyseVoices, type VoiceFrames } from './voices.ts';
 
 /** Evidence from every model on one timeline: index t covers [t·stepSec, (t+1)·stepSec). */
@@ -18,6 +19,10 @@ export interface Features {
   centrality: Float32Array;
   /** 1 inside a block spoken by a voice heard only briefly (voice-embed); zeros without it. */
   otherVoice: Float32Array;
+  /** 1 inside one voice's long stretch in a conversation (voice-embed): intros, ad reads, outros. */
+  monologue: Float32Array;
+  /** Music where nobody speaks for over PAUSE_MAX_SEC: an intro, a sting, an interlude, not a bed under talk. */
+  musicWithoutSpeech: Float32Array;
 }
 
 export interface FeatureInputs {
@@ -62,14 +67,50 @@ export function buildFeatures(i: FeatureInputs, stepSec = FEATURE_STEP_SEC): Fea
     centrality[t] = s.scores.centrality ?? 0;
   }
   let otherVoice: Float32Array = new Float32Array(steps);
+  let monologue: Float32Array = new Float32Array(steps);
   if (i.voice) {
     const sums = new Float64Array(steps + 1);
     for (let t = 0; t < steps; t++) sums[t + 1] = sums[t]! + speech[t]!;
     const at = (sec: number) => Math.max(0, Math.min(steps, Math.round(sec / stepSec)));
     const vadSpeechAt = (a: number, b: number) => (at(b) > at(a) ? (sums[at(b)]! - sums[at(a)]!) / (at(b) - at(a)) : 0);
-    otherVoice = resample(analyseVoices(i.voice, vadSpeechAt).otherVoice, i.voice.frameSec, steps, stepSec, i.voice.spanSec);
+    const voices = analyseVoices(i.voice, vadSpeechAt);
+    otherVoice = resample(voices.otherVoice, i.voice.frameSec, steps, stepSec, i.voice.spanSec);
+    monologue = resample(voices.monologue, i.voice.frameSec, steps, stepSec, i.voice.spanSec);
   }
-  return { stepSec, steps, speech, music, longSilence, ad, introOutro, centrality, otherVoice };
+  return {
+    stepSec,
+    steps,
+    speech,
+    music,
+    longSilence,
+    ad,
+    introOutro,
+    centrality,
+    otherVoice,
+    monologue,
+    musicWithoutSpeech: withoutSpeech(music, speech, stepSec),
+  };
+}
+
+/** Pauses up to this long are part of talk (between sentences, turns); longer ones are not. */
+const PAUSE_MAX_SEC = 1.5;
+
+/**
+ * Music counted only where nobody speaks for over PAUSE_MAX_SEC. Weighting music by each step's
+ * lack of speech also charged the pauses between sentences over a music bed: on fresh draws of
+ * the eval set that cost content with a bed more than an ad or outro without one, and previews
+ * landed there.
+ */
+function withoutSpeech(music: Float32Array, speech: Float32Array, stepSec: number): Float32Array {
+  const out = new Float32Array(music.length);
+  const minRun = Math.round(PAUSE_MAX_SEC / stepSec);
+  for (let t = 0; t < music.length; ) {
+    let end = t;
+    while (end < music.length && speech[end]! < SPEECH_THRESHOLD) end++;
+    if (end - t > minRun) for (let k = t; k < end; k++) out[k] = music[k]!;
+    t = end > t ? end : t + 1;
+  }
+  return out;
 }
 
 /**
@@ -82,7 +123,7 @@ export function sentenceEvidence(sentences: readonly { scores: Record<string, nu
   const withContext = sentences.length > 0 && sentences.every((s) => s.scores.adContext !== undefined);
   if (withContext) {
     return {
-      adEvidence: Float32Array.from(sentences, (s) => ramp(s.scores.adContext!)),
+      adEvidence: Float32Array.from(sentences, (s) => Math.max(ramp(s.scores.adContext!), (s.scores.ad ?? 0) >= SURE_AD ? 1 : 0)),
       ioEvidence: Float32Array.from(sentences, (s) => ramp(Math.max(s.scores.introContext ?? 0, s.scores.outroContext ?? 0))),
     };
   }
@@ -91,6 +132,15 @@ export function sentenceEvidence(sentences: readonly { scores: Record<string, nu
     ioEvidence: blockEvidence(sentences.map((s) => Math.max(s.scores.intro ?? 0, s.scores.outro ?? 0))),
   };
 }
+
+/**
+ * A sentence the one-sentence classifier is this sure is an ad (a promo code, a sponsor's URL)
+ * stays one even where its neighbours talk the context model out of it: on the eval set a
+ * host-read ad thanked its sponsor like an outro, and context read its one sure sentence as
+ * content (1.00 → 0.21). Marking a stray content sentence costs a few seconds of one window;
+ * missing an ad puts the preview in it.
+ */
+const SURE_AD = 0.95;
 
 /** Evidence ramps from 0 at p = 0.25 to 1 at p = 0.75, around the 0.5 decision point. */
 const ramp = (p: number) => Math.min(1, Math.max(0, (p - 0.25) / 0.5));

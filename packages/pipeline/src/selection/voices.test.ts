@@ -90,6 +90,57 @@ describe('analyseVoices', () => {
   });
 });
 
+describe('monologues', () => {
+  const host = direction();
+  const guest = direction();
+  const stray = direction();
+  /** Share of the seconds in [from, to) marked as a monologue. */
+  const marked = (m: Float32Array, from: number, to: number) => {
+    const xs = Array.from(m.subarray(from * 2, to * 2));
+    return xs.reduce((s, x) => s + x, 0) / xs.length;
+  };
+  /** host 20 s intro | conversation | host-read ad 25 s (with `inAd` inside it) | conversation | host outro. */
+  function show(inAd: [Float32Array | null, number][] = []) {
+    const talk = (n: number): [Float32Array | null, number][] =>
+      Array.from({ length: n }, (_, k): [Float32Array | null, number][] => [
+        [k % 2 ? host : guest, k % 3 === 0 ? 2 : 7],
+        [null, 0.5],
+      ]).flat();
+    return episode([[host, 20], [null, 0.5], ...talk(12), [host, 12], ...inAd, [host, 13], [null, 0.5], ...talk(12), [host, 12]]);
+  }
+
+  it('marks the host talking alone in a conversation (intro, an ad read), not the turns between', () => {
+    const { v, speechAt } = show();
+    const a = analyseVoices(v, speechAt);
+    expect(marked(a.monologue, 1, 19)).toBeGreaterThan(0.9);
+    // The ad read, 20.5 + 12 × ~5 s of conversation later.
+    const adStart = 20.5 + 4 * (2 + 0.5) + 8 * (7 + 0.5);
+    expect(marked(a.monologue, adStart + 1, adStart + 24)).toBeGreaterThan(0.9);
+    expect(marked(a.monologue, 25, adStart - 8)).toBe(0);
+    expect(marked(a.monologue, adStart + 35, adStart + 85)).toBe(0);
+  });
+
+  it('is not cut by one segment heard as a voice that speaks nowhere else', () => {
+    const { v, speechAt } = show([[stray, 1.5]]);
+    const a = analyseVoices(v, speechAt);
+    const adStart = 20.5 + 4 * (2 + 0.5) + 8 * (7 + 0.5);
+    expect(marked(a.monologue, adStart + 1, adStart + 24)).toBeGreaterThan(0.9);
+  });
+
+  it('marks nothing in a one-voice show or a conversation without long turns', () => {
+    const mono = episode([
+      [host, 200],
+      [null, 2],
+      [host, 100],
+    ]);
+    expect(analyseVoices(mono.v, mono.speechAt).monologue.some((x) => x > 0)).toBe(false);
+    const lively: [Float32Array | null, number][] = [];
+    for (let k = 0; k < 20; k++) lively.push([guest, 12], [null, 0.5], [host, 2], [null, 0.5]);
+    const l = episode(lively);
+    expect(analyseVoices(l.v, l.speechAt).monologue.some((x) => x > 0)).toBe(false);
+  });
+});
+
 describe('clusterSegments', () => {
   it('puts segments of one voice together and keeps different voices apart', () => {
     const a = direction();

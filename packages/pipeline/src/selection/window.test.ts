@@ -13,7 +13,9 @@ const WEIGHTS: SelectionWeights = {
   silence: 1,
   centrality: 0.3,
   sentenceEnd: 0.3,
-  pauseEnd: 0.05,
+  pauseEnd: 0.15,
+  startPause: 0.1,
+  monologue: 0.5,
   edges: 0.5,
   otherVoice: 1,
 };
@@ -157,6 +159,56 @@ describe('chooseWindow', () => {
     expect(cut(audioOnly.endSec)).toBe(false);
   });
 
+  it('without a transcript, ends in a pause between sentences rather than a breath inside one', () => {
+    // Sentences of 7 s with 0.6 s between them, each with a 0.15 s breath in its middle.
+    const spans: [number, number][] = [];
+    const lines: [number, number][] = [];
+    for (let t = 0.5; t + 7 <= 150; t += 7.6) {
+      spans.push([t, t + 3.4], [t + 3.55, t + 7]);
+      lines.push([t, t + 7]);
+    }
+    const c = choose(150, vadTrack(150, spans), sentences(0, 0), {}, true);
+    const inside = (x: number) => lines.some(([a, b]) => x > a + 0.1 && x < b - 0.1);
+    expect(inside(c.endSec)).toBe(false);
+    expect(c.contributions.sentenceEnd).toBe(WEIGHTS.pauseEnd);
+    expect(Math.abs(c.endSec - c.startSec - 60)).toBeLessThanOrEqual(1);
+  });
+
+  it('without a transcript, starts where a line starts, not after a pause inside one', () => {
+    // Lines of 9 s, 1 s apart, each with a 0.4 s pause inside: both are speech onsets.
+    const spans: [number, number][] = [];
+    const lineStarts: number[] = [];
+    for (let t = 0.5; t + 9 <= 200; t += 10) {
+      spans.push([t, t + 4], [t + 4.4, t + 9]);
+      lineStarts.push(t);
+    }
+    const speech = vadTrack(200, spans);
+    const vad = { frameSec: FRAME, speech };
+    const features = buildFeatures({ durationSec: 200, vad });
+    const c = chooseWindow({
+      features,
+      vad,
+      candidatesSec: speechOnsets(speech, FRAME),
+      sentenceEndsSec: [],
+      audioOnly: true,
+      durationSec: 200,
+      windowSec: 60,
+      weights: WEIGHTS,
+    });
+    expect(Math.min(...lineStarts.map((t) => Math.abs(t - c.startSec)))).toBeLessThan(0.1);
+    const noStartBonus = chooseWindow({
+      features,
+      vad,
+      candidatesSec: [c.startSec + 4.4],
+      sentenceEndsSec: [],
+      audioOnly: true,
+      durationSec: 200,
+      windowSec: 60,
+      weights: WEIGHTS,
+    });
+    expect(c.contributions.startPause!).toBeGreaterThan(noStartBonus.contributions.startPause!);
+  });
+
   it('keeps 60 s and says it did not end cleanly when speech runs on through the slack', () => {
     const c = choose(120, vadTrack(120, [[0.5, 120]]), [{ startSec: 0.5, endSec: 119, scores: { ad: 0, intro: 0, outro: 0, centrality: 0.5 } }]);
     expect(c.endSec - c.startSec).toBeCloseTo(60, 6);
@@ -193,6 +245,15 @@ describe('sentenceEvidence', () => {
     expect(Array.from(e.ioEvidence, (x) => +x.toFixed(2))).toEqual([0, 0.7, 0]);
   });
 
+  it('keeps a sentence the one-sentence classifier is sure is an ad, whatever its context says', () => {
+    const sents = [
+      { scores: { ad: 0.01, intro: 0, outro: 0.7, adContext: 0.01, introContext: 0, outroContext: 0.01 } },
+      { scores: { ad: 1, intro: 0, outro: 0, adContext: 0.21, introContext: 0, outroContext: 0 } },
+      { scores: { ad: 0.87, intro: 0, outro: 0, adContext: 0.2, introContext: 0, outroContext: 0 } },
+    ];
+    expect(Array.from(sentenceEvidence(sents).adEvidence)).toEqual([0, 1, 0]);
+  });
+
   it('falls back to the median over neighbours without them', () => {
     const sents = [0.05, 0.9, 0.05, 0.95, 0.8, 0.02].map((ad) => ({ scores: { ad } }));
     expect(Array.from(sentenceEvidence(sents).adEvidence)).toEqual(Array.from(blockEvidence(sents.map((s) => s.scores.ad))));
@@ -226,6 +287,19 @@ describe('buildFeatures', () => {
     expect(f.introOutro[25]).toBeCloseTo(1);
     expect(Array.from(f.longSilence.slice(10, 14))).toEqual([1, 1, 1, 1]);
     expect(f.longSilence[5]).toBe(0);
+  });
+});
+
+describe('musicWithoutSpeech', () => {
+  it('counts music where nobody speaks for over 1.5 s, not the pauses in talk over a bed', () => {
+    const music = new Float32Array(120).fill(0.9); // 60 s of music everywhere, 0.5 s frames
+    // Talk over the bed from 10 s with 0.8 s pauses between sentences; music alone before.
+    const spans: [number, number][] = [];
+    for (let t = 10; t + 4 <= 60; t += 4.8) spans.push([t, t + 4]);
+    const f = buildFeatures({ durationSec: 60, vad: { frameSec: FRAME, speech: vadTrack(60, spans) }, soundEvents: { frameSec: 0.5, spanSec: 1, music } }, 0.1);
+    const sum = (a: number, b: number) => f.musicWithoutSpeech.slice(a * 10, b * 10).reduce((x, y) => x + y, 0) / ((b - a) * 10);
+    expect(sum(0, 9)).toBeGreaterThan(0.85);
+    expect(sum(10, 57)).toBe(0);
   });
 });
 

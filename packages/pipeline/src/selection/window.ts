@@ -20,8 +20,18 @@ export interface WindowInputs {
 
 /** How far the window's end may move from `windowSec` to end cleanly (60 ± 1 s). */
 export const END_SLACK_SEC = 1;
+/** A start after this much quiet gets the whole startPause bonus; a line's start pauses longer than a breath inside it. */
+const START_PAUSE_FULL_SEC = 1;
 /** After a transcript sentence's end: the clip keeps the word's tail. */
 const END_TAIL_SEC = 0.2;
+/**
+ * A window ends in a VAD pause only where the quiet lasts this long: on three draws of the eval
+ * set, the quiet inside sentences (a comma, a stop consonant) lasted under 0.3 s, almost all
+ * under 0.25 s, and nine in ten pauses between sentences 0.25 s or more.
+ */
+const MIN_END_PAUSE_SEC = 0.25;
+/** How far into a VAD pause (past its first point) a window ends; the clip's fade-out covers the last word's tail. */
+const INTO_PAUSE_SEC = 0.05;
 /** A pause: the VAD says mostly not speech within this much either side. */
 const PAUSE_HALF_SEC = 0.15;
 
@@ -49,19 +59,19 @@ export function chooseWindow(i: WindowInputs): WindowChoice {
   const { features: f, weights: w } = i;
   const length = Math.min(i.windowSec, i.durationSec);
   const latestStart = Math.max(0, i.durationSec - length);
-  // Music under speech (a bed) is fine in a preview; music instead of speech is not.
-  const musicPenalty = Float32Array.from(f.music, (m, t) => m * (1 - f.speech[t]!));
   const edges = edgePrior(f.steps, f.stepSec, i.durationSec);
   const mean = (values: Float32Array) => makeMean(values, f.stepSec);
   const means = {
     speech: mean(f.speech),
-    music: mean(musicPenalty),
+    // Music under speech (a bed) is fine in a preview; music instead of speech is not.
+    music: mean(f.musicWithoutSpeech),
     ad: mean(f.ad),
     introOutro: mean(f.introOutro),
     silence: mean(f.longSilence),
     centrality: mean(f.centrality),
     edges: mean(edges),
     otherVoice: mean(f.otherVoice),
+    monologue: mean(f.monologue),
   };
   // Rewards are window means; penalties count seconds (per 10 s), so one second of ad costs
   // more than any difference in topicality between two clean windows.
@@ -78,11 +88,6 @@ export function chooseWindow(i: WindowInputs): WindowChoice {
   const sentenceEnds = [...i.sentenceEndsSec].sort((a, b) => a - b);
   const sentenceSpans = (i.sentenceSpansSec ?? []).filter(([a, b]) => b > a);
   const inPause = (t: number) => frameMean(t - PAUSE_HALF_SEC, t + PAUSE_HALF_SEC) < 0.5;
-  // Without a transcript, starts compete only on whether their nominal end already falls in a
-  // pause before speech goes on: rewarding every end that can be moved to a pause makes onsets
-  // inside recorded lines (pauses within them) win, and on real dialog most previews then
-  // started mid-line.
-  const nominalEndIsClean = (t: number) => t >= i.durationSec - 0.05 || (frameMean(t - 0.15, t + 0.15) < 0.5 && frameMean(t, t + 1.5) > 0.2);
   const chooseEnd = (s: number): { endSec: number; clean: boolean } => {
     const target = s + length;
     if (target >= i.durationSec - 0.05) return { endSec: i.durationSec, clean: true };
@@ -98,13 +103,15 @@ export function chooseWindow(i: WindowInputs): WindowChoice {
     const insideSentence = (t: number) => sentenceSpans.some(([a, b]) => t > a + 0.3 && t < b - 0.3);
     const runs: number[][] = [];
     for (let t = lo; t <= hi + 1e-9; t += i.vad.frameSec) {
-      if (!inPause(t) || insideSentence(t)) continue;
+      if (!inPause(t) || insideSentence(t) || quietAround(t) < MIN_END_PAUSE_SEC) continue;
       const run = runs.at(-1);
       if (run && t - run.at(-1)! <= i.vad.frameSec * 1.5) run.push(t);
       else runs.push([t]);
     }
     const longest = runs.reduce<number[]>((a, r) => (r.length > a.length ? r : a), []);
-    const vadPauses = longest.length > 0 ? [longest[Math.floor(longest.length / 2)]!] : [];
+    // Early in the pause rather than its middle: after the last word of a block, the middle of
+    // a long pause is already past the block's end (on the eval set, 0.5 s and more past it).
+    const vadPauses = longest.length > 0 ? [Math.min(longest[Math.floor(longest.length / 2)]!, longest[0]! + INTO_PAUSE_SEC)] : [];
     // A transcript's sentence end (a moment after it, to keep the last word's tail), best where
     // the audio agrees it is a pause: a cue's inner sentence boundaries are interpolated.
     const afterSentences = sentenceEnds.map((e) => e + END_TAIL_SEC).filter((e) => e >= lo && e <= hi);
@@ -114,13 +121,37 @@ export function chooseWindow(i: WindowInputs): WindowChoice {
     return { endSec: target, clean: false };
   };
 
+  // The VAD's quiet run around t (frames under the speech threshold), up to 2 s each way.
+  const quietAround = (t: number) => {
+    const f0 = Math.round(t / i.vad.frameSec);
+    if (i.vad.speech[f0] === undefined || i.vad.speech[f0]! >= SPEECH_THRESHOLD) return 0;
+    const cap = Math.round(2 / i.vad.frameSec);
+    let a = f0;
+    let b = f0;
+    while (a > 0 && f0 - a < cap && i.vad.speech[a - 1]! < SPEECH_THRESHOLD) a--;
+    while (b + 1 < i.vad.speech.length && b - f0 < cap && i.vad.speech[b + 1]! < SPEECH_THRESHOLD) b++;
+    return (b - a + 1) * i.vad.frameSec;
+  };
+  // The quiet before a start, up to 2 s (the episode's start counts as quiet).
+  const quietBefore = (t: number) => {
+    let f = Math.round(t / i.vad.frameSec) - 1;
+    let n = 0;
+    while (f >= 0 && i.vad.speech[f]! < SPEECH_THRESHOLD && n * i.vad.frameSec < 2) {
+      n++;
+      f--;
+    }
+    return f < 0 ? 2 : n * i.vad.frameSec;
+  };
   let starts = [...new Set(i.candidatesSec)].filter((c) => c >= 0 && c <= latestStart + 1e-6).sort((a, b) => a - b);
   if (starts.length === 0) starts = [latestStart];
   let best: WindowChoice | undefined;
   for (const s of starts) {
-    // With a transcript, starts compete on whether their end can land after a sentence (within
-    // END_SLACK_SEC): on two fresh draws of the eval set this took clean endings with a
-    // transcript from 67 and 83 % to 92 and 100 %; rewarding only an already clean nominal end did not.
+    // Starts compete on whether their end can land after a sentence, or without a transcript in
+    // a pause long enough to be between sentences (within END_SLACK_SEC): on two fresh draws of
+    // the eval set this took clean endings with a transcript from 67 and 83 % to 92 and 100 %,
+    // and without one from 67 and 83 % to 100 %. Without a transcript, starts also compete on
+    // the quiet before them (startPause): recorded lines pause inside them too, and rewarding
+    // clean ends alone made previews of real dialog start mid-line.
     const { endSec: end, clean } = chooseEnd(s);
     // Scored over the nominal length: starts compete on the same footing wherever ends moved.
     const e = s + length;
@@ -132,8 +163,10 @@ export function chooseWindow(i: WindowInputs): WindowChoice {
       silence: -w.silence * perSeconds * means.silence(s, e),
       edges: -w.edges * perSeconds * means.edges(s, e),
       otherVoice: -w.otherVoice * perSeconds * means.otherVoice(s, e),
+      monologue: -w.monologue * perSeconds * means.monologue(s, e),
       centrality: w.centrality * means.centrality(s, e),
-      sentenceEnd: i.audioOnly ? (nominalEndIsClean(e) ? w.pauseEnd : 0) : clean ? w.sentenceEnd : 0,
+      sentenceEnd: clean ? (i.audioOnly ? w.pauseEnd : w.sentenceEnd) : 0,
+      startPause: i.audioOnly ? w.startPause * Math.min(1, quietBefore(s) / START_PAUSE_FULL_SEC) : 0,
     };
     const score = Object.values(contributions).reduce((a, b) => a + b, 0);
     if (!best || score > best.score + 1e-9) {

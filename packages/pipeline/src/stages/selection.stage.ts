@@ -6,13 +6,14 @@ import {
   runBlobKeys,
   type SelectionBlob,
   type SelectionInput,
+  type SelectionPath,
   type SelectionWeights,
   SentencesBlob,
 } from '@podpreview/shared';
 import type { StageOutcome } from '../runtime/outcome.ts';
 import { candidateStarts } from '../selection/candidates.ts';
 import { buildFeatures, type Features } from '../selection/features.ts';
-import { chooseWindow } from '../selection/window.ts';
+import { chooseWindow, type WindowInputs } from '../selection/window.ts';
 import { channel, getTrack } from '../tracks.ts';
 
 export interface SelectionDeps {
@@ -23,6 +24,54 @@ export interface SelectionDeps {
   minSpeechFraction: number;
 }
 
+/** Everything a window is chosen from, read from a run's stored model outputs. */
+export type SelectionEvidence = Omit<WindowInputs, 'windowSec' | 'weights'> & { path: SelectionPath };
+
+/**
+ * Reads the audio tracks and scored sentences a run stored, finds where a preview may start and
+ * puts every model's output on one timeline. Separate from the stage so a tuning tool can
+ * re-run the choice on stored evidence (`npm run eval:reselect`) without running the models.
+ */
+export async function gatherEvidence(blobs: BlobStore, input: SelectionInput): Promise<SelectionEvidence> {
+  const vadTrack = await getTrack(blobs, input.tracks.vad!);
+  const vad = { frameSec: vadTrack.frameSec, speech: channel(vadTrack, 'speech') };
+  const sedRef = input.tracks['sound-events'];
+  const sed = sedRef ? await getTrack(blobs, sedRef) : undefined;
+  const voiceRef = input.tracks.voice;
+  const voiceTrack = voiceRef ? await getTrack(blobs, voiceRef) : undefined;
+  const text = input.sentencesKey ? await getJsonBlob(blobs, input.sentencesKey, SentencesBlob) : undefined;
+  // Recognised words are too rough to start or end on (no punctuation, word errors): the
+  // starts stay the speech onsets, and the words only add their text models' evidence.
+  const asr = text?.source === 'asr';
+  const candidates = candidateStarts(vad, asr ? undefined : text?.sentences);
+  const features = buildFeatures({
+    durationSec: input.durationSec,
+    vad,
+    ...(sed ? { soundEvents: { frameSec: sed.frameSec, spanSec: sed.spanSec ?? sed.frameSec, music: channel(sed, 'music') } } : {}),
+    sentences: asr ? text.sentences : candidates.sentences,
+    ...(voiceTrack
+      ? {
+          voice: {
+            frameSec: voiceTrack.frameSec,
+            spanSec: voiceTrack.spanSec ?? voiceTrack.frameSec,
+            dims: voiceTrack.channels.length,
+            embeddings: voiceTrack.data,
+          },
+        }
+      : {}),
+  });
+  return {
+    path: asr ? 'asr' : candidates.path,
+    features,
+    vad,
+    candidatesSec: candidates.startsSec,
+    audioOnly: candidates.path === 'audio-only',
+    sentenceEndsSec: candidates.sentences.map((s) => s.endSec),
+    sentenceSpansSec: candidates.sentences.map((s) => [s.startSec, s.endSec] as [number, number]),
+    durationSec: input.durationSec,
+  };
+}
+
 /**
  * Finds where a preview may start, puts every model's output on one timeline, scores the
  * window at each candidate start, and stores the decision with the timeline and each model's
@@ -31,45 +80,9 @@ export interface SelectionDeps {
 export function createSelectionStage(deps: SelectionDeps) {
   return async (input: SelectionInput): Promise<StageOutcome<'selection'>> => {
     const keys = runBlobKeys(input.episodeId, input.runId);
-    const vadTrack = await getTrack(deps.blobs, input.tracks.vad!);
-    const vad = { frameSec: vadTrack.frameSec, speech: channel(vadTrack, 'speech') };
-    const sedRef = input.tracks['sound-events'];
-    const sed = sedRef ? await getTrack(deps.blobs, sedRef) : undefined;
-    const voiceRef = input.tracks.voice;
-    const voiceTrack = voiceRef ? await getTrack(deps.blobs, voiceRef) : undefined;
-    const text = input.sentencesKey ? await getJsonBlob(deps.blobs, input.sentencesKey, SentencesBlob) : undefined;
-    // Recognised words are too rough to start or end on (no punctuation, word errors): the
-    // starts stay the speech onsets, and the words only add their text models' evidence.
-    const asr = text?.source === 'asr';
-    const candidates = candidateStarts(vad, asr ? undefined : text?.sentences);
-    const path = asr ? 'asr' : candidates.path;
-    const features = buildFeatures({
-      durationSec: input.durationSec,
-      vad,
-      ...(sed ? { soundEvents: { frameSec: sed.frameSec, spanSec: sed.spanSec ?? sed.frameSec, music: channel(sed, 'music') } } : {}),
-      sentences: asr ? text.sentences : candidates.sentences,
-      ...(voiceTrack
-        ? {
-            voice: {
-              frameSec: voiceTrack.frameSec,
-              spanSec: voiceTrack.spanSec ?? voiceTrack.frameSec,
-              dims: voiceTrack.channels.length,
-              embeddings: voiceTrack.data,
-            },
-          }
-        : {}),
-    });
-    const choice = chooseWindow({
-      features,
-      vad,
-      candidatesSec: candidates.startsSec,
-      audioOnly: candidates.path === 'audio-only',
-      sentenceEndsSec: candidates.sentences.map((s) => s.endSec),
-      sentenceSpansSec: candidates.sentences.map((s) => [s.startSec, s.endSec] as [number, number]),
-      durationSec: input.durationSec,
-      windowSec: deps.previewSec,
-      weights: deps.weights,
-    });
+    const { path, ...evidence } = await gatherEvidence(deps.blobs, input);
+    const { features } = evidence;
+    const choice = chooseWindow({ ...evidence, windowSec: deps.previewSec, weights: deps.weights });
     if (choice.speechFraction < deps.minSpeechFraction) throw new NoSpeechError(choice.speechFraction, deps.minSpeechFraction);
     const explanation: SelectionBlob = { version: 1, choice, path, weights: { ...deps.weights }, timelinePerSec: timeline(features) };
     await putJsonBlob(deps.blobs, keys.selection, explanation);
@@ -104,5 +117,6 @@ function timeline(f: Features): Record<string, number[]> {
     introOutro: r(f.introOutro),
     centrality: r(f.centrality),
     otherVoice: r(f.otherVoice),
+    monologue: r(f.monologue),
   };
 }

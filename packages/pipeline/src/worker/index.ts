@@ -24,3 +24,5 @@ export * from '../selection/onsets.ts';
 export * from '../selection/features.ts';
 export * from '../selection/window.ts';
 export * from '../tracks.ts';
+export { gatherEvidence, type SelectionEvidence } from '../stages/selection.stage.ts';
+export * from '../selection/voices.ts';

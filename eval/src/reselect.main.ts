@@ -1,0 +1,100 @@
+/**
+ * `npm run eval:reselect`: re-runs only the choice of window on what the last `npm run eval`
+ * (same `--seed`) kept of each run (audio tracks, scored sentences), with this checkout's
+ * selection code and the PODPREVIEW_WEIGHT_* settings in the environment, and scores it like
+ * the eval. Seconds instead of minutes, for tuning selection; the models' outputs are those of
+ * the kept run, so a change to a model needs the full eval. `--explain ep07` also prints that
+ * episode's best-scoring starts with each evidence's contribution, beside the best start that
+ * keeps the window inside content. `--asr` reads what `PODPREVIEW_ASR=inline npm run eval` kept.
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { analyseVoices, chooseWindow, gatherEvidence, getTrack, type VoiceFrames } from '@podpreview/pipeline/worker';
+import { loadConfig, type SelectionInput, type WindowChoice } from '@podpreview/shared';
+import { DEFAULT_SET_DIR, loadOrGenerateEvalSet, REPO_ROOT } from './generate.ts';
+import type { EpisodeLabels } from './labels.ts';
+import { loadKeptRuns } from './kept-runs.ts';
+import { printResults, scoreEpisodes, type SystemRun } from './report.ts';
+import { idealZones } from './score.ts';
+
+const { values: args } = parseArgs({ options: { seed: { type: 'string' }, asr: { type: 'boolean' }, explain: { type: 'string', multiple: true } } });
+const suffix = args.seed === undefined ? '' : `-seed-${Number(args.seed)}`;
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+const config = loadConfig();
+const { set } = await loadOrGenerateEvalSet({ log: say, ...(args.seed === undefined ? {} : { seed: Number(args.seed), dir: `${DEFAULT_SET_DIR}${suffix}` }) });
+const kept = await loadKeptRuns(path.join(REPO_ROOT, '.data', `eval-kept${suffix}${args.asr ? '-asr' : ''}`));
+const episodes = set.episodes.filter((e) => kept.inputs[e.id]);
+const runs: SystemRun[] = [];
+for (const e of episodes) {
+  const { path: selectionPath, ...evidence } = await gatherEvidence(kept.blobs, kept.inputs[e.id]!);
+  const inputs = { ...evidence, windowSec: config.previewSec, weights: config.weights };
+  const choice = chooseWindow(inputs);
+  runs.push({ status: 'succeeded', window: { startSec: choice.startSec, endSec: choice.endSec }, path: selectionPath, reason: null });
+  if (args.explain?.includes(e.id)) {
+    // Every candidate scored on its own: the winner, its runners-up, and the best one inside content.
+    const all = evidence.candidatesSec.map((c) => chooseWindow({ ...inputs, candidatesSec: [c] })).sort((a, b) => b.score - a.score);
+    const zones = idealZones(e);
+    const inZone = (w: WindowChoice) => zones.some((z) => w.startSec >= z.startSec - 0.5 && w.endSec <= z.endSec + 0.5);
+    const line = (tag: string, w: WindowChoice) =>
+      say(
+        `  ${tag.padEnd(10)} ${w.startSec.toFixed(2).padStart(7)}–${w.endSec.toFixed(2).padEnd(7)} score ${w.score.toFixed(3)}: ${Object.entries(
+          w.contributions,
+        )
+          .filter(([, v]) => v !== 0)
+          .map(([k, v]) => `${k} ${v.toFixed(3)}`)
+          .join(', ')}`,
+      );
+    say(`\n${e.id} (${selectionPath}, ${e.durationSec.toFixed(1)} s, ${all.length} candidates); structure: ${e.structure.join(' | ')}`);
+    for (const [i, w] of all.slice(0, 5).entries()) line(i === 0 ? 'chosen' : `#${i + 1}`, w);
+    const best = all.find(inZone);
+    if (best) line('in content', best);
+    explainVoices(e, kept.inputs[e.id]!.tracks.voice ? await voiceFrames(kept.inputs[e.id]!) : undefined, evidence);
+  }
+}
+printResults(say, scoreEpisodes(episodes, runs, config.previewSec));
+
+async function voiceFrames(input: SelectionInput): Promise<VoiceFrames> {
+  const t = await getTrack(kept.blobs, input.tracks.voice!);
+  return { frameSec: t.frameSec, spanSec: t.spanSec ?? t.frameSec, dims: t.channels.length, embeddings: t.data };
+}
+
+/** Which voice cluster each labelled speech segment is heard as, and how much of it counts as another voice. */
+function explainVoices(
+  e: EpisodeLabels,
+  v: VoiceFrames | undefined,
+  evidence: { features: { stepSec: number; otherVoice: Float32Array; speech: Float32Array } },
+): void {
+  if (!v) {
+    say('  (no voice track)');
+    return;
+  }
+  const sums = prefixSums(evidence.features.otherVoice);
+  const step = evidence.features.stepSec;
+  const speech = prefixSums(evidence.features.speech);
+  const at = (sec: number) => Math.max(0, Math.min(speech.length - 1, Math.round(sec / step)));
+  const a = analyseVoices(v, (x, y) => (at(y) > at(x) ? (speech[at(y)]! - speech[at(x)]!) / (at(y) - at(x)) : 0));
+  say(`  voices: ${a.voices.map((x, c) => `#${c} ${x.seconds.toFixed(0)} s ${x.turns} turns${x.rare ? ' rare' : ''}`).join(', ')}`);
+  for (const seg of e.segments.filter((s) => s.kind !== 'music' && s.kind !== 'silence')) {
+    const counts = new Map<string, number>();
+    for (const s of e.sentences.filter((x) => x.startSec >= seg.startSec && x.endSec <= seg.endSec)) {
+      const heard = new Map<number, number>();
+      for (let f = Math.ceil(s.startSec / v.frameSec); f * v.frameSec + v.spanSec <= s.endSec; f++)
+        heard.set(a.voiceOf[f] ?? -1, (heard.get(a.voiceOf[f] ?? -1) ?? 0) + 1);
+      const top = [...heard].filter(([c]) => c >= 0).sort((x, y) => y[1] - x[1])[0]?.[0];
+      const key = `${s.speaker}→${top ?? '?'}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    const i = Math.floor(seg.startSec / step);
+    const j = Math.ceil(seg.endSec / step);
+    say(
+      `    ${seg.kind.padEnd(7)} ${seg.startSec.toFixed(1).padStart(6)}–${seg.endSec.toFixed(1).padEnd(6)} other-voice ${((sums[j]! - sums[i]!) / Math.max(1, j - i)).toFixed(2)}; sentences ${[...counts].map(([k, n]) => `${k} ×${n}`).join(', ')}`,
+    );
+  }
+}
+
+function prefixSums(a: Float32Array): Float64Array {
+  const s = new Float64Array(a.length + 1);
+  for (let i = 0; i < a.length; i++) s[i + 1] = s[i]! + a[i]!;
+  return s;
+}
