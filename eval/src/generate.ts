@@ -38,6 +38,18 @@ export function generatorVersion(): string {
 
 const SET_LABELS = 'labels.json';
 
+/**
+ * A generated set's labels as they are, whatever generator made them: for re-scoring a kept run
+ * of that set (`eval:reselect`), which must never regenerate it.
+ */
+export function readSetLabels(dir: string): EvalSet {
+  try {
+    return JSON.parse(readFileSync(path.join(dir, SET_LABELS), 'utf8')) as EvalSet;
+  } catch (e) {
+    throw new Error(`no generated set in ${dir} (${(e as NodeJS.ErrnoException).code ?? e}): run \`npm run eval\` with the same --seed first`);
+  }
+}
+
 function readCached(dir: string, version: string): EvalSet | null {
   try {
     const set = JSON.parse(readFileSync(path.join(dir, SET_LABELS), 'utf8')) as EvalSet;

@@ -112,10 +112,11 @@ export function renderEpisode(plan: EpisodePlan, outDir: string, workDir: string
 
   // Sentences clear of beds sit in digital silence, so their edges can be checked on the decoded file.
   // Soft onsets (a breathy "h") hover near the activity threshold and a low-bitrate codec moves
-  // that crossing by up to ~0.1 s, so single edges get a loose limit; a codec delay left in the
+  // that crossing, measured up to 0.2 s (a flite voice at 48 kb/s MP3, `--seed 31337`), so single
+  // edges get a loose limit, still inside the scoring's tolerances; a codec delay left in the
   // file would shift every edge, which the median catches.
   const clear = sentences.filter((s) => !beds.some((b) => s.startSec < b.endSec + 0.3 && s.endSec > b.startSec - 0.3));
-  const verification = verifyEncoded(join(outDir, file), clear, { maxErrorMs: 150, maxMedianErrorMs: 10 });
+  const verification = verifyEncoded(join(outDir, file), clear, { maxErrorMs: 250, maxMedianErrorMs: 10 });
   const expectedSec = toSec(pcm.length);
   if (Math.abs(verification.decodedSec - expectedSec) > 0.05) {
     throw new Error(`${file}: decodes to ${verification.decodedSec} s, expected ${expectedSec} s`);

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { analyseVoices, chooseWindow, gatherEvidence, getTrack, type VoiceFrames } from '@podpreview/pipeline/worker';
 import { loadConfig, type SelectionInput, type WindowChoice } from '@podpreview/shared';
-import { DEFAULT_SET_DIR, loadOrGenerateEvalSet, REPO_ROOT } from './generate.ts';
+import { DEFAULT_SET_DIR, readSetLabels, REPO_ROOT } from './generate.ts';
 import type { EpisodeLabels } from './labels.ts';
 import { loadKeptRuns } from './kept-runs.ts';
 import { printResults, scoreEpisodes, type SystemRun } from './report.ts';
@@ -22,7 +22,7 @@ const suffix = args.seed === undefined ? '' : `-seed-${Number(args.seed)}`;
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 const config = loadConfig();
-const { set } = await loadOrGenerateEvalSet({ log: say, ...(args.seed === undefined ? {} : { seed: Number(args.seed), dir: `${DEFAULT_SET_DIR}${suffix}` }) });
+const set = readSetLabels(`${DEFAULT_SET_DIR}${suffix}`);
 const kept = await loadKeptRuns(path.join(REPO_ROOT, '.data', `eval-kept${suffix}${args.asr ? '-asr' : ''}`));
 const episodes = set.episodes.filter((e) => kept.inputs[e.id]);
 const runs: SystemRun[] = [];
