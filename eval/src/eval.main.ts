@@ -26,7 +26,10 @@ if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0 && seed < 2 ** 3
 const suffix = seed === undefined ? '' : `-seed-${seed}`;
 const REPORT_PATH = path.join(REPO_ROOT, '.data', `eval-report${suffix}.json`);
 // Runs with speech-to-text keep theirs apart: reselecting either must not read the other's sentences.
-const KEPT_DIR = path.join(REPO_ROOT, '.data', `eval-kept${suffix}${loadConfig().asr.mode === 'off' ? '' : '-asr'}`);
+// Settings that shape the previews (PODPREVIEW_WEIGHT_*, PODPREVIEW_PREVIEW_SEC, the model
+// manifest, …) come from the environment so they can be compared.
+const baseConfig = loadConfig();
+const KEPT_DIR = path.join(REPO_ROOT, '.data', `eval-kept${suffix}${baseConfig.asr.mode === 'off' ? '' : '-asr'}`);
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const started = performance.now();
 
@@ -41,10 +44,8 @@ say(
 async function runSystem(episodes: EpisodeLabels[]): Promise<{ runs: SystemRun[]; seconds: number; previewSec: number }> {
   const t0 = performance.now();
   const work = await mkdtemp(path.join(tmpdir(), 'podpreview-eval-'));
-  // Settings that shape the previews (PODPREVIEW_WEIGHT_*, PODPREVIEW_PREVIEW_SEC, the model
-  // manifest, …) come from the environment so they can be compared; the queues, blobs and
-  // results are always private to this run.
-  const base = loadConfig();
+  // The queues, blobs and results are always private to this run.
+  const base = baseConfig;
   const dataDir = path.join(work, 'data');
   const config: Config = {
     ...base,

@@ -52,7 +52,7 @@ export function readSetLabels(dir: string): EvalSet {
 
 function readCached(dir: string, version: string): EvalSet | null {
   try {
-    const set = JSON.parse(readFileSync(path.join(dir, SET_LABELS), 'utf8')) as EvalSet;
+    const set = readSetLabels(dir);
     if (set.generator !== version) return null;
     const files = set.episodes.flatMap((e) => (e.transcript ? [e.file, e.transcript] : [e.file]));
     return files.every((f) => existsSync(path.join(dir, f))) ? set : null;

@@ -9,8 +9,8 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { analyseVoices, chooseWindow, gatherEvidence, getTrack, type VoiceFrames } from '@podpreview/pipeline/worker';
-import { loadConfig, type SelectionInput, type WindowChoice } from '@podpreview/shared';
+import { chooseWindow, type Features, gatherEvidence } from '@podpreview/pipeline/worker';
+import { loadConfig, type WindowChoice } from '@podpreview/shared';
 import { DEFAULT_SET_DIR, readSetLabels, REPO_ROOT } from './generate.ts';
 import type { EpisodeLabels } from './labels.ts';
 import { loadKeptRuns } from './kept-runs.ts';
@@ -49,38 +49,27 @@ for (const e of episodes) {
     for (const [i, w] of all.slice(0, 5).entries()) line(i === 0 ? 'chosen' : `#${i + 1}`, w);
     const best = all.find(inZone);
     if (best) line('in content', best);
-    explainVoices(e, kept.inputs[e.id]!.tracks.voice ? await voiceFrames(kept.inputs[e.id]!) : undefined, evidence);
+    explainVoices(e, evidence.features);
   }
 }
 printResults(say, scoreEpisodes(episodes, runs, config.previewSec));
 
-async function voiceFrames(input: SelectionInput): Promise<VoiceFrames> {
-  const t = await getTrack(kept.blobs, input.tracks.voice!);
-  return { frameSec: t.frameSec, spanSec: t.spanSec ?? t.frameSec, dims: t.channels.length, embeddings: t.data };
-}
-
 /** Which voice cluster each labelled speech segment is heard as, and how much of it counts as another voice. */
-function explainVoices(
-  e: EpisodeLabels,
-  v: VoiceFrames | undefined,
-  evidence: { features: { stepSec: number; otherVoice: Float32Array; speech: Float32Array } },
-): void {
-  if (!v) {
+function explainVoices(e: EpisodeLabels, f: Features): void {
+  const a = f.voices;
+  if (!a) {
     say('  (no voice track)');
     return;
   }
-  const sums = prefixSums(evidence.features.otherVoice);
-  const step = evidence.features.stepSec;
-  const speech = prefixSums(evidence.features.speech);
-  const at = (sec: number) => Math.max(0, Math.min(speech.length - 1, Math.round(sec / step)));
-  const a = analyseVoices(v, (x, y) => (at(y) > at(x) ? (speech[at(y)]! - speech[at(x)]!) / (at(y) - at(x)) : 0));
+  const sums = prefixSums(f.otherVoice);
+  const step = f.stepSec;
   say(`  voices: ${a.voices.map((x, c) => `#${c} ${x.seconds.toFixed(0)} s ${x.turns} turns${x.rare ? ' rare' : ''}`).join(', ')}`);
   for (const seg of e.segments.filter((s) => s.kind !== 'music' && s.kind !== 'silence')) {
     const counts = new Map<string, number>();
     for (const s of e.sentences.filter((x) => x.startSec >= seg.startSec && x.endSec <= seg.endSec)) {
       const heard = new Map<number, number>();
-      for (let f = Math.ceil(s.startSec / v.frameSec); f * v.frameSec + v.spanSec <= s.endSec; f++)
-        heard.set(a.voiceOf[f] ?? -1, (heard.get(a.voiceOf[f] ?? -1) ?? 0) + 1);
+      for (let k = Math.ceil(s.startSec / a.frameSec); k * a.frameSec + a.spanSec <= s.endSec; k++)
+        heard.set(a.voiceOf[k] ?? -1, (heard.get(a.voiceOf[k] ?? -1) ?? 0) + 1);
       const top = [...heard].filter(([c]) => c >= 0).sort((x, y) => y[1] - x[1])[0]?.[0];
       const key = `${s.speaker}→${top ?? '?'}`;
       counts.set(key, (counts.get(key) ?? 0) + 1);

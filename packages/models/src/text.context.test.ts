@@ -57,6 +57,15 @@ describe('sentence-context', () => {
     });
   });
 
+  /** One sentence per row of [ad, intro, outro] scores, in a 30-minute episode. */
+  const scoreRows = (rows: [number, number, number][]) =>
+    scoreContext(
+      context.session,
+      context.entry,
+      rows.map((x, i) => sentence(i, x)),
+      1800,
+    );
+
   it('flags the plain middle of an ad read between its cues, and leaves one odd sentence in content alone', async () => {
     const middle: [number, number, number] = [0.12, 0.03, 0.02];
     const ads = [
@@ -67,23 +76,13 @@ describe('sentence-context', () => {
       [0.96, 0.02, 0.01] as [number, number, number],
       ...Array.from({ length: 8 }, () => CONTENT),
     ];
-    const p = await scoreContext(
-      context.session,
-      context.entry,
-      ads.map((x, i) => sentence(i, x)),
-      1800,
-    );
+    const p = await scoreRows(ads);
     expect(p[9 * 3]).toBeGreaterThan(0.5);
     expect(p[10 * 3]).toBeGreaterThan(0.5);
     expect(p[3 * 3]).toBeLessThan(0.2);
 
     const lone = Array.from({ length: 17 }, (_, i) => (i === 8 ? ([0.62, 0.03, 0.02] as [number, number, number]) : CONTENT));
-    const q = await scoreContext(
-      context.session,
-      context.entry,
-      lone.map((x, i) => sentence(i, x)),
-      1800,
-    );
+    const q = await scoreRows(lone);
     expect(q[8 * 3]).toBeLessThan(0.5);
   });
 

@@ -1,7 +1,7 @@
 import { median3 } from '@podpreview/shared';
 import { resample } from '../tracks.ts';
 import { SPEECH_THRESHOLD } from './onsets.ts';
-import { analyseVoices, type VoiceFrames } from './voices.ts';
+import { analyseVoices, type VoiceAnalysis, type VoiceFrames } from './voices.ts';
 
 /** Evidence from every model on one timeline: index t covers [t·stepSec, (t+1)·stepSec). */
 export interface Features {
@@ -23,6 +23,8 @@ export interface Features {
   monologue: Float32Array;
   /** Music where nobody speaks for over PAUSE_MAX_SEC: an intro, a sting, an interlude, not a bed under talk. */
   musicWithoutSpeech: Float32Array;
+  /** Who speaks when (voice-embed's frames), for explaining a choice; absent without that model. */
+  voices?: VoiceAnalysis & Pick<VoiceFrames, 'frameSec' | 'spanSec'>;
 }
 
 export interface FeatureInputs {
@@ -42,13 +44,12 @@ export function buildFeatures(i: FeatureInputs, stepSec = FEATURE_STEP_SEC): Fea
   const speech = resample(i.vad.speech, i.vad.frameSec, steps, stepSec);
   const music = i.soundEvents ? resample(i.soundEvents.music, i.soundEvents.frameSec, steps, stepSec, i.soundEvents.spanSec) : new Float32Array(steps);
   const longSilence = new Float32Array(steps);
-  const minRun = Math.round(SILENCE_RUN_SEC / stepSec);
-  for (let t = 0; t < steps; ) {
-    let end = t;
-    while (end < steps && speech[end]! < 0.15 && music[end]! < 0.3) end++;
-    if (end - t >= minRun) longSilence.fill(1, t, end);
-    t = end > t ? end : t + 1;
-  }
+  forEachRun(
+    steps,
+    (t) => speech[t]! < 0.15 && music[t]! < 0.3,
+    Math.round(SILENCE_RUN_SEC / stepSec),
+    (from, to) => longSilence.fill(1, from, to),
+  );
   const ad = new Float32Array(steps);
   const introOutro = new Float32Array(steps);
   const centrality = new Float32Array(steps);
@@ -68,12 +69,13 @@ export function buildFeatures(i: FeatureInputs, stepSec = FEATURE_STEP_SEC): Fea
   }
   let otherVoice: Float32Array = new Float32Array(steps);
   let monologue: Float32Array = new Float32Array(steps);
+  let voices: Features['voices'];
   if (i.voice) {
     const sums = new Float64Array(steps + 1);
     for (let t = 0; t < steps; t++) sums[t + 1] = sums[t]! + speech[t]!;
     const at = (sec: number) => Math.max(0, Math.min(steps, Math.round(sec / stepSec)));
     const vadSpeechAt = (a: number, b: number) => (at(b) > at(a) ? (sums[at(b)]! - sums[at(a)]!) / (at(b) - at(a)) : 0);
-    const voices = analyseVoices(i.voice, vadSpeechAt);
+    voices = { ...analyseVoices(i.voice, vadSpeechAt), frameSec: i.voice.frameSec, spanSec: i.voice.spanSec };
     otherVoice = resample(voices.otherVoice, i.voice.frameSec, steps, stepSec, i.voice.spanSec);
     monologue = resample(voices.monologue, i.voice.frameSec, steps, stepSec, i.voice.spanSec);
   }
@@ -89,7 +91,18 @@ export function buildFeatures(i: FeatureInputs, stepSec = FEATURE_STEP_SEC): Fea
     otherVoice,
     monologue,
     musicWithoutSpeech: withoutSpeech(music, speech, stepSec),
+    ...(voices ? { voices } : {}),
   };
+}
+
+/** Calls `mark(from, to)` for each maximal run of steps where `inRun` holds that is at least `minSteps` long. */
+function forEachRun(steps: number, inRun: (t: number) => boolean, minSteps: number, mark: (from: number, to: number) => void): void {
+  for (let t = 0; t < steps; ) {
+    let end = t;
+    while (end < steps && inRun(end)) end++;
+    if (end - t >= minSteps) mark(t, end);
+    t = end > t ? end : t + 1;
+  }
 }
 
 /** Pauses up to this long are part of talk (between sentences, turns); longer ones are not. */
@@ -103,13 +116,12 @@ const PAUSE_MAX_SEC = 1.5;
  */
 function withoutSpeech(music: Float32Array, speech: Float32Array, stepSec: number): Float32Array {
   const out = new Float32Array(music.length);
-  const minRun = Math.round(PAUSE_MAX_SEC / stepSec);
-  for (let t = 0; t < music.length; ) {
-    let end = t;
-    while (end < music.length && speech[end]! < SPEECH_THRESHOLD) end++;
-    if (end - t > minRun) for (let k = t; k < end; k++) out[k] = music[k]!;
-    t = end > t ? end : t + 1;
-  }
+  forEachRun(
+    music.length,
+    (t) => speech[t]! < SPEECH_THRESHOLD,
+    Math.round(PAUSE_MAX_SEC / stepSec) + 1,
+    (from, to) => out.set(music.subarray(from, to), from),
+  );
   return out;
 }
 

@@ -121,26 +121,20 @@ export function chooseWindow(i: WindowInputs): WindowChoice {
     return { endSec: target, clean: false };
   };
 
-  // The VAD's quiet run around t (frames under the speech threshold), up to 2 s each way.
-  const quietAround = (t: number) => {
-    const f0 = Math.round(t / i.vad.frameSec);
-    if (i.vad.speech[f0] === undefined || i.vad.speech[f0]! >= SPEECH_THRESHOLD) return 0;
-    const cap = Math.round(2 / i.vad.frameSec);
-    let a = f0;
-    let b = f0;
-    while (a > 0 && f0 - a < cap && i.vad.speech[a - 1]! < SPEECH_THRESHOLD) a--;
-    while (b + 1 < i.vad.speech.length && b - f0 < cap && i.vad.speech[b + 1]! < SPEECH_THRESHOLD) b++;
-    return (b - a + 1) * i.vad.frameSec;
-  };
-  // The quiet before a start, up to 2 s (the episode's start counts as quiet).
+  // Seconds of the VAD's quiet run (frames under the speech threshold) each frame lies in, once
+  // per episode: every start's end search and start bonus reads it. The run the episode opens
+  // with counts as long.
+  const quietRun = new Float32Array(i.vad.speech.length);
+  for (let f = 0; f < quietRun.length; ) {
+    let end = f;
+    while (end < quietRun.length && i.vad.speech[end]! < SPEECH_THRESHOLD) end++;
+    quietRun.fill(f === 0 ? Number.POSITIVE_INFINITY : (end - f) * i.vad.frameSec, f, end);
+    f = end > f ? end : f + 1;
+  }
+  const quietAround = (t: number) => quietRun[Math.round(t / i.vad.frameSec)] ?? 0;
   const quietBefore = (t: number) => {
-    let f = Math.round(t / i.vad.frameSec) - 1;
-    let n = 0;
-    while (f >= 0 && i.vad.speech[f]! < SPEECH_THRESHOLD && n * i.vad.frameSec < 2) {
-      n++;
-      f--;
-    }
-    return f < 0 ? 2 : n * i.vad.frameSec;
+    const f = Math.round(t / i.vad.frameSec) - 1;
+    return f < 0 ? Number.POSITIVE_INFINITY : (quietRun[f] ?? 0);
   };
   let starts = [...new Set(i.candidatesSec)].filter((c) => c >= 0 && c <= latestStart + 1e-6).sort((a, b) => a - b);
   if (starts.length === 0) starts = [latestStart];
