@@ -23,7 +23,7 @@ export interface CallbackWorkerDeps {
  * PODPREVIEW_CALLBACK_ALLOW_PRIVATE_URLS), on the address the socket uses; redirects are not
  * followed. Runs in the API process (`podpreview serve`), which holds the secrets.
  */
-export function startCallbackWorker(deps: CallbackWorkerDeps): { worker: Worker; close(): Promise<void> } {
+export function startCallbackWorker(deps: CallbackWorkerDeps): { worker: Worker; close(): Promise<void>; abandon(): void } {
   const { config, log } = deps;
   const processor = async (job: Job): Promise<{ status: number }> => {
     const parsed = CallbackJob.safeParse(job.data);
@@ -92,6 +92,11 @@ export function startCallbackWorker(deps: CallbackWorkerDeps): { worker: Worker;
     worker,
     close: async () => {
       await worker.close();
+      connection.disconnect();
+    },
+    /** Drops in-flight deliveries and the connection at once (Redis down at shutdown): their jobs stay queued for the next process. */
+    abandon: () => {
+      void worker.close(true).catch(() => {});
       connection.disconnect();
     },
   };

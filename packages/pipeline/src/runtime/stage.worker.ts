@@ -55,7 +55,7 @@ export function startStageWorker<S extends StageName>(stage: S, handler: StageHa
       }
       const input = parseStageInput(stage, job.data);
       const started = performance.now();
-      const outcome = await withTimeout(stage, config.stageTimeoutMs, (signal) => handler(input, { signal }));
+      const outcome = await withTimeout(stage, config.stageTimeoutMs, (signal) => handler(input, { signal, attempt: job.attemptsMade + 1 }));
       const timingsMs = { ...input.timingsMs, [stage]: Math.round(performance.now() - started) };
       pipelineMetrics.seconds.observe({ stage }, timingsMs[stage]! / 1000);
       if (outcome.kind === 'next') {
