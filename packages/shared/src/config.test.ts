@@ -14,6 +14,9 @@ describe('loadConfig', () => {
     expect(c.maxStalledCount).toBe(2);
     expect(c.keepIntermediateBlobs).toBe(false);
     expect(c.tempDir.endsWith('/podpreview')).toBe(true);
+    // The default input root is the working directory: podpreview's own data in it is not an input.
+    expect(c.inputs.roots).toEqual(['/srv/app']);
+    expect(c.inputs.excluded).toEqual(expect.arrayContaining(['/srv/app/.data/blobs', '/srv/app/.data/results.duckdb', c.tempDir]));
   });
 
   it('reads per-stage concurrency and the cloud backends', () => {

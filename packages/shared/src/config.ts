@@ -432,7 +432,11 @@ export interface InputPolicy {
   roots: string[];
   /** gs:// URIs must name one of these buckets. */
   buckets: string[];
-  /** Never inputs, whatever the roots say: the data directory (the results database, other runs' source copies and clips). */
+  /**
+   * Never inputs, whatever the roots say (the default root, the working directory, holds the
+   * data directory): the blob store (other runs' source copies and clips), the results
+   * database, the workers' scratch files.
+   */
   excluded: string[];
   /** https:// hosts that resolve to private, loopback or link-local addresses are refused unless true (tests). */
   allowPrivateUrls: boolean;
@@ -593,7 +597,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       fetchAttempts: e.PODPREVIEW_FETCH_ATTEMPTS,
       maxTranscriptBytes: e.PODPREVIEW_MAX_TRANSCRIPT_BYTES,
       maxTranscriptCues: e.PODPREVIEW_MAX_TRANSCRIPT_CUES,
-      excluded: [dataDir],
+      excluded: [
+        path.join(dataDir, 'blobs'),
+        path.join(dataDir, 'results.duckdb'),
+        path.join(dataDir, 'results.duckdb.wal'),
+        path.resolve(cwd, e.PODPREVIEW_TEMP_DIR ?? path.join(os.tmpdir(), 'podpreview')),
+      ],
     },
     httpBodyLimitBytes: e.PODPREVIEW_HTTP_BODY_LIMIT_BYTES,
     apiPageMax: e.PODPREVIEW_API_PAGE_MAX,

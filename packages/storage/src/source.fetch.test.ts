@@ -19,7 +19,7 @@ beforeAll(async () => {
   tmpDir = path.join(dir, 'tmp');
   policy = {
     roots: [dir],
-    excluded: [path.join(dir, '.data')],
+    excluded: [path.join(dir, '.data', 'blobs'), path.join(dir, '.data', 'results.duckdb')],
     buckets: ['podcasts', 'forbidden'],
     allowPrivateUrls: false,
     maxBytes: 1000,
@@ -109,14 +109,14 @@ describe('fetchSource', () => {
     await expect(fetchSource('ftp://example.com/a.mp3', { tmpDir, policy })).rejects.toBeInstanceOf(InputNotAllowedError);
   });
 
-  it('refuses files in the data directory even inside a root (the results database, other runs’ sources), and links into it', async () => {
+  it('refuses podpreview’s own data even inside a root (the results database, other runs’ sources), and links into it', async () => {
     await mkdir(path.join(dir, '.data', 'blobs'), { recursive: true });
     await writeFile(path.join(dir, '.data', 'results.duckdb'), 'DUCK');
     await writeFile(path.join(dir, '.data', 'blobs', 'source'), 'ID3');
-    await expect(fetchSource(path.join(dir, '.data', 'results.duckdb'), { tmpDir, policy })).rejects.toThrow(/inside the data directory/);
+    await expect(fetchSource(path.join(dir, '.data', 'results.duckdb'), { tmpDir, policy })).rejects.toThrow(/podpreview’s own data/);
     await expect(fetchSource(path.join(dir, '.data', 'blobs', 'source'), { tmpDir, policy })).rejects.toBeInstanceOf(InputNotAllowedError);
     await symlink(path.join(dir, '.data', 'blobs', 'source'), path.join(dir, 'looks-fine.mp3'));
-    await expect(fetchSource(path.join(dir, 'looks-fine.mp3'), { tmpDir, policy })).rejects.toThrow(/a link into the data directory/);
+    await expect(fetchSource(path.join(dir, 'looks-fine.mp3'), { tmpDir, policy })).rejects.toThrow(/a link into podpreview’s own data/);
   });
 
   it('refuses gs:// objects of buckets not listed, before asking GCS', async () => {

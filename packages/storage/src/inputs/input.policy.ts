@@ -40,9 +40,9 @@ const inside = (child: string, root: string) => child === root || child.startsWi
  * Checks an input against the policy and returns where it is. Local files must lie inside an
  * input root twice over: as written (so nothing outside the roots is ever looked at, and a
  * caller learns nothing about which files exist there) and after symlinks are followed (so a
- * link inside a root cannot lead out). Nothing under an excluded directory (the data directory:
- * the results database, other runs' source copies and clips) is an input, whatever the roots
- * say. gs:// must name an allowed bucket. Web hosts are checked when fetched, after DNS
+ * link inside a root cannot lead out). Nothing under an excluded path (the blob store with other
+ * runs' source copies and clips, the results database, scratch files) is an input, whatever the
+ * roots say. gs:// must name an allowed bucket. Web hosts are checked when fetched, after DNS
  * resolution (see net.guard.ts).
  */
 export async function checkInput(
@@ -58,7 +58,7 @@ export async function checkInput(
   if (where.kind !== 'file') return where;
   if (!policy.roots.some((root) => inside(where.path, root))) throw new InputNotAllowedError(uri, 'outside PODPREVIEW_INPUT_ROOTS');
   const excluded = policy.excluded ?? [];
-  if (excluded.some((dir) => inside(where.path, dir))) throw new InputNotAllowedError(uri, 'inside the data directory');
+  if (excluded.some((dir) => inside(where.path, dir))) throw new InputNotAllowedError(uri, 'podpreview’s own data');
   let real: string;
   try {
     real = await realpath(where.path);
@@ -73,6 +73,6 @@ export async function checkInput(
   const realRoots = await Promise.all(policy.roots.map((r) => realpath(r).catch(() => r)));
   if (!realRoots.some((root) => inside(real, root))) throw new InputNotAllowedError(uri, 'a link that leads outside PODPREVIEW_INPUT_ROOTS');
   const realExcluded = await Promise.all(excluded.map((d) => realpath(d).catch(() => d)));
-  if (realExcluded.some((dir) => inside(real, dir))) throw new InputNotAllowedError(uri, 'a link into the data directory');
+  if (realExcluded.some((dir) => inside(real, dir))) throw new InputNotAllowedError(uri, 'a link into podpreview’s own data');
   return { kind: 'file', path: real };
 }
