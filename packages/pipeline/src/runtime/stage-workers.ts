@@ -6,6 +6,7 @@ import { createCallbackQueue, enqueueCallbacks } from '../client/callbacks.ts';
 import { runStateKey } from '../client/redis.keys.ts';
 import { addRunCallback, type CallbackTarget, recordRunEnded } from '../client/run-state.ts';
 import { startAsrUpgrade } from './asr-upgrade.ts';
+import { startFailedJobSweep } from './failed-sweep.ts';
 import { handOverToFallback, startFallbackSweep } from './fallback.ts';
 import type { StageHandler, StageHandlers } from './outcome.ts';
 import type { EndedRow } from './result-row.ts';
@@ -91,6 +92,7 @@ export async function startStageWorkers(o: StageWorkersOptions): Promise<StageWo
     for (const c of callbacks) await addRunCallback(queues.redis, queues.fallback!.prefix, config.runStateTtlMs, fallbackRunId, c);
   };
   const sweep = startFallbackSweep(queues, config, log);
+  const failedSweep = startFailedJobSweep(queues, o.stages, endRun, config, log);
   const workers = o.stages.map((stage) => {
     const handler = o.handlers[stage] as StageHandler<typeof stage> | undefined;
     if (!handler) throw new Error(`stage ${stage} has no handler`);
@@ -114,6 +116,7 @@ export async function startStageWorkers(o: StageWorkersOptions): Promise<StageWo
       }
       results.stop();
       sweep.stop();
+      failedSweep.stop();
       await callbackQueue.close();
       await closeQueues(queues);
       connection.disconnect();

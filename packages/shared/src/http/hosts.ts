@@ -1,3 +1,5 @@
+import { ConfigError } from '../errors/config.error.ts';
+
 /** Loopback names and addresses: the only binds allowed without a credential, and the Host names such a server answers. */
 export function isLoopbackHost(host: string): boolean {
   const h = host.toLowerCase().replace(/^\[|\]$/g, '');
@@ -30,4 +32,15 @@ export function hostAllowed(header: string | undefined, o: { bindHost: string; a
   const bind = o.bindHost.toLowerCase().replace(/^\[|\]$/g, '');
   if (!WILDCARD_BINDS.has(bind) && host === bind) return true;
   return o.allowed.some((a) => a.replace(/^\[|\]$/g, '') === host);
+}
+
+/**
+ * The dashboard (and Bull Board, which can retry and remove jobs) trusts every caller when no
+ * users are configured: then it may bind loopback only. Thrown at start by podpreview-dashboard
+ * and by `npm run demo -- --serve`, before anything else starts.
+ */
+export function checkDashboardBind(dashboard: { host: string; users: readonly unknown[] }): void {
+  if (!isLoopbackHost(dashboard.host) && dashboard.users.length === 0) {
+    throw new ConfigError(`PODPREVIEW_DASHBOARD_HOST=${dashboard.host} is not loopback, and PODPREVIEW_DASHBOARD_USERS is empty`);
+  }
 }
