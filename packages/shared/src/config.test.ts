@@ -26,6 +26,12 @@ describe('loadConfig', () => {
     expect(c.sink).toMatchObject({ kind: 'bigquery', dataset: 'podpreview', table: 'previews' });
   });
 
+  it('puts PODPREVIEW_REDIS_PASSWORD into a REDIS_URL without one (the URL in a ConfigMap, the password from a Secret)', () => {
+    expect(loadConfig({ REDIS_URL: 'redis://redis:6379', PODPREVIEW_REDIS_PASSWORD: 'p@ss:word' }).redisUrl).toBe('redis://:p%40ss%3Aword@redis:6379');
+    expect(loadConfig({ REDIS_URL: 'redis://:own@redis:6379', PODPREVIEW_REDIS_PASSWORD: 'other' }).redisUrl).toBe('redis://:own@redis:6379');
+    expect(loadConfig({ REDIS_URL: 'redis://redis:6379' }).redisUrl).toBe('redis://redis:6379');
+  });
+
   it('names the variable when a value is invalid', () => {
     expect(() => loadConfig({ PODPREVIEW_CONCURRENCY_SINK: 'many' })).toThrow(ConfigError);
     expect(() => loadConfig({ PODPREVIEW_CONCURRENCY_SINK: 'many' })).toThrow(/PODPREVIEW_CONCURRENCY_SINK/);

@@ -500,7 +500,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (redisWays.length > 1) throw new ConfigError(`${redisWays.join(', ')}: set only one way to reach Redis`);
   checkVariantPrefixes(e);
   return {
-    redisUrl: e.REDIS_URL,
+    redisUrl: withPassword(e.REDIS_URL, e.PODPREVIEW_REDIS_PASSWORD),
     redisSentinel: e.PODPREVIEW_REDIS_SENTINELS
       ? {
           kind: 'sentinel',
@@ -644,6 +644,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     buildCommit: e.PODPREVIEW_BUILD_COMMIT,
     concurrency: Object.fromEntries(STAGE_NAMES.map((s) => [s, e[concurrencyVar(s)]])) as Record<StageName, number>,
   };
+}
+
+/**
+ * REDIS_URL with PODPREVIEW_REDIS_PASSWORD in it, when the URL carries none: the URL can then sit
+ * in a ConfigMap and the password come from a Secret (infra/k8s).
+ */
+function withPassword(url: string | undefined, password: string | undefined): string | undefined {
+  if (!url || !password) return url;
+  const u = new URL(url);
+  if (u.password) return url;
+  u.password = encodeURIComponent(password);
+  return u.toString();
 }
 
 /** A variant's queues must never be another's: a fallback or shadow on this variant's prefix would take its jobs. */
