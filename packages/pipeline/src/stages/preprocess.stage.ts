@@ -47,7 +47,8 @@ export function createPreprocessStage(deps: PreprocessDeps) {
       const audio = await decodeAudio(source.localPath, input.audioUri, { signal, maxDurationSec: deps.maxDurationSec });
       if (!input.force) {
         const found = await deps.results.findSucceeded(input.episodeId, audio.contentHash, deps.dedupVariants);
-        const earlier = found && (found.clipKey === null || (await deps.blobs.exists(found.clipKey))) ? found : undefined;
+        // Not its own row: a run redone after Redis lost its last second (a crash) may have written one already.
+        const earlier = found && found.runId !== input.runId && (found.clipKey === null || (await deps.blobs.exists(found.clipKey))) ? found : undefined;
         if (earlier) {
           return {
             kind: 'done',
