@@ -203,9 +203,9 @@ export function createApi({ config, queues, results, blobs = createBlobStore(con
       if (claimed && idemKey !== undefined) await idempotency.release(caller, idemKey).catch(() => {});
       await giveBack(reserved).catch(() => {});
       if (err instanceof RunInFlightDiffersError) {
+        // Not the run's id: it may be another credential's.
         return sendProblem(res, 'run_in_flight_differs', {
-          detail: `run ${err.runId} of this episode is in flight with another ${err.fields.join(', ')}`,
-          runId: err.runId,
+          detail: `a run of this episode is in flight with another ${err.fields.join(', ')}`,
           errors: err.fields.map((field) => ({ field, message: 'differs from the run in flight' })),
         });
       }
