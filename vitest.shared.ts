@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { LedgerReporter } from './scripts/test-ledger.ts';
 
 /**
  * Defaults for every package's tests. They run real models, ffmpeg and redis-server, and must
@@ -9,5 +10,6 @@ export default defineConfig({
   test: {
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    reporters: ['default', new LedgerReporter()],
   },
 });

@@ -52,7 +52,7 @@ for (const [app, entries] of Object.entries(APPS)) {
     splitting: true,
     format: 'esm',
     platform: 'node',
-    target: 'node20',
+    target: 'node24',
     sourcemap: true,
     plugins: [externalNpm, ownUrls],
     logLevel: 'warning',

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeQueues, createQueues, createRedis, freePort, PRIORITY_URGENT } from '@podpreview/pipeline/client';
 import { createResultsSink } from '@podpreview/storage';
@@ -198,14 +199,23 @@ describe('podpreview enqueue (real CLI process)', () => {
     expect(rows[0]!.reason).toMatch(/corrupt_audio/);
   });
 
-  it('(c) with REDIS_URL unset, --wait runs on a private redis-server and leaves none behind', async () => {
+  it('(c) with REDIS_URL unset, --wait runs a manifest of file:// entries outside the working directory on a private redis-server and leaves none behind', async () => {
     const single = path.join(work, 'single');
     await mkdir(single);
     await copyFile(path.join(SAMPLES_DIR, 'short-note.ogg'), path.join(single, 'short-note.ogg'));
     await copyFile(path.join(SAMPLES_DIR, 'short-note.vtt'), path.join(single, 'short-note.vtt'));
+    // The operator's own manifest on their own machine: its entries are allowed like files named on the command line.
+    const manifest = path.join(work, 'manifest.jsonl');
+    const entry = {
+      id: 'short-note',
+      audioUri: pathToFileURL(path.join(single, 'short-note.ogg')).href,
+      transcriptUri: pathToFileURL(path.join(single, 'short-note.vtt')).href,
+    };
+    await writeFile(manifest, `${JSON.stringify(entry)}\n`);
+    expect(path.relative(REPO_ROOT, single).startsWith('..')).toBe(true);
     const before = await redisServerPids();
 
-    const run = await runCli(['enqueue', path.join(single, 'short-note.ogg'), '--wait', '--json'], bare);
+    const run = await runCli(['enqueue', manifest, '--wait', '--json'], { ...bare, PODPREVIEW_INPUT_ROOTS: undefined });
     expect(run.code, run.stderr).toBe(0);
     const rows = parseJsonLines(run.stdout);
     expect(rows).toHaveLength(1);

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
@@ -10,14 +11,19 @@ const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const OVERLAYS = ['local', 'gke', 'gke-staging', 'gke-fallback'] as const;
 export type OverlayName = (typeof OVERLAYS)[number];
 
-/** Why the manifests cannot be rendered here, or null when kubectl is on PATH. */
-export function kubectlMissingReason(): string | null {
-  const found = spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' });
-  if (found.error === undefined && found.status === 0) return null;
-  const what = found.error ? 'kubectl not found on PATH' : `kubectl version --client exited ${found.status}`;
-  return (
-    `infra manifests not rendered: ${what} (install kubectl >= 1.27, which bundles kustomize v5, ` +
-    "from pkgs.k8s.io or the Google Cloud SDK; Debian's kubernetes-client 1.20 is too old for these manifests)"
+/**
+ * The kustomize that renders the overlays: kubectl's own when it bundles kustomize v5, else the
+ * one scripts/kustomize.sh fetched from Debian's archive (`npm test` runs it first). Throws, naming
+ * the fix, when neither is here.
+ */
+export function kustomizeCommand(): string[] {
+  const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' });
+  if (kubectl.status === 0 && /^Kustomize Version: v5/m.test(kubectl.stdout)) return ['kubectl', 'kustomize'];
+  const fetched = path.join(REPO_ROOT, '.data/tools/kustomize/x/usr/bin/kustomize');
+  if (existsSync(fetched)) return [fetched, 'build'];
+  throw new Error(
+    'no kustomize v5 to render infra/k8s: kubectl is missing or bundles an older kustomize (Debian 12 ships kubectl 1.20 with v2.0.3); ' +
+      "run `bash scripts/kustomize.sh` (npm test does) to fetch Debian 13's kustomize package",
   );
 }
 
@@ -54,12 +60,13 @@ export interface RenderedOverlay {
   objects: K8sObject[];
 }
 
-/** `kubectl kustomize infra/k8s/overlays/<overlay>` as text; throws with kustomize's stderr. */
+/** `kustomize build infra/k8s/overlays/<overlay>` as text; throws with kustomize's stderr. */
 export function kustomize(overlay: string): string {
   const dir = path.join(REPO_ROOT, 'infra/k8s/overlays', overlay);
-  const run = spawnSync('kubectl', ['kustomize', dir], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  if (run.error) throw new Error(`kubectl kustomize infra/k8s/overlays/${overlay}: ${run.error.message}`);
-  if (run.status !== 0) throw new Error(`kubectl kustomize infra/k8s/overlays/${overlay} exited ${run.status}: ${run.stderr.trim()}`);
+  const [cmd, ...args] = kustomizeCommand() as [string, ...string[]];
+  const run = spawnSync(cmd, [...args, dir], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (run.error) throw new Error(`kustomize infra/k8s/overlays/${overlay}: ${run.error.message}`);
+  if (run.status !== 0) throw new Error(`kustomize infra/k8s/overlays/${overlay} exited ${run.status}: ${run.stderr.trim()}`);
   return run.stdout;
 }
 

@@ -1,6 +1,7 @@
 import cliProgress from 'cli-progress';
 import Table from 'cli-table3';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { type BlobStore, type Config, type EnqueueRequest, type Logger, redisTargetOf } from '@podpreview/shared';
 import {
   closeQueues,
@@ -106,7 +107,7 @@ export async function runRequests(requests: EnqueueRequest[], o: EnqueueCommandO
       latencyMs: s.summary?.latencyMs ?? null,
       clipKey: s.summary?.clipKey ?? null,
       joined: receipts[i]!.joined,
-      ...(s.reason ? { reason: `${s.failedStage}: ${s.reason}` } : {}),
+      ...(s.reason ? { reason: withRootsHint(`${s.failedStage}: ${s.reason}`, requests[i]!) } : {}),
     }));
   } finally {
     if (ownQueues) await closeQueues(queues);
@@ -114,15 +115,28 @@ export async function runRequests(requests: EnqueueRequest[], o: EnqueueCommandO
   }
 }
 
+/** The directory of a local input (a path or a file:// URI), or null for a remote one. */
+function localDir(uri: string | undefined): string | null {
+  if (!uri) return null;
+  if (/^file:\/\//i.test(uri)) return path.dirname(fileURLToPath(uri));
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(uri) ? null : path.dirname(path.resolve(uri));
+}
+
 /**
- * A pipeline this process runs for its operator may read the files the operator named, beside
- * PODPREVIEW_INPUT_ROOTS; workers elsewhere keep their own policy.
+ * A pipeline this process runs for its operator may read the files the operator named (on the
+ * command line or in their manifest), beside PODPREVIEW_INPUT_ROOTS; workers elsewhere keep
+ * their own policy.
  */
 function withOperatorRoots(config: Config, requests: EnqueueRequest[]): Config {
-  const dirs = requests
-    .flatMap((r) => [r.audioUri, r.transcriptUri])
-    .flatMap((uri) => (uri && !/^[a-z][a-z0-9+.-]*:\/\//i.test(uri) ? [path.dirname(uri)] : []));
+  const dirs = requests.flatMap((r) => [localDir(r.audioUri), localDir(r.transcriptUri)]).filter((d): d is string => d !== null);
   return { ...config, inputs: { ...config.inputs, roots: [...new Set([...config.inputs.roots, ...dirs])] } };
+}
+
+/** Workers elsewhere refused a local file: say which directory their PODPREVIEW_INPUT_ROOTS lacks. */
+function withRootsHint(reason: string, r: EnqueueRequest): string {
+  if (!reason.includes('outside PODPREVIEW_INPUT_ROOTS')) return reason;
+  const dirs = [...new Set([localDir(r.audioUri), localDir(r.transcriptUri)].filter((d): d is string => d !== null))];
+  return dirs.length ? `${reason}; add ${dirs.join(' and ')} to the workers' PODPREVIEW_INPUT_ROOTS` : reason;
 }
 
 async function startLocal(config: Config, log: Logger) {

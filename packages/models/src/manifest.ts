@@ -19,6 +19,8 @@ const ModelEntry = z.object({
    * speech-to-text model comes from a Debian package and is named by its absolute path.
    */
   file: z.string(),
+  /** For a model installed from Debian's archive: the packages that provide it. */
+  debianPackages: z.array(z.string()).optional(),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
   bytes: z.number().int().positive(),
   licence: z.string(),

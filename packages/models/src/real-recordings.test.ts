@@ -6,7 +6,6 @@ import { createModelSession, type ModelSession } from './session.ts';
 
 /** VAD and sed-mini on recordings no synthesizer made (see evaluation/real-recordings.ts). */
 const available = realRecordingsAvailable();
-if (!available) console.log(`real-recordings tests skipped: ${REAL_AUDIO_ROOT} is missing (run bash scripts/real-audio.sh; it needs Debian's archive)`);
 
 let vad: { entry: ModelEntry; session: ModelSession };
 let sed: { entry: ModelEntry; session: ModelSession };
@@ -14,7 +13,7 @@ let threads: ModelThreads;
 let clips: RealClip[] = [];
 
 beforeAll(async () => {
-  if (!available) return;
+  if (!available) throw new Error(`${REAL_AUDIO_ROOT} is missing: npm test fetches the real recordings (bash scripts/real-audio.sh)`);
   const models = modelsForStage(await readManifest(), 'ensemble-a');
   threads = new ModelThreads(2);
   const open = async (id: string) => {
@@ -26,7 +25,7 @@ beforeAll(async () => {
   clips = loadRealClips();
 }, 120_000);
 
-describe.skipIf(!available)('real recordings (Debian packages)', () => {
+describe('real recordings (Debian packages)', () => {
   it('VAD: speech in recorded dialog, none in recorded music and noise; sed-mini names each class', async () => {
     const { counts, figures, misses } = await measureRealRecordings(vad, sed, clips);
     console.log(

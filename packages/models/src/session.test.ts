@@ -3,7 +3,6 @@ import { modelsForStage, readManifest } from './manifest.ts';
 import { chooseProvider, createModelSession, ort } from './session.ts';
 
 const hasCuda = ort.listSupportedBackends().some((b) => b.name === 'cuda' && b.bundled !== false);
-if (!hasCuda) console.log('CUDA execution provider not installed here (no GPU machine): the CUDA session test is skipped; CPU covers the rest');
 
 describe('execution provider', () => {
   it('falls back to CPU under auto when CUDA is absent, and refuses an explicit cuda', () => {
@@ -16,7 +15,9 @@ describe('execution provider', () => {
     expect(chooseProvider('cpu')).toBe('cpu');
   });
 
-  it.skipIf(!hasCuda)('loads every stage-A model on CUDA (T4 machines)', async () => {
+  it('loads every stage-A model on CUDA (T4 machines)', async (ctx) => {
+    // The only test that may skip: no CUDA build of onnxruntime or GPU exists on CPU machines.
+    if (!hasCuda) ctx.skip('no CUDA execution provider: this is not a GPU machine');
     for (const entry of modelsForStage(await readManifest(), 'ensemble-a')) {
       const s = await createModelSession(entry, 'cuda');
       expect(s.provider).toBe('cuda');

@@ -15,8 +15,6 @@ const GOLDEN = JSON.parse(readFileSync(new URL('../training/audio/voice-golden.j
 };
 const ACTORS = fileURLToPath(new URL('../../../.data/real-audio/x/usr/share/games/fillets-ng/sound', import.meta.url));
 const actorsAvailable = existsSync(ACTORS);
-if (!actorsAvailable)
-  console.log(`voice-embed's recorded-actor test skipped: ${ACTORS} is missing (run bash scripts/real-audio.sh; it needs Debian's archive)`);
 
 let entry: ModelEntry;
 let session: ModelSession;
@@ -105,7 +103,11 @@ function decode(file: string): Float32Array {
   return new Float32Array(b.buffer, b.byteOffset, Math.floor(b.byteLength / 4));
 }
 
-describe.skipIf(!actorsAvailable)('voice-embed on two recorded voice actors (fillets-ng-data-nl)', () => {
+describe('voice-embed on two recorded voice actors (fillets-ng-data-nl)', () => {
+  beforeAll(() => {
+    if (!actorsAvailable) throw new Error(`${ACTORS} is missing: npm test fetches the real recordings (bash scripts/real-audio.sh)`);
+  });
+
   it('tells the two actors apart: 2 s segments of one actor are closer to each other than to the other', async () => {
     // Lines are named <scene>-<speaker>-<word>.ogg; m and v are the small and the big fish, each
     // one actor in the Dutch dub. Every k-th line of each, over all scenes.

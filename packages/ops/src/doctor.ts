@@ -53,20 +53,8 @@ export async function doctor(config: Config): Promise<DoctorReport> {
   const checks: Check[] = [];
   const version = await versionReport(config);
   const manifestPath = config.modelManifestPath ?? DEFAULT_MANIFEST;
-  const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as { models: { id: string; version: string; file: string; sha256: string }[] };
-  for (const m of manifest.models) {
-    const file = path.resolve(path.dirname(manifestPath), m.file);
-    const got = await readFile(file).then(
-      (b) => createHash('sha256').update(b).digest('hex'),
-      () => null,
-    );
-    checks.push({
-      name: `model ${m.id}@${m.version}`,
-      ok: got === m.sha256,
-      detail: got === null ? `${file} is missing` : got === m.sha256 ? 'sha256 matches the manifest' : `sha256 ${got} differs from the manifest's ${m.sha256}`,
-      ...(got === m.sha256 ? {} : { fix: 'restore the weights from the repository (git checkout packages/models/weights) or fix the manifest entry' }),
-    });
-  }
+  const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as { models: ManifestModel[] };
+  for (const m of manifest.models) checks.push(await modelCheck(m, manifestPath, config));
 
   const ffmpeg = await toolVersion('ffmpeg');
   const ffprobe = await toolVersion('ffprobe');
@@ -156,6 +144,43 @@ export async function doctor(config: Config): Promise<DoctorReport> {
     checks.push({ name: 'input root', ok, detail: root, ...(ok ? {} : { fix: 'create it, or fix PODPREVIEW_INPUT_ROOTS' }) });
   }
   return { ...version, ffmpeg, redis, executionProviders, checks };
+}
+
+interface ManifestModel {
+  id: string;
+  version: string;
+  stage: string;
+  file: string;
+  sha256: string;
+  debianPackages?: string[];
+}
+
+/** Why this configuration does not run a model, or null when it does. */
+function notNeededBecause(m: ManifestModel, config: Config): string | null {
+  if (config.modelsSkip.includes(m.id)) return 'PODPREVIEW_MODELS_SKIP names it';
+  if (m.stage === 'transcribe' && config.asr.mode === 'off') return 'speech-to-text is off (PODPREVIEW_ASR=off)';
+  return null;
+}
+
+async function modelCheck(m: ManifestModel, manifestPath: string, config: Config): Promise<Check> {
+  const name = `model ${m.id}@${m.version}`;
+  const file = path.resolve(path.dirname(manifestPath), m.file);
+  const got = await readFile(file).then(
+    (b) => createHash('sha256').update(b).digest('hex'),
+    () => null,
+  );
+  const unused = notNeededBecause(m, config);
+  if (unused !== null) {
+    const state = got === null ? 'not installed' : got === m.sha256 ? 'installed, sha256 matches' : 'installed, sha256 differs from the manifest';
+    return { name, ok: true, detail: `${state}; not needed: ${unused}` };
+  }
+  if (got === m.sha256) return { name, ok: true, detail: 'sha256 matches the manifest' };
+  // A model from a Debian package is restored by reinstalling the package, not from git.
+  const fix = m.debianPackages?.length
+    ? `apt-get install -y --reinstall ${m.debianPackages.join(' ')}`
+    : 'restore the weights from the repository (git checkout packages/models/weights) or fix the manifest entry';
+  const detail = got === null ? `${file} is missing` : `sha256 ${got} differs from the manifest's ${m.sha256}`;
+  return { name, ok: false, detail, fix };
 }
 
 async function toolVersion(tool: string): Promise<string | null> {

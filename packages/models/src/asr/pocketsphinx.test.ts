@@ -66,17 +66,20 @@ describe('wordErrorRate', () => {
 const SCRIPT =
   'Thanks for having me. The headline is that North Atlantic sea temperatures stayed above average for a fourteenth month. Most researchers point to long term warming and weaker trade winds. Several monitoring stations have reported bleaching this week.';
 const FLITE = existsSync('/usr/bin/flite');
-if (!FLITE) console.log('the pocketsphinx transcription test is skipped: flite is missing (apt-get install -y flite)');
 const BIN = ['/usr/bin/pocketsphinx_continuous', '/usr/local/bin/pocketsphinx_continuous'].some(existsSync);
 let entry: ModelEntry | undefined;
 beforeAll(async () => {
   entry = (await readManifest()).find((m) => m.kind === 'speech-to-text');
 });
 const installed = BIN && existsSync('/usr/share/pocketsphinx/model/en-us/en-us.lm.bin');
-if (!installed)
-  console.log('pocketsphinx tests skipped: pocketsphinx_continuous or its en-us model is missing (apt-get install -y pocketsphinx pocketsphinx-en-us)');
 
-describe.skipIf(!installed)('pocketsphinx-en-us (Debian)', () => {
+describe('pocketsphinx-en-us (Debian)', () => {
+  beforeAll(() => {
+    if (!installed)
+      throw new Error('pocketsphinx_continuous or its en-us model is missing: npm test installs them (apt-get install -y pocketsphinx pocketsphinx-en-us)');
+    if (!FLITE) throw new Error('flite is missing: npm test installs it (apt-get install -y flite)');
+  });
+
   it('is in the manifest with every file hashed, and refuses a file that does not match', async () => {
     expect(entry).toMatchObject({ id: 'pocketsphinx-en-us', stage: 'transcribe', licence: 'BSD-2-Clause' });
     const files = entry!.params!.files as { path: string }[];
@@ -85,32 +88,28 @@ describe.skipIf(!installed)('pocketsphinx-en-us (Debian)', () => {
     await expect(createPocketsphinx(broken, { lanes: 1 })).rejects.toThrow(ModelIntegrityError);
   });
 
-  it.skipIf(!FLITE)(
-    'transcribes read speech in parallel chunks: words on the timeline, most of the script heard',
-    async () => {
-      const asr = await createPocketsphinx(entry!, { lanes: 2, chunkSec: 6 });
-      const dir = mkdtempSync(path.join(tmpdir(), 'podpreview-asr-test-'));
-      try {
-        // flite's awb: a voice built from one man's recordings (CMU ARCTIC), never tuned for here.
-        runCommandSync('flite', ['-voice', 'awb', '-t', SCRIPT, '-o', path.join(dir, 'read.wav')]);
-        const pcm = decode16k(path.join(dir, 'read.wav'));
-        const r = await asr.transcribe(pcm);
-        expect(r.audioSec).toBeCloseTo(pcm.length / 16_000, 3);
-        for (let i = 0; i < r.words.length; i++) {
-          const w = r.words[i]!;
-          expect(w.endSec).toBeGreaterThanOrEqual(w.startSec);
-          expect(w.endSec).toBeLessThanOrEqual(r.audioSec + 0.01);
-          if (i > 0) expect(w.startSec).toBeGreaterThanOrEqual(r.words[i - 1]!.startSec);
-        }
-        const wer = wordErrorRate(SCRIPT, r.words.map((w) => w.word).join(' '));
-        console.log(
-          `pocketsphinx on ${r.audioSec.toFixed(1)} s read by flite awb: WER ${(100 * wer).toFixed(0)} %, ${(r.engineMs / 1000 / r.audioSec).toFixed(2)} core-s per audio s`,
-        );
-        expect(wer).toBeLessThan(0.35); // measured 12 % in one piece; chunk cuts cost a word or two
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
+  it('transcribes read speech in parallel chunks: words on the timeline, most of the script heard', async () => {
+    const asr = await createPocketsphinx(entry!, { lanes: 2, chunkSec: 6 });
+    const dir = mkdtempSync(path.join(tmpdir(), 'podpreview-asr-test-'));
+    try {
+      // flite's awb: a voice built from one man's recordings (CMU ARCTIC), never tuned for here.
+      runCommandSync('flite', ['-voice', 'awb', '-t', SCRIPT, '-o', path.join(dir, 'read.wav')]);
+      const pcm = decode16k(path.join(dir, 'read.wav'));
+      const r = await asr.transcribe(pcm);
+      expect(r.audioSec).toBeCloseTo(pcm.length / 16_000, 3);
+      for (let i = 0; i < r.words.length; i++) {
+        const w = r.words[i]!;
+        expect(w.endSec).toBeGreaterThanOrEqual(w.startSec);
+        expect(w.endSec).toBeLessThanOrEqual(r.audioSec + 0.01);
+        if (i > 0) expect(w.startSec).toBeGreaterThanOrEqual(r.words[i - 1]!.startSec);
       }
-    },
-    120_000,
-  );
+      const wer = wordErrorRate(SCRIPT, r.words.map((w) => w.word).join(' '));
+      console.log(
+        `pocketsphinx on ${r.audioSec.toFixed(1)} s read by flite awb: WER ${(100 * wer).toFixed(0)} %, ${(r.engineMs / 1000 / r.audioSec).toFixed(2)} core-s per audio s`,
+      );
+      expect(wer).toBeLessThan(0.35); // measured 12 % in one piece; chunk cuts cost a word or two
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createModelSession, ModelThreads, modelsForStage, readManifest, runSileroVad, runSoundEvents } from '@podpreview/models';
 import { loadConfig, runCommandSync } from '@podpreview/shared';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { candidateStarts } from './candidates.ts';
 import { buildFeatures } from './features.ts';
 import { chooseWindow } from './window.ts';
@@ -18,7 +18,6 @@ const ROOT = fileURLToPath(new URL('../../../../.data/real-audio/x/usr/share/', 
 const SPEECH_DIR = path.join(ROOT, 'games/fillets-ng/sound');
 const SONIC = path.join(ROOT, 'sonic-pi/samples');
 const available = existsSync(SPEECH_DIR) && existsSync(SONIC);
-if (!available) console.log(`real-recordings selection test skipped: ${ROOT} is missing (run bash scripts/real-audio.sh)`);
 
 const RATE = 16_000;
 function decode(file: string, seconds?: number): Int16Array {
@@ -86,7 +85,11 @@ function assemble(lines: string[], music: string[], hum: string): { pcm: Int16Ar
 const threads = new ModelThreads(2);
 afterAll(() => threads.close());
 
-describe.skipIf(!available)('selection on real recordings (audio only)', () => {
+describe('selection on real recordings (audio only)', () => {
+  beforeAll(() => {
+    if (!available) throw new Error(`${ROOT} is missing: npm test fetches the real recordings (bash scripts/real-audio.sh)`);
+  });
+
   it('puts the preview in the dialog in each of 3 assembled episodes; most start where a line starts and end in a pause', async () => {
     const models = modelsForStage(await readManifest(), 'ensemble-a');
     const vadEntry = models.find((m) => m.id === 'silero-vad')!;
