@@ -18,5 +18,5 @@ describe('npm run demo -- --serve', () => {
     expect(code).toBe(1);
     expect(stderr).toMatch(/PODPREVIEW_DASHBOARD_HOST=0\.0\.0\.0 is not loopback, and PODPREVIEW_DASHBOARD_USERS is empty/);
     expect(stdout).not.toMatch(/succeeded/);
-  }, 30_000);
+  }, 90_000);
 });
