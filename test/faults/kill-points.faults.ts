@@ -18,7 +18,7 @@ import { kill9, startFaultWorker, stop, tally, until, type WorkerProcess } from 
 // episodes, bad input (rejected at once) and a host that answers 503 on every attempt (a failure
 // after retries) go through it; every accepted run must end with exactly one row in the table.
 
-const KILLS = Number(process.env.PODPREVIEW_FAULTS_KILLS ?? 10);
+const KILLS = Number(process.env.PODPREVIEW_FAULTS_KILLS ?? 8);
 const WORKERS = 2;
 let env: TestEnv;
 let queues: StageQueues;
@@ -83,13 +83,12 @@ describe('kills at random points of the writes', () => {
     await writeFile(path.join(work, 'corrupt.mp3'), Buffer.from('not audio at all '.repeat(400)));
     const down = `http://127.0.0.1:${(host.address() as AddressInfo).port}/ep.mp3`;
     const inputs = [
-      ...['short-note.ogg', 'news-brief.mp3', 'tech-talk.mp3', 'interview.mp3'].flatMap((f, i) => [
+      ...['short-note.ogg', 'news-brief.mp3', 'tech-talk.mp3'].flatMap((f, i) => [
         { id: `good-${i}`, audioUri: path.join(SAMPLES_DIR, f) },
         { id: `good-${i}-again`, audioUri: path.join(SAMPLES_DIR, f), force: true },
       ]),
       { id: 'good-vtt', audioUri: path.join(SAMPLES_DIR, 'short-note.ogg'), transcriptUri: path.join(SAMPLES_DIR, 'short-note.vtt') },
       { id: 'bad-0', audioUri: path.join(work, 'corrupt.mp3') },
-      { id: 'bad-1', audioUri: path.join(work, 'corrupt.mp3') },
       { id: 'down-0', audioUri: down },
       { id: 'down-1', audioUri: down },
     ];
