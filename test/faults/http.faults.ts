@@ -73,7 +73,21 @@ describe('HTTP API under abuse', () => {
       failed[`${status} ${type}`] = (failed[`${status} ${type}`] ?? 0) + 1;
     }
     expect(await queues.preprocess.count()).toBe(0);
-    record({ scenario: 'HTTP: malformed and unauthorised requests', submitted: cases.length, succeeded: 0, failed, lost: 0, duplicated: 0, recoverySec: null });
+    // None was accepted, so none may have a run: counted from the queue and the table like any other.
+    const accepted = await queues.preprocess.getJobs(['waiting', 'prioritized', 'active', 'delayed', 'completed', 'failed']);
+    const result = await tally(
+      'HTTP: malformed and unauthorised requests',
+      queues,
+      results,
+      accepted.map((j) => ({ episodeId: String(j.data.episodeId), runId: String(j.id) })),
+      {
+        notes: `${cases.length} requests refused: ${Object.entries(failed)
+          .map(([k, v]) => `${k} ×${v}`)
+          .join(', ')}`,
+      },
+    );
+    record(result);
+    expect(result).toMatchObject({ submitted: 0, lost: 0, duplicated: 0 });
   });
 
   it('1,000 concurrent submits of one episode make exactly one run, which completes once', async () => {

@@ -1,8 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
-import type { StageQueues } from '@podpreview/pipeline/client';
-import { isTerminal, runStatus } from '@podpreview/pipeline/client';
-import type { ResultsSink } from '@podpreview/shared';
+import { deadLetterKey, type StageQueues } from '@podpreview/pipeline/client';
+import type { ResultRow, ResultsSink } from '@podpreview/shared';
 import { REPO_ROOT } from '../src/harness.ts';
 import type { ScenarioResult } from './report.ts';
 
@@ -77,9 +76,11 @@ export async function until<T>(what: string, probe: () => Promise<T | undefined 
 }
 
 /**
- * The suite's bookkeeping for submissions (joined ones share a run id): every run must end
- * (terminal state or result row) or it is lost; an episode with more than one run, or whose
- * newest row belongs to a run nobody was given, is duplicated.
+ * The suite's bookkeeping for submissions (joined ones share a run id), from what users get: the
+ * results table, not Redis. Every run a submission was answered with must have exactly one
+ * terminal row in the table, or sit in the dead-letter list (the table was down: counted as not
+ * yet delivered); anything else is lost, whatever Redis says of it. An episode with more than
+ * one run, or whose newest row belongs to a run nobody was given, is duplicated.
  */
 export async function tally(
   scenario: string,
@@ -90,18 +91,23 @@ export async function tally(
 ): Promise<ScenarioResult> {
   const failed: Record<string, number> = {};
   let succeeded = 0;
+  let rowsWritten = 0;
+  let deadLettered = 0;
   let lost = 0;
+  const waiting = await deadLetteredRuns(queues);
   const runsPerEpisode = new Map<string, Set<string>>();
   for (const { episodeId, runId } of submissions) runsPerEpisode.set(episodeId, new Set([...(runsPerEpisode.get(episodeId) ?? []), runId]));
   for (const ids of runsPerEpisode.values()) {
     for (const runId of ids) {
-      const [status, row] = await Promise.all([runStatus(queues, runId), results.forRun(runId)]);
-      if (!isTerminal(status.state) && !row) {
-        lost++;
+      const row = await results.forRun(runId);
+      if (!row) {
+        if (waiting.has(runId)) deadLettered++;
+        else lost++;
         continue;
       }
-      if ((row?.status ?? status.state) === 'failed') {
-        const code = row?.errorCode ?? status.reason?.split(':')[0] ?? 'unknown';
+      rowsWritten++;
+      if (row.status === 'failed' || row.status === 'cancelled') {
+        const code = row.errorCode ?? 'unknown';
         failed[code] = (failed[code] ?? 0) + 1;
       } else {
         succeeded++;
@@ -113,5 +119,19 @@ export async function tally(
     const latest = await results.latestForEpisode(episodeId);
     if (ids.size > 1 || (latest && !ids.has(latest.runId))) duplicated++;
   }
-  return { scenario, submitted: submissions.length, succeeded, failed, lost, duplicated, recoverySec: null, ...extra };
+  return { scenario, submitted: submissions.length, rowsWritten, deadLettered, succeeded, failed, lost, duplicated, recoverySec: null, ...extra };
+}
+
+/** Runs whose result row waits in Redis for the results table (results-writer.ts). */
+async function deadLetteredRuns(queues: StageQueues): Promise<Set<string>> {
+  const raw = await queues.redis.lrange(deadLetterKey(queues.prefix), 0, -1);
+  return new Set(
+    raw.flatMap((r) => {
+      try {
+        return [(JSON.parse(r) as ResultRow).runId];
+      } catch {
+        return [];
+      }
+    }),
+  );
 }

@@ -176,6 +176,26 @@ export function checkRedis(r: RenderedOverlay): string[] {
   return problems;
 }
 
+/**
+ * Redis asks for a password, and every process of ours has one: the Redis StatefulSet (where the
+ * overlay runs one) runs with --requirepass, and every container reading podpreview-config has
+ * PODPREVIEW_REDIS_PASSWORD from a Secret, never from a literal.
+ */
+export function checkRedisAuth(r: RenderedOverlay): string[] {
+  const problems: string[] = [];
+  const s = r.objects.find((o) => o.kind === 'StatefulSet' && o.metadata?.name === 'redis');
+  if (s && !containersOf(s).flatMap(argv).includes('--requirepass')) problems.push(`${where(r, s)}: runs without --requirepass`);
+  for (const d of r.objects.filter((o) => o.kind === 'Deployment')) {
+    for (const c of containersOf(d)) {
+      if (!c.envFrom?.some((e) => e.configMapRef?.name?.startsWith('podpreview-config'))) continue;
+      const pw = c.env?.find((e) => e.name === 'PODPREVIEW_REDIS_PASSWORD');
+      const fromSecret = (pw?.valueFrom as { secretKeyRef?: { name?: string } } | undefined)?.secretKeyRef?.name;
+      if (!fromSecret) problems.push(`${where(r, d)} container ${c.name}: no PODPREVIEW_REDIS_PASSWORD from a Secret`);
+    }
+  }
+  return problems;
+}
+
 /** The producer runs `serve` with a containerPort equal to the PODPREVIEW_HTTP_PORT it is configured with. */
 export function checkProducer(r: RenderedOverlay): string[] {
   const problems: string[] = [];

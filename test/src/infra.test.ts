@@ -18,6 +18,7 @@ import {
   checkLoadConfig,
   checkProducer,
   checkRedis,
+  checkRedisAuth,
   checkRendered,
   checkScalers,
   checkShadowVariant,
@@ -101,6 +102,10 @@ describe.each(OVERLAYS)('infra/k8s/overlays/%s', (overlay) => {
       expect(checkFallbackVariant(rendered(), lazyRender(takesOverFrom)())).toEqual([]);
     });
   }
+
+  it('gives Redis a password and every process of ours that password, from a Secret', () => {
+    expect(checkRedisAuth(rendered())).toEqual([]);
+  });
 
   it('names every configuration variable in the ConfigMap, and only those', () => {
     expect(checkConfigMapVariables(rendered())).toEqual([]);

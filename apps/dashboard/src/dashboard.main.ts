@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { startMonitor } from '@podpreview/ops';
 import { closeQueues, connectRedis, createQueues } from '@podpreview/pipeline/client';
-import { ConfigError, createLogger, loadConfig, RedisUnavailableError, redisTargetOf } from '@podpreview/shared';
+import { ConfigError, checkDashboardBind, createLogger, loadConfig, RedisUnavailableError, redisTargetOf } from '@podpreview/shared';
 import { createBlobStore, createResultsSink } from '@podpreview/storage';
 import { createDashboard } from './dashboard.ts';
 
@@ -11,10 +11,7 @@ async function main(): Promise<void> {
   const redis = redisTargetOf(config);
   if (!redis)
     throw new ConfigError('REDIS_URL (or PODPREVIEW_REDIS_SENTINELS or PODPREVIEW_REDIS_CLUSTER_NODES): the dashboard reads the queues in that Redis');
-  const loopback = ['127.0.0.1', 'localhost', '::1'].includes(config.dashboard.host);
-  if (!loopback && config.dashboard.users.length === 0) {
-    throw new ConfigError(`PODPREVIEW_DASHBOARD_HOST=${config.dashboard.host} is not loopback, and PODPREVIEW_DASHBOARD_USERS is empty`);
-  }
+  checkDashboardBind(config.dashboard);
   const log = createLogger(config.logLevel, { app: 'dashboard' });
   const queues = createQueues(await connectRedis(redis, 'client', config.redisConnectTimeoutMs), config);
   const results = createResultsSink(config);

@@ -9,7 +9,7 @@ import express, { type Express } from 'express';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { episodeDetails, type Monitor, queueMetricsRegistry } from '@podpreview/ops';
 import type { StageQueues } from '@podpreview/pipeline/client';
-import { type BlobStore, type Config, EpisodeId, type Logger, type ResultsSink, STAGES } from '@podpreview/shared';
+import { type BlobStore, type Config, displayUri, EpisodeId, hostAllowed, type Logger, type ResultsSink, STAGES } from '@podpreview/shared';
 import { basicAuth } from './basic-auth.ts';
 import { episodePage } from './views/episode.view.ts';
 import { overviewPage } from './views/overview.view.ts';
@@ -28,18 +28,60 @@ export interface DashboardDeps {
  * picked (`/episodes/:id`), Bull Board (`/admin/queues`), queue gauges for Prometheus
  * (`/metrics`). Everything behind basic auth when users are configured.
  */
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  // The pages' own <style>, Bull Board's inline styles and its web font.
+  "style-src 'self' 'unsafe-inline' https://fonts.googleapis.com",
+  "font-src 'self' https://fonts.gstatic.com data:",
+  "img-src 'self' data:",
+  "media-src 'self'",
+  "connect-src 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+].join('; ');
+
+/** Job data as Bull Board shows it: input URLs without their query values (a signed URL's query is a credential). */
+export function redactJobData(data: unknown): unknown {
+  if (!data || typeof data !== 'object') return data;
+  const out: Record<string, unknown> = { ...(data as Record<string, unknown>) };
+  for (const field of ['audioUri', 'transcriptUri', 'url']) if (typeof out[field] === 'string') out[field] = displayUri(out[field] as string);
+  return out;
+}
+
 export function createDashboard({ config, queues, results, blobs, monitor, log }: DashboardDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  app.use((req, res, next) => {
+    // Without users every caller is trusted (loopback binds only): a page elsewhere that rebinds
+    // its own name to 127.0.0.1 sends that name as Host, and is refused.
+    if (config.dashboard.users.length === 0 && !hostAllowed(req.get('host'), { bindHost: config.dashboard.host, allowed: config.allowedHosts })) {
+      return void res.status(421).type('text/plain').send('this dashboard answers loopback names and PODPREVIEW_ALLOWED_HOSTS only');
+    }
+    // Not to be framed (clickjacking of Bull Board's buttons); scripts, media and data from here only.
+    res.set({
+      'x-frame-options': 'DENY',
+      'x-content-type-options': 'nosniff',
+      'content-security-policy': CONTENT_SECURITY_POLICY,
+    });
+    next();
+  });
+  // Readiness: the dashboard shows nothing true without Redis.
   app.get('/healthz', (_req, res) => {
-    res.json({ ok: queues.redis.status === 'ready' });
+    const ok = queues.redis.status === 'ready';
+    res.status(ok ? 200 : 503).json({ ok, redis: queues.redis.status });
   });
   app.use(basicAuth(config.dashboard.users));
 
   const board = new ExpressAdapter();
   board.setBasePath('/admin/queues');
   createBullBoard({
-    queues: STAGES.map((s) => new BullMQAdapter(queues[s.name], { readOnlyMode: config.dashboard.bullBoardReadOnly })),
+    queues: STAGES.map((s) => {
+      const adapter = new BullMQAdapter(queues[s.name], { readOnlyMode: config.dashboard.bullBoardReadOnly });
+      adapter.setFormatter('data', redactJobData);
+      return adapter;
+    }),
     serverAdapter: board,
     options: { uiConfig: { boardTitle: 'podpreview' } },
   });
@@ -97,7 +139,8 @@ export function createDashboard({ config, queues, results, blobs, monitor, log }
       const key = details?.result?.clipKey;
       if (!key) return void res.status(404).end();
       const uri = blobs.uri(key);
-      if (uri.startsWith('file://')) return void res.type('audio/mpeg').sendFile(fileURLToPath(uri));
+      // The default data directory is `.data`: express refuses paths through dot-directories unless told.
+      if (uri.startsWith('file://')) return void res.type('audio/mpeg').sendFile(fileURLToPath(uri), { dotfiles: 'allow' });
       // Remote storage: a local copy for the length of the response.
       const dir = await mkdtemp(path.join(config.tempDir, 'clip-'));
       const file = path.join(dir, 'preview.mp3');

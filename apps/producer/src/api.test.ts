@@ -410,6 +410,7 @@ describe('HTTP API security', () => {
       latencyMs: 1,
       build: null,
       variant: 'production',
+      owner: 'reader',
     };
     await w.results.write(row);
     const res = await fetch(`${w.base}/v1/episodes/${id}`, { headers: { authorization: `Bearer ${READER}` } });

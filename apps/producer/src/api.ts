@@ -1,15 +1,17 @@
+import { randomUUID } from 'node:crypto';
 import express, { type ErrorRequestHandler, type Express, type NextFunction, type Request, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { versionReport } from '@podpreview/ops';
 import type { z } from 'zod';
 import {
+  type CostlyWork,
   createCallbackQueue,
   enqueueCallbacks,
   enqueueEpisode,
-  episodeAnswer,
   isTerminal,
-  latestResultFor,
+  releaseInFlight,
   requestCancel,
+  reserveInFlight,
   runStatus,
   type StageQueues,
   takeRunCallbacks,
@@ -24,16 +26,18 @@ import {
   InputNotFoundError,
   type Logger,
   type ResultsSink,
+  RunInFlightDiffersError,
 } from '@podpreview/shared';
 import { assertPublicHost, BlockedAddressError, checkInput, createBlobStore, LocalBlobStore } from '@podpreview/storage';
 import { CancelReceipt, Episode, ListQuery, Run, RunPage, SubmitReceipt } from './http/api.schemas.ts';
-import { authenticate, hasScope } from './http/auth.ts';
+import { authenticate, hasScope, rejectForeignHost } from './http/auth.ts';
 import { isDependencyDown } from './http/dependency.ts';
 import { healthz, readyz } from './http/health.ts';
 import { IDEMPOTENCY_KEY, idempotencyStore } from './http/idempotency.ts';
 import { openApiDocument } from './http/openapi.ts';
-import { publicResult, rowView, runStatusOf, runView } from './http/run-view.ts';
-import { clipLocator, decodeCursor, listRuns, readEpisodeRuns, readRun, type RunReaderDeps } from './http/runs.ts';
+import { publicResult, runStatusOf } from './http/run-view.ts';
+import { clipLocator, decodeCursor, listRuns, readEpisodeAnswer, readEpisodeRuns, readRun, type RunReaderDeps } from './http/runs.ts';
+import { mayCancel, mayRead } from './http/tenancy.ts';
 import { createApiMetrics } from './http/metrics.ts';
 import { sendProblem } from './http/problem.ts';
 
@@ -44,6 +48,12 @@ export interface ApiDeps {
   /** Where clips are; default: the configured store. */
   blobs?: BlobStore;
   log: Logger;
+  /**
+   * The address this API is reached at when PODPREVIEW_API_PUBLIC_URL is unset (serve's own,
+   * once bound): the base of the clip URLs it gives out. Unknown: they are paths on this API.
+   * Never the request's Host, which the client chose.
+   */
+  selfUrl?: () => string | undefined;
 }
 
 /**
@@ -51,7 +61,7 @@ export interface ApiDeps {
  * status. Every /v1 route needs a credential when tokens are configured; `priority` and
  * `force` need the scope of that name; each credential has its own rate limit.
  */
-export function createApi({ config, queues, results, blobs = createBlobStore(config), log }: ApiDeps): Express {
+export function createApi({ config, queues, results, blobs = createBlobStore(config), log, selfUrl }: ApiDeps): Express {
   const app = express();
   const metrics = createApiMetrics();
   app.disable('x-powered-by');
@@ -64,9 +74,10 @@ export function createApi({ config, queues, results, blobs = createBlobStore(con
     });
     next();
   });
+  app.use(rejectForeignHost(config));
   // Probes carry no credential: they say nothing but "up" and which dependency is down.
   app.get('/healthz', healthz);
-  app.get('/readyz', readyz(queues, results));
+  app.get('/readyz', readyz(queues, results, config.readyzCacheMs));
   // The description of the API is public, like the probes: generators fetch it without a credential.
   app.get('/v1/openapi.json', (_req, res) => {
     res.json(openApiDocument());
@@ -100,13 +111,15 @@ export function createApi({ config, queues, results, blobs = createBlobStore(con
   );
 
   const runDeps = { config, queues, results, blobs };
+  /** What this request's caller may see (PODPREVIEW_API_TENANCY). */
+  const readerDeps = (req: Request): RunReaderDeps => ({ ...runDeps, visible: (who) => mayRead(config, req.caller, who) });
   /** The queues whose keys hold a run of this variant: the fallback's for its runs, else this variant's own. */
   const ownerOf = (variant: string): StageQueues =>
     queues.fallback && variant === queues.fallback.variant && variant !== queues.variant ? queues.fallback : queues;
   const callbackQueue = createCallbackQueue(queues.redis, config);
-  const idempotency = idempotencyStore(queues.redis, queues.prefix, config.idempotencyTtlMs);
-  const baseOf = (req: Request) => config.apiPublicUrl ?? `${req.protocol}://${req.get('host')}`;
-  const clips = (req: Request, sign: boolean) => clipLocator(runDeps, baseOf(req), { sign });
+  const idempotency = idempotencyStore(queues.redis, queues.prefix, { ttlMs: config.idempotencyTtlMs, claimTtlMs: config.idempotencyClaimTtlMs });
+  const base = () => config.apiPublicUrl ?? selfUrl?.() ?? '';
+  const clips = (_req: Request, sign: boolean) => clipLocator(runDeps, base(), { sign });
   const served = <T>(res: Response, schema: z.ZodType<T>, body: T, status = 200) => {
     // Every answer is parsed on the way out: one the OpenAPI document does not describe is a bug (500), not a surprise to a client.
     res.status(status).json(schema.parse(body));
@@ -116,6 +129,8 @@ export function createApi({ config, queues, results, blobs = createBlobStore(con
     const idemKey = req.get('idempotency-key');
     const caller = req.caller?.name ?? 'anonymous';
     let claimed = false;
+    const reserved: CostlyWork[] = [];
+    const runId = randomUUID();
     try {
       if (idemKey !== undefined && !IDEMPOTENCY_KEY.test(idemKey)) {
         return sendProblem(res, 'invalid_request', { errors: [{ field: 'Idempotency-Key', message: '1 to 200 printable ASCII characters' }] });
@@ -123,22 +138,15 @@ export function createApi({ config, queues, results, blobs = createBlobStore(con
       const parsed = EnqueueRequest.safeParse(req.body);
       if (!parsed.success) return sendProblem(res, 'invalid_request', { errors: describeIssues(parsed.error) });
       const body = parsed.data;
-      for (const scope of ['priority', 'force'] as const) {
+      // Speech-to-text is the most expensive path there is: a scope of its own, like priority and force.
+      for (const scope of ['priority', 'force', 'transcribe'] as const) {
         if (body[scope] && !hasScope(req.caller, scope)) return sendProblem(res, 'forbidden', { detail: `"${scope}": true needs the ${scope} scope` });
       }
       for (const field of ['audioUri', 'transcriptUri'] as const) {
         const uri = body[field];
         if (!uri) continue;
-        try {
-          await checkInput(uri, config.inputs, { mustExist: false });
-        } catch (err) {
-          if (err instanceof InputNotAllowedError || err instanceof InputNotFoundError) {
-            return sendProblem(res, 'input_not_allowed', {
-              errors: [{ field, message: err instanceof InputNotAllowedError ? reasonOf(err) : 'names no file' }],
-            });
-          }
-          throw err;
-        }
+        const refused = await refusedInput(config, uri);
+        if (refused) return sendProblem(res, 'input_not_allowed', { errors: [{ field, message: refused }] });
       }
       if (body.callbackUrl) {
         const refused = await checkCallbackTarget(config, caller, body.callbackUrl);
@@ -154,9 +162,22 @@ export function createApi({ config, queues, results, blobs = createBlobStore(con
         if (claim.kind === 'replay') return res.status(claim.status).set('idempotent-replayed', 'true').json(claim.body);
         claimed = true;
       }
+      const costly: [CostlyWork, boolean, number][] = [
+        ['web', /^https?:/i.test(body.audioUri), config.apiMaxWebRunsPerCredential],
+        ['transcribe', body.transcribe === true, config.apiMaxTranscribeRunsPerCredential],
+      ];
+      for (const [kind, applies, max] of costly) {
+        if (!applies) continue;
+        if (!(await reserveInFlight(queues, { kind, credential: caller, runId, max, ttlMs: config.runStateTtlMs }))) {
+          throw new TooManyInFlight(kind, max);
+        }
+        reserved.push(kind);
+      }
       const started = performance.now();
       const callback = body.callbackUrl ? { url: body.callbackUrl, credential: caller } : undefined;
-      const receipt = await enqueueEpisode(queues, config, body, Date.now(), callback ? { callback } : {});
+      const receipt = await enqueueEpisode(queues, config, body, Date.now(), { runId, owner: caller, ...(callback ? { callback } : {}) });
+      // A request that joined a run in flight holds no place of its own.
+      if (receipt.runId !== runId) await giveBack(reserved.splice(0));
       metrics.enqueueSeconds.observe({ outcome: receipt.joined ? 'joined' : 'new' }, (performance.now() - started) / 1000);
       const status = receipt.joined ? await runStatus(queues, receipt.runId) : undefined;
       if (callback && status && isTerminal(status.state)) {
@@ -180,7 +201,23 @@ export function createApi({ config, queues, results, blobs = createBlobStore(con
       served(res, SubmitReceipt, answer, 202);
     } catch (err) {
       if (claimed && idemKey !== undefined) await idempotency.release(caller, idemKey).catch(() => {});
+      await giveBack(reserved).catch(() => {});
+      if (err instanceof RunInFlightDiffersError) {
+        // Not the run's id: it may be another credential's.
+        return sendProblem(res, 'run_in_flight_differs', {
+          detail: `a run of this episode is in flight with another ${err.fields.join(', ')}`,
+          errors: err.fields.map((field) => ({ field, message: 'differs from the run in flight' })),
+        });
+      }
+      if (err instanceof TooManyInFlight) {
+        res.set('retry-after', '30');
+        return sendProblem(res, 'too_many_in_flight', { detail: err.message });
+      }
       next(err);
+    }
+
+    async function giveBack(kinds: CostlyWork[]): Promise<void> {
+      for (const kind of kinds) await releaseInFlight(queues, kind, caller, runId);
     }
   });
 
@@ -192,7 +229,7 @@ export function createApi({ config, queues, results, blobs = createBlobStore(con
       if (q.data.cursor !== undefined && !cursor)
         return sendProblem(res, 'invalid_request', { errors: [{ field: 'cursor', message: 'not a cursor this API gave out' }] });
       const page = await listRuns(
-        runDeps,
+        readerDeps(req),
         {
           ...(q.data.status ? { status: q.data.status } : {}),
           sinceMs: q.data.since ? Date.parse(q.data.since) : 0,
@@ -211,12 +248,9 @@ export function createApi({ config, queues, results, blobs = createBlobStore(con
     try {
       const id = episodeIdOf(req, res);
       if (!id) return;
-      const answer = await episodeAnswer(queues, id);
-      const result = answer ? await results.forRun(answer.runId) : await latestResultFor(queues, results, id);
-      if (!answer && !result) return sendProblem(res, 'not_found', { detail: `no episode ${id}` });
-      const clip = clips(req, true);
-      const run = answer ? await runView(id, answer.status, result, clip) : await rowView(result!, clip);
-      served(res, Episode, { id, ...run, result: result ? publicResult(result) : null });
+      const answer = await readEpisodeAnswer(readerDeps(req), id, clips(req, true));
+      if (!answer) return sendProblem(res, 'not_found', { detail: `no episode ${id}` });
+      served(res, Episode, { id, ...answer.run, result: answer.row ? publicResult(answer.row) : null });
     } catch (err) {
       next(err);
     }
@@ -226,7 +260,7 @@ export function createApi({ config, queues, results, blobs = createBlobStore(con
     try {
       const id = episodeIdOf(req, res);
       if (!id) return;
-      const items = await readEpisodeRuns(runDeps, id, config.apiPageMax, clips(req, false));
+      const items = await readEpisodeRuns(readerDeps(req), id, config.apiPageMax, clips(req, false));
       if (items.length === 0) return sendProblem(res, 'not_found', { detail: `no episode ${id}` });
       served(res, RunPage, { items, nextCursor: null });
     } catch (err) {
@@ -239,7 +273,7 @@ export function createApi({ config, queues, results, blobs = createBlobStore(con
       const id = episodeIdOf(req, res);
       const runId = id && runIdOf(req, res);
       if (!id || !runId) return;
-      const run = await readRun(runDeps, id, runId, clips(req, true));
+      const run = await readRun(readerDeps(req), id, runId, clips(req, true));
       if (!run) return sendProblem(res, 'not_found', { detail: `no run ${runId} of episode ${id}` });
       served(res, Run, run);
     } catch (err) {
@@ -252,8 +286,10 @@ export function createApi({ config, queues, results, blobs = createBlobStore(con
       const id = episodeIdOf(req, res);
       const runId = id && runIdOf(req, res);
       if (!id || !runId) return;
-      const before = await readRun(runDeps, id, runId, clips(req, false));
+      const before = await readRun(readerDeps(req), id, runId, clips(req, false));
       if (!before) return sendProblem(res, 'not_found', { detail: `no run ${runId} of episode ${id}` });
+      const holders = await runStatus(queues, runId);
+      if (!mayCancel(config, req.caller, holders)) return sendProblem(res, 'forbidden', { detail: 'only the credential that started the run may cancel it' });
       // A run handed to the fallback variant (or routed there) is cancelled in that variant's keys.
       const holder = ownerOf(before.variant);
       const outcome = await requestCancel(holder.redis, holder.prefix, runId);
@@ -267,8 +303,9 @@ export function createApi({ config, queues, results, blobs = createBlobStore(con
 
   const sendClip = async (req: Request, res: Response, next: NextFunction, id: string, runId: string | undefined) => {
     try {
-      const run = runId ? await readRun(runDeps, id, runId, clips(req, false)) : undefined;
-      const key = runId ? (run ? await clipKeyOf(runDeps, run.runId) : null) : await newestClipKey(runDeps, id);
+      const reader = readerDeps(req);
+      const run = runId ? await readRun(reader, id, runId, clips(req, false)) : (await readEpisodeAnswer(reader, id, clips(req, false)))?.run;
+      const key = run ? await clipKeyOf(runDeps, run.runId) : null;
       if (!key) return sendProblem(res, 'not_found', { detail: `no clip for ${runId ? `run ${runId} of ` : ''}episode ${id}` });
       if (blobs.signedUrl) {
         res.set('cache-control', 'no-store');
@@ -343,11 +380,31 @@ async function clipKeyOf(deps: RunReaderDeps, runId: string): Promise<string | n
   return s.summary?.clipKey ?? (await deps.results.forRun(runId))?.clipKey ?? null;
 }
 
-/** The newest clip of an episode: its answering run's, else the answering row's (a failed rerun keeps the earlier clip out). */
-async function newestClipKey(deps: RunReaderDeps, episodeId: string): Promise<string | null> {
-  const answer = await episodeAnswer(deps.queues, episodeId);
-  if (answer) return answer.status.summary?.clipKey ?? (await deps.results.forRun(answer.runId))?.clipKey ?? null;
-  return (await latestResultFor(deps.queues, deps.results, episodeId))?.clipKey ?? null;
+/** A credential has as many runs of one kind of expensive work in flight as it may (429). */
+class TooManyInFlight extends Error {
+  constructor(kind: CostlyWork, max: number) {
+    super(`at most ${max} runs ${kind === 'web' ? 'with an http(s) input' : 'with speech-to-text'} in flight per credential`);
+  }
+}
+
+/**
+ * Why an input is refused at submit, or undefined. Local paths and buckets by the input policy;
+ * http(s) hosts must be public now (the worker checks again, on the address it connects to).
+ * DNS failing (a timeout, EAI_AGAIN) is a dependency being down: thrown, answered 503.
+ */
+async function refusedInput(config: Config, uri: string): Promise<string | undefined> {
+  try {
+    const where = await checkInput(uri, config.inputs, { mustExist: false });
+    if (where.kind === 'web') await assertPublicHost(where.url, config.inputs.allowPrivateUrls);
+    return undefined;
+  } catch (err) {
+    if (err instanceof InputNotAllowedError) return reasonOf(err);
+    if (err instanceof InputNotFoundError) return 'names no file';
+    if (err instanceof BlockedAddressError) return 'the host is not a public address';
+    const code = (err as { code?: string }).code;
+    if (code === 'ENOTFOUND' || code === 'ENODATA') return 'the host does not resolve';
+    throw err;
+  }
 }
 
 /** Why a callback target is refused, or undefined: the credential needs a signing secret, the host must be public. */

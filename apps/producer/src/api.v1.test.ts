@@ -60,11 +60,14 @@ async function startWorld(
   const sink = createResultsSink(config);
   const results = wrapResults ? wrapResults(sink) : sink;
   const blobs = blobsIn ? blobsIn(dataDir) : new LocalBlobStore(path.join(dataDir, 'blobs'));
-  const app = createApi({ config, queues, results, blobs, log: createLogger('silent') });
+  // As serve does: clip URLs name the bound address.
+  let self: string | undefined;
+  const app = createApi({ config, queues, results, blobs, log: createLogger('silent'), selfUrl: () => self });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
   const { port } = server.address() as AddressInfo;
+  self = `http://127.0.0.1:${port}`;
   return {
     redis,
     config,

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createLogger, loadConfig } from '@podpreview/shared';
+import { checkDashboardBind, createLogger, loadConfig } from '@podpreview/shared';
 import { createBlobStore } from '@podpreview/storage';
 import { clipLocations, outcomeTable, runEnqueue } from './enqueue.command.ts';
 
@@ -15,6 +15,15 @@ const args = process.argv.slice(2);
 const serve = args.includes('--serve');
 const files = args.filter((a) => a !== '--serve');
 let config = loadConfig();
+// The dashboard and Bull Board it serves trust every caller without users: refused off loopback, before anything starts.
+if (serve) {
+  try {
+    checkDashboardBind(config.dashboard);
+  } catch (err) {
+    process.stderr.write(`npm run demo -- --serve: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
+}
 const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, { app: 'demo' });
 const started = performance.now();
 

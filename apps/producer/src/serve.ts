@@ -1,11 +1,10 @@
 import type { Server } from 'node:http';
 import { closeQueues, connectRedis, createQueues } from '@podpreview/pipeline/client';
-import { type Config, ConfigError, createLogger, redisTargetOf } from '@podpreview/shared';
+import { type Config, ConfigError, createLogger, isLoopbackHost, redisTargetOf } from '@podpreview/shared';
 import { createResultsSink, createBlobStore } from '@podpreview/storage';
 import { startCallbackWorker } from './callbacks/delivery.ts';
 import { clipLocator, readRun } from './http/runs.ts';
 import { createApi } from './api.ts';
-import { isLoopbackHost } from './http/auth.ts';
 
 export interface ApiServer {
   server: Server;
@@ -32,7 +31,9 @@ export async function startApiServer(config: Config, o: { exitOnSignal?: boolean
   const queues = createQueues(await connectRedis(redis, 'client', config.redisConnectTimeoutMs), config);
   const results = createResultsSink(config);
   const blobs = createBlobStore(config);
-  const app = createApi({ config, queues, results, blobs, log });
+  // Clip URLs name this process's own address once it is bound (PODPREVIEW_API_PUBLIC_URL wins), never a request's Host.
+  let selfUrl: string | undefined;
+  const app = createApi({ config, queues, results, blobs, log, selfUrl: () => selfUrl });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.httpPort, config.httpHost, () => resolve(s));
     s.once('error', reject);
@@ -42,6 +43,8 @@ export async function startApiServer(config: Config, o: { exitOnSignal?: boolean
   // Completion callbacks are sent from here: this process holds the credentials' secrets.
   const runDeps = { config, queues, results, blobs };
   const url = `http://${config.httpHost.includes(':') ? `[${config.httpHost}]` : config.httpHost}:${port}`;
+  // A wildcard bind is no address a client can use: clip URLs are then paths on the API.
+  if (!['0.0.0.0', '::', '[::]'].includes(config.httpHost)) selfUrl = url;
   const publicUrl = config.apiPublicUrl ?? url;
   const clips = clipLocator(runDeps, publicUrl, { sign: true });
   const readRunForCallback = (episodeId: string, runId: string) => readRun(runDeps, episodeId, runId, clips);
@@ -53,17 +56,43 @@ export async function startApiServer(config: Config, o: { exitOnSignal?: boolean
     : undefined;
   log.info({ host: config.httpHost, port, auth: config.apiTokens.length > 0 ? 'bearer' : 'none (loopback only)' }, 'producer API listening');
   let closing: Promise<void> | undefined;
+  /**
+   * Stops listening, lets requests and callback deliveries in flight finish, closes the
+   * connections. Each of those waits on Redis, so with Redis down it would wait for ever: after
+   * PODPREVIEW_API_SHUTDOWN_GRACE_MS whatever is left is dropped (an undelivered callback stays
+   * queued in Redis for the next process).
+   */
   const close = () => {
-    closing ??= new Promise<void>((resolve) => {
-      server.close(async () => {
+    closing ??= (async () => {
+      const graceful = (async () => {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+        });
         await callbacks.close();
         await fallbackCallbacks?.close();
         await closeQueues(queues);
         await results.close();
-        resolve();
-      });
-      server.closeIdleConnections();
-    });
+      })();
+      graceful.catch((err: unknown) => log.warn({ err: String(err) }, 'closing the API'));
+      const timer = new Promise<'timeout'>((resolve) => setTimeout(resolve, config.apiShutdownGraceMs, 'timeout').unref());
+      if (
+        (await Promise.race([
+          graceful.then(
+            () => 'done' as const,
+            () => 'done' as const,
+          ),
+          timer,
+        ])) === 'timeout'
+      ) {
+        log.warn({ graceMs: config.apiShutdownGraceMs }, 'shutdown grace over (Redis or the results table not answering): closing anyway');
+        server.closeAllConnections();
+        callbacks.abandon();
+        fallbackCallbacks?.abandon();
+        queues.redis.disconnect();
+        await results.close().catch(() => {});
+      }
+    })();
     return closing;
   };
   if (o.exitOnSignal !== false) {

@@ -18,7 +18,10 @@ try {
     throw new Error('REDIS_URL is not set (nor PODPREVIEW_REDIS_SENTINELS or PODPREVIEW_REDIS_CLUSTER_NODES): workers consume the queues in that Redis');
   const log = createLogger(config.logLevel, { app: 'worker', pid: process.pid });
   let fleet: Fleet | undefined;
-  const metrics = config.workerMetricsPort > 0 ? await startMetricsServer(config.workerMetricsPort, () => fleet) : undefined;
+  const metrics =
+    config.workerMetricsPort > 0
+      ? await startMetricsServer({ port: config.workerMetricsPort, host: config.workerMetricsHost, fleet: () => fleet, log })
+      : undefined;
   fleet = await startFleet(config, redis, stages, log);
   const running = fleet;
   let stopping = false;

@@ -1,4 +1,5 @@
-import { runCommand } from '@podpreview/shared';
+import { runCommand, UnsupportedAudioError } from '@podpreview/shared';
+import { FFMPEG_INPUT_FLAGS, refusedDemuxer } from './ffmpeg.input.ts';
 
 export interface ClipOptions {
   startSec: number;
@@ -27,8 +28,7 @@ export async function renderClip(sourcePath: string, outPath: string, o: ClipOpt
     o.startSec.toFixed(3),
     '-t',
     o.durationSec.toFixed(3),
-    '-protocol_whitelist',
-    'file',
+    ...FFMPEG_INPUT_FLAGS,
     '-i',
     sourcePath,
     '-vn',
@@ -43,5 +43,7 @@ export async function renderClip(sourcePath: string, outPath: string, o: ClipOpt
     outPath,
   ];
   const r = await runCommand('ffmpeg', args, o.signal ? { signal: o.signal } : {});
+  const refused = refusedDemuxer(r.stderr);
+  if (refused) throw new UnsupportedAudioError(sourcePath, `${refused} is not an audio container`);
   if (r.code !== 0) throw new Error(`rendering clip failed: ${r.stderr.trim().split('\n').slice(-2).join(' | ')}`);
 }

@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
 import { AudioTooLongError, CorruptAudioError, EmptyAudioError, InputNotFoundError, runCommand, UnsupportedAudioError } from '@podpreview/shared';
+import { FFMPEG_INPUT_FLAGS, refusedDemuxer } from './ffmpeg.input.ts';
 
 export const SAMPLE_RATE_HZ = 16_000;
 /** Shorter than this cannot hold a meaningful preview; treated as empty input. */
 export const MIN_DURATION_SEC = 1;
 const BYTES_PER_SAMPLE = 2;
-/** ffmpeg and ffprobe read the local file and nothing else (no http, no concat of other files). */
-const INPUT_FLAGS = ['-protocol_whitelist', 'file'];
 
 export interface DecodedAudio {
   /** 16-bit signed PCM (full scale ±32768): half the bytes of float32 to pipe, hash, store and hold. */
@@ -45,7 +44,7 @@ export async function decodeAudio(localPath: string, label = localPath, o: Decod
     '-hide_banner',
     '-loglevel',
     'error',
-    ...INPUT_FLAGS,
+    ...FFMPEG_INPUT_FLAGS,
     '-i',
     localPath,
     '-map',
@@ -84,7 +83,7 @@ export async function decodeAudio(localPath: string, label = localPath, o: Decod
 async function probeDurationSec(localPath: string, signal?: AbortSignal): Promise<number | undefined> {
   const r = await runCommand(
     'ffprobe',
-    ['-v', 'error', ...INPUT_FLAGS, '-show_entries', 'format=duration', '-of', 'default=noprint_wrappers=1:nokey=1', localPath],
+    ['-v', 'error', ...FFMPEG_INPUT_FLAGS, '-show_entries', 'format=duration', '-of', 'default=noprint_wrappers=1:nokey=1', localPath],
     signal ? { signal } : {},
   );
   const sec = Number.parseFloat(r.stdout.toString('utf8').trim());
@@ -120,6 +119,9 @@ export function classifyFfmpegFailure(label: string, stderr: string, code: numbe
   const detail = stderr.trim().split('\n').slice(-3).join(' | ') || `ffmpeg exited with ${code ?? signal}`;
   if (signal) return new Error(`ffmpeg was killed by ${signal} while decoding ${label}`);
   if (/No such file or directory/i.test(stderr)) return new InputNotFoundError(label);
+  const refused = refusedDemuxer(stderr);
+  // A playlist, a concat list, an image: not an audio container (and never opened as one).
+  if (refused) return new UnsupportedAudioError(label, `${refused} is not an audio container`);
   if (/matches no streams|does not contain any stream|Stream map .* matches no/i.test(stderr)) {
     return new UnsupportedAudioError(label, 'no audio stream');
   }

@@ -19,6 +19,14 @@ describe('parseTranscript', () => {
     expect(cues[0]!.endSec).toBe(5.5);
   });
 
+  it('refuses more cues than maxCues as soon as it has read them (PODPREVIEW_MAX_TRANSCRIPT_CUES)', () => {
+    const cue = (i: number) => `00:00:${String(i % 60).padStart(2, '0')}.000 --> 00:00:${String(i % 60).padStart(2, '0')}.500\nline ${i}\n`;
+    const vtt = `WEBVTT\n\n${Array.from({ length: 12 }, (_, i) => cue(i)).join('\n')}`;
+    expect(parseTranscript(vtt, 't.vtt', { maxCues: 12 })).toHaveLength(12);
+    expect(() => parseTranscript(vtt, 't.vtt', { maxCues: 11 })).toThrow(TranscriptError);
+    expect(() => parseTranscript(vtt, 't.vtt', { maxCues: 11 })).toThrow(/more than 11 cues/);
+  });
+
   it('rejects text that holds no cues', () => {
     expect(() => parseTranscript('just some words', 'x.vtt')).toThrow(TranscriptError);
   });

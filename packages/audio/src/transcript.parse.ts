@@ -18,9 +18,12 @@ function cleanText(lines: string[]): string {
 
 /**
  * Parses WebVTT or SRT (the two share the cue-block shape; the timing line is what matters).
- * Cue times are kept so sentence starts can be placed on the audio timeline.
+ * Cue times are kept so sentence starts can be placed on the audio timeline. More than
+ * `maxCues` cues is refused as it is found (PODPREVIEW_MAX_TRANSCRIPT_CUES): parsing runs on the
+ * worker's event loop, so its size is bounded here and by the file's size before it is read.
  */
-export function parseTranscript(text: string, label = 'transcript'): Cue[] {
+export function parseTranscript(text: string, label = 'transcript', o: { maxCues?: number } = {}): Cue[] {
+  const maxCues = o.maxCues ?? Number.POSITIVE_INFINITY;
   const normalized = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
   const blocks = normalized.split(/\n{2,}/);
   const cues: Cue[] = [];
@@ -35,6 +38,7 @@ export function parseTranscript(text: string, label = 'transcript'): Cue[] {
     if (!(endSec >= startSec)) throw new TranscriptError(label, `cue ends before it starts at "${lines[timingIdx]}"`);
     const body = cleanText(lines.slice(timingIdx + 1));
     if (body) cues.push({ startSec, endSec, text: body });
+    if (cues.length > maxCues) throw new TranscriptError(label, `more than ${maxCues} cues (PODPREVIEW_MAX_TRANSCRIPT_CUES)`);
   }
   if (cues.length === 0) throw new TranscriptError(label, 'no cues found (expected WebVTT or SRT)');
   return cues.sort((a, b) => a.startSec - b.startSec);

@@ -14,6 +14,9 @@ describe('loadConfig', () => {
     expect(c.maxStalledCount).toBe(2);
     expect(c.keepIntermediateBlobs).toBe(false);
     expect(c.tempDir.endsWith('/podpreview')).toBe(true);
+    // The default input root is the working directory: podpreview's own data in it is not an input.
+    expect(c.inputs.roots).toEqual(['/srv/app']);
+    expect(c.inputs.excluded).toEqual(expect.arrayContaining(['/srv/app/.data/blobs', '/srv/app/.data/results.duckdb', c.tempDir]));
   });
 
   it('reads per-stage concurrency and the cloud backends', () => {
@@ -21,6 +24,12 @@ describe('loadConfig', () => {
     expect(c.concurrency['ensemble-b']).toBe(7);
     expect(c.storage).toMatchObject({ kind: 'gcs', bucket: 'b' });
     expect(c.sink).toMatchObject({ kind: 'bigquery', dataset: 'podpreview', table: 'previews' });
+  });
+
+  it('puts PODPREVIEW_REDIS_PASSWORD into a REDIS_URL without one (the URL in a ConfigMap, the password from a Secret)', () => {
+    expect(loadConfig({ REDIS_URL: 'redis://redis:6379', PODPREVIEW_REDIS_PASSWORD: 'p@ss:word' }).redisUrl).toBe('redis://:p%40ss%3Aword@redis:6379');
+    expect(loadConfig({ REDIS_URL: 'redis://:own@redis:6379', PODPREVIEW_REDIS_PASSWORD: 'other' }).redisUrl).toBe('redis://:own@redis:6379');
+    expect(loadConfig({ REDIS_URL: 'redis://redis:6379' }).redisUrl).toBe('redis://redis:6379');
   });
 
   it('names the variable when a value is invalid', () => {

@@ -123,12 +123,25 @@ const EnvSchema = z.object({
   PODPREVIEW_HTTP_PORT: int(8080),
   PODPREVIEW_API_TOKENS: z.string().optional(),
   PODPREVIEW_API_RATE_LIMIT_PER_MIN: int(600, 1),
+  PODPREVIEW_API_TENANCY: z.enum(['owner', 'shared']).default('owner'),
+  PODPREVIEW_API_MAX_WEB_RUNS_PER_CREDENTIAL: int(50, 1),
+  PODPREVIEW_API_MAX_TRANSCRIBE_RUNS_PER_CREDENTIAL: int(2, 1),
+  PODPREVIEW_API_SHUTDOWN_GRACE_MS: int(5000, 0),
+  PODPREVIEW_ALLOWED_HOSTS: z
+    .string()
+    .regex(/^[A-Za-z0-9.:[\]-]+(\s*,\s*[A-Za-z0-9.:[\]-]+)*$/, 'host names or addresses, comma-separated, without ports')
+    .optional(),
+  PODPREVIEW_READYZ_CACHE_MS: int(2000),
   PODPREVIEW_INPUT_ROOTS: z.string().optional(),
   PODPREVIEW_INPUT_BUCKETS: z.string().optional(),
   PODPREVIEW_INPUT_ALLOW_PRIVATE_URLS: z.enum(['true', 'false']).default('false'),
   PODPREVIEW_MAX_INPUT_BYTES: int(1024 * 1024 * 1024, 1024),
   PODPREVIEW_MAX_DURATION_SEC: int(4 * 3600, 10),
   PODPREVIEW_FETCH_TIMEOUT_MS: int(300_000, 1000),
+  PODPREVIEW_FETCH_IDLE_TIMEOUT_MS: int(30_000, 1000),
+  PODPREVIEW_FETCH_ATTEMPTS: int(2, 1),
+  PODPREVIEW_MAX_TRANSCRIPT_BYTES: int(8 * 1024 * 1024, 1024),
+  PODPREVIEW_MAX_TRANSCRIPT_CUES: int(50_000, 1),
   PODPREVIEW_HTTP_BODY_LIMIT_BYTES: int(16_384, 256),
   PODPREVIEW_API_PAGE_MAX: int(100, 1),
   PODPREVIEW_ENQUEUE_TIMEOUT_SEC: z.coerce.number().positive().default(1800),
@@ -136,6 +149,7 @@ const EnvSchema = z.object({
   PODPREVIEW_RUN_INDEX_MAX: int(1_000_000, 100),
   PODPREVIEW_RUNS_PER_EPISODE_MAX: int(100, 1),
   PODPREVIEW_IDEMPOTENCY_TTL_MS: int(86_400_000, 60_000),
+  PODPREVIEW_IDEMPOTENCY_CLAIM_TTL_MS: int(30_000, 1000),
   PODPREVIEW_CLIP_URL_TTL_SEC: int(3600, 60),
   PODPREVIEW_CALLBACK_SECRETS: z.string().optional(),
   PODPREVIEW_CALLBACK_ALLOW_PRIVATE_URLS: z.enum(['true', 'false']).default('false'),
@@ -143,7 +157,10 @@ const EnvSchema = z.object({
   PODPREVIEW_CALLBACK_ATTEMPTS: int(10, 1),
   PODPREVIEW_CALLBACK_BACKOFF_MS: int(5000, 10),
   PODPREVIEW_CALLBACK_CONCURRENCY: int(8, 1),
+  PODPREVIEW_CALLBACK_CONCURRENCY_PER_CREDENTIAL: int(2, 1),
   PODPREVIEW_WORKER_METRICS_PORT: int(9464),
+  PODPREVIEW_WORKER_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  PODPREVIEW_FAILED_JOB_SWEEP_MS: int(30_000, 1000),
   PODPREVIEW_DASHBOARD_HOST: z.string().min(1).default('127.0.0.1'),
   PODPREVIEW_DASHBOARD_PORT: int(8081),
   PODPREVIEW_DASHBOARD_USERS: z.string().optional(),
@@ -249,6 +266,25 @@ export interface Config {
   apiTokens: ApiCredential[];
   /** Requests per minute and credential (a fixed window per process). */
   apiRateLimitPerMin: number;
+  /**
+   * `owner`: a run is read, listed, cancelled and its clip fetched only by the credential that
+   * started it, one whose identical request joined it, and credentials with the `admin` scope;
+   * `shared`: by every credential.
+   */
+  apiTenancy: 'owner' | 'shared';
+  /** Runs in flight per credential that cost the most: with an http(s) input, and with speech-to-text. Past them: 429. */
+  apiMaxWebRunsPerCredential: number;
+  apiMaxTranscribeRunsPerCredential: number;
+  /** How long `serve` waits on SIGTERM for requests and callback deliveries in flight before it closes anyway (Redis down too). */
+  apiShutdownGraceMs: number;
+  /**
+   * Host names a server without credentials (the API without tokens, the dashboard without
+   * users) answers besides loopback names and its own bind address: any other Host header is a
+   * page on another site reaching it through DNS rebinding (421).
+   */
+  allowedHosts: string[];
+  /** /readyz answers from one check of Redis and the results table for this long (a flood costs one query). */
+  readyzCacheMs: number;
   inputs: InputPolicy;
   httpBodyLimitBytes: number;
   /** The API's address as clients reach it (a proxy, an ingress), for URLs in callbacks; unset: http://host:port of serve. */
@@ -262,11 +298,17 @@ export interface Config {
   runsPerEpisodeMax: number;
   /** How long an Idempotency-Key's answer is kept. */
   idempotencyTtlMs: number;
+  /** How long an Idempotency-Key is held before its request is answered: an API that dies in between frees it this soon. */
+  idempotencyClaimTtlMs: number;
   /** Lifetime of the signed clip URLs given out for GCS. */
   clipUrlTtlSec: number;
   callbacks: CallbackConfig;
   /** Worker /metrics and /healthz; 0 turns the endpoint off. */
   workerMetricsPort: number;
+  /** Address they bind: loopback unless a scraper elsewhere needs them (no credential is asked). */
+  workerMetricsHost: string;
+  /** How often a worker looks for failed jobs of its stages whose run has no record of its end (a worker died in between). */
+  failedJobSweepMs: number;
   dashboard: {
     host: string;
     port: number;
@@ -354,7 +396,7 @@ export interface ApiCredential {
   token: string;
   scopes: ApiScope[];
 }
-export const API_SCOPES = ['priority', 'force'] as const;
+export const API_SCOPES = ['priority', 'force', 'transcribe', 'admin'] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
 
 /** Completion callbacks: who may ask for one (a secret per credential name), where they may go, how they are retried. */
@@ -368,6 +410,8 @@ export interface CallbackConfig {
   backoffMs: number;
   /** Deliveries one API process makes at once. */
   concurrency: number;
+  /** Of those, at most this many for one credential: a slow receiver cannot take every slot. */
+  concurrencyPerCredential: number;
 }
 
 /** `name:secret`, comma-separated; the name is the API credential's (`local` when no tokens are configured). */
@@ -388,11 +432,25 @@ export interface InputPolicy {
   roots: string[];
   /** gs:// URIs must name one of these buckets. */
   buckets: string[];
+  /**
+   * Never inputs, whatever the roots say (the default root, the working directory, holds the
+   * data directory): the blob store (other runs' source copies and clips), the results
+   * database, the workers' scratch files.
+   */
+  excluded: string[];
   /** https:// hosts that resolve to private, loopback or link-local addresses are refused unless true (tests). */
   allowPrivateUrls: boolean;
   maxBytes: number;
   maxDurationSec: number;
+  /** One deadline per attempt at downloading an http(s) input, redirects included. */
   fetchTimeoutMs: number;
+  /** A download that receives nothing for this long is abandoned (a tarpit). */
+  fetchIdleTimeoutMs: number;
+  /** Attempts at an http(s) input that times out or answers 5xx; the last one's failure is final (`input_unreachable`). */
+  fetchAttempts: number;
+  /** Transcripts: larger files and more cues fail with `bad_transcript`, before they are parsed. */
+  maxTranscriptBytes: number;
+  maxTranscriptCues: number;
 }
 
 const list = (v: string | undefined) =>
@@ -442,7 +500,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (redisWays.length > 1) throw new ConfigError(`${redisWays.join(', ')}: set only one way to reach Redis`);
   checkVariantPrefixes(e);
   return {
-    redisUrl: e.REDIS_URL,
+    redisUrl: withPassword(e.REDIS_URL, e.PODPREVIEW_REDIS_PASSWORD),
     redisSentinel: e.PODPREVIEW_REDIS_SENTINELS
       ? {
           kind: 'sentinel',
@@ -522,6 +580,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     httpPort: e.PODPREVIEW_HTTP_PORT,
     apiTokens: parseTokens(e.PODPREVIEW_API_TOKENS),
     apiRateLimitPerMin: e.PODPREVIEW_API_RATE_LIMIT_PER_MIN,
+    apiTenancy: e.PODPREVIEW_API_TENANCY,
+    apiMaxWebRunsPerCredential: e.PODPREVIEW_API_MAX_WEB_RUNS_PER_CREDENTIAL,
+    apiMaxTranscribeRunsPerCredential: e.PODPREVIEW_API_MAX_TRANSCRIBE_RUNS_PER_CREDENTIAL,
+    apiShutdownGraceMs: e.PODPREVIEW_API_SHUTDOWN_GRACE_MS,
+    allowedHosts: list(e.PODPREVIEW_ALLOWED_HOSTS).map((h) => h.toLowerCase()),
+    readyzCacheMs: e.PODPREVIEW_READYZ_CACHE_MS,
     inputs: {
       roots: (e.PODPREVIEW_INPUT_ROOTS ? list(e.PODPREVIEW_INPUT_ROOTS) : [cwd]).map((r) => path.resolve(cwd, r)),
       buckets: list(e.PODPREVIEW_INPUT_BUCKETS),
@@ -529,6 +593,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxBytes: e.PODPREVIEW_MAX_INPUT_BYTES,
       maxDurationSec: e.PODPREVIEW_MAX_DURATION_SEC,
       fetchTimeoutMs: e.PODPREVIEW_FETCH_TIMEOUT_MS,
+      fetchIdleTimeoutMs: e.PODPREVIEW_FETCH_IDLE_TIMEOUT_MS,
+      fetchAttempts: e.PODPREVIEW_FETCH_ATTEMPTS,
+      maxTranscriptBytes: e.PODPREVIEW_MAX_TRANSCRIPT_BYTES,
+      maxTranscriptCues: e.PODPREVIEW_MAX_TRANSCRIPT_CUES,
+      excluded: [
+        path.join(dataDir, 'blobs'),
+        path.join(dataDir, 'results.duckdb'),
+        path.join(dataDir, 'results.duckdb.wal'),
+        path.resolve(cwd, e.PODPREVIEW_TEMP_DIR ?? path.join(os.tmpdir(), 'podpreview')),
+      ],
     },
     httpBodyLimitBytes: e.PODPREVIEW_HTTP_BODY_LIMIT_BYTES,
     apiPageMax: e.PODPREVIEW_API_PAGE_MAX,
@@ -537,6 +611,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     runIndexMax: e.PODPREVIEW_RUN_INDEX_MAX,
     runsPerEpisodeMax: e.PODPREVIEW_RUNS_PER_EPISODE_MAX,
     idempotencyTtlMs: e.PODPREVIEW_IDEMPOTENCY_TTL_MS,
+    idempotencyClaimTtlMs: Math.min(e.PODPREVIEW_IDEMPOTENCY_CLAIM_TTL_MS, e.PODPREVIEW_IDEMPOTENCY_TTL_MS),
     clipUrlTtlSec: e.PODPREVIEW_CLIP_URL_TTL_SEC,
     callbacks: {
       secrets: parseCallbackSecrets(e.PODPREVIEW_CALLBACK_SECRETS),
@@ -545,8 +620,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       attempts: e.PODPREVIEW_CALLBACK_ATTEMPTS,
       backoffMs: e.PODPREVIEW_CALLBACK_BACKOFF_MS,
       concurrency: e.PODPREVIEW_CALLBACK_CONCURRENCY,
+      concurrencyPerCredential: Math.min(e.PODPREVIEW_CALLBACK_CONCURRENCY_PER_CREDENTIAL, e.PODPREVIEW_CALLBACK_CONCURRENCY),
     },
     workerMetricsPort: e.PODPREVIEW_WORKER_METRICS_PORT,
+    workerMetricsHost: e.PODPREVIEW_WORKER_METRICS_HOST,
+    failedJobSweepMs: e.PODPREVIEW_FAILED_JOB_SWEEP_MS,
     dashboard: {
       host: e.PODPREVIEW_DASHBOARD_HOST,
       port: e.PODPREVIEW_DASHBOARD_PORT,
@@ -566,6 +644,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     buildCommit: e.PODPREVIEW_BUILD_COMMIT,
     concurrency: Object.fromEntries(STAGE_NAMES.map((s) => [s, e[concurrencyVar(s)]])) as Record<StageName, number>,
   };
+}
+
+/**
+ * REDIS_URL with PODPREVIEW_REDIS_PASSWORD in it, when the URL carries none: the URL can then sit
+ * in a ConfigMap and the password come from a Secret (infra/k8s).
+ */
+function withPassword(url: string | undefined, password: string | undefined): string | undefined {
+  if (!url || !password) return url;
+  const u = new URL(url);
+  if (u.password) return url;
+  u.password = encodeURIComponent(password);
+  return u.toString();
 }
 
 /** A variant's queues must never be another's: a fallback or shadow on this variant's prefix would take its jobs. */

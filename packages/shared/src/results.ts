@@ -37,6 +37,8 @@ export interface ResultRow {
   build: string | null;
   /** The variant that ran it (PODPREVIEW_VARIANT), so variants sharing a table are told apart; rows from before the column: production. */
   variant: VariantName;
+  /** The API credential that started the run (PODPREVIEW_API_TENANCY); null for runs from the command line and rows from before the column. */
+  owner?: string | null;
 }
 
 export interface ResultsSink {

@@ -35,21 +35,29 @@ describe('BigQueryResultsSink', () => {
     expect(PREVIEWS_SCHEMA.map((f) => f.name)).toContain('stage_timings_ms');
   });
 
-  it('adds the columns a table from before them lacks (variant), NULLABLE; its old rows read as production’s', async () => {
+  it('adds the columns a table from before them lacks (variant, owner), NULLABLE; its old rows read as production’s, owned by nobody', async () => {
     const before = newSink('before_variants');
     const old = succeededRow();
     await before.write(old);
-    // Now a table from before the variant column: the column, and its value in the row, gone.
+    // Now a table from before the variant and owner columns: the columns, and their values in the row, gone.
     const fields = standin.schema(PROJECT, 'podpreview', 'before_variants')!;
-    fields.splice(
-      fields.findIndex((f) => f.name === 'variant'),
-      1,
-    );
-    for (const r of standin.rows(PROJECT, 'podpreview', 'before_variants')) delete r.variant;
+    for (const name of ['variant', 'owner']) {
+      fields.splice(
+        fields.findIndex((f) => f.name === name),
+        1,
+      );
+    }
+    for (const r of standin.rows(PROJECT, 'podpreview', 'before_variants')) {
+      delete r.variant;
+      delete r.owner;
+    }
     const after = newSink('before_variants');
-    expect(await after.forRun(old.runId)).toEqual(old);
+    expect(await after.forRun(old.runId)).toEqual({ ...old, owner: null });
     expect(standin.schema(PROJECT, 'podpreview', 'before_variants')?.map((f) => f.name)).toEqual(PREVIEWS_SCHEMA.map((f) => f.name));
-    expect(standin.schema(PROJECT, 'podpreview', 'before_variants')?.at(-1)).toEqual({ name: 'variant', type: 'STRING', mode: 'NULLABLE' });
+    expect(standin.schema(PROJECT, 'podpreview', 'before_variants')?.slice(-2)).toEqual([
+      { name: 'variant', type: 'STRING', mode: 'NULLABLE' },
+      { name: 'owner', type: 'STRING', mode: 'NULLABLE' },
+    ]);
     const fallback = succeededRow({ variant: 'fallback' });
     await after.write(fallback);
     expect(await after.forRun(fallback.runId)).toEqual(fallback);

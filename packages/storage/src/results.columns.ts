@@ -43,6 +43,7 @@ const COLUMNS = {
   latencyMs: { name: 'latency_ms', kind: 'int', required: true },
   build: { name: 'build', kind: 'text', required: false },
   variant: { name: 'variant', kind: 'text', required: false, default: 'production' },
+  owner: { name: 'owner', kind: 'text', required: false },
 } as const satisfies Record<keyof ResultRow, ColumnSpec>;
 
 type Field = keyof typeof COLUMNS;

@@ -36,6 +36,7 @@ export function succeededRow(overrides: Partial<ResultRow> = {}): ResultRow {
     latencyMs: 10_790,
     build: '0123456789abcdef',
     variant: 'production',
+    owner: 'platform',
     ...overrides,
   };
 }

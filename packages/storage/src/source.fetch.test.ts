@@ -17,7 +17,19 @@ beforeAll(async () => {
   vi.stubEnv('GOOGLE_APPLICATION_CREDENTIALS', '/nonexistent/podpreview-test-credentials.json');
   dir = await mkdtemp(path.join(tmpdir(), 'fetch-source-'));
   tmpDir = path.join(dir, 'tmp');
-  policy = { roots: [dir], buckets: ['podcasts', 'forbidden'], allowPrivateUrls: false, maxBytes: 1000, maxDurationSec: 3600, fetchTimeoutMs: 5000 };
+  policy = {
+    roots: [dir],
+    excluded: [path.join(dir, '.data', 'blobs'), path.join(dir, '.data', 'results.duckdb')],
+    buckets: ['podcasts', 'forbidden'],
+    allowPrivateUrls: false,
+    maxBytes: 1000,
+    maxDurationSec: 3600,
+    fetchTimeoutMs: 5000,
+    fetchIdleTimeoutMs: 5000,
+    fetchAttempts: 2,
+    maxTranscriptBytes: 1000,
+    maxTranscriptCues: 100,
+  };
   standin = await startGcsStandin();
   gcs = { apiEndpoint: standin.url, projectId: 'podpreview-test' };
 });
@@ -95,6 +107,16 @@ describe('fetchSource', () => {
     await symlink('/etc/passwd', path.join(dir, 'innocent.mp3'));
     await expect(fetchSource(path.join(dir, 'innocent.mp3'), { tmpDir, policy })).rejects.toThrow(/leads outside PODPREVIEW_INPUT_ROOTS/);
     await expect(fetchSource('ftp://example.com/a.mp3', { tmpDir, policy })).rejects.toBeInstanceOf(InputNotAllowedError);
+  });
+
+  it('refuses podpreview’s own data even inside a root (the results database, other runs’ sources), and links into it', async () => {
+    await mkdir(path.join(dir, '.data', 'blobs'), { recursive: true });
+    await writeFile(path.join(dir, '.data', 'results.duckdb'), 'DUCK');
+    await writeFile(path.join(dir, '.data', 'blobs', 'source'), 'ID3');
+    await expect(fetchSource(path.join(dir, '.data', 'results.duckdb'), { tmpDir, policy })).rejects.toThrow(/podpreview’s own data/);
+    await expect(fetchSource(path.join(dir, '.data', 'blobs', 'source'), { tmpDir, policy })).rejects.toBeInstanceOf(InputNotAllowedError);
+    await symlink(path.join(dir, '.data', 'blobs', 'source'), path.join(dir, 'looks-fine.mp3'));
+    await expect(fetchSource(path.join(dir, 'looks-fine.mp3'), { tmpDir, policy })).rejects.toThrow(/a link into podpreview’s own data/);
   });
 
   it('refuses gs:// objects of buckets not listed, before asking GCS', async () => {

@@ -15,6 +15,10 @@ export interface FetchSourceOptions {
   tmpDir: string;
   /** The stage's abort signal: a download in progress stops when it fires. */
   signal?: AbortSignal;
+  /** The job's last attempt at a web input (PODPREVIEW_FETCH_ATTEMPTS): its timeouts and 5xx are final. */
+  finalAttempt?: boolean;
+  /** A smaller size limit than the policy's (transcripts). */
+  maxBytes?: number;
 }
 
 export interface FetchedSource {
@@ -32,8 +36,9 @@ export interface FetchedSource {
  * such as GCS being unreachable, stays an ordinary error so the job is retried.
  */
 export async function fetchSource(uri: string, o: FetchSourceOptions): Promise<FetchedSource> {
+  const maxBytes = o.maxBytes ?? o.policy.maxBytes;
   const where = await checkInput(uri, o.policy, { mustExist: true });
-  if (where.kind === 'file') return useLocalFile(uri, where.path, o.policy.maxBytes);
+  if (where.kind === 'file') return useLocalFile(uri, where.path, maxBytes);
   await mkdir(o.tmpDir, { recursive: true });
   // Keep the extension: it is a useful hint for ffmpeg and for whoever looks at the temp dir.
   const ext = path.extname(where.kind === 'gs' ? where.object : where.url.pathname).slice(0, 8);
@@ -43,13 +48,15 @@ export async function fetchSource(uri: string, o: FetchSourceOptions): Promise<F
     if (where.kind === 'gs') {
       const file = (await createStorageClient(o.gcs)).bucket(where.bucket).file(where.object);
       const [metadata] = await file.getMetadata();
-      if (Number(metadata.size) > o.policy.maxBytes) throw new InputTooLargeError(uri, o.policy.maxBytes);
+      if (Number(metadata.size) > maxBytes) throw new InputTooLargeError(uri, maxBytes);
       await downloadToFile(file, localPath);
     } else {
       await downloadWeb(where.url, localPath, {
-        maxBytes: o.policy.maxBytes,
+        maxBytes,
         timeoutMs: o.policy.fetchTimeoutMs,
+        idleTimeoutMs: o.policy.fetchIdleTimeoutMs,
         allowPrivate: o.policy.allowPrivateUrls,
+        finalAttempt: o.finalAttempt === true,
         ...(o.signal ? { signal: o.signal } : {}),
       });
     }

@@ -172,7 +172,7 @@ export interface components {
             cancelRequested: boolean;
         };
         ClipLocation: {
-            /** @description absolute URL a client GETs the MP3 from (served with Range support, or a signed storage URL) */
+            /** @description where a client GETs the MP3: a signed storage URL, or the API’s clip route (served with Range support) under PODPREVIEW_API_PUBLIC_URL or the address the API binds, else as a path on the API */
             url: string;
             /** @description when a signed URL stops working; null for the served one (it needs the API credential) */
             expiresAt: string | null;
@@ -209,7 +209,7 @@ export interface components {
             endSec: number | null;
             speechFraction: number | null;
         };
-        /** @description RFC 9457 problem details; codes: invalid_json, invalid_request, input_not_allowed, unauthorized, forbidden, callback_not_allowed, not_found, idempotency_key_reused, idempotency_key_in_use, run_ended, body_too_large, unsupported_media_type, rate_limited, internal, unavailable */
+        /** @description RFC 9457 problem details; codes: invalid_json, invalid_request, input_not_allowed, unauthorized, forbidden, host_not_allowed, callback_not_allowed, not_found, idempotency_key_reused, idempotency_key_in_use, run_ended, run_in_flight_differs, body_too_large, unsupported_media_type, rate_limited, too_many_in_flight, internal, unavailable */
         Problem: {
             /** @description `urn:podpreview:problem:<code>` */
             type: string;
@@ -446,6 +446,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `host_not_allowed`: This server does not answer for that host name */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `rate_limited`: Too many requests for this credential */
             429: {
                 headers: {
@@ -531,7 +540,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `idempotency_key_reused`: This Idempotency-Key was used with another request body; `idempotency_key_in_use`: A request with this Idempotency-Key is still being processed */
+            /** @description `idempotency_key_reused`: This Idempotency-Key was used with another request body; `idempotency_key_in_use`: A request with this Idempotency-Key is still being processed; `run_in_flight_differs`: The episode has a run in flight for another input or options; submit again when it has ended */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -558,7 +567,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `rate_limited`: Too many requests for this credential */
+            /** @description `host_not_allowed`: This server does not answer for that host name */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `too_many_in_flight`: This credential has as many runs of this kind in flight as it may; `rate_limited`: Too many requests for this credential */
             429: {
                 headers: {
                     /** @description seconds to wait */
@@ -632,6 +650,15 @@ export interface operations {
             };
             /** @description `not_found`: Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `host_not_allowed`: This server does not answer for that host name */
+            421: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -713,6 +740,15 @@ export interface operations {
             };
             /** @description `not_found`: Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `host_not_allowed`: This server does not answer for that host name */
+            421: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -802,6 +838,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `host_not_allowed`: This server does not answer for that host name */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `rate_limited`: Too many requests for this credential */
             429: {
                 headers: {
@@ -875,6 +920,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `forbidden`: This credential may not do that */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `not_found`: Not found */
             404: {
                 headers: {
@@ -886,6 +940,15 @@ export interface operations {
             };
             /** @description `run_ended`: The run has already ended */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `host_not_allowed`: This server does not answer for that host name */
+            421: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -993,6 +1056,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `host_not_allowed`: This server does not answer for that host name */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `rate_limited`: Too many requests for this credential */
             429: {
                 headers: {
@@ -1087,6 +1159,15 @@ export interface operations {
             };
             /** @description `not_found`: Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `host_not_allowed`: This server does not answer for that host name */
+            421: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -33,10 +33,17 @@ let receiver: http.Server;
 let url: string;
 const arrivals: { body: string; headers: http.IncomingHttpHeaders }[] = [];
 let failNext = 0;
+/** Requests to /tarpit: held open, never answered (until the test lets them go). */
+const held: http.ServerResponse[] = [];
+let tarpitOpen = true;
 
 beforeAll(async () => {
   redis = await startPrivateRedis();
   receiver = http.createServer((req, res) => {
+    if (req.url === '/tarpit' && tarpitOpen) {
+      held.push(res);
+      return;
+    }
     let body = '';
     req.setEncoding('utf8').on('data', (d: string) => (body += d));
     req.on('end', () => {
@@ -56,7 +63,7 @@ async function withWorker(env: Record<string, string>, body: (queue: Queue, conf
   const config = loadConfig({
     REDIS_URL: redis.url,
     PODPREVIEW_QUEUE_PREFIX: `cb${randomUUID().slice(0, 8)}`,
-    PODPREVIEW_CALLBACK_SECRETS: `platform:${SECRET}`,
+    PODPREVIEW_CALLBACK_SECRETS: `platform:${SECRET},slowpoke:${SECRET}`,
     PODPREVIEW_CALLBACK_BACKOFF_MS: '50',
     PODPREVIEW_CALLBACK_ATTEMPTS: '4',
     ...env,
@@ -111,6 +118,28 @@ describe('callback delivery', () => {
       expect(job!.attemptsMade).toBe(1);
       expect(job!.failedReason).toMatch(/not a public address/);
       expect(arrivals).toHaveLength(0);
+    });
+  });
+
+  it('lets a credential’s slow receiver hold only its share of the delivery slots, so others’ callbacks go on', async () => {
+    const env = {
+      PODPREVIEW_CALLBACK_ALLOW_PRIVATE_URLS: 'true',
+      PODPREVIEW_CALLBACK_CONCURRENCY: '3',
+      PODPREVIEW_CALLBACK_CONCURRENCY_PER_CREDENTIAL: '1',
+      PODPREVIEW_CALLBACK_TIMEOUT_MS: '60000',
+    };
+    await withWorker(env, async (queue, config) => {
+      arrivals.length = 0;
+      const tarpit = url.replace('/hook', '/tarpit');
+      for (let i = 0; i < 4; i++) await enqueueCallbacks(queue, config, { runId: randomUUID(), episodeId: 'ep' }, [{ url: tarpit, credential: 'slowpoke' }]);
+      await until(() => held.length === 1);
+      const runId = randomUUID();
+      await enqueueCallbacks(queue, config, { runId, episodeId: 'ep' }, [{ url, credential: 'platform' }]);
+      // The test's wait (20 s) is far below the tarpit's 60 s: on a slot held by it, this fails.
+      await until(() => arrivals.some((a) => (JSON.parse(a.body) as { run: { runId: string } }).run.runId === runId));
+      expect(held).toHaveLength(1);
+      tarpitOpen = false;
+      for (const res of held.splice(0)) res.writeHead(200).end();
     });
   });
 

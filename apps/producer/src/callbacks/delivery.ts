@@ -1,11 +1,14 @@
 import http from 'node:http';
 import https from 'node:https';
-import { type Job, UnrecoverableError, Worker } from 'bullmq';
+import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
 import { CALLBACK_QUEUE, CallbackJob, createRedis, queueKeyPrefix } from '@podpreview/pipeline/client';
 import type { Config, Logger, RedisTarget } from '@podpreview/shared';
 import { assertPublicHost, BlockedAddressError, guardedLookup } from '@podpreview/storage';
 import type { CallbackBody, Run } from '../http/api.schemas.ts';
 import { signCallback, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './signature.ts';
+
+/** How long a delivery past its credential's share waits before it is looked at again. */
+const FAIR_SHARE_WAIT_MS = 250;
 
 export interface CallbackWorkerDeps {
   config: Config;
@@ -21,14 +24,35 @@ export interface CallbackWorkerDeps {
  * (PODPREVIEW_CALLBACK_ATTEMPTS, PODPREVIEW_CALLBACK_BACKOFF_MS) on any answer but 2xx. The
  * target is checked like every outbound URL (public addresses only unless
  * PODPREVIEW_CALLBACK_ALLOW_PRIVATE_URLS), on the address the socket uses; redirects are not
- * followed. Runs in the API process (`podpreview serve`), which holds the secrets.
+ * followed. Runs in the API process (`podpreview serve`), which holds the secrets. Of the
+ * process's PODPREVIEW_CALLBACK_CONCURRENCY slots, one credential's receivers hold at most
+ * PODPREVIEW_CALLBACK_CONCURRENCY_PER_CREDENTIAL: a delivery past that waits a moment in the
+ * delayed set (no attempt spent), so a receiver that answers slowly (a tarpit) delays only its
+ * own credential's callbacks.
  */
-export function startCallbackWorker(deps: CallbackWorkerDeps): { worker: Worker; close(): Promise<void> } {
+export function startCallbackWorker(deps: CallbackWorkerDeps): { worker: Worker; close(): Promise<void>; abandon(): void } {
   const { config, log } = deps;
-  const processor = async (job: Job): Promise<{ status: number }> => {
+  const inFlight = new Map<string, number>();
+  const processor = async (job: Job, token?: string): Promise<{ status: number }> => {
     const parsed = CallbackJob.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError('malformed callback job');
-    const { runId, episodeId, url, credential } = parsed.data;
+    const { credential } = parsed.data;
+    const mine = inFlight.get(credential) ?? 0;
+    if (mine >= config.callbacks.concurrencyPerCredential) {
+      await job.moveToDelayed(Date.now() + FAIR_SHARE_WAIT_MS, token);
+      throw new DelayedError();
+    }
+    inFlight.set(credential, mine + 1);
+    try {
+      return await deliver(job, parsed.data);
+    } finally {
+      const left = (inFlight.get(credential) ?? 1) - 1;
+      if (left > 0) inFlight.set(credential, left);
+      else inFlight.delete(credential);
+    }
+  };
+
+  const deliver = async (job: Job, { runId, episodeId, url, credential }: CallbackJob): Promise<{ status: number }> => {
     const secret = config.callbacks.secrets.find((s) => s.name === credential)?.secret;
     if (!secret) throw new UnrecoverableError(`no PODPREVIEW_CALLBACK_SECRETS entry for ${credential}`);
     const run = await deps.readRun(episodeId, runId);
@@ -92,6 +116,11 @@ export function startCallbackWorker(deps: CallbackWorkerDeps): { worker: Worker;
     worker,
     close: async () => {
       await worker.close();
+      connection.disconnect();
+    },
+    /** Drops in-flight deliveries and the connection at once (Redis down at shutdown): their jobs stay queued for the next process. */
+    abandon: () => {
+      void worker.close(true).catch(() => {});
       connection.disconnect();
     },
   };

@@ -26,7 +26,10 @@ export type StageStatus = z.infer<typeof StageStatus>;
 
 export const ClipLocation = z
   .object({
-    url: z.string().meta({ description: 'absolute URL a client GETs the MP3 from (served with Range support, or a signed storage URL)' }),
+    url: z.string().meta({
+      description:
+        'where a client GETs the MP3: a signed storage URL, or the API’s clip route (served with Range support) under PODPREVIEW_API_PUBLIC_URL or the address the API binds, else as a path on the API',
+    }),
     expiresAt: z.iso.datetime().nullable().meta({ description: 'when a signed URL stops working; null for the served one (it needs the API credential)' }),
     contentType: z.literal('audio/mpeg'),
   })
@@ -90,8 +93,9 @@ export const PublicResult = z
   .meta({ id: 'Result' });
 export type PublicResult = z.infer<typeof PublicResult>;
 // Every field of a row but the internal ones: a new column fails to compile here until it is described.
-type _SameFields = [Exclude<keyof ResultRow, 'errorMessage' | 'errorClass'>] extends [keyof PublicResult]
-  ? [keyof PublicResult] extends [Exclude<keyof ResultRow, 'errorMessage' | 'errorClass'>]
+type Internal = 'errorMessage' | 'errorClass' | 'owner';
+type _SameFields = [Exclude<keyof ResultRow, Internal>] extends [keyof PublicResult]
+  ? [keyof PublicResult] extends [Exclude<keyof ResultRow, Internal>]
     ? true
     : never
   : never;

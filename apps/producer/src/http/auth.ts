@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
-import { API_SCOPES, type ApiCredential, type ApiScope } from '@podpreview/shared';
+import { API_SCOPES, type ApiCredential, type ApiScope, type Config, hostAllowed } from '@podpreview/shared';
 import { sendProblem } from './problem.ts';
 
 /** Who is calling: a configured credential, or the trusted local caller of a loopback-only API without tokens. */
@@ -51,7 +51,16 @@ export function authenticate(credentials: readonly ApiCredential[]) {
 
 export const hasScope = (caller: Caller | undefined, scope: ApiScope) => caller?.scopes.includes(scope) ?? false;
 
-/** Loopback binds are the only ones allowed without a credential. */
-export function isLoopbackHost(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+/**
+ * Against DNS rebinding: an API without tokens trusts every caller, so it answers only requests
+ * addressed to it by a loopback name, its bind address or a name in PODPREVIEW_ALLOWED_HOSTS
+ * (or PODPREVIEW_API_PUBLIC_URL's). A web page elsewhere that rebinds its own name to 127.0.0.1
+ * sends its own name as Host, and gets 421. With tokens the check is the token's.
+ */
+export function rejectForeignHost(config: Config) {
+  const allowed = [...config.allowedHosts, ...(config.apiPublicUrl ? [new URL(config.apiPublicUrl).hostname] : [])];
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (config.apiTokens.length > 0 || hostAllowed(req.get('host'), { bindHost: config.httpHost, allowed })) return next();
+    sendProblem(res, 'host_not_allowed', { detail: 'without API tokens only loopback names and PODPREVIEW_ALLOWED_HOSTS are answered' });
+  };
 }

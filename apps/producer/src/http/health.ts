@@ -15,12 +15,19 @@ export function healthz(_req: Request, res: Response): void {
   res.json({ status: 'ok' });
 }
 
+type Readiness = { ready: boolean; checks: { redis: 'ok' | 'down'; results: 'ok' | 'down' } };
+
 /**
  * Readiness: this process can take work, i.e. Redis and the results table answer. 503 with
- * Retry-After otherwise, so a load balancer routes around it until both are back.
+ * Retry-After otherwise, so a load balancer routes around it until both are back. It needs no
+ * credential, so one check answers every call for `cacheMs` and calls meanwhile share it: a
+ * flood costs one query of the results table (a billed job on BigQuery, a turn at the file lock
+ * on DuckDB) per `cacheMs`, not one per call.
  */
-export function readyz(queues: StageQueues, results: ResultsSink) {
-  return async (_req: Request, res: Response) => {
+export function readyz(queues: StageQueues, results: ResultsSink, cacheMs: number) {
+  let last: { atMs: number; readiness: Readiness } | undefined;
+  let inFlight: Promise<Readiness> | undefined;
+  const check = async (): Promise<Readiness> => {
     const [redis, table] = await Promise.all([
       within(queues.redis.ping(), PROBE_TIMEOUT_MS).then(
         () => 'ok' as const,
@@ -31,8 +38,18 @@ export function readyz(queues: StageQueues, results: ResultsSink) {
         () => 'down' as const,
       ),
     ]);
-    const ready = redis === 'ok' && table === 'ok';
+    return { ready: redis === 'ok' && table === 'ok', checks: { redis, results: table } };
+  };
+  return async (_req: Request, res: Response) => {
+    if (!last || Date.now() - last.atMs >= cacheMs) {
+      inFlight ??= check().finally(() => {
+        inFlight = undefined;
+      });
+      const readiness = await inFlight;
+      last = { atMs: Date.now(), readiness };
+    }
+    const { ready, checks } = last.readiness;
     if (!ready) res.set('retry-after', '5');
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', checks: { redis, results: table } });
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', checks });
   };
 }

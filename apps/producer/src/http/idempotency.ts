@@ -12,15 +12,18 @@ export type IdempotencyClaim = { kind: 'new' } | { kind: 'replay'; status: numbe
  * Idempotency-Key on submit: the first request with a key claims it (SET NX, with the body's
  * hash); a repeat with the same body gets the first answer again, one with another body is a
  * conflict. Keys are per credential and expire after PODPREVIEW_IDEMPOTENCY_TTL_MS, so their
- * number is bounded by the rate limit times that TTL.
+ * number is bounded by the rate limit times that TTL. A claim not yet answered lives only
+ * PODPREVIEW_IDEMPOTENCY_CLAIM_TTL_MS: an API that dies between claim and answer leaves the key
+ * free for the very retry the header exists for, not taken for a day.
  */
-export function idempotencyStore(redis: Redis, prefix: string, ttlMs: number) {
+export function idempotencyStore(redis: Redis, prefix: string, o: { ttlMs: number; claimTtlMs: number }) {
+  const { ttlMs, claimTtlMs } = o;
   const keyOf = (caller: string, key: string) => idempotencyKey(prefix, caller, key);
   return {
     async claim(caller: string, key: string, body: unknown): Promise<IdempotencyClaim> {
       const hash = bodyHash(body);
       const k = keyOf(caller, key);
-      if ((await redis.set(k, JSON.stringify({ hash }), 'PX', ttlMs, 'NX')) === 'OK') return { kind: 'new' };
+      if ((await redis.set(k, JSON.stringify({ hash }), 'PX', claimTtlMs, 'NX')) === 'OK') return { kind: 'new' };
       const stored = JSON.parse((await redis.get(k)) ?? '{}') as { hash?: string; status?: number; body?: unknown };
       if (stored.hash !== hash) return { kind: 'conflict' };
       if (stored.status === undefined) return { kind: 'in-progress' };

@@ -84,7 +84,7 @@ const problem = (...codes: ProblemCode[]) =>
     ]),
   );
 
-const COMMON = ['unauthorized', 'rate_limited', 'internal', 'unavailable'] as const;
+const COMMON = ['unauthorized', 'host_not_allowed', 'rate_limited', 'internal', 'unavailable'] as const;
 const idParam = {
   name: 'id',
   in: 'path',
@@ -173,6 +173,8 @@ export function openApiDocument(): object {
               'forbidden',
               'idempotency_key_reused',
               'idempotency_key_in_use',
+              'run_in_flight_differs',
+              'too_many_in_flight',
               'body_too_large',
               'unsupported_media_type',
               ...COMMON,
@@ -238,7 +240,7 @@ export function openApiDocument(): object {
           parameters: [idParam, runIdParam],
           responses: {
             '202': { description: 'cancellation requested', content: json(ref('CancelReceipt')) },
-            ...problem('invalid_request', 'not_found', 'run_ended', ...COMMON),
+            ...problem('invalid_request', 'forbidden', 'not_found', 'run_ended', ...COMMON),
           },
         },
       },

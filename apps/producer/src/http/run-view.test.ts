@@ -59,6 +59,17 @@ describe('runView', () => {
     expect(JSON.stringify(run)).not.toContain('/srv/secret');
   });
 
+  it('gives `internal` for a failure whose reason carries no code (retries ran out on an error of ours), never a piece of its message', async () => {
+    for (const reason of [
+      'rendering clip failed: /srv/secret/a.mp3: Invalid data',
+      'fetching https://cdn.example/ep.mp3?X-Goog-Signature=abc: HTTP 503',
+      'ENOENT: /srv/x',
+    ]) {
+      const s: PipelineRunStatus = { runId: 'run-0003', state: 'failed', stages: absent, failedStage: 'sink', reason, variant: 'production' };
+      expect((await runView('ep', s, undefined, noClip)).errorCode, reason).toBe('internal');
+    }
+  });
+
   it('says cancelled, with the code `cancelled`, and where a cancel was asked of a live run', async () => {
     expect(await runView('ep', { runId: 'run-0003', state: 'cancelled', stages: absent, variant: 'production' }, undefined, noClip)).toMatchObject({
       status: 'cancelled',

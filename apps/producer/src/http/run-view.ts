@@ -1,4 +1,4 @@
-import type { RunStatus as PipelineRunStatus, StageState } from '@podpreview/pipeline/client';
+import { codeOfReason, type RunStatus as PipelineRunStatus, type StageState } from '@podpreview/pipeline/client';
 import type { ResultRow, StageName } from '@podpreview/shared';
 import type { ClipLocation, PublicResult, Run, RunStatus, StageStatus } from './api.schemas.ts';
 
@@ -54,7 +54,7 @@ export async function runView(episodeId: string, s: PipelineRunStatus, row: Resu
     clip: await clip(episodeId, s.runId, o?.clipKey ?? row?.clipKey ?? null),
     failedStage: failed ? (s.failedStage ?? row?.failedStage ?? null) : null,
     // The code only: messages carry paths and tool output meant for operators.
-    errorCode: failed ? (row?.errorCode ?? s.reason?.split(':')[0] ?? null) : s.state === 'cancelled' ? 'cancelled' : null,
+    errorCode: failed ? (row?.errorCode ?? s.errorCode ?? codeOfReason(s.reason)) : s.state === 'cancelled' ? 'cancelled' : null,
     cancelRequested: s.cancelRequested === true || s.state === 'cancelled',
     variant: s.variant,
   };
@@ -84,6 +84,6 @@ function previewOf(row: ResultRow): Run['preview'] {
 }
 
 export function publicResult(row: ResultRow): PublicResult {
-  const { errorMessage: _message, errorClass: _class, ...rest } = row;
+  const { errorMessage: _message, errorClass: _class, owner: _owner, ...rest } = row;
   return rest;
 }

@@ -1,14 +1,27 @@
-import { episodeRunIdsAllVariants, indexedRuns, latestResultFor, runStatus, runStatusForListing, type StageQueues } from '@podpreview/pipeline/client';
-import type { BlobStore, Config, ResultsSink } from '@podpreview/shared';
+import {
+  episodeAnswer,
+  episodeRunIdsAllVariants,
+  indexedRuns,
+  latestResultFor,
+  runStatus,
+  runStatusForListing,
+  type StageQueues,
+} from '@podpreview/pipeline/client';
+import type { BlobStore, Config, ResultRow, ResultsSink } from '@podpreview/shared';
 import type { ClipLocation, Run, RunStatus } from './api.schemas.ts';
 import { type ClipLocator, rowView, runView } from './run-view.ts';
+import type { Holders } from './tenancy.ts';
 
 export interface RunReaderDeps {
   config: Config;
   queues: StageQueues;
   results: ResultsSink;
   blobs: BlobStore;
+  /** Which runs the reader may see (PODPREVIEW_API_TENANCY); absent: all (callbacks, which go to whoever asked). */
+  visible?: (who: Holders) => boolean;
 }
+
+const seen = (deps: RunReaderDeps, who: Holders) => deps.visible?.(who) ?? true;
 
 /**
  * Where a client gets a run's clip. Always the API's own route (it serves the file with Range
@@ -33,7 +46,32 @@ export async function readRun(deps: RunReaderDeps, episodeId: string, runId: str
   const [status, row] = await Promise.all([runStatus(deps.queues, runId), deps.results.forRun(runId)]);
   if (row && row.episodeId !== episodeId) return undefined;
   if (!row && (status.state === 'unknown' || (status.episodeId && status.episodeId !== episodeId))) return undefined;
+  if (!seen(deps, { owner: status.owner ?? row?.owner, readers: status.readers })) return undefined;
   return runView(episodeId, status, row, clip);
+}
+
+/**
+ * The run that answers for an episode to this reader, and its row: the episode's answering run
+ * (episodeAnswer, else the results table's) when the reader may see it, else the newest run of
+ * the episode the reader may see. Undefined: none.
+ */
+export async function readEpisodeAnswer(
+  deps: RunReaderDeps,
+  episodeId: string,
+  clip: ClipLocator,
+): Promise<{ run: Run; row: ResultRow | undefined } | undefined> {
+  const answer = await episodeAnswer(deps.queues, episodeId);
+  if (answer) {
+    const row = await deps.results.forRun(answer.runId);
+    if (seen(deps, { owner: answer.status.owner ?? row?.owner, readers: answer.status.readers })) {
+      return { run: await runView(episodeId, answer.status, row, clip), row };
+    }
+    const own = (await readEpisodeRuns(deps, episodeId, deps.config.apiPageMax, clip))[0];
+    const run = own && (await readRun(deps, episodeId, own.runId, clip));
+    return run ? { run, row: await deps.results.forRun(run.runId) } : undefined;
+  }
+  const row = await latestResultFor(deps.queues, deps.results, episodeId);
+  return row && seen(deps, { owner: row.owner }) ? { run: await rowView(row, clip), row } : undefined;
 }
 
 /**
@@ -44,15 +82,15 @@ export async function readEpisodeRuns(deps: RunReaderDeps, episodeId: string, li
   const ids = (await episodeRunIdsAllVariants(deps.queues, episodeId)).slice(0, limit);
   if (ids.length === 0) {
     const row = await latestResultFor(deps.queues, deps.results, episodeId);
-    return row ? [await rowView(row, clip)] : [];
+    return row && seen(deps, { owner: row.owner }) ? [await rowView(row, clip)] : [];
   }
   const runs = await Promise.all(
     ids.map(async (id) => {
       const s = await runStatusForListing(deps.queues, id);
-      if (s) return runView(episodeId, s, undefined, clip);
+      if (s) return seen(deps, s) ? runView(episodeId, s, undefined, clip) : undefined;
       // Its record expired before the index entry: the results table has it.
       const row = await deps.results.forRun(id);
-      return row ? rowView(row, clip) : undefined;
+      return row && seen(deps, { owner: row.owner }) ? rowView(row, clip) : undefined;
     }),
   );
   return runs.filter((r): r is Run => r !== undefined);
@@ -92,7 +130,7 @@ export async function listRuns(
       batch.map(async ({ runId }) => {
         const s = await runStatusForListing(deps.queues, runId);
         if (!s?.episodeId) return undefined; // expired between index and record
-        return runView(s.episodeId, s, undefined, clip);
+        return seen(deps, s) ? runView(s.episodeId, s, undefined, clip) : undefined;
       }),
     );
     for (let i = 0; i < batch.length; i++) {

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { type Config, type EnqueueRequest, parseStageInput, type PreprocessInput, type VariantName } from '@podpreview/shared';
+import { type Config, type EnqueueRequest, parseStageInput, type PreprocessInput, RunInFlightDiffersError, type VariantName } from '@podpreview/shared';
 import { claimEpisode, releaseClaim, replaceClaim, takeClaim } from './inflight.ts';
 import { jobOptions, type StageQueues } from './queues.ts';
 import { awaitReplicas } from './redis.ts';
-import { addRunCallback, type CallbackTarget, forgetRun, recordLatestRun, recordRunQueued } from './run-state.ts';
+import { addRunCallback, addRunReader, type CallbackTarget, forgetRun, type RunRecord, readRunRecord, recordLatestRun, recordRunQueued } from './run-state.ts';
 import { isTerminal, runStatus } from './status.ts';
 
 export interface EnqueueReceipt {
@@ -27,13 +27,16 @@ export interface EnqueueReceipt {
  * episode submitted without priority goes to its queues instead. A hand-over to the fallback
  * passes `runId` (named after the run it takes over) and `enqueuedAtMs` (that run's submission,
  * so the fallback's latency counts from it and the answer can tell the two belong together).
+ * `owner`: the API credential submitting it (it, and credentials whose identical request joins
+ * the run, may read it). A request that would join a run asking for another input or for
+ * speech-to-text is refused with RunInFlightDiffersError instead.
  */
 export async function enqueueEpisode(
   queues: StageQueues,
   config: Config,
   req: EnqueueRequest,
   nowMs = Date.now(),
-  o: { callback?: CallbackTarget; runId?: string; enqueuedAtMs?: number } = {},
+  o: { callback?: CallbackTarget; runId?: string; enqueuedAtMs?: number; owner?: string } = {},
 ): Promise<EnqueueReceipt> {
   if (queues.fallback && config.fallback?.normalPriority && !req.priority) return enqueueEpisode(queues.fallback, config, req, nowMs, o);
   const { redis, prefix, variant } = queues;
@@ -46,7 +49,7 @@ export async function enqueueEpisode(
     priority: req.priority,
     ...(req.transcribe ? { transcribe: true } : {}),
   };
-  await recordRunQueued(redis, prefix, ttlMs, { runId, episodeId: req.id, enqueuedAtMs, request, variant });
+  await recordRunQueued(redis, prefix, ttlMs, { runId, episodeId: req.id, enqueuedAtMs, request, variant, ...(o.owner ? { owner: o.owner } : {}) });
   if (req.force) {
     await takeClaim(redis, prefix, req.id, runId);
   } else {
@@ -55,6 +58,9 @@ export async function enqueueEpisode(
       if (claim.won) break;
       if (await isLive(queues, claim.holder, nowMs)) {
         await forgetRun(redis, prefix, runId);
+        const differs = differingFields(request, (await readRunRecord(redis, prefix, claim.holder))?.request);
+        if (differs.length > 0) throw new RunInFlightDiffersError(claim.holder, differs);
+        if (o.owner) await addRunReader(redis, prefix, claim.holder, o.owner);
         // The run may end between the check and this: the caller checks again (see takeRunCallbacks).
         if (o.callback) await addRunCallback(redis, prefix, ttlMs, claim.holder, o.callback);
         return { runId: claim.holder, episodeId: req.id, joined: true, variant };
@@ -111,6 +117,16 @@ async function shadowEnqueue(shadow: StageQueues, config: Config, req: EnqueueRe
   } catch {
     return undefined;
   }
+}
+
+/** What a joining request asks for that the run in flight does not do (its priority aside: the run keeps its own). */
+function differingFields(wanted: NonNullable<RunRecord['request']>, running: RunRecord['request']): string[] {
+  if (!running) return [];
+  return [
+    ...(wanted.audioUri !== running.audioUri ? ['audioUri'] : []),
+    ...((wanted.transcriptUri ?? null) !== (running.transcriptUri ?? null) ? ['transcriptUri'] : []),
+    ...(Boolean(wanted.transcribe) !== Boolean(running.transcribe) ? ['transcribe'] : []),
+  ];
 }
 
 /**

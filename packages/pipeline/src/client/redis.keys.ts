@@ -37,3 +37,9 @@ export const fallbackSweepLockKey = (prefix: string) => `${ns(prefix)}:fallback-
 
 /** The queue completion callbacks are delivered from (BullMQ keys under the queue prefix). */
 export const CALLBACK_QUEUE = 'callbacks';
+
+/** Runs in flight of one credential that do one kind of expensive work (`web` inputs, `transcribe`), bounded at submit. */
+export const inFlightKey = (prefix: string, kind: string, credential: string) => `${ns(prefix)}:in-flight:${kind}:${credential}`;
+
+/** Held by the one worker process sweeping these stages' failed jobs for runs without a record of their end. */
+export const failedSweepLockKey = (prefix: string, stages: readonly string[]) => `${ns(prefix)}:failed-sweep-lock:${stages.join(',')}`;

@@ -42,13 +42,14 @@ export async function replayFailures(queues: StageQueues, config: Config, result
       outcomes.push({ episodeId, failedRunId, skipped: `ran again since (${latest.status})` });
       continue;
     }
-    const input = (await readRunRecord(queues.redis, queues.prefix, failedRunId))?.request;
+    const record = await readRunRecord(queues.redis, queues.prefix, failedRunId);
+    const input = record?.request;
     if (!input) {
       outcomes.push({ episodeId, failedRunId, skipped: 'its run record has expired: the input is not known here, submit it again' });
       continue;
     }
     const req = EnqueueRequest.parse({ id: episodeId, ...input });
-    const receipt = await enqueueEpisode(queues, config, req);
+    const receipt = await enqueueEpisode(queues, config, req, Date.now(), record.owner ? { owner: record.owner } : {});
     outcomes.push({ episodeId, failedRunId, replayed: { runId: receipt.runId, joined: receipt.joined } });
   }
   return outcomes;

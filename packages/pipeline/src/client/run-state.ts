@@ -18,6 +18,10 @@ export interface RunRecord {
   variant?: VariantName;
   /** The fallback variant's run this run was handed to (it failed, or passed its deadline). */
   fallbackRunId?: string;
+  /** The API credential that started it (PODPREVIEW_API_TENANCY=owner: it reads the run); absent for runs from the command line. */
+  owner?: string;
+  /** Other credentials whose identical request joined it: they may read it too. */
+  readers?: string[];
   /** The terminal row's facts, once the run has ended. */
   outcome?: Pick<ResultRow, 'previewStartSec' | 'previewEndSec' | 'speechFraction' | 'latencyMs' | 'clipKey' | 'failedStage' | 'errorCode' | 'errorMessage'>;
 }
@@ -30,7 +34,7 @@ export async function recordRunQueued(
   redis: RedisConnection,
   prefix: string,
   ttlMs: number,
-  run: Pick<RunRecord, 'runId' | 'episodeId' | 'enqueuedAtMs' | 'request' | 'variant'>,
+  run: Pick<RunRecord, 'runId' | 'episodeId' | 'enqueuedAtMs' | 'request' | 'variant' | 'owner'>,
 ): Promise<void> {
   const key = runStateKey(prefix, run.runId);
   await redis
@@ -41,6 +45,7 @@ export async function recordRunQueued(
       enqueuedAtMs: String(run.enqueuedAtMs),
       ...(run.request ? { request: JSON.stringify(run.request) } : {}),
       ...(run.variant ? { variant: run.variant } : {}),
+      ...(run.owner ? { owner: run.owner } : {}),
     })
     .pexpire(key, ttlMs)
     .exec();
@@ -197,6 +202,26 @@ export async function setHandedOver(redis: RedisConnection, prefix: string, runI
   await SET_HANDED_OVER.run(redis, [runStateKey(prefix, runId)], [fallbackRunId ?? '']);
 }
 
+/** Readers a run keeps besides its owner; more joining credentials are not added. */
+const MAX_READERS_PER_RUN = 100;
+
+/** Adds a credential whose request joined the run to those who may read it (not its owner, not twice, at most MAX_READERS_PER_RUN). */
+const ADD_READER = new LuaScript(`
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+if redis.call('HGET', KEYS[1], 'owner') == ARGV[1] then return 0 end
+local readers = redis.call('HGET', KEYS[1], 'readers') or ''
+for name in string.gmatch(readers, '[^,]+') do
+  if name == ARGV[1] then return 0 end
+end
+local _, n = string.gsub(readers, ',', ',')
+if readers ~= '' and n + 1 >= tonumber(ARGV[2]) then return 0 end
+redis.call('HSET', KEYS[1], 'readers', readers == '' and ARGV[1] or (readers .. ',' .. ARGV[1]))
+return 1`);
+
+export async function addRunReader(redis: RedisConnection, prefix: string, runId: string, credential: string): Promise<void> {
+  await ADD_READER.run(redis, [runStateKey(prefix, runId)], [credential, String(MAX_READERS_PER_RUN)]);
+}
+
 /** Whether a client asked to cancel the run (checked by workers at each stage boundary). */
 export async function isCancelRequested(redis: RedisConnection, prefix: string, runId: string): Promise<boolean> {
   return (await redis.hget(runStateKey(prefix, runId), 'cancelRequested')) === '1';
@@ -241,6 +266,11 @@ const StoredRun = z.object({
     .optional(),
   variant: z.enum(VARIANT_NAMES).optional(),
   fallbackRunId: z.string().optional(),
+  owner: z.string().optional(),
+  readers: z
+    .string()
+    .transform((s) => s.split(',').filter(Boolean))
+    .optional(),
   outcome: z
     .string()
     .transform((s) => JSON.parse(s) as unknown)

@@ -13,7 +13,10 @@ export interface RunStatus {
   state: RunState;
   stages: Record<StageName, StageState>;
   failedStage?: StageName;
+  /** Operators' words: the failure's code and internal message (paths, tool output). Never shown to clients. */
   reason?: string;
+  /** The failure's stable code alone (what clients may see): `internal` where the failure carries none. */
+  errorCode?: string;
   /** The run's outcome, once it has ended well. */
   summary?: Extract<JobSummary, { status: 'succeeded' | 'deduplicated' | 'cancelled' }>;
   /** A client asked to cancel the run and it has not ended yet. */
@@ -24,6 +27,9 @@ export interface RunStatus {
   variant: VariantName;
   /** The fallback variant's run it was handed to, if it was. */
   fallbackRunId?: string;
+  /** Who may read it under PODPREVIEW_API_TENANCY=owner (its record's owner and readers), where known. */
+  owner?: string;
+  readers?: string[];
 }
 
 /**
@@ -62,6 +68,7 @@ async function variantRunStatus(queues: StageQueues, runId: string): Promise<Run
           enqueuedAtMs: record.enqueuedAtMs,
           ...(record.fallbackRunId ? { fallbackRunId: record.fallbackRunId } : {}),
           ...(record.cancelRequested && record.state === 'queued' ? { cancelRequested: true } : {}),
+          ...tenancy(record),
         }
       : {}),
   };
@@ -70,6 +77,7 @@ async function variantRunStatus(queues: StageQueues, runId: string): Promise<Run
   let state: RunState = 'unknown';
   let failedStage: StageName | undefined;
   let reason: string | undefined;
+  let errorCode: string | undefined;
   let summary: RunStatus['summary'];
   for (const { spec, s, job } of read) {
     if (s === 'unknown') continue;
@@ -80,6 +88,7 @@ async function variantRunStatus(queues: StageQueues, runId: string): Promise<Run
       state = 'failed';
       failedStage = spec.name;
       reason = job?.failedReason;
+      errorCode = codeOfReason(reason);
     } else if (s === 'completed' && rv && rv.status !== 'forwarded') {
       state = rv.status;
       summary = rv;
@@ -93,7 +102,14 @@ async function variantRunStatus(queues: StageQueues, runId: string): Promise<Run
   }
   // Recorded at enqueue but no job yet: the first add is a moment away.
   if (state === 'unknown' && record) state = 'queued';
-  return { runId, state, stages, ...known, ...(failedStage ? { failedStage, reason } : {}), ...(summary ? { summary } : {}) };
+  return {
+    runId,
+    state,
+    stages,
+    ...known,
+    ...(failedStage ? { failedStage, reason, errorCode: errorCode ?? 'internal' } : {}),
+    ...(summary ? { summary } : {}),
+  };
 }
 
 /**
@@ -110,15 +126,35 @@ export async function runStatusForListing(queues: StageQueues, runId: string): P
     enqueuedAtMs: record.enqueuedAtMs,
     variant: record.variant ?? queues.variant,
     ...(record.fallbackRunId ? { fallbackRunId: record.fallbackRunId } : {}),
+    ...tenancy(record),
     stages: {} as RunStatus['stages'],
     ...ended(record),
   };
 }
 
-function ended(record: RunRecord): Pick<RunStatus, 'state' | 'failedStage' | 'reason' | 'summary'> {
+const tenancy = (record: RunRecord): Pick<RunStatus, 'owner' | 'readers'> => ({
+  ...(record.owner ? { owner: record.owner } : {}),
+  ...(record.readers?.length ? { readers: record.readers } : {}),
+});
+
+/**
+ * A failed job's code, before its run record has it: bad input is failed as `code: message`
+ * (RejectedInputError); anything else (retries ran out on an error of ours, a stalled job) is
+ * `internal` until the record says more. Never a piece of the message itself.
+ */
+export function codeOfReason(reason: string | undefined): string {
+  return /^([a-z][a-z0-9_]{1,63}): /.exec(reason ?? '')?.[1] ?? 'internal';
+}
+
+function ended(record: RunRecord): Pick<RunStatus, 'state' | 'failedStage' | 'reason' | 'errorCode' | 'summary'> {
   const o = record.outcome;
   if (record.state === 'failed') {
-    return { state: 'failed', ...(o?.failedStage ? { failedStage: o.failedStage } : {}), ...(o ? { reason: `${o.errorCode}: ${o.errorMessage}` } : {}) };
+    return {
+      state: 'failed',
+      ...(o?.failedStage ? { failedStage: o.failedStage } : {}),
+      ...(o ? { reason: `${o.errorCode}: ${o.errorMessage}` } : {}),
+      errorCode: o?.errorCode ?? 'internal',
+    };
   }
   const status = record.state as 'succeeded' | 'deduplicated' | 'cancelled';
   return {

@@ -12,13 +12,16 @@ import { readRunRecord } from '../client/run-state.ts';
  * normal priority, behind priority episodes, and a run that transcribed is never upgraded again.
  */
 export async function startAsrUpgrade(queues: StageQueues, config: Config, row: ResultRow, log: Logger): Promise<string | undefined> {
-  const request = (await readRunRecord(queues.redis, queues.prefix, row.runId))?.request;
+  const record = await readRunRecord(queues.redis, queues.prefix, row.runId);
+  const request = record?.request;
   if (!request || request.transcribe || request.transcriptUri) return undefined;
   const receipt = await enqueueEpisode(
     queues,
     // The upgrade of this variant's preview runs here, even where normal priority is routed to the fallback.
     { ...config, fallback: undefined },
     EnqueueRequest.parse({ id: row.episodeId, audioUri: request.audioUri, priority: false, force: true, transcribe: true }),
+    Date.now(),
+    record.owner ? { owner: record.owner } : {},
   );
   log.info({ runId: row.runId, episodeId: row.episodeId, upgradeRunId: receipt.runId }, 'audio-only preview shipped: speech-to-text upgrade run queued');
   return receipt.runId;

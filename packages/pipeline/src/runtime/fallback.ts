@@ -37,6 +37,7 @@ export async function handOverToFallback(queues: StageQueues, config: Config, ru
     const receipt = await enqueueEpisode(fallback, { ...config, enqueueWaitReplicas: 0 }, req, Date.now(), {
       runId: fallbackRunId,
       enqueuedAtMs: record.enqueuedAtMs,
+      ...(record.owner ? { owner: record.owner } : {}),
     });
     // Another fallback run of the episode was in flight (an earlier submission's): this one joined it.
     if (receipt.runId !== fallbackRunId) await setHandedOver(queues.redis, queues.prefix, runId, receipt.runId);

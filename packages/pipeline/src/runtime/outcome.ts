@@ -21,6 +21,8 @@ export type StageOutcome<S extends StageName> =
 export interface StageContext {
   /** Fires when the stage has run past its timeout: pass it to child processes and fetches. */
   signal: AbortSignal;
+  /** Which attempt at the job this is, from 1 (retries of a transient failure count up). */
+  attempt?: number;
 }
 
 /**

@@ -3,8 +3,10 @@ import type { Config, Logger, RedisTarget, ResultRow, ResultsSink, StageName } f
 import { closeQueues, createQueues, type StageQueues } from '../client/queues.ts';
 import { createRedis } from '../client/redis.ts';
 import { createCallbackQueue, enqueueCallbacks } from '../client/callbacks.ts';
+import { runStateKey } from '../client/redis.keys.ts';
 import { addRunCallback, type CallbackTarget, recordRunEnded } from '../client/run-state.ts';
 import { startAsrUpgrade } from './asr-upgrade.ts';
+import { startFailedJobSweep } from './failed-sweep.ts';
 import { handOverToFallback, startFallbackSweep } from './fallback.ts';
 import type { StageHandler, StageHandlers } from './outcome.ts';
 import type { EndedRow } from './result-row.ts';
@@ -63,7 +65,9 @@ export async function startStageWorkers(o: StageWorkersOptions): Promise<StageWo
    * run owes (queued: delivered off this path; a handed-over run's go with its fallback run), then clean-up.
    */
   const endRun = async (ended: EndedRow, e: { inputRejected?: boolean } = {}) => {
-    const row: ResultRow = { ...ended, build: o.build ?? null, variant: config.variant };
+    // The credential that started the run, from its record: the row keeps it once the record has expired.
+    const owner = await queues.redis.hget(runStateKey(queues.prefix, ended.runId), 'owner');
+    const row: ResultRow = { ...ended, build: o.build ?? null, variant: config.variant, owner };
     await results.write(row);
     const callbacks = await recordRunEnded(queues.redis, queues.prefix, config.runStateTtlMs, row);
     const handedTo = row.status === 'failed' && !e.inputRejected ? await handOver(row) : undefined;
@@ -88,6 +92,7 @@ export async function startStageWorkers(o: StageWorkersOptions): Promise<StageWo
     for (const c of callbacks) await addRunCallback(queues.redis, queues.fallback!.prefix, config.runStateTtlMs, fallbackRunId, c);
   };
   const sweep = startFallbackSweep(queues, config, log);
+  const failedSweep = startFailedJobSweep(queues, o.stages, endRun, config, log);
   const workers = o.stages.map((stage) => {
     const handler = o.handlers[stage] as StageHandler<typeof stage> | undefined;
     if (!handler) throw new Error(`stage ${stage} has no handler`);
@@ -111,6 +116,7 @@ export async function startStageWorkers(o: StageWorkersOptions): Promise<StageWo
       }
       results.stop();
       sweep.stop();
+      failedSweep.stop();
       await callbackQueue.close();
       await closeQueues(queues);
       connection.disconnect();

@@ -2,6 +2,7 @@ import { type ConnectionOptions, type Job, Worker } from 'bullmq';
 import {
   checkPayloadSize,
   type Config,
+  errorMessage,
   type JobSummary,
   type Logger,
   PodpreviewError,
@@ -12,6 +13,7 @@ import {
 } from '@podpreview/shared';
 import { queueKeyPrefix } from '../client/key-prefix.ts';
 import { jobOptions, type StageQueues } from '../client/queues.ts';
+import { RecordedFailureError } from './errors/recorded-failure.error.ts';
 import { RejectedInputError } from './errors/rejected-input.error.ts';
 import { pipelineMetrics } from './metrics.ts';
 import type { StageHandler } from './outcome.ts';
@@ -55,7 +57,7 @@ export function startStageWorker<S extends StageName>(stage: S, handler: StageHa
       }
       const input = parseStageInput(stage, job.data);
       const started = performance.now();
-      const outcome = await withTimeout(stage, config.stageTimeoutMs, (signal) => handler(input, { signal }));
+      const outcome = await withTimeout(stage, config.stageTimeoutMs, (signal) => handler(input, { signal, attempt: job.attemptsMade + 1 }), jobLog);
       const timingsMs = { ...input.timingsMs, [stage]: Math.round(performance.now() - started) };
       pipelineMetrics.seconds.observe({ stage }, timingsMs[stage]! / 1000);
       if (outcome.kind === 'next') {
@@ -83,6 +85,21 @@ export function startStageWorker<S extends StageName>(stage: S, handler: StageHa
         throw new RejectedInputError(err);
       }
       pipelineMetrics.jobs.inc({ stage, outcome: 'error' });
+      if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) {
+        // The last attempt: the run's end is recorded before BullMQ fails the job, so a worker
+        // that dies in between leaves a row and a record, not a failed job nobody wrote down.
+        const recorded = await endRun(failureRow(stage, String(job.id), job.data, err, Date.now())).then(
+          () => true,
+          (e: unknown) => {
+            jobLog().error({ err: String(e) }, 'could not record the failure now; the failed-job sweep will');
+            return false;
+          },
+        );
+        if (recorded) {
+          jobLog().error({ err: errorMessage(err), stack: (err as Error)?.stack }, 'run failed');
+          throw new RecordedFailureError(err);
+        }
+      }
       throw err;
     }
   };
@@ -110,7 +127,7 @@ export function startStageWorker<S extends StageName>(stage: S, handler: StageHa
     if (!job) return;
     const jobLog = log.child({ runId: job.id, episodeId: (job.data as { episodeId?: string })?.episodeId, attempt: job.attemptsMade });
     void (async () => {
-      if (err instanceof RejectedInputError) return;
+      if ((err as { recorded?: boolean }).recorded === true) return;
       if ((await job.getState()) !== 'failed') {
         jobLog.warn({ err: err.message, stack: err.stack }, 'attempt failed; will retry');
         return;
@@ -125,22 +142,28 @@ export function startStageWorker<S extends StageName>(stage: S, handler: StageHa
 
 /**
  * Runs the stage with an abort signal that fires after `timeoutMs`; the stage hands it to its
- * child processes and fetches, which stop. The job slot is freed at once either way.
+ * child processes and fetches, which stop, and the job fails with StageTimeoutError. The job's
+ * slot is freed only once the stage's work has stopped: model inference does not heed the
+ * signal, and freeing the slot while it runs on would let the next job start beside it, past
+ * the stage's concurrency.
  */
-async function withTimeout<T>(stage: string, timeoutMs: number, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+async function withTimeout<T>(stage: string, timeoutMs: number, run: (signal: AbortSignal) => Promise<T>, log: () => Logger): Promise<T> {
   const controller = new AbortController();
-  let timedOut!: (reason: unknown) => void;
-  // Rejected by the timer itself, not through an 'abort' listener (EventTarget costs show per hop).
-  const aborted = new Promise<never>((_, reject) => {
-    timedOut = reject;
-  });
+  let timedOut = false;
   const timer = setTimeout(() => {
-    const reason = new StageTimeoutError(stage, timeoutMs);
-    controller.abort(reason);
-    timedOut(reason);
+    timedOut = true;
+    controller.abort(new StageTimeoutError(stage, timeoutMs));
   }, timeoutMs);
+  const started = performance.now();
   try {
-    return await Promise.race([run(controller.signal), aborted]);
+    const result = await run(controller.signal);
+    if (timedOut) throw controller.signal.reason;
+    return result;
+  } catch (err) {
+    if (!timedOut) throw err;
+    const overMs = Math.round(performance.now() - started - timeoutMs);
+    if (overMs > 1000) log().warn({ overMs }, 'stage timed out; its work took this long more to stop');
+    throw controller.signal.reason;
   } finally {
     clearTimeout(timer);
   }

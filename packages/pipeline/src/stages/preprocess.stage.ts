@@ -2,12 +2,14 @@ import { readFile } from 'node:fs/promises';
 import { decodeAudio, parseTranscript } from '@podpreview/audio';
 import {
   type BlobStore,
+  InputTooLargeError,
   int16ToBytes,
   type PreprocessInput,
   putJsonBlob,
   type ResultsSink,
   runBlobKeys,
   type TranscriptBlob,
+  TranscriptError,
   type VariantName,
 } from '@podpreview/shared';
 import type { fetchSource as FetchSource } from '@podpreview/storage';
@@ -16,9 +18,15 @@ import type { StageContext, StageOutcome } from '../runtime/outcome.ts';
 export interface PreprocessDeps {
   blobs: BlobStore;
   results: ResultsSink;
-  fetchSource: (uri: string, signal: AbortSignal) => ReturnType<typeof FetchSource>;
+  /** `finalAttempt`: a web input's timeouts and 5xx are final on it; `maxBytes`: a smaller limit than the inputs' (transcripts). */
+  fetchSource: (uri: string, o: { signal: AbortSignal; finalAttempt: boolean; maxBytes?: number }) => ReturnType<typeof FetchSource>;
   /** Longer audio is refused (probed before decoding, so it never costs the memory). */
   maxDurationSec: number;
+  /** Attempts at a web input (PODPREVIEW_FETCH_ATTEMPTS): from this one on, a slow or failing host fails the run. */
+  fetchAttempts: number;
+  /** Larger transcripts, or with more cues, fail with bad_transcript before they are parsed further. */
+  maxTranscriptBytes: number;
+  maxTranscriptCues: number;
   /** Whose earlier successes count as this run's duplicate (REUSES_RESULTS_OF: never the fallback's for production). */
   dedupVariants?: readonly VariantName[];
 }
@@ -26,17 +34,21 @@ export interface PreprocessDeps {
 /**
  * Brings the episode into our storage: decoded 16 kHz PCM for the models, the original file for
  * rendering the clip, the parsed transcript. A run whose decoded audio matches an earlier
- * successful run of the same episode ends here as a duplicate (unless forced).
+ * successful run of the same episode ends here as a duplicate (unless forced), provided that
+ * run's clip is still in the store (retention deletes old clips: the run then goes on).
  */
 export function createPreprocessStage(deps: PreprocessDeps) {
-  return async (input: PreprocessInput, { signal }: StageContext): Promise<StageOutcome<'preprocess'>> => {
+  return async (input: PreprocessInput, { signal, attempt = 1 }: StageContext): Promise<StageOutcome<'preprocess'>> => {
     const keys = runBlobKeys(input.episodeId, input.runId);
-    const source = await deps.fetchSource(input.audioUri, signal);
+    const finalAttempt = attempt >= deps.fetchAttempts;
+    const source = await deps.fetchSource(input.audioUri, { signal, finalAttempt });
     let transcript: TranscriptBlob | undefined;
     try {
       const audio = await decodeAudio(source.localPath, input.audioUri, { signal, maxDurationSec: deps.maxDurationSec });
       if (!input.force) {
-        const earlier = await deps.results.findSucceeded(input.episodeId, audio.contentHash, deps.dedupVariants);
+        const found = await deps.results.findSucceeded(input.episodeId, audio.contentHash, deps.dedupVariants);
+        // Not its own row: a run redone after Redis lost its last second (a crash) may have written one already.
+        const earlier = found && found.runId !== input.runId && (found.clipKey === null || (await deps.blobs.exists(found.clipKey))) ? found : undefined;
         if (earlier) {
           return {
             kind: 'done',
@@ -57,9 +69,14 @@ export function createPreprocessStage(deps: PreprocessDeps) {
         }
       }
       if (input.transcriptUri) {
-        const t = await deps.fetchSource(input.transcriptUri, signal);
+        const t = await deps.fetchSource(input.transcriptUri, { signal, finalAttempt, maxBytes: deps.maxTranscriptBytes }).catch((err: unknown) => {
+          if (err instanceof InputTooLargeError)
+            throw new TranscriptError(input.transcriptUri!, `larger than ${deps.maxTranscriptBytes} bytes (PODPREVIEW_MAX_TRANSCRIPT_BYTES)`);
+          throw err;
+        });
         try {
-          transcript = { version: 1, cues: parseTranscript(await readFile(t.localPath, 'utf8'), input.transcriptUri) };
+          const text = await readFile(t.localPath, 'utf8');
+          transcript = { version: 1, cues: parseTranscript(text, input.transcriptUri, { maxCues: deps.maxTranscriptCues }) };
         } finally {
           await t.cleanup();
         }

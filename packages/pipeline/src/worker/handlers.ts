@@ -24,8 +24,11 @@ export async function createHandlers(stages: StageName[], s: Services): Promise<
         handlers.preprocess = createPreprocessStage({
           blobs: s.blobs,
           results: s.results,
-          fetchSource: (uri, signal) => fetchSource(uri, { policy: s.config.inputs, gcs, tmpDir: s.config.tempDir, signal }),
+          fetchSource: (uri, o) => fetchSource(uri, { policy: s.config.inputs, gcs, tmpDir: s.config.tempDir, ...o }),
           maxDurationSec: s.config.inputs.maxDurationSec,
+          fetchAttempts: s.config.inputs.fetchAttempts,
+          maxTranscriptBytes: s.config.inputs.maxTranscriptBytes,
+          maxTranscriptCues: s.config.inputs.maxTranscriptCues,
           dedupVariants: REUSES_RESULTS_OF[s.config.variant],
         });
         break;

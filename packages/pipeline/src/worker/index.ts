@@ -26,3 +26,5 @@ export * from '../selection/window.ts';
 export * from '../tracks.ts';
 export { gatherEvidence, type SelectionEvidence } from '../stages/selection.stage.ts';
 export * from '../selection/voices.ts';
+export * from '../runtime/failed-sweep.ts';
+export * from '../runtime/errors/recorded-failure.error.ts';

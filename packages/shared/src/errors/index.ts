@@ -18,3 +18,5 @@ export function errorClass(err: unknown): string {
 export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
+export * from './request.errors.ts';
+export * from './display-uri.ts';

@@ -40,10 +40,16 @@ const inside = (child: string, root: string) => child === root || child.startsWi
  * Checks an input against the policy and returns where it is. Local files must lie inside an
  * input root twice over: as written (so nothing outside the roots is ever looked at, and a
  * caller learns nothing about which files exist there) and after symlinks are followed (so a
- * link inside a root cannot lead out). gs:// must name an allowed bucket. Web hosts are checked
- * when fetched, after DNS resolution (see net.guard.ts).
+ * link inside a root cannot lead out). Nothing under an excluded path (the blob store with other
+ * runs' source copies and clips, the results database, scratch files) is an input, whatever the
+ * roots say. gs:// must name an allowed bucket. Web hosts are checked when fetched, after DNS
+ * resolution (see net.guard.ts).
  */
-export async function checkInput(uri: string, policy: Pick<InputPolicy, 'roots' | 'buckets'>, o: { mustExist: boolean }): Promise<InputLocation> {
+export async function checkInput(
+  uri: string,
+  policy: Pick<InputPolicy, 'roots' | 'buckets'> & Partial<Pick<InputPolicy, 'excluded'>>,
+  o: { mustExist: boolean },
+): Promise<InputLocation> {
   const where = locateInput(uri);
   if (where.kind === 'gs' && !policy.buckets.includes(where.bucket)) {
     throw new InputNotAllowedError(uri, `bucket ${where.bucket} is not in PODPREVIEW_INPUT_BUCKETS`);
@@ -51,6 +57,8 @@ export async function checkInput(uri: string, policy: Pick<InputPolicy, 'roots' 
   if (where.kind === 'web' && (where.url.username || where.url.password)) throw new InputNotAllowedError(uri, 'credentials in the URL');
   if (where.kind !== 'file') return where;
   if (!policy.roots.some((root) => inside(where.path, root))) throw new InputNotAllowedError(uri, 'outside PODPREVIEW_INPUT_ROOTS');
+  const excluded = policy.excluded ?? [];
+  if (excluded.some((dir) => inside(where.path, dir))) throw new InputNotAllowedError(uri, 'podpreview’s own data');
   let real: string;
   try {
     real = await realpath(where.path);
@@ -64,5 +72,7 @@ export async function checkInput(uri: string, policy: Pick<InputPolicy, 'roots' 
   }
   const realRoots = await Promise.all(policy.roots.map((r) => realpath(r).catch(() => r)));
   if (!realRoots.some((root) => inside(real, root))) throw new InputNotAllowedError(uri, 'a link that leads outside PODPREVIEW_INPUT_ROOTS');
+  const realExcluded = await Promise.all(excluded.map((d) => realpath(d).catch(() => d)));
+  if (realExcluded.some((dir) => inside(real, dir))) throw new InputNotAllowedError(uri, 'a link into podpreview’s own data');
   return { kind: 'file', path: real };
 }

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InputNotAllowedError, InputNotFoundError, InputTooLargeError, PodpreviewError } from '@podpreview/shared';
+import { InputNotAllowedError, InputNotFoundError, InputTooLargeError, InputUnreachableError, PodpreviewError } from '@podpreview/shared';
 import { isPublicAddress } from './net.guard.ts';
 import { downloadWeb } from './web.fetch.ts';
 
@@ -109,4 +109,63 @@ describe('isPublicAddress', () => {
     'nonsense',
   ])('refuses %s', (ip) => expect(isPublicAddress(ip)).toBe(false));
   it.each(['8.8.8.8', '151.101.1.1', '2606:4700:4700::1111', '::ffff:8.8.8.8'])('accepts %s', (ip) => expect(isPublicAddress(ip)).toBe(true));
+});
+
+describe('downloadWeb against slow and broken hosts', () => {
+  let slow: http.Server;
+  let slowBase: string;
+  const open: http.ServerResponse[] = [];
+  beforeAll(async () => {
+    slow = http.createServer((req, res) => {
+      open.push(res);
+      // A tarpit: answers at once, then sends a byte now and then, or nothing at all.
+      if (req.url === '/trickle') {
+        res.writeHead(200, { 'content-length': '100000' });
+        const t = setInterval(() => res.write('x'), 100);
+        res.on('close', () => clearInterval(t));
+      } else if (req.url === '/silent') {
+        res.writeHead(200, { 'content-length': '100000' });
+        res.write('x');
+      } else res.writeHead(503).end();
+    });
+    await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
+    slowBase = `http://127.0.0.1:${(slow.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    for (const res of open) res.destroy();
+    slow.closeAllConnections();
+    await new Promise((r) => slow.close(r));
+  });
+  const slowOpts = { maxBytes: 1_000_000, timeoutMs: 60_000, idleTimeoutMs: 300, allowPrivate: true };
+
+  it('abandons a host that stops sending (idle timeout), retryably before the last attempt and finally on it', async () => {
+    const before = await fails(downloadWeb(new URL(`${slowBase}/silent`), dest('s.mp3'), slowOpts));
+    expect(before).toBeInstanceOf(Error);
+    expect(before).not.toBeInstanceOf(PodpreviewError);
+    expect((before as Error).message).toMatch(/nothing received for 0.3 s/);
+    const last = await fails(downloadWeb(new URL(`${slowBase}/silent`), dest('s.mp3'), { ...slowOpts, finalAttempt: true }));
+    expect(last).toBeInstanceOf(InputUnreachableError);
+    expect(last).toMatchObject({ code: 'input_unreachable', retryable: false });
+  });
+
+  it('ends a trickle at the deadline, and a 5xx on the last attempt is final', async () => {
+    const trickle = await fails(downloadWeb(new URL(`${slowBase}/trickle`), dest('t.mp3'), { ...slowOpts, timeoutMs: 700, finalAttempt: true }));
+    expect(trickle).toBeInstanceOf(InputUnreachableError);
+    expect((trickle as Error).message).toMatch(/not done within 0.7 s, on its last attempt/);
+    const broken = await fails(downloadWeb(new URL(`${slowBase}/broken`), dest('t.mp3'), { ...slowOpts, finalAttempt: true }));
+    expect(broken).toMatchObject({ code: 'input_unreachable' });
+    expect((await readdir(dir)).filter((f) => f.includes('t.mp3'))).toEqual([]);
+  });
+
+  it('treats a host that does not resolve as final at once', async () => {
+    const err = await fails(downloadWeb(new URL('http://no-such-host.invalid/ep.mp3'), dest('n.mp3'), slowOpts));
+    expect(err).toMatchObject({ code: 'input_unreachable', retryable: false });
+  });
+
+  it('never puts a signed URL’s query values in its messages', async () => {
+    const signed = `${slowBase}/broken?X-Goog-Credential=svc%40proj&X-Goog-Signature=deadbeefcafe`;
+    const err = await fails(downloadWeb(new URL(signed), dest('q.mp3'), { ...slowOpts, finalAttempt: true }));
+    expect((err as Error).message).toContain('X-Goog-Signature=…');
+    expect((err as Error).message).not.toMatch(/deadbeefcafe|svc%40proj/);
+  });
 });

@@ -6,6 +6,8 @@ import type { PodpreviewError } from '@podpreview/shared';
  * at once (no retries); the `failed` listener recognises this class and writes nothing more.
  */
 export class RejectedInputError extends UnrecoverableError {
+  /** The failure row is written: the `failed` listener leaves it alone. */
+  readonly recorded = true;
   readonly code: string;
   constructor(err: PodpreviewError) {
     super(`${err.code}: ${err.message}`);

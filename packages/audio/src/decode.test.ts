@@ -1,0 +1,69 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UnsupportedAudioError } from '@podpreview/shared';
+import { renderClip } from './clip.render.ts';
+import { decodeAudio } from './decode.ts';
+
+// ffmpeg picks its demuxer from the bytes: a file named ep.mp3 inside the input root may be an
+// HLS playlist or a concat list naming media files anywhere on the machine.
+
+let dir: string;
+let secret: string;
+let real: string;
+const ffmpeg = (...args: string[]) => execFileSync('ffmpeg', ['-nostdin', '-loglevel', 'error', '-y', ...args]);
+const rejection = (p: Promise<unknown>) =>
+  p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'podpreview-decode-'));
+  secret = path.join(dir, 'outside', 'secret.mp3');
+  real = path.join(dir, 'root', 'real.mp3');
+  execFileSync('mkdir', ['-p', path.dirname(secret), path.dirname(real)]);
+  ffmpeg('-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=16000', '-t', '5', secret);
+  ffmpeg('-f', 'lavfi', '-i', 'sine=frequency=330:sample_rate=16000', '-t', '3', real);
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('decodeAudio reads audio containers only', () => {
+  it('refuses an HLS playlist named .mp3 that lists a file outside its folder, as unsupported_audio', async () => {
+    const playlist = path.join(dir, 'root', 'ep.mp3');
+    await writeFile(playlist, `#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:10\n#EXTINF:5.0,\n${secret}\n#EXT-X-ENDLIST\n`);
+    const err = await rejection(decodeAudio(playlist, 'file:///root/ep.mp3'));
+    expect(err).toBeInstanceOf(UnsupportedAudioError);
+    expect((err as Error).message).toMatch(/hls is not an audio container/);
+    // The clip renderer reads the same way.
+    expect(await rejection(renderClip(playlist, path.join(dir, 'clip.mp3'), { startSec: 0, durationSec: 2 }))).toBeInstanceOf(UnsupportedAudioError);
+  });
+
+  it('refuses an ffconcat list and an image', async () => {
+    const list = path.join(dir, 'root', 'list.mp3');
+    await writeFile(list, `ffconcat version 1.0\nfile ../outside/secret.mp3\n`);
+    expect(await rejection(decodeAudio(list))).toBeInstanceOf(UnsupportedAudioError);
+    const image = path.join(dir, 'root', 'image.mp3');
+    ffmpeg('-f', 'lavfi', '-i', 'color=c=red:s=16x16', '-frames:v', '1', '-f', 'image2', '-c:v', 'png', image);
+    expect(await rejection(decodeAudio(image))).toBeInstanceOf(UnsupportedAudioError);
+  });
+
+  it.each(['mp3', 'm4a', 'ogg', 'opus', 'flac', 'wav', 'webm', 'wma'])('still decodes a real .%s', async (ext) => {
+    const file = path.join(dir, 'root', `tone.${ext}`);
+    ffmpeg('-f', 'lavfi', '-i', 'sine=frequency=330:sample_rate=16000', '-t', '2', file);
+    const audio = await decodeAudio(file);
+    expect(audio.durationSec).toBeGreaterThan(1.5);
+    expect(audio.durationSec).toBeLessThan(2.5);
+  });
+
+  it('renders a clip from a real mp3', async () => {
+    const out = path.join(dir, 'clip-real.mp3');
+    await renderClip(real, out, { startSec: 0.5, durationSec: 2 });
+    expect((await readFile(out)).length).toBeGreaterThan(1000);
+  });
+});
