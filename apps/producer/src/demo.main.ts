@@ -15,7 +15,7 @@ const args = process.argv.slice(2);
 const serve = args.includes('--serve');
 const files = args.filter((a) => a !== '--serve');
 let config = loadConfig();
-const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, { app: 'demo' });
+const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, { app: 'demo' }, config);
 const started = performance.now();
 
 // Serving needs the pipeline (and its Redis) to outlive the sample runs: start it here.

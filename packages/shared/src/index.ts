@@ -10,3 +10,4 @@ export * from './math.ts';
 export * from './process/run-command.ts';
 export * from './errors/index.ts';
 export * from './build/build-info.ts';
+export * from './telemetry/tracing.ts';
