@@ -36,6 +36,7 @@ import { publicResult, rowView, runStatusOf, runView } from './http/run-view.ts'
 import { clipLocator, decodeCursor, listRuns, readEpisodeRuns, readRun, type RunReaderDeps } from './http/runs.ts';
 import { createApiMetrics } from './http/metrics.ts';
 import { sendProblem } from './http/problem.ts';
+import { traceRequests } from './http/tracing.ts';
 
 export interface ApiDeps {
   config: Config;
@@ -55,6 +56,7 @@ export function createApi({ config, queues, results, blobs = createBlobStore(con
   const app = express();
   const metrics = createApiMetrics();
   app.disable('x-powered-by');
+  app.use(traceRequests(config));
   app.use((req, res, next) => {
     res.on('finish', () => {
       // The matched route, not the path: episode ids must not become label values.

@@ -264,6 +264,9 @@ program
       import('./serve.ts'),
       configWith({ REDIS_URL: globals().redisUrl, PODPREVIEW_HTTP_HOST: o.host, PODPREVIEW_HTTP_PORT: o.port }),
     ]);
+    const tracing = await (await shared()).startTracing(config, 'podpreview-api');
+    // Best effort: the spans still batched go out while the server closes.
+    if (tracing) process.once('SIGTERM', () => void tracing.shutdown());
     const api = await startApiServer(config);
     process.stderr.write(`podpreview: API on ${api.url} (OpenAPI: ${api.url}/v1/openapi.json)\n`);
   });

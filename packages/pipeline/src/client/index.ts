@@ -17,3 +17,4 @@ export * from './backlog.ts';
 export * from './redis.server.ts';
 export * from './callbacks.ts';
 export * from './replay.ts';
+export * from './telemetry.ts';

@@ -2,6 +2,7 @@ import { Queue, type JobsOptions } from 'bullmq';
 import { STAGES, type Config, type StageName, type VariantName } from '@podpreview/shared';
 import { ownKeyPrefix, queueKeyPrefix } from './key-prefix.ts';
 import type { RedisConnection } from './redis.ts';
+import { queueTelemetry } from './telemetry.ts';
 
 /** Lower is sooner in BullMQ; every job gets one so priority episodes overtake the rest. */
 export const PRIORITY_URGENT = 1;
@@ -22,11 +23,12 @@ export type StageQueues = Record<StageName, Queue> & {
 
 export function createQueues(
   redis: RedisConnection,
-  config: Pick<Config, 'queuePrefix'> & Partial<Pick<Config, 'shadowQueuePrefix' | 'fallback' | 'variant'>>,
+  config: Pick<Config, 'queuePrefix'> & Partial<Pick<Config, 'shadowQueuePrefix' | 'fallback' | 'variant' | 'tracing'>>,
 ): StageQueues {
+  const telemetry = queueTelemetry(config);
   const queues = Object.fromEntries(
     STAGES.map((s) => {
-      const queue = new Queue(s.queue, { connection: redis, prefix: queueKeyPrefix(config.queuePrefix, s.queue, redis.isCluster) });
+      const queue = new Queue(s.queue, { connection: redis, prefix: queueKeyPrefix(config.queuePrefix, s.queue, redis.isCluster), telemetry });
       // Connection errors surface on the commands that fail (and are answered there); without
       // a listener BullMQ prints each reconnect attempt.
       queue.on('error', () => {});
@@ -35,9 +37,11 @@ export function createQueues(
   );
   const shadow =
     config.shadowQueuePrefix && config.shadowQueuePrefix !== config.queuePrefix
-      ? createQueues(redis, { queuePrefix: config.shadowQueuePrefix, variant: 'staging' })
+      ? createQueues(redis, { queuePrefix: config.shadowQueuePrefix, variant: 'staging', tracing: config.tracing })
       : undefined;
-  const fallback = config.fallback ? createQueues(redis, { queuePrefix: config.fallback.queuePrefix, variant: 'fallback' }) : undefined;
+  const fallback = config.fallback
+    ? createQueues(redis, { queuePrefix: config.fallback.queuePrefix, variant: 'fallback', tracing: config.tracing })
+    : undefined;
   return {
     ...(queues as Record<StageName, Queue>),
     redis,

@@ -47,7 +47,12 @@ export async function startStageWorkers(o: StageWorkersOptions): Promise<StageWo
   const connection = createRedis(o.redis, 'worker');
   // Workers never enqueue new episodes, so they need no shadow variant's queues; the fallback's
   // they do, to hand runs over.
-  const queues = createQueues(createRedis(o.redis, 'worker'), { queuePrefix: config.queuePrefix, variant: config.variant, fallback: config.fallback });
+  const queues = createQueues(createRedis(o.redis, 'worker'), {
+    queuePrefix: config.queuePrefix,
+    variant: config.variant,
+    fallback: config.fallback,
+    tracing: config.tracing,
+  });
   const results = createResultsWriter({
     results: o.results,
     redis: queues.redis,
