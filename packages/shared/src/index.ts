@@ -11,3 +11,4 @@ export * from './process/run-command.ts';
 export * from './errors/index.ts';
 export * from './build/build-info.ts';
 export * from './telemetry/tracing.ts';
+export * from './metric-buckets.ts';

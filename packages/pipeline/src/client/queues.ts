@@ -3,6 +3,7 @@ import { STAGES, type Config, type StageName, type VariantName } from '@podprevi
 import { ownKeyPrefix, queueKeyPrefix } from './key-prefix.ts';
 import type { RedisConnection } from './redis.ts';
 import { queueTelemetry } from './telemetry.ts';
+import { createCallbackQueue } from './callbacks.ts';
 
 /** Lower is sooner in BullMQ; every job gets one so priority episodes overtake the rest. */
 export const PRIORITY_URGENT = 1;
@@ -15,6 +16,10 @@ export const PRIORITY_NORMAL = 100;
  */
 export type StageQueues = Record<StageName, Queue> & {
   readonly redis: RedisConnection;
+  /** PODPREVIEW_QUEUE_PREFIX of this variant (BullMQ's key prefix, before any cluster hash tag). */
+  readonly queuePrefix: string;
+  /** This variant's completion-callback queue (delivered by `podpreview serve`), for reading it. */
+  readonly callbacks: Queue;
   readonly prefix: string;
   readonly variant: VariantName;
   readonly shadow?: StageQueues;
@@ -45,6 +50,8 @@ export function createQueues(
   return {
     ...(queues as Record<StageName, Queue>),
     redis,
+    queuePrefix: config.queuePrefix,
+    callbacks: createCallbackQueue(redis, config),
     prefix: ownKeyPrefix(config.queuePrefix, redis.isCluster),
     variant: config.variant ?? 'production',
     ...(shadow ? { shadow } : {}),
@@ -55,7 +62,7 @@ export function createQueues(
 /** Closes the queues and the connection they share (BullMQ leaves a connection it was given open). */
 export async function closeQueues(queues: StageQueues): Promise<void> {
   const all = [queues, queues.shadow, queues.fallback].filter((q): q is StageQueues => q !== undefined);
-  await Promise.all(all.flatMap((q) => STAGES.map((s) => q[s.name].close())));
+  await Promise.all(all.flatMap((q) => [...STAGES.map((s) => q[s.name].close()), q.callbacks.close()]));
   queues.redis.disconnect();
 }
 
