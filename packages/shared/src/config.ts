@@ -143,6 +143,7 @@ const EnvSchema = z.object({
   PODPREVIEW_CALLBACK_ATTEMPTS: int(10, 1),
   PODPREVIEW_CALLBACK_BACKOFF_MS: int(5000, 10),
   PODPREVIEW_CALLBACK_CONCURRENCY: int(8, 1),
+  PODPREVIEW_CALLBACK_LEGACY_HEADERS: z.enum(['true', 'false']).default('true'),
   PODPREVIEW_WORKER_METRICS_PORT: int(9464),
   PODPREVIEW_DASHBOARD_HOST: z.string().min(1).default('127.0.0.1'),
   PODPREVIEW_DASHBOARD_PORT: int(8081),
@@ -434,6 +435,8 @@ export interface CallbackConfig {
   backoffMs: number;
   /** Deliveries one API process makes at once. */
   concurrency: number;
+  /** Also send the previous Podpreview-Timestamp/-Signature/-Delivery headers beside Standard Webhooks' (one release). */
+  legacyHeaders: boolean;
 }
 
 /** `name:secret`, comma-separated; the name is the API credential's (`local` when no tokens are configured). */
@@ -611,6 +614,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       attempts: e.PODPREVIEW_CALLBACK_ATTEMPTS,
       backoffMs: e.PODPREVIEW_CALLBACK_BACKOFF_MS,
       concurrency: e.PODPREVIEW_CALLBACK_CONCURRENCY,
+      legacyHeaders: e.PODPREVIEW_CALLBACK_LEGACY_HEADERS === 'true',
     },
     workerMetricsPort: e.PODPREVIEW_WORKER_METRICS_PORT,
     dashboard: {
