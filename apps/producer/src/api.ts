@@ -36,6 +36,7 @@ import { publicResult, rowView, runStatusOf, runView } from './http/run-view.ts'
 import { clipLocator, decodeCursor, listRuns, readEpisodeRuns, readRun, type RunReaderDeps } from './http/runs.ts';
 import { createApiMetrics } from './http/metrics.ts';
 import { sendProblem } from './http/problem.ts';
+import { rateLimitStore } from './http/rate-limit.ts';
 import { traceRequests } from './http/tracing.ts';
 
 export interface ApiDeps {
@@ -95,6 +96,8 @@ export function createApi({ config, queues, results, blobs = createBlobStore(con
       windowMs: 60_000,
       limit: config.apiRateLimitPerMin,
       keyGenerator: (req) => req.caller?.name ?? 'anonymous',
+      // Shared by every API replica (counters in Redis).
+      store: rateLimitStore(queues.redis, queues.prefix, log),
       standardHeaders: 'draft-7',
       legacyHeaders: false,
       handler: (_req, res) => sendProblem(res, 'rate_limited', { detail: `at most ${config.apiRateLimitPerMin} requests a minute per credential` }),

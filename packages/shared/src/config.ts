@@ -275,7 +275,7 @@ export interface Config {
   httpPort: number;
   /** Credentials of the HTTP API; empty: only a loopback bind is allowed, and it trusts every caller. */
   apiTokens: ApiCredential[];
-  /** Requests per minute and credential (a fixed window per process). */
+  /** Requests per minute and credential, across every API process (a fixed window, counted in Redis). */
   apiRateLimitPerMin: number;
   inputs: InputPolicy;
   httpBodyLimitBytes: number;

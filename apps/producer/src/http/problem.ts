@@ -12,7 +12,8 @@ export const PROBLEMS = {
   forbidden: { status: 403, title: 'This credential may not do that' },
   callback_not_allowed: { status: 400, title: 'The callback URL may not be used' },
   not_found: { status: 404, title: 'Not found' },
-  idempotency_key_reused: { status: 409, title: 'This Idempotency-Key was used with another request body' },
+  // 422 as the IETF Idempotency-Key draft says: the key is known, the request does not match it.
+  idempotency_key_reused: { status: 422, title: 'This Idempotency-Key was used with another request body' },
   idempotency_key_in_use: { status: 409, title: 'A request with this Idempotency-Key is still being processed' },
   run_ended: { status: 409, title: 'The run has already ended' },
   body_too_large: { status: 413, title: 'The body is larger than the limit' },

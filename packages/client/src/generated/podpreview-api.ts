@@ -483,7 +483,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the same key with the same body gets the first answer again; with another body, 409 */
+                /** @description the same key with the same body gets the first answer again; with another body, 422; while the first request is still being answered, 409 */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -531,7 +531,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `idempotency_key_reused`: This Idempotency-Key was used with another request body; `idempotency_key_in_use`: A request with this Idempotency-Key is still being processed */
+            /** @description `idempotency_key_in_use`: A request with this Idempotency-Key is still being processed */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -551,6 +551,15 @@ export interface operations {
             };
             /** @description `unsupported_media_type`: The body must be application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `idempotency_key_reused`: This Idempotency-Key was used with another request body */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
