@@ -3,12 +3,10 @@ import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import createClient from 'openapi-fetch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalPipeline, startLocalPipeline } from '@podpreview/pipeline/worker';
-import { verifyCallback } from '@podpreview/producer/callbacks';
+import { type CallbackBody, createPodpreviewClient, verifyCallback } from '@podpreview/client';
 import { type ApiServer, startApiServer } from '@podpreview/producer/serve';
-import type { components, paths } from './generated/podpreview-api.ts';
 import { SAMPLES_DIR, startTestEnv, type TestEnv } from './harness.ts';
 import { CLIENT_TYPES_FILE, clientTypes } from './openapi-client.ts';
 
@@ -85,14 +83,14 @@ afterAll(async () => {
 });
 
 describe('a client generated from the served OpenAPI document', () => {
-  it('is the one committed (test/src/generated), generated from what /v1/openapi.json serves', async () => {
+  it('is the one committed (@podpreview/client), generated from what /v1/openapi.json serves', async () => {
     const generated = await clientTypes(new URL(`${api.url}/v1/openapi.json`));
     const committed = await readFile(CLIENT_TYPES_FILE, 'utf8');
     expect(committed, 'stale client types: run `npm run openapi:client -w test`').toBe(generated);
   });
 
   it('submits an episode with a callback, receives the signed callback, fetches the clip by its URL and lists the run', async () => {
-    const client = createClient<paths>({ baseUrl: api.url, headers: { authorization: `Bearer ${TOKEN}` } });
+    const client = createPodpreviewClient({ baseUrl: api.url, token: TOKEN });
     const id = 'api-client-interview';
     const submitted = await client.POST('/v1/episodes', {
       body: {
@@ -108,22 +106,26 @@ describe('a client generated from the served OpenAPI document', () => {
     const receipt = submitted.data!;
     expect(receipt).toMatchObject({ id, joined: false, status: 'queued' });
 
-    // The callback: signed over the raw body with the credential's secret, recent, about this run.
+    // The callback: signed over the raw body with the credential's secret (Standard Webhooks), recent, about this run.
     const delivery = await receiver.next((d) => d.body.includes(receipt.runId));
-    const timestamp = String(delivery.headers['podpreview-timestamp']);
-    const signature = String(delivery.headers['podpreview-signature']);
-    const expected = `v1=${createHmac('sha256', SECRET).update(`${timestamp}.${delivery.body}`).digest('hex')}`;
-    expect(timingSafeEqual(Buffer.from(signature), Buffer.from(expected))).toBe(true);
+    const deliveryId = String(delivery.headers['webhook-id']);
+    const timestamp = String(delivery.headers['webhook-timestamp']);
+    const expected = `v1,${createHmac('sha256', SECRET).update(`${deliveryId}.${timestamp}.${delivery.body}`).digest('base64')}`;
+    expect(timingSafeEqual(Buffer.from(String(delivery.headers['webhook-signature'])), Buffer.from(expected))).toBe(true);
     expect(Math.abs(Date.now() / 1000 - Number(timestamp))).toBeLessThan(300);
-    expect(verifyCallback(SECRET, delivery.body, { signature, timestamp })).toEqual({ ok: true });
-    expect(verifyCallback('another-secret-0123456789', delivery.body, { signature, timestamp })).toEqual({ ok: false, reason: 'mismatch' });
-    expect(verifyCallback(SECRET, delivery.body, { signature, timestamp }, { nowMs: (Number(timestamp) + 301) * 1000 })).toEqual({
+    expect(verifyCallback(SECRET, delivery.body, delivery.headers)).toEqual({ ok: true, id: deliveryId, timestampSec: Number(timestamp) });
+    expect(verifyCallback('another-secret-0123456789', delivery.body, delivery.headers)).toEqual({ ok: false, reason: 'mismatch' });
+    expect(verifyCallback(SECRET, delivery.body, delivery.headers, { nowMs: (Number(timestamp) + 301) * 1000 })).toEqual({
       ok: false,
       reason: 'stale',
     });
-    const callback = JSON.parse(delivery.body) as components['schemas']['CallbackBody'];
+    // The previous headers, kept for one release, say the same.
+    expect(delivery.headers['podpreview-timestamp']).toBe(timestamp);
+    expect(delivery.headers['podpreview-signature']).toBe(`v1=${createHmac('sha256', SECRET).update(`${timestamp}.${delivery.body}`).digest('hex')}`);
+    const callback = JSON.parse(delivery.body) as CallbackBody;
     expect(callback.event).toBe('run.ended');
-    expect(callback.deliveryId).toBe(delivery.headers['podpreview-delivery']);
+    expect(callback.deliveryId).toBe(deliveryId);
+    expect(delivery.headers['podpreview-delivery']).toBe(deliveryId);
     expect(callback.run).toMatchObject({ runId: receipt.runId, episodeId: id, status: 'succeeded', errorCode: null });
     expect(callback.run.preview!.speechFraction!).toBeGreaterThan(0.5);
     expect(callback.run.preview!.endSec! - callback.run.preview!.startSec!).toBeCloseTo(60, 0);
@@ -170,7 +172,7 @@ describe('a client generated from the served OpenAPI document', () => {
   });
 
   it('cancels a run: the workers stop it at the next stage boundary and its callback says cancelled', async () => {
-    const client = createClient<paths>({ baseUrl: api.url, headers: { authorization: `Bearer ${TOKEN}` } });
+    const client = createPodpreviewClient({ baseUrl: api.url, token: TOKEN });
     const id = 'api-client-cancelled';
     const submitted = await client.POST('/v1/episodes', { body: { id, audioUri: path.join(SAMPLES_DIR, 'tech-talk.mp3'), callbackUrl: receiver.url } });
     const runId = submitted.data!.runId;
@@ -178,7 +180,7 @@ describe('a client generated from the served OpenAPI document', () => {
     expect(cancelled.response.status).toBe(202);
     expect(cancelled.data).toMatchObject({ runId, cancelRequested: true });
     const delivery = await receiver.next((d) => d.body.includes(runId));
-    const run = (JSON.parse(delivery.body) as components['schemas']['CallbackBody']).run;
+    const run = (JSON.parse(delivery.body) as CallbackBody).run;
     expect(run).toMatchObject({ runId, status: 'cancelled', errorCode: 'cancelled', clip: null });
     const read = await client.GET('/v1/episodes/{id}/runs/{runId}', { params: { path: { id, runId } } });
     expect(read.data).toMatchObject({ status: 'cancelled', cancelRequested: true });

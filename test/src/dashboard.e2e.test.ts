@@ -50,6 +50,9 @@ beforeAll(async () => {
     PODPREVIEW_ALERT_OVERRIDES: JSON.stringify({ preprocess: { backlogWarn: 3, backlogCrit: 6 } }),
     PODPREVIEW_ALERT_WEBHOOK_URL: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`,
     PODPREVIEW_DASHBOARD_REFRESH_MS: '60000',
+    // A fallback and a staging variant on the same Redis: their queues show beside this variant's.
+    PODPREVIEW_FALLBACK_QUEUE_PREFIX: 'fallback',
+    PODPREVIEW_SHADOW_QUEUE_PREFIX: 'staging',
   });
   queues = createQueues(createRedis(env.redis.url, 'client'), env.config);
   fleet = await startFleet(env.config, env.redis.url, [...STAGE_NAMES], env.log);
@@ -127,7 +130,36 @@ describe('dashboard in a browser', () => {
       expect(await row.locator('[data-field="alert"]').textContent()).toBe('ok');
     }
     expect(await page.locator('#latency').textContent()).toMatch(/over 2 runs/);
+    // Every other queue: the callbacks queues, the fallback's stages, staging's stages (each episode was shadowed there, and no staging worker runs).
+    for (const [key, queue] of [
+      ['production/callbacks', queues.callbacks],
+      ['fallback/preprocess', queues.fallback!.preprocess],
+      ['fallback/callbacks', queues.fallback!.callbacks],
+      ['staging/preprocess', queues.shadow!.preprocess],
+      ['staging/sink', queues.shadow!.sink],
+    ] as const) {
+      const row = page.locator(`#other-queues tr[data-queue="${key}"]`);
+      const counts = await queue.getJobCounts('wait', 'prioritized');
+      expect(await row.locator('[data-field="waiting"]').textContent(), key).toBe(String((counts.wait ?? 0) + (counts.prioritized ?? 0)));
+    }
+    expect(await page.locator('#other-queues tr[data-queue="staging/preprocess"] [data-field="waiting"]').textContent()).toBe('2');
+    // Three charts over the hour and three over the day, drawn on the server.
+    for (const window of ['hour', 'day']) {
+      for (const chart of ['backlog', 'throughput', 'latency']) {
+        expect(await page.locator(`svg.chart[data-chart="${chart}"][data-window="${window}"]`).count(), `${chart} ${window}`).toBe(1);
+      }
+    }
+    // Throughput from BullMQ's own metrics: both runs went through every stage this hour.
+    for (const stage of STAGE_NAMES) {
+      const done = page.locator(`svg.chart[data-chart="throughput"][data-window="hour"] path[data-series="${stage}"]`);
+      expect(await done.getAttribute('data-sum'), stage).toBe('2');
+    }
+    const backlogNow = page.locator('svg.chart[data-chart="backlog"][data-window="hour"] path[data-series="preprocess"]');
+    expect(await backlogNow.getAttribute('data-last')).toBe(String(backlog.find((b) => b.stage === 'preprocess')!.waiting));
+    const p95 = page.locator('svg.chart[data-chart="latency"][data-window="hour"] path[data-series="ingest→preview p95"]');
+    expect(Number(await p95.getAttribute('data-last'))).toBeGreaterThan(0);
     await page.screenshot({ path: path.join(SHOTS, 'overview.png'), fullPage: true });
+    await page.locator('#charts').screenshot({ path: path.join(SHOTS, 'overview-charts.png') });
     await page.close();
   });
 
@@ -156,10 +188,14 @@ describe('dashboard in a browser', () => {
     await page.close();
   });
 
-  it('Bull Board loads with the credential and shows the stage queues', async () => {
+  it('Bull Board loads with the credential and shows every queue: stages, callbacks, the fallback’s and staging’s', async () => {
     const page = await asUser();
     await page.goto(`${base}/admin/queues`);
     await page.waitForSelector('text=preprocess', { timeout: 30_000 });
+    // The menu fills in as Bull Board's API answers: wait for each name.
+    for (const name of ['callbacks', 'fallback callbacks', 'fallback preprocess', 'staging sink']) {
+      await page.getByText(name, { exact: true }).first().waitFor({ timeout: 30_000 });
+    }
     await page.screenshot({ path: path.join(SHOTS, 'bull-board.png'), fullPage: true });
     await page.close();
   });

@@ -397,3 +397,42 @@ export function checkShadowVariant(r: RenderedOverlay, shadowed: RenderedOverlay
   if (!admitted) problems.push(`${shadowed.overlay}: NetworkPolicy/redis-clients does not admit namespace ${myNs ?? '?'} (${r.overlay})`);
   return problems;
 }
+
+/** Every Deployment's pods are covered by exactly one PodDisruptionBudget that lets a drain through (maxUnavailable ≥ 1). */
+export function checkDisruptionBudgets(r: RenderedOverlay): string[] {
+  const problems: string[] = [];
+  const budgets = r.objects.filter((o) => o.kind === 'PodDisruptionBudget');
+  for (const d of r.objects.filter((o) => o.kind === 'Deployment')) {
+    const labels = d.spec?.template?.metadata?.labels ?? {};
+    const covering = budgets.filter((b) => {
+      const sel = b.spec?.selector?.matchLabels ?? {};
+      return Object.keys(sel).length > 0 && Object.entries(sel).every(([k, v]) => labels[k] === v);
+    });
+    if (covering.length !== 1) problems.push(`${where(r, d)}: ${covering.length} PodDisruptionBudgets cover its pods (want 1)`);
+    for (const b of covering) {
+      if (b.spec?.minAvailable !== undefined || !(Number(b.spec?.maxUnavailable) >= 1))
+        problems.push(`${where(r, b)}: maxUnavailable ≥ 1 and no minAvailable, so a single-replica Deployment never blocks a drain`);
+    }
+  }
+  return problems;
+}
+
+/**
+ * Every stage worker has a startupProbe on /healthz (it answers 200 once the stage's models are
+ * loaded) allowing at least 2 minutes, and its livenessProbe waits for it instead of a fixed delay.
+ */
+export function checkStartupProbes(r: RenderedOverlay, stages: readonly StageSpec[]): string[] {
+  const problems: string[] = [];
+  for (const stage of stages) {
+    const d = findObject(r, 'Deployment', workerName(stage.name));
+    for (const c of d ? containersOf(d) : []) {
+      const probe = c.startupProbe;
+      const allowsSec = (probe?.periodSeconds ?? 10) * (probe?.failureThreshold ?? 3);
+      if (probe?.httpGet?.path !== '/healthz') problems.push(`${where(r, d!)} container ${c.name}: no startupProbe on /healthz`);
+      else if (allowsSec < 120) problems.push(`${where(r, d!)} container ${c.name}: startupProbe allows ${allowsSec} s for model loading (want ≥ 120)`);
+      if (c.livenessProbe?.initialDelaySeconds)
+        problems.push(`${where(r, d!)} container ${c.name}: livenessProbe has an initialDelaySeconds the startupProbe replaces`);
+    }
+  }
+  return problems;
+}

@@ -37,6 +37,15 @@ export interface K8sContainer {
   envFrom?: { configMapRef?: { name: string } }[];
   ports?: { name?: string; containerPort?: number }[];
   resources?: { requests?: Record<string, string | number>; limits?: Record<string, string | number> };
+  startupProbe?: K8sProbe;
+  livenessProbe?: K8sProbe;
+}
+
+export interface K8sProbe {
+  httpGet?: { path?: string; port?: string | number };
+  periodSeconds?: number;
+  failureThreshold?: number;
+  initialDelaySeconds?: number;
 }
 
 export interface K8sPodSpec {
@@ -50,7 +59,12 @@ export interface K8sObject {
   apiVersion?: string;
   kind: string;
   metadata: { name: string; namespace?: string; labels?: Record<string, string> };
-  spec?: { template?: { spec?: K8sPodSpec } };
+  spec?: {
+    template?: { metadata?: { labels?: Record<string, string> }; spec?: K8sPodSpec };
+    selector?: { matchLabels?: Record<string, string> };
+    maxUnavailable?: number | string;
+    minAvailable?: number | string;
+  };
   data?: Record<string, string>;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Monitor, queueMetricsRegistry } from '@podpreview/ops';
@@ -12,6 +12,7 @@ import {
   OVERLAY_SERVES_API,
   OVERLAY_SHADOWS,
   checkConfigMapVariables,
+  checkDisruptionBudgets,
   checkFallbackVariant,
   checkGpuPlacement,
   checkGracePeriods,
@@ -23,6 +24,7 @@ import {
   checkScalers,
   checkShadowVariant,
   checkStageWorkers,
+  checkStartupProbes,
 } from './infra.checks.ts';
 import { OVERLAYS, lazyRender } from './infra.render.ts';
 
@@ -69,6 +71,14 @@ describe.each(OVERLAYS)('infra/k8s/overlays/%s', (overlay) => {
 
   it('gives every worker a terminationGracePeriodSeconds above PODPREVIEW_SHUTDOWN_GRACE_MS', () => {
     expect(checkGracePeriods(rendered(), STAGES)).toEqual([]);
+  });
+
+  it('covers every Deployment with one PodDisruptionBudget that never blocks a drain', () => {
+    expect(checkDisruptionBudgets(rendered())).toEqual([]);
+  });
+
+  it('gives every worker a startupProbe for model loading, and a liveness probe without a fixed delay', () => {
+    expect(checkStartupProbes(rendered(), STAGES)).toEqual([]);
   });
 
   const shadows = OVERLAY_SHADOWS[overlay];
@@ -138,5 +148,65 @@ describe('GCS bucket lifecycle (infra/k8s/overlays/gke/gcs-lifecycle.json)', () 
     for (const key of [keys.clip, keys.selection]) {
       expect(Math.min(...deletesWithinDays(key)), key).toBeGreaterThan(2);
     }
+  });
+});
+
+describe('images (infra/docker)', () => {
+  const dockerfiles = ['Dockerfile', 'Dockerfile.gpu'].map((f) => ({ f, text: readFileSync(path.join(REPO_ROOT_DIR, 'infra/docker', f), 'utf8') }));
+  /** The instructions of the last stage (the runtime image), continuation lines joined. */
+  const runtimeStage = (text: string) => {
+    const lines = text.replace(/\\\n\s*/g, ' ').split('\n');
+    const from = lines.map((l) => /^FROM\s/.test(l)).lastIndexOf(true);
+    return lines.slice(from).filter((l) => l.trim() !== '' && !l.startsWith('#'));
+  };
+
+  it.each(dockerfiles)('$f: the runtime layer gets the bundles, production dependencies and data files only', ({ text }) => {
+    const stage = runtimeStage(text);
+    expect(
+      stage.filter((l) => /^COPY\s+(?!--from=)/.test(l)),
+      'nothing from the build context',
+    ).toEqual([]);
+    expect(
+      stage.filter((l) => /npm (ci|install)|scripts\/build\.mjs|tsx/.test(l)),
+      'no install or build in the runtime layer',
+    ).toEqual([]);
+    const fromBuild = stage.flatMap((l) => /^COPY --from=build \/app\/(\S+) /.exec(l)?.[1] ?? []);
+    expect(
+      fromBuild.filter((p) => !/\/(dist|bin)$/.test(p) && !p.endsWith('launch.mjs') && !p.startsWith('packages/models/')),
+      'only bundles, bins and model data',
+    ).toEqual([]);
+    // Every file copied from the sources still exists (a moved file breaks the image, not a run).
+    for (const p of fromBuild.filter((p) => !p.endsWith('/dist'))) expect(existsSync(path.join(REPO_ROOT_DIR, p)), p).toBe(true);
+    expect(stage.filter((l) => /^COPY --from=deps \/app\/ \.\/$/.test(l))).toHaveLength(1);
+    expect(stage.some((l) => /^USER node$/.test(l))).toBe(true);
+    // The stages that install are each named by FROM ${NODE_IMAGE} (a digest goes in one ARG).
+    expect(text).toMatch(/^ARG NODE_IMAGE=node:24\.21\.0-bookworm-slim(@sha256:[0-9a-f]{64})?$/m);
+  });
+
+  it('production dependencies hold no build tool (tsx, esbuild, typescript, vitest, turbo)', () => {
+    // What `npm ci --omit=dev` leaves out is what the lockfile marks dev or devOptional (an optional peer only a dev tool satisfies).
+    const lock = JSON.parse(readFileSync(path.join(REPO_ROOT_DIR, 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, { dev?: boolean; devOptional?: boolean }>;
+    };
+    const installed = Object.entries(lock.packages).filter(([where, p]) => where.includes('node_modules/') && !p.dev && !p.devOptional);
+    const tools = installed.map(([where]) => where).filter((where) => /node_modules\/(tsx|esbuild|@esbuild\/[^/]+|typescript|vitest|turbo)$/.test(where));
+    expect(tools).toEqual([]);
+    expect(installed.length).toBeGreaterThan(50);
+  });
+
+  it('declares every package the build scripts import (esbuild for scripts/build.mjs)', () => {
+    const root = JSON.parse(readFileSync(path.join(REPO_ROOT_DIR, 'package.json'), 'utf8')) as Record<string, Record<string, string>>;
+    const declared = new Set([...Object.keys(root.dependencies ?? {}), ...Object.keys(root.devDependencies ?? {})]);
+    for (const script of ['build.mjs', 'launch.mjs', 'prereqs.mjs', 'test.mjs']) {
+      const source = readFileSync(path.join(REPO_ROOT_DIR, 'scripts', script), 'utf8');
+      const imported = [...source.matchAll(/(?:from|import\()\s*'([^'.][^']*)'/g)].map((m) =>
+        m[1]!
+          .split('/')
+          .slice(0, m[1]!.startsWith('@') ? 2 : 1)
+          .join('/'),
+      );
+      for (const name of imported.filter((n) => !n.startsWith('node:'))) expect(declared.has(name), `${script} imports ${name}`).toBe(true);
+    }
+    expect(declared.has('esbuild')).toBe(true);
   });
 });

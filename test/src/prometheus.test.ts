@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { createDashboard } from '@podpreview/dashboard/app';
 import { type Monitor, renderAlertRules, startMonitor } from '@podpreview/ops';
 import { closeQueues, createQueues, createRedis, enqueueEpisode, freePort, type StageQueues } from '@podpreview/pipeline/client';
@@ -20,7 +21,8 @@ const PROMETHEUS_MISSING = 'promtool or prometheus is missing: npm test installs
 
 describe('alert rules (infra/prometheus)', () => {
   it('are what the configured thresholds render (run `npm run rules` after changing them)', async () => {
-    expect(await readFile(RULES, 'utf8')).toBe(renderAlertRules(loadConfig({}).alerts));
+    const config = loadConfig({});
+    expect(await readFile(RULES, 'utf8')).toBe(renderAlertRules(config.alerts, { variant: config.variant, deadLetterMax: config.deadLetterMax }));
   });
 
   it('pass promtool check and the unit tests in alerts.test.yml', () => {
@@ -114,9 +116,19 @@ scrape_configs:
     }
   };
 
-  it('returns the backlog of a queue the test filled, the worker count, and the worker’s own metrics', async () => {
+  it('returns BullMQ’s own counts of a queue the test filled, the worker count, and the worker’s own metrics', async () => {
+    // BullMQ's export (Queue.exportPrometheusMetrics) through the dashboard: priority jobs are "prioritized".
+    const counted = await eventually('bullmq_job_count', async () => {
+      const r = (await query('bullmq_job_count{queue="preprocess",state="prioritized",variant="production"}'))[0];
+      return r && Number(r.value[1]) === 5 ? r : undefined;
+    });
+    expect(counted.metric.job).toBe('dashboard');
+    // Its counters too, and the callbacks queue beside the stages.
+    expect(
+      await eventually('bullmq_job_completed_total', async () => (await query('bullmq_job_completed_total{queue="sink",variant="production"}'))[0]),
+    ).toBeDefined();
+    expect(await eventually('callbacks queue', async () => (await query('bullmq_job_count{queue="callbacks",state="waiting"}'))[0])).toBeDefined();
     const waiting = await eventually('podpreview_queue_waiting', async () => (await query('podpreview_queue_waiting{stage="preprocess"}'))[0]);
-    expect(waiting.metric.job).toBe('dashboard');
     expect(Number(waiting.value[1])).toBe(5);
     const workers = await eventually('sink workers', async () => {
       const r = (await query('podpreview_queue_workers{stage="sink"}'))[0];
@@ -128,12 +140,14 @@ scrape_configs:
       return r && Number(r.value[1]) === 1 ? r : undefined;
     });
     expect(up).toBeDefined();
-    // The generated rules are loaded: the backlog (5) is far below every threshold.
+    // The generated rules are loaded, every one of them, and the backlog (5) is far below every threshold.
+    const rendered = parse(await readFile(RULES, 'utf8')) as { groups: { rules: unknown[] }[] };
     const rules = await eventually('rules', async () => {
       const res = await fetch(`${promUrl}/api/v1/rules`).catch(() => undefined);
-      const body = res?.ok ? ((await res.json()) as { data: { groups: { rules: unknown[] }[] } }) : undefined;
-      return body && body.data.groups.length > 0 ? body : undefined;
+      const body = res?.ok ? ((await res.json()) as { data: { groups: { rules: { state: string }[] }[] } }) : undefined;
+      return body && body.data.groups.length === rendered.groups.length ? body : undefined;
     });
-    expect(rules.data.groups[0]!.rules.length).toBe(46);
+    expect(rules.data.groups.flatMap((g) => g.rules)).toHaveLength(rendered.groups.flatMap((g) => g.rules).length);
+    expect(rules.data.groups.flatMap((g) => g.rules).filter((r) => r.state === 'firing')).toEqual([]);
   });
 });

@@ -7,9 +7,9 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import express, { type Express } from 'express';
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import { episodeDetails, type Monitor, queueMetricsRegistry } from '@podpreview/ops';
+import { bullmqMetrics, episodeDetails, type Monitor, overviewCharts, queueMetricsRegistry, watchedQueues } from '@podpreview/ops';
 import type { StageQueues } from '@podpreview/pipeline/client';
-import { type BlobStore, type Config, displayUri, EpisodeId, hostAllowed, type Logger, type ResultsSink, STAGES } from '@podpreview/shared';
+import { type BlobStore, type Config, displayUri, EpisodeId, hostAllowed, type Logger, type ResultsSink } from '@podpreview/shared';
 import { basicAuth } from './basic-auth.ts';
 import { episodePage } from './views/episode.view.ts';
 import { overviewPage } from './views/overview.view.ts';
@@ -74,11 +74,18 @@ export function createDashboard({ config, queues, results, blobs, monitor, log }
   });
   app.use(basicAuth(config.dashboard.users));
 
+  // Every queue on this Redis the dashboard knows of: stages and callbacks, this variant's and the fallback's and staging's.
+  const watched = watchedQueues(queues);
   const board = new ExpressAdapter();
   board.setBasePath('/admin/queues');
   createBullBoard({
-    queues: STAGES.map((s) => {
-      const adapter = new BullMQAdapter(queues[s.name], { readOnlyMode: config.dashboard.bullBoardReadOnly });
+    queues: watched.map((w) => {
+      const adapter = new BullMQAdapter(w.queue, {
+        readOnlyMode: config.dashboard.bullBoardReadOnly,
+        // Queue names repeat across variants: the variant keeps them apart.
+        prefix: w.variant === queues.variant ? '' : `${w.variant}/`,
+        displayName: w.variant === queues.variant ? w.name : `${w.variant} ${w.name}`,
+      });
       adapter.setFormatter('data', redactJobData);
       return adapter;
     }),
@@ -92,7 +99,8 @@ export function createDashboard({ config, queues, results, blobs, monitor, log }
   const registry = Registry.merge([metrics, queueMetricsRegistry(monitor)]);
   app.get('/metrics', async (_req, res, next) => {
     try {
-      res.type(registry.contentType).send(await registry.metrics());
+      const [own, bullmq] = await Promise.all([registry.metrics(), bullmqMetrics(watched)]);
+      res.type(registry.contentType).send(`${own}\n${bullmq}`);
     } catch (err) {
       next(err);
     }
@@ -100,7 +108,9 @@ export function createDashboard({ config, queues, results, blobs, monitor, log }
 
   app.get('/', async (_req, res, next) => {
     try {
-      res.type('html').send(overviewPage(await monitor.current(), config.dashboard.refreshMs));
+      const [overview, history] = await Promise.all([monitor.current(), monitor.history()]);
+      const charts = { hour: overviewCharts(history, 'hour'), day: overviewCharts(history, 'day') };
+      res.type('html').send(overviewPage(overview, config.dashboard.refreshMs, charts));
     } catch (err) {
       next(err);
     }

@@ -312,9 +312,13 @@ describe('HTTP API when Redis is down', () => {
 describe('HTTP API security', () => {
   const PLATFORM = 'platform-token-0123456789abcdef';
   const READER = 'reader-token-0123456789abcdef';
+  const SECOND = 'second-token-0123456789abcdef';
   let w: World;
   beforeAll(async () => {
-    w = await startWorld({ PODPREVIEW_API_TOKENS: `platform:${PLATFORM}:priority+force,reader:${READER}`, PODPREVIEW_API_RATE_LIMIT_PER_MIN: '20' });
+    w = await startWorld({
+      PODPREVIEW_API_TOKENS: `platform:${PLATFORM}:priority+force,reader:${READER},second:${SECOND}`,
+      PODPREVIEW_API_RATE_LIMIT_PER_MIN: '20',
+    });
   });
   afterAll(async () => {
     await w?.stop();
@@ -435,6 +439,28 @@ describe('HTTP API security', () => {
     expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
     expect(Number(retryAfter)).toBeGreaterThan(0);
     expect((await as(PLATFORM, { id: uniqueId('other'), audioUri: A_MP3 })).status).toBe(202);
+  });
+
+  it('counts a credential’s requests across API replicas (the counters live in Redis)', async () => {
+    // A second API process on the same Redis and prefix; a credential of its own, so the test above does not count.
+    const second = createApi({ config: w.config, queues: w.queues, results: w.results, log: createLogger('silent') });
+    const server = await new Promise<Server>((resolve) => {
+      const s = second.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    try {
+      const bases = [w.base, `http://127.0.0.1:${(server.address() as AddressInfo).port}`];
+      const statuses: number[] = [];
+      for (let i = 0; i < 30; i++) {
+        const res = await fetch(`${bases[i % 2]}/v1/episodes/${uniqueId('poll')}`, { headers: { authorization: `Bearer ${SECOND}` } });
+        statuses.push(res.status);
+      }
+      // 20 a minute in all: in-process counters would have let 30 through (15 per replica).
+      expect(statuses.filter((s) => s !== 429)).toHaveLength(20);
+      expect(statuses.slice(20).every((s) => s === 429)).toBe(true);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
   });
 });
 

@@ -40,6 +40,8 @@ import { clipLocator, decodeCursor, listRuns, readEpisodeAnswer, readEpisodeRuns
 import { mayCancel, mayRead } from './http/tenancy.ts';
 import { createApiMetrics } from './http/metrics.ts';
 import { sendProblem } from './http/problem.ts';
+import { rateLimitStore } from './http/rate-limit.ts';
+import { traceRequests } from './http/tracing.ts';
 
 export interface ApiDeps {
   config: Config;
@@ -65,6 +67,7 @@ export function createApi({ config, queues, results, blobs = createBlobStore(con
   const app = express();
   const metrics = createApiMetrics();
   app.disable('x-powered-by');
+  app.use(traceRequests(config));
   app.use((req, res, next) => {
     res.on('finish', () => {
       // The matched route, not the path: episode ids must not become label values.
@@ -104,6 +107,8 @@ export function createApi({ config, queues, results, blobs = createBlobStore(con
       windowMs: 60_000,
       limit: config.apiRateLimitPerMin,
       keyGenerator: (req) => req.caller?.name ?? 'anonymous',
+      // Shared by every API replica (counters in Redis).
+      store: rateLimitStore(queues.redis, queues.prefix, log),
       standardHeaders: 'draft-7',
       legacyHeaders: false,
       handler: (_req, res) => sendProblem(res, 'rate_limited', { detail: `at most ${config.apiRateLimitPerMin} requests a minute per credential` }),

@@ -281,7 +281,7 @@ describe('/v1 for platforms', () => {
     expect((await call(w, 'GET', `/v1/episodes/x/runs/${queued.body.runId}/clip`)).status).toBe(404);
   });
 
-  it('answers a repeated Idempotency-Key with the first answer, and the key with another body with 409', async () => {
+  it('answers a repeated Idempotency-Key with the first answer, and the key with another body with 422', async () => {
     const key = randomUUID();
     const id = uniqueId('idem');
     const a = await submit(w, { id, audioUri: A_MP3, force: true }, { 'idempotency-key': key });
@@ -293,7 +293,7 @@ describe('/v1 for platforms', () => {
     expect(b.body).toEqual(a.body);
     expect((await w.queues.preprocess.getJobs(['waiting', 'prioritized'])).filter((j) => j.data.episodeId === id)).toHaveLength(1);
     const c = await submit(w, { id, audioUri: '/srv/podcasts/other.mp3', force: true }, { 'idempotency-key': key });
-    expect(c.res.status).toBe(409);
+    expect(c.res.status).toBe(422);
     expect(c.body).toMatchObject(problem('idempotency_key_reused'));
     // A refused request does not use up its key.
     const key2 = randomUUID();

@@ -77,7 +77,7 @@ program
     async (inputs: string[], o: { transcript?: string; id?: string; priority: boolean; force: boolean; wait: boolean; json: boolean; timeout?: number }) => {
       const { createLogger } = await shared();
       const config = await configWith({ REDIS_URL: globals().redisUrl });
-      const log = createLogger(o.json ? 'warn' : config.logLevel === 'info' ? 'warn' : config.logLevel);
+      const log = createLogger(o.json ? 'warn' : config.logLevel === 'info' ? 'warn' : config.logLevel, {}, config);
       const { clipLocations, outcomeJsonLines, outcomeTable, runEnqueue } = await import('./enqueue.command.ts');
       const rows = await runEnqueue(inputs, { ...o, timeoutSec: o.timeout ?? config.enqueueTimeoutSec }, config, log);
       const { createBlobStore } = await import('@podpreview/storage');
@@ -123,7 +123,7 @@ program
     const record = await readRunRecord(queues.redis, queues.prefix, runId).finally(() => closeQueues(queues));
     if (!record?.request) throw new Error(`run ${runId} is not known (never, or longer ago than PODPREVIEW_RUN_STATE_TTL_MS)`);
     const request = EnqueueRequest.parse({ id: record.episodeId, ...record.request, force: o.force });
-    const log = createLogger(o.json ? 'warn' : config.logLevel === 'info' ? 'warn' : config.logLevel);
+    const log = createLogger(o.json ? 'warn' : config.logLevel === 'info' ? 'warn' : config.logLevel, {}, config);
     const { clipLocations, outcomeJsonLines, outcomeTable, runRequests } = await import('./enqueue.command.ts');
     const rows = await runRequests([request], { wait: o.wait, json: o.json, timeoutSec: o.timeout ?? config.enqueueTimeoutSec }, config, log);
     const { createBlobStore } = await import('@podpreview/storage');
@@ -264,6 +264,9 @@ program
       import('./serve.ts'),
       configWith({ REDIS_URL: globals().redisUrl, PODPREVIEW_HTTP_HOST: o.host, PODPREVIEW_HTTP_PORT: o.port }),
     ]);
+    const tracing = await (await shared()).startTracing(config, 'podpreview-api');
+    // Best effort: the spans still batched go out while the server closes.
+    if (tracing) process.once('SIGTERM', () => void tracing.shutdown());
     const api = await startApiServer(config);
     process.stderr.write(`podpreview: API on ${api.url} (OpenAPI: ${api.url}/v1/openapi.json)\n`);
   });

@@ -24,7 +24,7 @@ if (serve) {
     process.exit(1);
   }
 }
-const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, { app: 'demo' });
+const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, { app: 'demo' }, config);
 const started = performance.now();
 
 // Serving needs the pipeline (and its Redis) to outlive the sample runs: start it here.

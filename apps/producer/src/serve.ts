@@ -26,7 +26,7 @@ export async function startApiServer(config: Config, o: { exitOnSignal?: boolean
       `PODPREVIEW_HTTP_HOST=${config.httpHost} is not loopback, and PODPREVIEW_API_TOKENS is empty: set tokens to serve beyond this machine`,
     );
   }
-  const log = createLogger(config.logLevel, { app: 'producer' });
+  const log = createLogger(config.logLevel, { app: 'producer' }, config);
   // Fail at start, with the URL and the cause, rather than answer every request with 503.
   const queues = createQueues(await connectRedis(redis, 'client', config.redisConnectTimeoutMs), config);
   const results = createResultsSink(config);

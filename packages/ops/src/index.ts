@@ -8,3 +8,6 @@ export * from './episode.ts';
 export * from './timeline.svg.ts';
 export * from './doctor.ts';
 export * from './compare.ts';
+export * from './series.ts';
+export * from './history.ts';
+export * from './charts.svg.ts';

@@ -5,5 +5,6 @@ import { renderAlertRules } from './prometheus.rules.ts';
 
 /** `npm run rules`: infra/prometheus/alerts.rules.yml from the alert thresholds of this environment. */
 const target = fileURLToPath(new URL('../../../infra/prometheus/alerts.rules.yml', import.meta.url));
-writeFileSync(target, renderAlertRules(loadConfig().alerts));
+const config = loadConfig();
+writeFileSync(target, renderAlertRules(config.alerts, { variant: config.variant, deadLetterMax: config.deadLetterMax }));
 process.stdout.write(`wrote ${target}\n`);

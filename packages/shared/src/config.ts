@@ -158,6 +158,7 @@ const EnvSchema = z.object({
   PODPREVIEW_CALLBACK_BACKOFF_MS: int(5000, 10),
   PODPREVIEW_CALLBACK_CONCURRENCY: int(8, 1),
   PODPREVIEW_CALLBACK_CONCURRENCY_PER_CREDENTIAL: int(2, 1),
+  PODPREVIEW_CALLBACK_LEGACY_HEADERS: z.enum(['true', 'false']).default('true'),
   PODPREVIEW_WORKER_METRICS_PORT: int(9464),
   PODPREVIEW_WORKER_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   PODPREVIEW_FAILED_JOB_SWEEP_MS: int(30_000, 1000),
@@ -166,6 +167,8 @@ const EnvSchema = z.object({
   PODPREVIEW_DASHBOARD_USERS: z.string().optional(),
   PODPREVIEW_DASHBOARD_REFRESH_MS: int(5000, 500),
   PODPREVIEW_BULL_BOARD_READ_ONLY: z.enum(['true', 'false']).default('true'),
+  PODPREVIEW_DASHBOARD_SERIES_MAX_POINTS: int(1440, 60),
+  PODPREVIEW_QUEUE_METRICS_MAX_POINTS: int(1440, 60),
   PODPREVIEW_ALERT_BACKLOG_WARN: int(500, 1),
   PODPREVIEW_ALERT_BACKLOG_CRIT: int(5000, 1),
   PODPREVIEW_ALERT_OLDEST_WAIT_WARN_SEC: int(120, 1),
@@ -176,12 +179,37 @@ const EnvSchema = z.object({
   PODPREVIEW_ALERT_STAGE_P95_WARN_SEC: int(60, 1),
   PODPREVIEW_ALERT_STAGE_P95_CRIT_SEC: int(300, 1),
   PODPREVIEW_ALERT_OVERRIDES: z.string().optional(),
+  PODPREVIEW_ALERT_INGEST_P95_WARN_SEC: int(120, 1),
+  PODPREVIEW_ALERT_INGEST_P95_CRIT_SEC: int(600, 1),
+  PODPREVIEW_ALERT_API_5XX_RATIO_WARN: z.coerce.number().min(0).max(1).default(0.01),
+  PODPREVIEW_ALERT_API_5XX_RATIO_CRIT: z.coerce.number().min(0).max(1).default(0.05),
+  PODPREVIEW_ALERT_CALLBACK_FAILURE_RATE_WARN: z.coerce.number().min(0).max(1).default(0.05),
+  PODPREVIEW_ALERT_CALLBACK_FAILURE_RATE_CRIT: z.coerce.number().min(0).max(1).default(0.25),
+  PODPREVIEW_ALERT_FALLBACK_RATE_WARN: z.coerce.number().min(0).max(1).default(0.05),
+  PODPREVIEW_ALERT_FALLBACK_RATE_CRIT: z.coerce.number().min(0).max(1).default(0.25),
+  PODPREVIEW_RUNBOOK_URL: z
+    .string()
+    .regex(/^[^\s#]+$/, 'a URL or path without a fragment')
+    .default('infra/RUNBOOK.md'),
   PODPREVIEW_ALERT_CLEAR_RATIO: z.coerce.number().gt(0).max(1).default(0.8),
   PODPREVIEW_ALERT_WEBHOOK_URL: z.url().optional(),
   PODPREVIEW_KEEP_COMPLETED_JOBS: int(1000),
   PODPREVIEW_KEEP_FAILED_JOBS: int(5000),
   PODPREVIEW_BUILD_COMMIT: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // https://no-color.org: present and not empty turns colour off (empty counts as unset here anyway).
+  NO_COLOR: z.string().optional(),
+  PODPREVIEW_TRACING: z.enum(['auto', 'on', 'off']).default('auto'),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  OTEL_EXPORTER_OTLP_HEADERS: z
+    .string()
+    .regex(/^[^=,\s]+=[^,]*(,[^=,\s]+=[^,]*)*$/, 'key=value pairs, comma-separated')
+    .optional(),
+  OTEL_SERVICE_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]+$/)
+    .optional(),
+  PODPREVIEW_TRACE_SAMPLE_RATIO: z.coerce.number().min(0).max(1).default(1),
   ...Object.fromEntries(STAGE_NAMES.map((s) => [concurrencyVar(s), int(concurrencyDefaults[s], 1)])),
 });
 
@@ -264,7 +292,7 @@ export interface Config {
   httpPort: number;
   /** Credentials of the HTTP API; empty: only a loopback bind is allowed, and it trusts every caller. */
   apiTokens: ApiCredential[];
-  /** Requests per minute and credential (a fixed window per process). */
+  /** Requests per minute and credential, across every API process (a fixed window, counted in Redis). */
   apiRateLimitPerMin: number;
   /**
    * `owner`: a run is read, listed, cancelled and its clip fetched only by the credential that
@@ -316,11 +344,20 @@ export interface Config {
     users: { name: string; password: string }[];
     refreshMs: number;
     bullBoardReadOnly: boolean;
+    /** Minute points of the overview's charts kept in Redis (oldest dropped first); 1440 covers the day chart. */
+    seriesMaxPoints: number;
   };
+  /** Per-minute completed/failed counts BullMQ's workers keep per queue (Queue.getMetrics); 1440 is a day. */
+  queueMetricsMaxPoints: number;
   alerts: AlertConfig;
   keepCompletedJobs: number;
   keepFailedJobs: number;
   logLevel: string;
+  /** Colours on a terminal; false when NO_COLOR is set (https://no-color.org). */
+  logColor: boolean;
+  /** Google Cloud project, for the trace field of log lines (Cloud Logging links them to the trace). */
+  gcpProject: string | undefined;
+  tracing: TracingConfig;
   /** The commit an image was built from (images have no .git); the checkout's own commit wins. */
   buildCommit: string | undefined;
   concurrency: Record<StageName, number>;
@@ -341,6 +378,20 @@ export interface AlertThresholds {
 
 export interface AlertConfig {
   perStage: Record<StageName, AlertThresholds>;
+  /** Ingest (enqueue) to preview, p95 over the failure window, in seconds. */
+  ingestP95WarnSec: number;
+  ingestP95CritSec: number;
+  /** API answers 5xx / all answers over the failure window. */
+  api5xxRatioWarn: number;
+  api5xxRatioCrit: number;
+  /** Callbacks given up / callbacks finished over the failure window. */
+  callbackFailureRateWarn: number;
+  callbackFailureRateCrit: number;
+  /** Runs handed to the fallback variant / runs that left preprocess, over the failure window. */
+  fallbackRateWarn: number;
+  fallbackRateCrit: number;
+  /** The runbook the Prometheus rules link to (runbook_url), each alert at its own anchor. */
+  runbookUrl: string;
   /** Failure rate is failed / (completed + failed) over this many minutes. */
   failureWindowMin: number;
   /** A state clears only once its value is below threshold × this (hysteresis: no flapping). */
@@ -399,6 +450,22 @@ export interface ApiCredential {
 export const API_SCOPES = ['priority', 'force', 'transcribe', 'admin'] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
 
+/**
+ * OpenTelemetry traces: one trace per run, from the API request through every stage job
+ * (BullMQ's telemetry option). `enabled` when PODPREVIEW_TRACING=on, or auto with an OTLP
+ * endpoint; without an endpoint the spans go to whatever tracer provider the process registered
+ * (tests collect them in memory).
+ */
+export interface TracingConfig {
+  enabled: boolean;
+  /** OTLP/HTTP base URL (the exporter posts to `<endpoint>/v1/traces`); unset: no export. */
+  otlpEndpoint: string | undefined;
+  otlpHeaders: Record<string, string>;
+  serviceName: string | undefined;
+  /** Share of new traces recorded (a run's spans follow its first span's decision). */
+  sampleRatio: number;
+}
+
 /** Completion callbacks: who may ask for one (a secret per credential name), where they may go, how they are retried. */
 export interface CallbackConfig {
   secrets: { name: string; secret: string }[];
@@ -412,6 +479,8 @@ export interface CallbackConfig {
   concurrency: number;
   /** Of those, at most this many for one credential: a slow receiver cannot take every slot. */
   concurrencyPerCredential: number;
+  /** Also send the previous Podpreview-Timestamp/-Signature/-Delivery headers beside Standard Webhooks' (one release). */
+  legacyHeaders: boolean;
 }
 
 /** `name:secret`, comma-separated; the name is the API credential's (`local` when no tokens are configured). */
@@ -621,6 +690,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       backoffMs: e.PODPREVIEW_CALLBACK_BACKOFF_MS,
       concurrency: e.PODPREVIEW_CALLBACK_CONCURRENCY,
       concurrencyPerCredential: Math.min(e.PODPREVIEW_CALLBACK_CONCURRENCY_PER_CREDENTIAL, e.PODPREVIEW_CALLBACK_CONCURRENCY),
+      legacyHeaders: e.PODPREVIEW_CALLBACK_LEGACY_HEADERS === 'true',
     },
     workerMetricsPort: e.PODPREVIEW_WORKER_METRICS_PORT,
     workerMetricsHost: e.PODPREVIEW_WORKER_METRICS_HOST,
@@ -631,16 +701,38 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       users: parseUsers(e.PODPREVIEW_DASHBOARD_USERS),
       refreshMs: e.PODPREVIEW_DASHBOARD_REFRESH_MS,
       bullBoardReadOnly: e.PODPREVIEW_BULL_BOARD_READ_ONLY === 'true',
+      seriesMaxPoints: e.PODPREVIEW_DASHBOARD_SERIES_MAX_POINTS,
     },
+    queueMetricsMaxPoints: e.PODPREVIEW_QUEUE_METRICS_MAX_POINTS,
     alerts: {
       perStage: alertThresholds(e, parseOverrides(e.PODPREVIEW_ALERT_OVERRIDES)),
       failureWindowMin: e.PODPREVIEW_ALERT_FAILURE_WINDOW_MIN,
       clearRatio: e.PODPREVIEW_ALERT_CLEAR_RATIO,
       webhookUrl: e.PODPREVIEW_ALERT_WEBHOOK_URL,
+      ingestP95WarnSec: e.PODPREVIEW_ALERT_INGEST_P95_WARN_SEC,
+      ingestP95CritSec: e.PODPREVIEW_ALERT_INGEST_P95_CRIT_SEC,
+      api5xxRatioWarn: e.PODPREVIEW_ALERT_API_5XX_RATIO_WARN,
+      api5xxRatioCrit: e.PODPREVIEW_ALERT_API_5XX_RATIO_CRIT,
+      callbackFailureRateWarn: e.PODPREVIEW_ALERT_CALLBACK_FAILURE_RATE_WARN,
+      callbackFailureRateCrit: e.PODPREVIEW_ALERT_CALLBACK_FAILURE_RATE_CRIT,
+      fallbackRateWarn: e.PODPREVIEW_ALERT_FALLBACK_RATE_WARN,
+      fallbackRateCrit: e.PODPREVIEW_ALERT_FALLBACK_RATE_CRIT,
+      runbookUrl: e.PODPREVIEW_RUNBOOK_URL,
     },
     keepCompletedJobs: e.PODPREVIEW_KEEP_COMPLETED_JOBS,
     keepFailedJobs: e.PODPREVIEW_KEEP_FAILED_JOBS,
     logLevel: e.LOG_LEVEL,
+    logColor: e.NO_COLOR === undefined,
+    gcpProject: e.PODPREVIEW_GCP_PROJECT,
+    tracing: {
+      enabled: e.PODPREVIEW_TRACING === 'on' || (e.PODPREVIEW_TRACING === 'auto' && e.OTEL_EXPORTER_OTLP_ENDPOINT !== undefined),
+      otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT?.replace(/\/$/, ''),
+      otlpHeaders: Object.fromEntries(
+        list(e.OTEL_EXPORTER_OTLP_HEADERS).map((kv) => [kv.slice(0, kv.indexOf('=')).trim(), decodeURIComponent(kv.slice(kv.indexOf('=') + 1).trim())]),
+      ),
+      serviceName: e.OTEL_SERVICE_NAME,
+      sampleRatio: e.PODPREVIEW_TRACE_SAMPLE_RATIO,
+    },
     buildCommit: e.PODPREVIEW_BUILD_COMMIT,
     concurrency: Object.fromEntries(STAGE_NAMES.map((s) => [s, e[concurrencyVar(s)]])) as Record<StageName, number>,
   };

@@ -11,3 +11,5 @@ export * from './process/run-command.ts';
 export * from './errors/index.ts';
 export * from './build/build-info.ts';
 export * from './http/hosts.ts';
+export * from './telemetry/tracing.ts';
+export * from './metric-buckets.ts';

@@ -8,6 +8,7 @@ th:first-child,td:first-child{text-align:left}th{background:#f5f5f5}
 .ok{background:#e8f5e9}.warn{background:#fff8e1}.critical{background:#ffebee}
 .level{font-weight:600;text-transform:uppercase}.muted{color:#777}a{color:#1565c0}
 nav a{margin-right:16px}code{background:#f5f5f5;padding:1px 4px}
+.chart-pair{display:flex;flex-wrap:wrap;gap:12px;margin-bottom:12px}svg.chart{border:1px solid #eee;background:#fff}
 `;
 
 /** One page: no scripts or styles from anywhere but here. */

@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Queue } from 'bullmq';
+import { Webhook } from 'standardwebhooks';
+import { standardWebhooksSecret, verifyCallback } from '@podpreview/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCallbackQueue, createRedis, enqueueCallbacks, type PrivateRedis, startPrivateRedis } from '@podpreview/pipeline/client';
 import { type Config, createLogger, loadConfig } from '@podpreview/shared';
 import type { Run } from '../http/api.schemas.ts';
 import { startCallbackWorker } from './delivery.ts';
-import { verifyCallback } from './signature.ts';
 
 // The delivery worker on a real private redis-server, posting to a real local receiver.
 
@@ -97,15 +98,34 @@ describe('callback delivery', () => {
       await enqueueCallbacks(queue, config, { runId, episodeId: 'ep' }, [{ url, credential: 'platform' }]);
       await until(() => arrivals.length === 3);
       const c = arrivals[2]!;
-      expect(new Set(arrivals.map((x) => x.headers['podpreview-delivery'])).size).toBe(1);
-      expect(
-        verifyCallback(SECRET, c.body, { signature: String(c.headers['podpreview-signature']), timestamp: String(c.headers['podpreview-timestamp']) }),
-      ).toEqual({ ok: true });
-      expect(JSON.parse(c.body)).toMatchObject({ event: 'run.ended', run: { runId, status: 'succeeded' } });
+      // One delivery id on every attempt, in both header sets; the body names it too.
+      expect(new Set(arrivals.flatMap((x) => [x.headers['webhook-id'], x.headers['podpreview-delivery']])).size).toBe(1);
+      const check = verifyCallback(SECRET, c.body, c.headers);
+      expect(check).toMatchObject({ ok: true, id: c.headers['webhook-id'] });
+      expect(JSON.parse(c.body)).toMatchObject({ event: 'run.ended', deliveryId: c.headers['webhook-id'], run: { runId, status: 'succeeded' } });
+      // A receiver using the Standard Webhooks reference library, with the secret in its notation.
+      const verified = new Webhook(standardWebhooksSecret(SECRET)).verify(c.body, c.headers as Record<string, string>);
+      expect(verified).toMatchObject({ event: 'run.ended', run: { runId } });
+      expect(() => new Webhook(standardWebhooksSecret('another-secret-0123456789')).verify(c.body, c.headers as Record<string, string>)).toThrow();
+      // The previous headers still verify alone (receivers not yet moved over).
+      const legacyOnly = Object.fromEntries(Object.entries(c.headers).filter(([k]) => !k.startsWith('webhook-')));
+      expect(verifyCallback(SECRET, c.body, legacyOnly)).toMatchObject({ ok: true });
       await until(async () => (await queue.getJobCounts('completed')).completed === 1);
       const [job] = await queue.getCompleted();
       expect(job!.attemptsMade).toBe(3);
       expect(job!.opts.backoff).toEqual({ type: 'exponential', delay: 50 });
+    });
+  });
+
+  it('sends only the Standard Webhooks headers once PODPREVIEW_CALLBACK_LEGACY_HEADERS=false', async () => {
+    await withWorker({ PODPREVIEW_CALLBACK_ALLOW_PRIVATE_URLS: 'true', PODPREVIEW_CALLBACK_LEGACY_HEADERS: 'false' }, async (queue, config) => {
+      arrivals.length = 0;
+      failNext = 0;
+      await enqueueCallbacks(queue, config, { runId: randomUUID(), episodeId: 'ep' }, [{ url, credential: 'platform' }]);
+      await until(() => arrivals.length === 1);
+      const { headers, body } = arrivals[0]!;
+      expect(Object.keys(headers).filter((k) => k.startsWith('podpreview-'))).toEqual([]);
+      expect(verifyCallback(SECRET, body, headers)).toMatchObject({ ok: true });
     });
   });
 

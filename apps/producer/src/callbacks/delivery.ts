@@ -1,11 +1,11 @@
 import http from 'node:http';
 import https from 'node:https';
 import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
+import { callbackHeaders } from '@podpreview/client';
 import { CALLBACK_QUEUE, CallbackJob, createRedis, queueKeyPrefix } from '@podpreview/pipeline/client';
 import type { Config, Logger, RedisTarget } from '@podpreview/shared';
 import { assertPublicHost, BlockedAddressError, guardedLookup } from '@podpreview/storage';
 import type { CallbackBody, Run } from '../http/api.schemas.ts';
-import { signCallback, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './signature.ts';
 
 /** How long a delivery past its credential's share waits before it is looked at again. */
 const FAIR_SHARE_WAIT_MS = 250;
@@ -58,13 +58,16 @@ export function startCallbackWorker(deps: CallbackWorkerDeps): { worker: Worker;
     const run = await deps.readRun(episodeId, runId);
     if (!run) throw new UnrecoverableError(`run ${runId} is no longer known`);
     const body = JSON.stringify({ event: 'run.ended', deliveryId: String(job.id), run } satisfies CallbackBody);
-    const timestamp = Math.floor(Date.now() / 1000);
+    // Standard Webhooks headers, and the previous Podpreview-* ones while they are kept.
+    const signed = callbackHeaders(
+      secret,
+      { id: String(job.id), timestampSec: Math.floor(Date.now() / 1000), body },
+      { legacy: config.callbacks.legacyHeaders },
+    );
     const status = await post(new URL(url), body, {
       'content-type': 'application/json',
       'user-agent': 'podpreview-callbacks',
-      'podpreview-delivery': String(job.id),
-      [TIMESTAMP_HEADER]: String(timestamp),
-      [SIGNATURE_HEADER]: signCallback(secret, body, timestamp),
+      ...signed,
     }).catch((err: unknown) => {
       if (err instanceof BlockedAddressError) throw new UnrecoverableError(err.message);
       throw err;
@@ -102,6 +105,8 @@ export function startCallbackWorker(deps: CallbackWorkerDeps): { worker: Worker;
     prefix: queueKeyPrefix(config.queuePrefix, CALLBACK_QUEUE, connection.isCluster),
     concurrency: config.callbacks.concurrency,
     name: 'podpreview-callbacks',
+    // BullMQ's per-minute completed/failed counts: the callback-failure alert and the dashboard read them.
+    metrics: { maxDataPoints: config.queueMetricsMaxPoints },
   });
   worker.on('failed', (job, err) => {
     if (!job) return;

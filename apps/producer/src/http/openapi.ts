@@ -158,7 +158,8 @@ export function openApiDocument(): object {
               name: 'Idempotency-Key',
               in: 'header',
               required: false,
-              description: 'the same key with the same body gets the first answer again; with another body, 409',
+              description:
+                'the same key with the same body gets the first answer again; with another body, 422; while the first request is still being answered, 409',
               schema: { type: 'string', minLength: 1, maxLength: 200 },
             },
           ],
@@ -186,11 +187,14 @@ export function openApiDocument(): object {
                 post: {
                   summary: 'The run ended (succeeded, failed, deduplicated or cancelled)',
                   description:
-                    'Signed: `Podpreview-Signature: v1=<hex HMAC-SHA256(secret, "<Podpreview-Timestamp>.<raw body>")>` with the secret of the credential that submitted; reject timestamps older than 300 s and repeated deliveryIds. Retried with exponential backoff until a 2xx.',
+                    'Signed in the Standard Webhooks format: `webhook-signature: v1,<base64 HMAC-SHA256(key, "<webhook-id>.<webhook-timestamp>.<raw body>")>` with the secret of the credential that submitted (a `whsec_` secret base64-decoded, any other as UTF-8); reject timestamps more than 300 s away and repeated webhook-ids. The previous Podpreview-* headers come too for one release (deprecated). Retried with exponential backoff until a 2xx.',
                   parameters: [
-                    { name: 'Podpreview-Timestamp', in: 'header', required: true, schema: { type: 'string' } },
-                    { name: 'Podpreview-Signature', in: 'header', required: true, schema: { type: 'string' } },
-                    { name: 'Podpreview-Delivery', in: 'header', required: true, schema: { type: 'string' } },
+                    { name: 'webhook-id', in: 'header', required: true, schema: { type: 'string' } },
+                    { name: 'webhook-timestamp', in: 'header', required: true, schema: { type: 'string' } },
+                    { name: 'webhook-signature', in: 'header', required: true, schema: { type: 'string' } },
+                    { name: 'Podpreview-Timestamp', in: 'header', required: false, deprecated: true, schema: { type: 'string' } },
+                    { name: 'Podpreview-Signature', in: 'header', required: false, deprecated: true, schema: { type: 'string' } },
+                    { name: 'Podpreview-Delivery', in: 'header', required: false, deprecated: true, schema: { type: 'string' } },
                   ],
                   requestBody: { required: true, content: json(ref('CallbackBody')) },
                   responses: { '2XX': { description: 'received' } },

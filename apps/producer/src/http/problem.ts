@@ -13,7 +13,8 @@ export const PROBLEMS = {
   host_not_allowed: { status: 421, title: 'This server does not answer for that host name' },
   callback_not_allowed: { status: 400, title: 'The callback URL may not be used' },
   not_found: { status: 404, title: 'Not found' },
-  idempotency_key_reused: { status: 409, title: 'This Idempotency-Key was used with another request body' },
+  // 422 as the IETF Idempotency-Key draft says: the key is known, the request does not match it.
+  idempotency_key_reused: { status: 422, title: 'This Idempotency-Key was used with another request body' },
   idempotency_key_in_use: { status: 409, title: 'A request with this Idempotency-Key is still being processed' },
   run_ended: { status: 409, title: 'The run has already ended' },
   run_in_flight_differs: { status: 409, title: 'The episode has a run in flight for another input or options; submit again when it has ended' },

@@ -5,6 +5,7 @@ import { queueKeyPrefix } from './key-prefix.ts';
 import type { RedisConnection } from './redis.ts';
 import type { Config } from '@podpreview/shared';
 import { CALLBACK_QUEUE } from './redis.keys.ts';
+import { queueTelemetry } from './telemetry.ts';
 import type { CallbackTarget } from './run-state.ts';
 
 /**
@@ -20,8 +21,12 @@ export const CallbackJob = z.object({
 });
 export type CallbackJob = z.infer<typeof CallbackJob>;
 
-export function createCallbackQueue(redis: RedisConnection, config: Pick<Config, 'queuePrefix'>): Queue {
-  const queue = new Queue(CALLBACK_QUEUE, { connection: redis, prefix: queueKeyPrefix(config.queuePrefix, CALLBACK_QUEUE, redis.isCluster) });
+export function createCallbackQueue(redis: RedisConnection, config: Pick<Config, 'queuePrefix'> & Partial<Pick<Config, 'tracing'>>): Queue {
+  const queue = new Queue(CALLBACK_QUEUE, {
+    connection: redis,
+    prefix: queueKeyPrefix(config.queuePrefix, CALLBACK_QUEUE, redis.isCluster),
+    telemetry: queueTelemetry(config),
+  });
   queue.on('error', () => {});
   return queue;
 }

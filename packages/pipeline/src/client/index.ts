@@ -18,3 +18,5 @@ export * from './redis.server.ts';
 export * from './callbacks.ts';
 export * from './replay.ts';
 export * from './quota.ts';
+export * from './telemetry.ts';
+export * from './lua-script.ts';

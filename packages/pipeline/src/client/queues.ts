@@ -2,6 +2,8 @@ import { Queue, type JobsOptions } from 'bullmq';
 import { STAGES, type Config, type StageName, type VariantName } from '@podpreview/shared';
 import { ownKeyPrefix, queueKeyPrefix } from './key-prefix.ts';
 import type { RedisConnection } from './redis.ts';
+import { queueTelemetry } from './telemetry.ts';
+import { createCallbackQueue } from './callbacks.ts';
 
 /** Lower is sooner in BullMQ; every job gets one so priority episodes overtake the rest. */
 export const PRIORITY_URGENT = 1;
@@ -14,6 +16,10 @@ export const PRIORITY_NORMAL = 100;
  */
 export type StageQueues = Record<StageName, Queue> & {
   readonly redis: RedisConnection;
+  /** PODPREVIEW_QUEUE_PREFIX of this variant (BullMQ's key prefix, before any cluster hash tag). */
+  readonly queuePrefix: string;
+  /** This variant's completion-callback queue (delivered by `podpreview serve`), for reading it. */
+  readonly callbacks: Queue;
   readonly prefix: string;
   readonly variant: VariantName;
   readonly shadow?: StageQueues;
@@ -22,11 +28,12 @@ export type StageQueues = Record<StageName, Queue> & {
 
 export function createQueues(
   redis: RedisConnection,
-  config: Pick<Config, 'queuePrefix'> & Partial<Pick<Config, 'shadowQueuePrefix' | 'fallback' | 'variant'>>,
+  config: Pick<Config, 'queuePrefix'> & Partial<Pick<Config, 'shadowQueuePrefix' | 'fallback' | 'variant' | 'tracing'>>,
 ): StageQueues {
+  const telemetry = queueTelemetry(config);
   const queues = Object.fromEntries(
     STAGES.map((s) => {
-      const queue = new Queue(s.queue, { connection: redis, prefix: queueKeyPrefix(config.queuePrefix, s.queue, redis.isCluster) });
+      const queue = new Queue(s.queue, { connection: redis, prefix: queueKeyPrefix(config.queuePrefix, s.queue, redis.isCluster), telemetry });
       // Connection errors surface on the commands that fail (and are answered there); without
       // a listener BullMQ prints each reconnect attempt.
       queue.on('error', () => {});
@@ -35,12 +42,16 @@ export function createQueues(
   );
   const shadow =
     config.shadowQueuePrefix && config.shadowQueuePrefix !== config.queuePrefix
-      ? createQueues(redis, { queuePrefix: config.shadowQueuePrefix, variant: 'staging' })
+      ? createQueues(redis, { queuePrefix: config.shadowQueuePrefix, variant: 'staging', tracing: config.tracing })
       : undefined;
-  const fallback = config.fallback ? createQueues(redis, { queuePrefix: config.fallback.queuePrefix, variant: 'fallback' }) : undefined;
+  const fallback = config.fallback
+    ? createQueues(redis, { queuePrefix: config.fallback.queuePrefix, variant: 'fallback', tracing: config.tracing })
+    : undefined;
   return {
     ...(queues as Record<StageName, Queue>),
     redis,
+    queuePrefix: config.queuePrefix,
+    callbacks: createCallbackQueue(redis, config),
     prefix: ownKeyPrefix(config.queuePrefix, redis.isCluster),
     variant: config.variant ?? 'production',
     ...(shadow ? { shadow } : {}),
@@ -51,7 +62,7 @@ export function createQueues(
 /** Closes the queues and the connection they share (BullMQ leaves a connection it was given open). */
 export async function closeQueues(queues: StageQueues): Promise<void> {
   const all = [queues, queues.shadow, queues.fallback].filter((q): q is StageQueues => q !== undefined);
-  await Promise.all(all.flatMap((q) => STAGES.map((s) => q[s.name].close())));
+  await Promise.all(all.flatMap((q) => [...STAGES.map((s) => q[s.name].close()), q.callbacks.close()]));
   queues.redis.disconnect();
 }
 

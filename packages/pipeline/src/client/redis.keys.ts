@@ -35,6 +35,12 @@ export const fallbackSweepCursorKey = (prefix: string) => `${ns(prefix)}:fallbac
 /** Held by the one worker process sweeping for runs past the fallback deadline. */
 export const fallbackSweepLockKey = (prefix: string) => `${ns(prefix)}:fallback-sweep-lock`;
 
+/** Prefix of the API's per-credential request counters (rate-limit-redis; each expires with its one-minute window). */
+export const rateLimitKeyPrefix = (prefix: string) => `${ns(prefix)}:rate-limit:`;
+
+/** The overview charts' minute points, scored by minute (bounded by PODPREVIEW_DASHBOARD_SERIES_MAX_POINTS). */
+export const dashboardSeriesKey = (prefix: string) => `${ns(prefix)}:dashboard-series`;
+
 /** The queue completion callbacks are delivered from (BullMQ keys under the queue prefix). */
 export const CALLBACK_QUEUE = 'callbacks';
 

@@ -1,5 +1,6 @@
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import { modelMetricsRegistry } from '@podpreview/models';
+import { RUN_LATENCY_BUCKETS, STAGE_SECONDS_BUCKETS } from '@podpreview/shared';
 
 /** Job-level metrics of this worker process, labelled by stage. */
 export const pipelineMetricsRegistry = new Registry();
@@ -32,14 +33,14 @@ export const pipelineMetrics = {
     name: 'podpreview_stage_seconds',
     help: 'Processing time of one stage job (excludes queue wait)',
     labelNames: ['stage'],
-    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    buckets: [...STAGE_SECONDS_BUCKETS],
     registers: [pipelineMetricsRegistry],
   }),
   latency: new Histogram({
     name: 'podpreview_run_latency_seconds',
     help: 'Enqueue to terminal row, per finished run',
     labelNames: ['status'],
-    buckets: [1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1800],
+    buckets: [...RUN_LATENCY_BUCKETS],
     registers: [pipelineMetricsRegistry],
   }),
 };

@@ -11,6 +11,7 @@ import { handOverToFallback, startFallbackSweep } from './fallback.ts';
 import type { StageHandler, StageHandlers } from './outcome.ts';
 import type { EndedRow } from './result-row.ts';
 import { createResultsWriter, type ResultsWriter } from './results-writer.ts';
+import { pipelineMetricsRegistry } from './metrics.ts';
 import { startStageWorker } from './stage.worker.ts';
 
 export interface StageWorkersOptions {
@@ -46,10 +47,17 @@ export interface StageWorkers {
  */
 export async function startStageWorkers(o: StageWorkersOptions): Promise<StageWorkers> {
   const { config, log } = o;
+  // Variants share metric names (and may share a Prometheus): the rules pick production's series.
+  pipelineMetricsRegistry.setDefaultLabels({ variant: config.variant });
   const connection = createRedis(o.redis, 'worker');
   // Workers never enqueue new episodes, so they need no shadow variant's queues; the fallback's
   // they do, to hand runs over.
-  const queues = createQueues(createRedis(o.redis, 'worker'), { queuePrefix: config.queuePrefix, variant: config.variant, fallback: config.fallback });
+  const queues = createQueues(createRedis(o.redis, 'worker'), {
+    queuePrefix: config.queuePrefix,
+    variant: config.variant,
+    fallback: config.fallback,
+    tracing: config.tracing,
+  });
   const results = createResultsWriter({
     results: o.results,
     redis: queues.redis,

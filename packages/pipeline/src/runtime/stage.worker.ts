@@ -1,3 +1,4 @@
+import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { type ConnectionOptions, type Job, Worker } from 'bullmq';
 import {
   checkPayloadSize,
@@ -10,10 +11,12 @@ import {
   type StageName,
   StageTimeoutError,
   stageSpec,
+  TRACER_NAME,
 } from '@podpreview/shared';
 import { queueKeyPrefix } from '../client/key-prefix.ts';
 import { jobOptions, type StageQueues } from '../client/queues.ts';
 import { RecordedFailureError } from './errors/recorded-failure.error.ts';
+import { queueTelemetry } from '../client/telemetry.ts';
 import { RejectedInputError } from './errors/rejected-input.error.ts';
 import { pipelineMetrics } from './metrics.ts';
 import type { StageHandler } from './outcome.ts';
@@ -57,7 +60,8 @@ export function startStageWorker<S extends StageName>(stage: S, handler: StageHa
       }
       const input = parseStageInput(stage, job.data);
       const started = performance.now();
-      const outcome = await withTimeout(stage, config.stageTimeoutMs, (signal) => handler(input, { signal, attempt: job.attemptsMade + 1 }), jobLog);
+      const work = () => withTimeout(stage, config.stageTimeoutMs, (signal) => handler(input, { signal, attempt: job.attemptsMade + 1 }), jobLog);
+      const outcome = config.tracing.enabled ? await traced(stage, input, work) : await work();
       const timingsMs = { ...input.timingsMs, [stage]: Math.round(performance.now() - started) };
       pipelineMetrics.seconds.observe({ stage }, timingsMs[stage]! / 1000);
       if (outcome.kind === 'next') {
@@ -114,6 +118,9 @@ export function startStageWorker<S extends StageName>(stage: S, handler: StageHa
     stalledInterval: config.stalledIntervalMs,
     maxStalledCount: config.maxStalledCount,
     name: `podpreview-${stage}`,
+    // Exact per-minute completed/failed counts in Redis (Queue.getMetrics): the dashboard's rates.
+    metrics: { maxDataPoints: config.queueMetricsMaxPoints },
+    telemetry: queueTelemetry(config),
   });
 
   worker.on('stalled', (runId, previous) => {
@@ -138,6 +145,25 @@ export function startStageWorker<S extends StageName>(stage: S, handler: StageHa
   });
   worker.on('error', (err) => log.error({ err: err.message }, 'worker error'));
   return worker;
+}
+
+/**
+ * The stage function's own span, under BullMQ's `process <queue>` span of the job, named by the
+ * stage and carrying the run and episode ids (trace backends search by them).
+ */
+function traced<T>(stage: StageName, input: { runId: string; episodeId: string }, work: () => Promise<T>): Promise<T> {
+  const attributes = { 'podpreview.stage': stage, 'podpreview.run_id': input.runId, 'podpreview.episode_id': input.episodeId };
+  return trace.getTracer(TRACER_NAME).startActiveSpan(`stage ${stage}`, { attributes }, async (span) => {
+    try {
+      return await work();
+    } catch (err) {
+      span.recordException(err as Error);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof PodpreviewError ? err.code : 'internal' });
+      throw err;
+    } finally {
+      span.end();
+    }
+  });
 }
 
 /**

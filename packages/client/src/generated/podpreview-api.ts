@@ -492,7 +492,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the same key with the same body gets the first answer again; with another body, 409 */
+                /** @description the same key with the same body gets the first answer again; with another body, 422; while the first request is still being answered, 409 */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -540,7 +540,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `idempotency_key_reused`: This Idempotency-Key was used with another request body; `idempotency_key_in_use`: A request with this Idempotency-Key is still being processed; `run_in_flight_differs`: The episode has a run in flight for another input or options; submit again when it has ended */
+            /** @description `idempotency_key_in_use`: A request with this Idempotency-Key is still being processed; `run_in_flight_differs`: The episode has a run in flight for another input or options; submit again when it has ended */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -569,6 +569,15 @@ export interface operations {
             };
             /** @description `host_not_allowed`: This server does not answer for that host name */
             421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `idempotency_key_reused`: This Idempotency-Key was used with another request body */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
