@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApi } from '@podpreview/producer/api';
+import { applyServerTimeouts, createApi } from '@podpreview/producer/api';
 import { closeQueues, createQueues, createRedis, type StageQueues, waitForRuns } from '@podpreview/pipeline/client';
 import { type Fleet, startFleet } from '@podpreview/pipeline/worker';
 import { type ResultsSink, STAGE_NAMES } from '@podpreview/shared';
@@ -32,6 +32,7 @@ beforeAll(async () => {
   server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
+  applyServerTimeouts(server, env.config);
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
 import express, { type ErrorRequestHandler, type Express, type NextFunction, type Request, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { versionReport } from '@podpreview/ops';
@@ -63,6 +64,13 @@ export interface ApiDeps {
  * status. Every /v1 route needs a credential when tokens are configured; `priority` and
  * `force` need the scope of that name; each credential has its own rate limit.
  */
+/** Connection timeouts of a server answering this API (`serve`, and tests that listen themselves). */
+export function applyServerTimeouts(server: Server, config: Pick<Config, 'httpKeepAliveTimeoutMs'>): void {
+  server.keepAliveTimeout = config.httpKeepAliveTimeoutMs;
+  // Headers of a request on a reused connection may arrive just before the idle timeout ends.
+  server.headersTimeout = config.httpKeepAliveTimeoutMs + 1000;
+}
+
 export function createApi({ config, queues, results, blobs = createBlobStore(config), log, selfUrl }: ApiDeps): Express {
   const app = express();
   const metrics = createApiMetrics();

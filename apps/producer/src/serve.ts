@@ -4,7 +4,7 @@ import { type Config, ConfigError, createLogger, isLoopbackHost, redisTargetOf }
 import { createResultsSink, createBlobStore } from '@podpreview/storage';
 import { startCallbackWorker } from './callbacks/delivery.ts';
 import { clipLocator, readRun } from './http/runs.ts';
-import { createApi } from './api.ts';
+import { applyServerTimeouts, createApi } from './api.ts';
 
 export interface ApiServer {
   server: Server;
@@ -38,6 +38,7 @@ export async function startApiServer(config: Config, o: { exitOnSignal?: boolean
     const s = app.listen(config.httpPort, config.httpHost, () => resolve(s));
     s.once('error', reject);
   });
+  applyServerTimeouts(server, config);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.httpPort;
   // Completion callbacks are sent from here: this process holds the credentials' secrets.

@@ -121,6 +121,7 @@ const EnvSchema = z.object({
   PODPREVIEW_WEIGHT_MONOLOGUE: num(0.5),
   PODPREVIEW_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
   PODPREVIEW_HTTP_PORT: int(8080),
+  PODPREVIEW_HTTP_KEEP_ALIVE_TIMEOUT_MS: int(65_000, 1000),
   PODPREVIEW_API_TOKENS: z.string().optional(),
   PODPREVIEW_API_RATE_LIMIT_PER_MIN: int(600, 1),
   PODPREVIEW_API_TENANCY: z.enum(['owner', 'shared']).default('owner'),
@@ -290,6 +291,12 @@ export interface Config {
   weights: SelectionWeights;
   httpHost: string;
   httpPort: number;
+  /**
+   * How long the API keeps an idle connection. Longer than a load balancer's or a client's idle
+   * timeout, so the server never closes a connection a client is about to reuse (that client
+   * would see a reset instead of an answer).
+   */
+  httpKeepAliveTimeoutMs: number;
   /** Credentials of the HTTP API; empty: only a loopback bind is allowed, and it trusts every caller. */
   apiTokens: ApiCredential[];
   /** Requests per minute and credential, across every API process (a fixed window, counted in Redis). */
@@ -647,6 +654,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     httpHost: e.PODPREVIEW_HTTP_HOST,
     httpPort: e.PODPREVIEW_HTTP_PORT,
+    httpKeepAliveTimeoutMs: e.PODPREVIEW_HTTP_KEEP_ALIVE_TIMEOUT_MS,
     apiTokens: parseTokens(e.PODPREVIEW_API_TOKENS),
     apiRateLimitPerMin: e.PODPREVIEW_API_RATE_LIMIT_PER_MIN,
     apiTenancy: e.PODPREVIEW_API_TENANCY,
