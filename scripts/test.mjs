@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // `npm test` after its set-up (scripts/prereqs.mjs --for-tests). Two lanes, one per core: the
-// integration tests (one file at a time, the longest part), and beside them lint, type checks,
-// every package's own tests and then the fault suite. Ends with one summary: which test files
-// ran, and every skipped test with its reason.
+// integration tests (one file at a time, the longest part), and beside them lint, type checks
+// and every package's own tests; the fault suite is shared between them. Ends with one summary:
+// which test files ran, and every skipped test with its reason.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -14,13 +14,20 @@ const ledgerDir = path.join(root, '.data', 'test-ledger');
 rmSync(ledgerDir, { recursive: true, force: true });
 const env = { ...process.env, TURBO_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1' };
 
+// The two longest fault scenarios run after the integration tests, the others after the
+// package tests: the lanes end about together on 2 cores.
+const LONG_FAULTS = ['faults/soak.faults.ts', 'faults/kill-points.faults.ts'];
+const faults = (args) => ['run', '--silent', '--workspace', 'test', 'test:faults', '--', ...args];
 const LANES = {
-  integration: [['integration tests', 'npm', ['run', '--silent', '--workspace', 'test', 'test']]],
+  integration: [
+    ['integration tests', 'npm', ['run', '--silent', '--workspace', 'test', 'test']],
+    ['fault suite (long scenarios)', 'npm', faults(LONG_FAULTS)],
+  ],
   packages: [
     ['lint', 'biome', ['ci', '.']],
     ['type checks and package tests', 'turbo', ['run', 'typecheck', 'test', '--concurrency=1', '--filter=!@podpreview/integration-tests']],
     ['type check of the integration tests', 'npm', ['run', '--silent', '--workspace', 'test', 'typecheck']],
-    ['fault suite', 'npm', ['run', '--silent', '--workspace', 'test', 'test:faults']],
+    ['fault suite', 'npm', faults(LONG_FAULTS.flatMap((f) => ['--exclude', f]))],
   ],
 };
 

@@ -10,11 +10,30 @@ import { SAMPLES_DIR, startTestEnv, type TestEnv } from './harness.ts';
 const installed = existsSync('/usr/bin/pocketsphinx_continuous') && existsSync('/usr/share/pocketsphinx/model/en-us/en-us.lm.bin');
 const notInstalled = 'pocketsphinx or pocketsphinx-en-us is missing: npm test installs them (apt-get install -y pocketsphinx pocketsphinx-en-us)';
 
-// Speech-to-text costs about half a core-second per audio second: the talk without its music
-// intro (66 s, just over a preview's length) keeps both runs within minutes on busy cores.
+// Speech-to-text costs about half a core-second per audio second, so the talk is cut short: without
+// its music intro and just over a preview's length (66 s) for the inline run, whose window is
+// checked, and 30 s for the upgrade's mechanics.
 const dir = mkdtempSync(path.join(tmpdir(), 'podpreview-asr-e2e-'));
-const EPISODE = path.join(dir, 'talk.mp3');
-runCommandSync('ffmpeg', ['-nostdin', '-loglevel', 'error', '-ss', '14', '-t', '66', '-i', path.join(SAMPLES_DIR, 'tech-talk.mp3'), '-c', 'copy', EPISODE]);
+const excerpt = (name: string, seconds: number) => {
+  const out = path.join(dir, name);
+  runCommandSync('ffmpeg', [
+    '-nostdin',
+    '-loglevel',
+    'error',
+    '-ss',
+    '14',
+    '-t',
+    String(seconds),
+    '-i',
+    path.join(SAMPLES_DIR, 'tech-talk.mp3'),
+    '-c',
+    'copy',
+    out,
+  ]);
+  return out;
+};
+const EPISODE = excerpt('talk.mp3', 66);
+const SHORT = excerpt('short.mp3', 30);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 let env: TestEnv;
@@ -63,7 +82,7 @@ describe('PODPREVIEW_ASR=upgrade: the audio-only preview first, then a transcrib
 
   it('ships the audio-only preview, then queues one upgrade run that transcribes and becomes the newest', async () => {
     const { queues, services } = upgradePipeline.fleet;
-    const receipt = await enqueueEpisode(queues, upgradeEnv.config, EnqueueRequest.parse({ id: 'upgrade-sample', audioUri: EPISODE }));
+    const receipt = await enqueueEpisode(queues, upgradeEnv.config, EnqueueRequest.parse({ id: 'upgrade-sample', audioUri: SHORT }));
     const [first] = await waitForRuns(queues, [receipt.runId], { timeoutMs: 240_000 });
     expect(first!.state, first!.reason ?? '').toBe('succeeded');
     expect(await services.results.forRun(receipt.runId)).toMatchObject({ status: 'succeeded', path: 'audio-only' });
