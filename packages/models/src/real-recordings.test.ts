@@ -34,14 +34,15 @@ describe('real recordings (Debian packages)', () => {
         .join(', ')}`,
     );
     console.log(`  misses: ${misses.join('; ')}`);
-    // Floors a little under what the shipped models measured (2026-11-26): VAD holds up on real
-    // audio; sed-mini, trained on synthetic audio only, often hears recorded voices as music and
-    // hums as music (its speech and noise figures are what a retrain on recordings must raise).
+    // Floors a little under what the shipped models measure (figures in training/audio/README.md):
+    // VAD holds up on real audio; sed-mini, trained with recorded voices and music but never on
+    // these packages, still hears some of the Dutch dub's expressive, low-bitrate lines as music,
+    // and hums as music.
     expect(figures.vadSpeech).toBeGreaterThanOrEqual(0.85);
     expect(figures.vadMusic).toBeGreaterThanOrEqual(0.9);
     expect(figures.vadNoise).toBeGreaterThanOrEqual(0.85);
-    expect(figures.sedMusic).toBeGreaterThanOrEqual(0.75);
-    expect(figures.sedSpeech).toBeGreaterThanOrEqual(0.35);
+    expect(figures.sedMusic).toBeGreaterThanOrEqual(0.8);
+    expect(figures.sedSpeech).toBeGreaterThanOrEqual(0.75);
     expect(figures.sedNoise).toBeGreaterThanOrEqual(0.25);
   }, 300_000);
 

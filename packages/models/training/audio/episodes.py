@@ -162,11 +162,14 @@ def choose_codec(rng: np.random.Generator) -> list[str] | None:
     r = rng.random()
     if r < 0.3:
         return None
-    if r < 0.75:
+    if r < 0.7:
         # Talk podcasts are often 32-64 kbps mono; low rates smear breath and hiss into warbles.
         return ['-c:a', 'libmp3lame', '-b:a', f'{rng.choice([24, 32, 32, 40, 48, 64, 96, 128])}k', '-ar', str(rng.choice([16000, 22050, 22050, 44100])), '-f', 'mp3']
-    if r < 0.9:
+    if r < 0.82:
         return ['-c:a', 'libopus', '-b:a', f'{rng.choice([16, 24, 32, 48])}k', '-f', 'ogg']
+    if r < 0.92:
+        # Low-quality Vorbis turns hiss and breath into steady tonal bands that look like held notes.
+        return ['-c:a', 'libvorbis', '-q:a', str(rng.choice([-1, 0, 0, 1, 2])), '-ar', str(rng.choice([22050, 22050, 44100])), '-f', 'ogg']
     return ['-af', f'highpass=f=300,lowpass=f={rng.choice([3400, 4000, 5000])}', '-c:a', 'pcm_s16le', '-f', 'wav']
 
 
@@ -175,7 +178,7 @@ def codec_name(codec: list[str] | None) -> str:
         return 'none'
     if codec[0] == '-af':
         return f'band-limited {codec[1]}'
-    return f'{"mp3" if codec[1] == "libmp3lame" else "opus"} {codec[3]}'
+    return f'{ {"libmp3lame": "mp3", "libopus": "opus", "libvorbis": "vorbis"}[codec[1]]} {codec[3]}'
 
 
 def codec_roundtrip(x: np.ndarray, codec: list[str] | None) -> np.ndarray:

@@ -16,6 +16,7 @@ import numpy as np
 from scipy.signal import lfilter, resample_poly
 
 import midi
+import real
 import text
 from dsp import SR
 
@@ -182,8 +183,11 @@ def render_speech_all(jobs: list[dict]) -> list[np.ndarray]:
 SONG_GAP_SEC = 2.0  # between songs in one render: reverb tails die out before the next starts
 
 
-def song_batches(split: str, n_songs: int, per_batch: int, seed: int) -> list[dict]:
+def song_batches(split: str, n_songs: int, per_batch: int, seed: int, musescore_share: float = 0.0) -> list[dict]:
+    """MIDI batches of songs; a `musescore_share` of them rendered with MuseScore's soundfont
+    (other recorded instrument samples than Fluid's; unpacked by real-audio.sh --training)."""
     rng = random.Random(seed)
+    sf_rng = random.Random(seed + 7)
     batches = []
     for start in range(0, n_songs, per_batch):
         song, t, cuts = midi.Song(), 0.5, []
@@ -192,7 +196,8 @@ def song_batches(split: str, n_songs: int, per_batch: int, seed: int) -> list[di
             desc = midi.arrange(song, rng, t, seconds, split, HELDOUT_PROGRAMS)
             cuts.append((t, seconds, desc))
             t += seconds + SONG_GAP_SEC
-        batches.append({'smf': midi.encode_smf(song), 'cuts': cuts, 'reverb': rng.random() < 0.7, 'chorus': rng.random() < 0.5})
+        soundfont = real.MUSESCORE_SF if sf_rng.random() < musescore_share else SOUNDFONT
+        batches.append({'smf': midi.encode_smf(song), 'cuts': cuts, 'reverb': rng.random() < 0.7, 'chorus': rng.random() < 0.5, 'soundfont': soundfont})
     return batches
 
 
@@ -201,7 +206,7 @@ def render_song_batch(batch: dict) -> list[tuple[np.ndarray, dict]]:
         mid, wav = os.path.join(tmp, 'b.mid'), os.path.join(tmp, 'b.wav')
         with open(mid, 'wb') as f:
             f.write(batch['smf'])
-        _run(['fluidsynth', '-ni', '-q', '-g', '0.6', '-r', str(SR), '-R', '1' if batch['reverb'] else '0', '-C', '1' if batch['chorus'] else '0', '-F', wav, SOUNDFONT, mid])
+        _run(['fluidsynth', '-ni', '-q', '-g', '0.6', '-r', str(SR), '-R', '1' if batch['reverb'] else '0', '-C', '1' if batch['chorus'] else '0', '-F', wav, batch['soundfont'], mid])
         x = read_wav(open(wav, 'rb').read())
     out = []
     for t, seconds, desc in batch['cuts']:

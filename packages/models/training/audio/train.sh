@@ -29,6 +29,8 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
 fi
 
+# Recorded voices and music (trained on) and held-out recordings, from Debian's archive.
+bash "$here/../../../../scripts/real-audio.sh" --training >/dev/null
 "$py" train_sed.py
 memory="$(node measure_memory.mjs)"
 "$py" update_manifest.py "$memory"

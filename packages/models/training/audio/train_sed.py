@@ -23,6 +23,7 @@ import dsp
 import episodes
 import golden
 import graphs
+import real
 import sources
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -34,9 +35,11 @@ SEED = 20250601
 
 # How much material each split gets (paragraphs of 3-6 sentences; songs of 8-20 s).
 # espeak: paragraphs over the named variants; espeakRandom: one paragraph per random variant.
+# real: recorded voices and music (real.py) join the training split; realMusic excerpts of
+# 8-20 s; museScore: share of song batches rendered with MuseScore's soundfont, not Fluid's.
 RECIPE = {
-    'train': {'espeak': 120, 'espeakRandom': 160, 'flite': 28, 'festival': 66, 'songs': 260, 'sox': 60},
-    'heldout': {'espeak': 45, 'espeakRandom': 0, 'flite': 8, 'festival': 10, 'songs': 60, 'sox': 12},
+    'train': {'espeak': 120, 'espeakRandom': 160, 'flite': 28, 'festival': 66, 'songs': 260, 'sox': 60, 'real': True, 'realMusic': 120, 'museScore': 0.4},
+    'heldout': {'espeak': 45, 'espeakRandom': 0, 'flite': 8, 'festival': 10, 'songs': 60, 'sox': 12, 'real': False, 'realMusic': 0, 'museScore': 0.0},
 }
 HIDDEN = 64  # units per MLP
 ENSEMBLE = 3  # MLPs from different seeds, averaged in logit space
@@ -47,7 +50,8 @@ DOC = (
     '[batch, 3], independent sigmoids for [speech, music, noise] (noise = neither speech nor music: '
     'silence, hum, hiss, room tone). Log-mel front end (25 ms Hann frames every 20 ms, 512-point DFT as '
     'MatMul, 48 mel bands 50-8000 Hz), pooled statistics, MLP. Trained on synthetic voices and General '
-    'MIDI music by packages/models/training/audio/train.sh. Apache-2.0.'
+    'MIDI music plus recorded voices and music from Debian packages (weights/NOTICE.md) by '
+    'packages/models/training/audio/train.sh. Apache-2.0.'
 )
 
 
@@ -65,10 +69,26 @@ def render_split(split: str, seed: int) -> tuple[list[np.ndarray], list[str], li
     kept = [i for i, c in enumerate(clips) if len(c) >= dsp.SR]
     speech = [clips[i] for i in kept]
     speakers = [f'{jobs[i]["engine"]}:{jobs[i]["voice"]}' for i in kept]
-    songs = sources.render_music_all(sources.song_batches(split, r['songs'], 10, seed + 1))
+    songs = sources.render_music_all(sources.song_batches(split, r['songs'], 10, seed + 1, r['museScore']))
     chords = sources.render_sox_all(sources.sox_chord_jobs(split, r['sox'], seed + 2))
     music = [c for c, _ in songs] + chords
     music_names = [_song_name(d) for _, d in songs] + ['sox chords'] * len(chords)
+    real_info = {}
+    if r['real']:
+        rng = np.random.default_rng(seed + 5)
+        voices, voice_names = real.speech_paragraphs(rng, sources.WORKERS)
+        speech += voices
+        speakers += voice_names
+        tracks, track_names, _, _ = real.music_tracks(sources.WORKERS)
+        excerpts, excerpt_names = real.music_excerpts(tracks, track_names, r['realMusic'], rng)
+        music += excerpts
+        music_names += excerpt_names
+        real_info = {
+            'realSpeechMinutes': round(sum(len(v) for v in voices) / dsp.SR / 60, 1),
+            'realSpeakers': sorted(set(voice_names)),
+            'realMusicMinutes': round(sum(len(m) for m in excerpts) / dsp.SR / 60, 1),
+            'realMusicTracks': len(tracks),
+        }
     programs = sorted({p for _, d in songs for k, p in d['programs'].items() if k != 'drums'})
     info = {
         'randomEspeakVariants': len(variants),
@@ -78,6 +98,7 @@ def render_split(split: str, seed: int) -> tuple[list[np.ndarray], list[str], li
         'programs': programs,
         'songs': len(songs),
         'soxChordClips': len(chords),
+        **real_info,
     }
     return speech, speakers, music, music_names, info
 
@@ -112,6 +133,32 @@ def window_meta(ep: dict, n: int, speakers: list[str], music_names: list[str]) -
     return out
 
 
+CACHE = os.path.abspath(os.path.join(MODELS_DIR, '..', '..', '.data', 'sed-mini-windows'))
+
+
+def cached_split(split: str, seed: int, keep_audio: bool = False) -> dict:
+    """build_split, kept under .data/sed-mini-windows keyed by the recipe and the code that renders
+    it: re-running the fit alone (another MLP size, say) then takes minutes, not the render."""
+    import hashlib
+    import pickle
+
+    h = hashlib.sha256(json.dumps([split, seed, keep_audio, RECIPE[split]]).encode())
+    for name in ('sources.py', 'episodes.py', 'real.py', 'midi.py', 'text.py', 'dsp.py', 'train_sed.py'):
+        with open(os.path.join(HERE, name), 'rb') as f:
+            h.update(f.read() if name != 'train_sed.py' else f.read().split(b'def render_split', 1)[1].split(b'def golden_examples', 1)[0])
+    path = os.path.join(CACHE, f'{split}-{h.hexdigest()[:16]}.pkl')
+    if os.path.exists(path):
+        log(f'{split}: windows from {path}')
+        with open(path, 'rb') as f:
+            return pickle.load(f)
+    out = build_split(split, seed, keep_audio)
+    os.makedirs(CACHE, exist_ok=True)
+    with open(path + '.tmp', 'wb') as f:
+        pickle.dump(out, f, protocol=4)
+    os.replace(path + '.tmp', path)
+    return out
+
+
 def build_split(split: str, seed: int, keep_audio: bool = False) -> dict:
     t0 = time.time()
     speech, speakers, music, music_names, info = render_split(split, seed)
@@ -142,7 +189,7 @@ def build_split(split: str, seed: int, keep_audio: bool = False) -> dict:
     info['minutes'] = round(sum(len(e['audio']) for e in eps) / dsp.SR / 60, 1)
     info['windows'] = int(keep.sum())
     info['ambiguousWindowsDropped'] = int((~keep).sum())
-    info['codecs'] = {k: sum(e['codec'].split()[0] == k for e in eps) for k in ('none', 'mp3', 'opus', 'band-limited')}
+    info['codecs'] = {k: sum(e['codec'].split()[0] == k for e in eps) for k in ('none', 'mp3', 'opus', 'vorbis', 'band-limited')}
     log(f'{split}: {keep.sum()} windows kept, {(~keep).sum()} ambiguous dropped ({time.time() - t0:.0f} s)')
     out = {'x': feats[keep], 'y': labels[keep].astype(np.int64), 'meta': [m for m, k in zip(meta, keep) if k], 'info': info}
     if keep_audio:
@@ -213,6 +260,53 @@ def breakdown(params: dict, split: dict) -> dict:
     return out
 
 
+def clip_windows(x: np.ndarray) -> np.ndarray:
+    """A clip's 1 s windows every 0.5 s, the tail zero-padded, as runSoundEvents cuts them."""
+    n = 1 if len(x) <= dsp.WINDOW else int(np.ceil((len(x) - dsp.WINDOW) / episodes.HOP)) + 1
+    padded = np.zeros((n - 1) * episodes.HOP + dsp.WINDOW, np.float32)
+    padded[: len(x)] = x
+    return padded[np.arange(n)[:, None] * episodes.HOP + np.arange(dsp.WINDOW)[None, :]]
+
+
+def real_heldout(params: dict) -> dict:
+    """Held-out recordings scored like src/real-recordings.test.ts: a clip is right when the class
+    with the highest mean probability over its windows is its truth. Per source, with a 95 % interval."""
+    clips = real.heldout_clips(sources.WORKERS)
+    _, _, tracks, track_names = real.music_tracks(sources.WORKERS)
+    for t, name in zip(tracks, track_names):
+        for k in range(3):
+            start = int((k + 1) * len(t) / 4 - 5 * dsp.SR)
+            clips.append((f'held-out tracks ({name.split(":")[0]})', 'music', t[max(0, start) : max(0, start) + 10 * dsp.SR]))
+
+    def top(x: np.ndarray) -> str:
+        p = dsp.mlp_forward(featurize(clip_windows(x)), params).mean(axis=0)
+        return dsp.CLASSES[int(np.argmax(p))]
+
+    with ThreadPoolExecutor(sources.WORKERS) as pool:
+        tops = list(pool.map(lambda c: top(c[2]), clips))
+    out: dict = {}
+    for (source, truth, _), got in zip(clips, tops):
+        row = out.setdefault(source, {'truth': truth, 'clips': 0, 'right': 0, 'confusedWith': {}})
+        row['clips'] += 1
+        row['right'] += int(got == truth)
+        if got != truth:
+            row['confusedWith'][got] = row['confusedWith'].get(got, 0) + 1
+    for row in out.values():
+        row['recall'] = round(row['right'] / row['clips'], 3)
+        row['ci95'] = [round(v, 3) for v in wilson(row['right'], row['clips'])]
+    return out
+
+
+def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    if n == 0:
+        return (0.0, 1.0)
+    p = k / n
+    d = 1 + z * z / n
+    c = (p + z * z / (2 * n)) / d
+    h = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / d
+    return (float(max(0.0, c - h)), float(min(1.0, c + h)))
+
+
 def write_golden(params: dict, examples: dict) -> None:
     silence_then_noise = examples['noise'].copy()
     silence_then_noise[: int(0.35 * dsp.SR)] = 0.0  # digital silence: the -100 dB floor
@@ -230,14 +324,19 @@ def write_golden(params: dict, examples: dict) -> None:
 
 def main() -> None:
     t0 = time.time()
-    train_set = build_split('train', SEED)
-    held = build_split('heldout', SEED + 100, keep_audio=True)
+    if not real.available():
+        sys.exit(f'real recordings missing under {real.ROOT}: run bash scripts/real-audio.sh --training (train.sh does)')
+    train_set = cached_split('train', SEED)
+    held = cached_split('heldout', SEED + 100, keep_audio=True)
     log(f'training {ENSEMBLE} MLPs ({HIDDEN} hidden) on {len(train_set["x"])} windows, {train_set["x"].shape[1]} features')
     params = train(train_set['x'], train_set['y'])
     train_metrics = evaluate(params, train_set['x'], train_set['y'])
     held_metrics = evaluate(params, held['x'], held['y'])
     log(f'train: {train_metrics}')
     log(f'held-out: {held_metrics}')
+    held_real = real_heldout(params)
+    for source, row in held_real.items():
+        log(f'held-out real {source}: {row["truth"]} {row["right"]}/{row["clips"]} {row["confusedWith"]}')
 
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
     onnx.save(graphs.build_sed(params, DOC), OUT)
@@ -251,6 +350,7 @@ def main() -> None:
         'features': dsp.N_FEATURES,
         'heldOut': held_metrics,
         'heldOutBreakdown': breakdown(params, held),
+        'heldOutRecordings': held_real,
         'train': train_metrics,
         'data': {'train': train_set['info'], 'heldout': held['info'], 'heldoutPrograms': sorted(sources.HELDOUT_PROGRAMS)},
         'sha256': golden.sha256_file(OUT),

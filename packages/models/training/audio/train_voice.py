@@ -25,6 +25,7 @@ from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
 import dsp
 import golden
 import graphs
+import real
 import sources
 import text
 import voice_dsp
@@ -182,9 +183,30 @@ def eer(seg: np.ndarray, labels: np.ndarray) -> dict:
     return {'eer': round(float(((1 - tp[k]) + fp[k]) / 2), 4), 'threshold': round(float(s[order][k]), 3), 'segments': int(len(seg)), 'speakers': int(len(set(labels.tolist())))}
 
 
-def fillets_clips(limit: int, seed: int) -> list[list[np.ndarray]] | None:
-    """The Dutch dub's two fish, each voiced by one actor: lines whose speaker code is m or v."""
-    files = sorted(glob.glob(os.path.join(FILLETS, '*', 'nl', '*.ogg')))
+def prompt_voice_clips(limit: int) -> list[list[np.ndarray]]:
+    """The held-out recorded prompt voices (Colombian Spanish, French): one list of prompts each."""
+    out = []
+    for directory in real.HELDOUT_PROMPT_SPEAKERS.values():
+        prompts = [p for p in (real._trim(c) for c in real.decode_all(real.prompt_files(directory), sources.WORKERS)) if len(p) >= 2 * dsp.SR]
+        out.append(prompts[:limit])
+    return out
+
+
+def closest_pair(seg: np.ndarray, labels: np.ndarray) -> dict:
+    """The two voices whose 2 s segments are most alike (mean cross cosine similarity), against
+    how alike segments of one voice are: where host and guest could merge into one cluster."""
+    spk = sorted(set(labels.tolist()))
+    within = float(np.mean([(seg[labels == a] @ seg[labels == a].T)[np.triu_indices(int((labels == a).sum()), 1)].mean() for a in spk]))
+    best = (-2.0, 0, 0)
+    for i, a in enumerate(spk):
+        for b in spk[i + 1 :]:
+            best = max(best, (float((seg[labels == a] @ seg[labels == b].T).mean()), a, b))
+    return {'voices': [int(best[1]), int(best[2])], 'crossSimilarity': round(best[0], 3), 'meanWithinSimilarity': round(within, 3)}
+
+
+def fillets_clips(limit: int, seed: int, lang: str = 'nl') -> list[list[np.ndarray]] | None:
+    """A dub's two fish, each voiced by one actor: lines whose speaker code is m or v."""
+    files = sorted(glob.glob(os.path.join(FILLETS, '*', lang, '*.ogg')))
     if not files:
         return None
     rng = random.Random(seed)
@@ -204,6 +226,8 @@ def fillets_clips(limit: int, seed: int) -> list[list[np.ndarray]] | None:
 
 def main() -> None:
     t0 = time.time()
+    if not real.available():
+        sys.exit(f'real recordings missing under {real.ROOT}: run bash scripts/real-audio.sh --training (train_voice.sh does)')
     rng = random.Random(SEED)
     with tempfile.TemporaryDirectory() as root:
         variants = sources.make_espeak_variants(root, RECIPE['random'], SEED + 1)
@@ -223,16 +247,19 @@ def main() -> None:
             random.Random(SEED + 11),
         ),
     }
-    real = fillets_clips(40, SEED + 12)
-    if real:
-        held_sets['recordedActors'] = real
+    held_sets['recordedActors'] = fillets_clips(40, SEED + 12)
+    held_sets['recordedActorsCzech'] = fillets_clips(40, SEED + 13, 'cs')
+    held_sets['recordedPromptVoices'] = prompt_voice_clips(40)
     results, golden_clips = {}, []
     for name, clips in held_sets.items():
         hx, hy, hp = speaker_windows(clips, None, SEED + 20)
         seg, lab = segments(voice_dsp.embed(hx, params), hy, hp)
-        results[name] = eer(seg, lab)
+        results[name] = {**eer(seg, lab), 'closestPair': closest_pair(seg, lab)}
+        if name == 'evalVoices':
+            results[name]['closestPair']['names'] = [EVAL_VOICES[i]['voice'] for i in results[name]['closestPair']['voices']]
         log(f'{name}: {results[name]}')
-        golden_clips.append((f'{name}: first voice', clips[0][0]))
+        if name in ('evalVoices', 'heldOutVoices', 'recordedActors'):
+            golden_clips.append((f'{name}: first voice', clips[0][0]))
     tx, ty, tp = x[::3], y[::3], _[::3]
     results['train'] = eer(*segments(voice_dsp.embed(tx, params), ty, tp))
     log(f'train (every third window): {results["train"]} ({time.time() - t0:.0f} s)')
@@ -257,7 +284,8 @@ def main() -> None:
             'bedShare': BED_SHARE,
             'heldOutVoices': 'the evaluation set voices (espeak-ng variants m4-m7, f1, f5 in their accents; flite slt, awb, rms, kal16); espeak-ng '
             + ', '.join(sources.ESPEAK_HELDOUT_VARIANTS) + '; festival ' + ', '.join(sources.FESTIVAL_VOICES['heldout'])
-            + '; recordedActors: 40 lines each of the two fish of fillets-ng-data-nl (Dutch voice actors)',
+            + '; recordedActors: 40 lines each of the two fish of fillets-ng-data-nl (Dutch voice actors); recordedActorsCzech: the same for fillets-ng-data-cs; '
+            + 'recordedPromptVoices: 40 prompts of at least 2 s each of asterisk-prompt-es-co and asterisk-prompt-fr-armelle',
         },
         'sha256': golden.sha256_file(OUT),
         'bytes': os.path.getsize(OUT),

@@ -35,12 +35,14 @@ def sed_entry(report: dict, memory_mb: int) -> dict:
     d, h = report['data'], report['heldOut']
     tr, ho = d['train'], d['heldout']
     recipe = (
-        f'{tr["episodes"]} synthetic episodes ({tr["minutes"]} min, {tr["windows"]} windows of 1 s every 0.5 s) mixing '
-        f'{tr["speechMinutes"]} min of speech ({voice_summary(tr)}), {tr["musicMinutes"]} min of music ({tr["songs"]} General MIDI songs with '
-        f'{len(tr["programs"])} programs rendered by fluidsynth/FluidR3_GM, {tr["soxChordClips"]} sox chord clips), '
+        f'{tr["episodes"]} assembled episodes ({tr["minutes"]} min, {tr["windows"]} windows of 1 s every 0.5 s) mixing '
+        f'{tr["speechMinutes"]} min of speech ({voice_summary(tr)}; {tr["realSpeechMinutes"]} min of it recorded prompts of '
+        f'{len(tr["realSpeakers"])} voice talents from Debian\'s asterisk sound packages), {tr["musicMinutes"]} min of music ({tr["songs"]} General MIDI songs with '
+        f'{len(tr["programs"])} programs rendered by fluidsynth with FluidR3_GM or MuseScore General, {tr["soxChordClips"]} sox chord clips, '
+        f'{tr["realMusicMinutes"]} min of excerpts of {tr["realMusicTracks"]} recorded tracks from asterisk-moh-opsound and singularity-music), '
         'noise/silence (zero, dither, white, pink, brown, hum, room tone, fan, crackle) and mixtures (speech over '
         'music beds 4-16 dB down, speech in noise 3-25 dB SNR) at -36..-12 dBFS; 70 % of episodes through mp3 (24-128 kbps), '
-        'opus (16-48 kbps) or a 300 Hz-3.4/4/5 kHz band limit. Labels from each clean component\'s activity.'
+        'opus (16-48 kbps), low-quality Vorbis or a 300 Hz-3.4/4/5 kHz band limit. Labels from each clean component\'s activity.'
     )
     return {
         'id': 'sed-mini',
@@ -49,7 +51,7 @@ def sed_entry(report: dict, memory_mb: int) -> dict:
         'kind': 'sound-events',
         **file_fields('sed-mini.onnx'),
         'licence': 'Apache-2.0',
-        'source': 'podpreview sed-mini, trained by this repository (packages/models/training/audio/train.sh) on synthetic audio only',
+        'source': 'podpreview sed-mini, trained by this repository (packages/models/training/audio/train.sh) on synthetic audio and recordings from Debian packages (weights/NOTICE.md)',
         'inputs': INPUTS,
         'outputs': {
             'probs': 'float32 [batch, 3]: independent sigmoid probabilities of [speech, music, noise] in the window; '
@@ -70,6 +72,7 @@ def sed_entry(report: dict, memory_mb: int) -> dict:
                 'programs': 'GM ' + ', '.join(map(str, ho['programs'])) + ' + sox triangle/pluck chords',
                 'note': 'held out: whole voices and GM programs never used in training (incl. every voice variant and '
                 'program of samples/), own seeds; accuracy per class at p >= 0.5',
+                **{f'recordings.{k}': f'{v["truth"]} {v["right"]}/{v["clips"]} = {v["recall"]} (95 % {v["ci95"][0]}-{v["ci95"][1]})' for k, v in report['heldOutRecordings'].items()},
             },
         },
         'params': {
@@ -115,7 +118,7 @@ def voice_entry(report: dict, memory_mb: int) -> dict:
                 'note': 'equal error rate of "same voice" by cosine similarity over all pairs of 2 s segments (mean of three windows) of voices never trained on',
             },
         },
-        'params': {'sampleRateHz': dsp.SR, 'windowSec': dsp.WINDOW / dsp.SR, 'hopSec': 0.5, 'embeddingDim': report['embeddingDim'], 'sameVoiceCosine': h['evalVoices']['threshold']},
+        'params': {'sampleRateHz': dsp.SR, 'windowSec': dsp.WINDOW / dsp.SR, 'hopSec': 1.0, 'embeddingDim': report['embeddingDim'], 'sameVoiceCosine': h['evalVoices']['threshold']},
     }
 
 
