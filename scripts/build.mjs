@@ -11,7 +11,7 @@ import { build } from 'esbuild';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const APPS = {
-  producer: { podpreview: 'src/cli.main.ts', demo: 'src/demo.main.ts' },
+  producer: { podpreview: 'src/cli.main.ts' },
   workers: { 'podpreview-worker': 'src/worker.main.ts' },
   dashboard: { 'podpreview-dashboard': 'src/dashboard.main.ts' },
 };

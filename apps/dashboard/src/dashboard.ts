@@ -1,7 +1,3 @@
-import { createReadStream } from 'node:fs';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
@@ -10,6 +6,7 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
 import { bullmqMetrics, episodeDetails, type Monitor, overviewCharts, queueMetricsRegistry, watchedQueues } from '@podpreview/ops';
 import type { StageQueues } from '@podpreview/pipeline/client';
 import { type BlobStore, type Config, displayUri, EpisodeId, hostAllowed, type Logger, type ResultsSink } from '@podpreview/shared';
+import { clipSource } from '@podpreview/storage';
 import { basicAuth } from './basic-auth.ts';
 import { episodePage } from './views/episode.view.ts';
 import { overviewPage } from './views/overview.view.ts';
@@ -148,16 +145,10 @@ export function createDashboard({ config, queues, results, blobs, monitor, log }
       const details = await episodeDetails(queues, results, blobs, id.data);
       const key = details?.result?.clipKey;
       if (!key) return void res.status(404).end();
-      const uri = blobs.uri(key);
-      // The default data directory is `.data`: express refuses paths through dot-directories unless told.
-      if (uri.startsWith('file://')) return void res.type('audio/mpeg').sendFile(fileURLToPath(uri), { dotfiles: 'allow' });
-      // Remote storage: a local copy for the length of the response.
-      const dir = await mkdtemp(path.join(config.tempDir, 'clip-'));
-      const file = path.join(dir, 'preview.mp3');
-      await blobs.getToFile(key, file);
-      res.on('close', () => void rm(dir, { recursive: true, force: true }));
-      res.type('audio/mpeg').set('content-length', String((await stat(file)).size));
-      createReadStream(file).pipe(res);
+      // Local clips are sent as files (Range support, `.data` allowed); remote ones from a copy for the length of the response.
+      const source = await clipSource(blobs, key, { tempDir: config.tempDir });
+      if (source.kind === 'copy') res.on('close', () => void source.cleanup());
+      if (source.kind !== 'signed') res.type('audio/mpeg').sendFile(source.path, { dotfiles: 'allow' });
     } catch (err) {
       next(err);
     }

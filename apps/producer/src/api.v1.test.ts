@@ -162,6 +162,13 @@ describe('/v1 for platforms', () => {
       ].sort(),
     );
     expect(Object.keys(doc.paths['/v1/episodes/{id}/runs/{runId}']!).sort()).toEqual(['delete', 'get']);
+    // Path parameters are described by the schemas the API checks them with.
+    const runOp = doc.paths['/v1/episodes/{id}/runs/{runId}']!.get as { parameters: { name: string; schema: { pattern?: string } }[] };
+    expect(runOp.parameters.map((p) => [p.name, p.schema.pattern])).toEqual([
+      ['id', '^[A-Za-z0-9][A-Za-z0-9._-]*$'],
+      ['runId', '^[A-Za-z0-9-]{8,64}$'],
+    ]);
+    expect((await call(w, 'GET', '/v1/episodes/ok-id/runs/no')).status).toBe(400);
     // The product's statuses, straight from the zod enum.
     expect(doc.components.schemas.RunStatus).toMatchObject({ enum: ['queued', 'running', 'succeeded', 'failed', 'deduplicated', 'cancelled'] });
     // The request as a client writes it: defaults optional, the callback URL described.

@@ -167,6 +167,18 @@ export function clipLocations(rows: EpisodeOutcome[], blobs: BlobStore): string 
   return rows.flatMap((r) => (r.clipKey ? [`  ${r.id}: ${blobs.uri(r.clipKey)}\n`] : [])).join('');
 }
 
+/**
+ * What enqueue and retry print: JSON lines (with --json, or without --wait: the queued runs), or
+ * the table and where the clips are. Exit code 2 when an episode failed.
+ */
+export async function printOutcomes(rows: EpisodeOutcome[], o: { json: boolean; wait: boolean }, config: Config): Promise<void> {
+  const { createBlobStore } = await import('@podpreview/storage');
+  const blobs = createBlobStore(config);
+  if (o.json || !o.wait) process.stdout.write(`${outcomeJsonLines(rows, blobs)}\n`);
+  else process.stdout.write(`${outcomeTable(rows)}\n${clipLocations(rows, blobs)}`);
+  if (rows.some((r) => r.status === 'failed')) process.exitCode = 2;
+}
+
 export function backlogTable(rows: StageBacklog[]): string {
   const table = new Table({ head: ['stage', 'waiting', 'active', 'delayed', 'failed', 'completed', 'workers'], style: { head: [], border: [] } });
   for (const r of rows) table.push([r.stage, r.waiting, r.active, r.delayed, r.failed, r.completed, r.workers]);

@@ -11,4 +11,5 @@ export { BigQueryResultsSink, type BigQueryResultsSinkOptions } from './results.
 export { PREVIEWS_SCHEMA, PREVIEWS_TABLE_METADATA } from './schema.bigquery.ts';
 export { RESULT_COLUMNS } from './results.columns.ts';
 export { createBlobStore, createResultsSink } from './factory.ts';
+export { type ClipSource, type ClipSourceOptions, clipSource } from './clip.source.ts';
 export type { GcsClientOptions } from './gcs.client.ts';

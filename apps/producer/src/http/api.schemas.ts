@@ -8,6 +8,9 @@ import { PROBLEMS } from './problem.ts';
  * contracts in @podpreview/shared, so the description cannot drift from the code.
  */
 
+/** Run ids are UUIDs (8 to 64 characters of the run contract); anything else names no run. */
+export const RunId = z.string().regex(/^[A-Za-z0-9-]{8,64}$/, 'not a run id');
+
 /** A run's status as the product names it (not the queue library's job states). */
 export const RunStatus = z
   .enum(['queued', 'running', 'succeeded', 'failed', 'deduplicated', 'cancelled'])

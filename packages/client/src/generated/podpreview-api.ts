@@ -805,6 +805,7 @@ export interface operations {
             path: {
                 /** @description episode id */
                 id: string;
+                /** @description run id */
                 runId: string;
             };
             cookie?: never;
@@ -896,6 +897,7 @@ export interface operations {
             path: {
                 /** @description episode id */
                 id: string;
+                /** @description run id */
                 runId: string;
             };
             cookie?: never;
@@ -1116,6 +1118,7 @@ export interface operations {
             path: {
                 /** @description episode id */
                 id: string;
+                /** @description run id */
                 runId: string;
             };
             cookie?: never;

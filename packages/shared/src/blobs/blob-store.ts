@@ -18,4 +18,6 @@ export interface BlobStore {
    * one (GCS); stores without (the local directory) leave it out and the API serves the bytes.
    */
   signedUrl?(key: string, ttlSec: number): Promise<{ url: string; expiresAt: Date }>;
+  /** The blob's path on this machine, where the store is a local directory: servers send it as a file. */
+  localPath?(key: string): string;
 }

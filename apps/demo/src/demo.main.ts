@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkDashboardBind, createLogger, loadConfig } from '@podpreview/shared';
 import { createBlobStore } from '@podpreview/storage';
-import { clipLocations, outcomeTable, runEnqueue } from './enqueue.command.ts';
+import { clipLocations, outcomeTable, runEnqueue } from '@podpreview/producer/enqueue';
 
 /**
  * `npm run demo [files…]`: the bundled sample episodes (plus any files given) end to end, on
