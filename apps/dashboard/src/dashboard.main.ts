@@ -29,7 +29,9 @@ Every setting is an environment variable too: see the README's Configuration tab
 
 const { startMonitor } = await import('@podpreview/ops');
 const { closeQueues, connectRedis, createQueues } = await import('@podpreview/pipeline/client');
-const { checkDashboardBind, childEnv, ConfigError, createLogger, loadConfig, RedisUnavailableError, redisTargetOf } = await import('@podpreview/shared');
+const { checkDashboardBind, childEnv, ConfigError, createLogger, errorMessage, loadConfig, RedisUnavailableError, redisTargetOf } = await import(
+  '@podpreview/shared'
+);
 const { createBlobStore, createResultsSink } = await import('@podpreview/storage');
 const { createDashboard } = await import('./dashboard.ts');
 
@@ -67,6 +69,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`podpreview-dashboard: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(`podpreview-dashboard: ${errorMessage(err)}\n`);
   process.exit(err instanceof RedisUnavailableError ? 3 : 1);
 });

@@ -28,7 +28,7 @@ Every setting is an environment variable too: see the README's Configuration tab
   .parse();
 const opts = program.opts<{ stages: string; redisUrl?: string; metricsPort?: string }>();
 
-const { childEnv, createLogger, loadConfig, parseStageList, redisTargetOf, startTracing } = await import('@podpreview/shared');
+const { childEnv, createLogger, errorMessage, loadConfig, parseStageList, redisTargetOf, startTracing } = await import('@podpreview/shared');
 const { startFleet } = await import('@podpreview/pipeline/worker');
 const { startMetricsServer } = await import('./metrics.server.ts');
 type Fleet = Awaited<ReturnType<typeof startFleet>>;
@@ -62,6 +62,6 @@ try {
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
 } catch (err) {
-  process.stderr.write(`podpreview-worker: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(`podpreview-worker: ${errorMessage(err)}\n`);
   process.exit(1);
 }

@@ -3,7 +3,6 @@ import { copyPcm, type Pcm } from './pcm.ts';
 import { ort, type ModelSession } from './session.ts';
 
 export const SOUND_EVENT_CLASSES = ['speech', 'music', 'noise'] as const;
-export type SoundEventClass = (typeof SOUND_EVENT_CLASSES)[number];
 export const SOUND_EVENTS_SAMPLE_RATE_HZ = 16_000;
 /** One model input: 1 s of 16 kHz mono. */
 export const SOUND_EVENTS_WINDOW_SAMPLES = 16_000;

@@ -1,4 +1,4 @@
-import type { AlertThresholds, Logger, StageName } from '@podpreview/shared';
+import { type AlertThresholds, errorMessage, type Logger, type StageName } from '@podpreview/shared';
 import type { QueueStats } from './queue-stats.ts';
 
 export type AlertLevel = 'ok' | 'warn' | 'critical';
@@ -84,7 +84,7 @@ export async function announce(changes: AlertChange[], o: { webhookUrl: string |
       });
       if (!res.ok) o.log.warn({ status: res.status }, 'alert webhook refused the message');
     } catch (err) {
-      o.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'alert webhook unreachable');
+      o.log.warn({ err: errorMessage(err) }, 'alert webhook unreachable');
     }
   }
 }

@@ -3,7 +3,7 @@ import { access, constants, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connectRedis } from '@podpreview/pipeline/client';
-import { type BuildInfo, buildInfo, type Config, describeRedisTarget, redisTargetOf, runCommand } from '@podpreview/shared';
+import { type BuildInfo, buildInfo, type Config, describeRedisTarget, errorMessage, redisTargetOf, runCommand } from '@podpreview/shared';
 
 /** The model manifest shipped in packages/models, read as data: no model code is loaded. */
 const DEFAULT_MANIFEST = fileURLToPath(new URL('../../models/manifest.json', import.meta.url));
@@ -95,7 +95,7 @@ export async function doctor(config: Config): Promise<DoctorReport> {
       checks.push({
         name: 'Redis reachable',
         ok: false,
-        detail: err instanceof Error ? err.message : String(err),
+        detail: errorMessage(err),
         fix: 'start Redis or point REDIS_URL at it',
       });
     }
@@ -112,7 +112,7 @@ export async function doctor(config: Config): Promise<DoctorReport> {
     checks.push({
       name: 'onnxruntime-node',
       ok: false,
-      detail: err instanceof Error ? err.message : String(err),
+      detail: errorMessage(err),
       fix: 'npm ci (the CPU provider ships inside onnxruntime-node)',
     });
   }

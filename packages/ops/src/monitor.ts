@@ -1,5 +1,5 @@
 import type { StageQueues } from '@podpreview/pipeline/client';
-import type { Config, Logger, ResultRow, ResultsSink, StageName } from '@podpreview/shared';
+import { type Config, errorMessage, type Logger, type ResultRow, type ResultsSink, type StageName } from '@podpreview/shared';
 import { type AlertState, alertChanges, announce } from './alerts.ts';
 import { collectHistory, type History, minutePoint } from './history.ts';
 import { collectOverviewAndRows, type Overview } from './overview.ts';
@@ -50,7 +50,7 @@ export function startMonitor(o: { queues: StageQueues; results: ResultsSink; con
     return inFlight;
   };
   const timer = setInterval(() => {
-    refresh().catch((err: unknown) => o.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'overview collection failed'));
+    refresh().catch((err: unknown) => o.log.warn({ err: errorMessage(err) }, 'overview collection failed'));
   }, o.config.dashboard.refreshMs);
   timer.unref();
   return {

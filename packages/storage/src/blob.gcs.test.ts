@@ -1,6 +1,6 @@
 import { createHash, generateKeyPairSync, verify } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { blobStoreContract } from './blob.contract.ts';
+import { blobStoreContract } from './blob.suite.ts';
 import { GcsBlobStore } from './blob.gcs.ts';
 import { startGcsStandin, type GcsStandin } from './testing/index.ts';
 

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import type { Bucket } from '@google-cloud/storage';
 import type { BlobStore } from '@podpreview/shared';
-import { assertBlobKey } from './blob.key.ts';
+import { assertBlobKey } from './blob-key.check.ts';
 import { BlobNotFoundError } from './errors/storage.errors.ts';
 import { createStorageClient, downloadToFile, isGcsNotFound } from './gcs.client.ts';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { blobStoreContract } from './blob.contract.ts';
+import { blobStoreContract } from './blob.suite.ts';
 import { InvalidBlobKeyError } from './errors/storage.errors.ts';
 import { LocalBlobStore } from './blob.local.ts';
 

@@ -3,7 +3,7 @@ import { readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BlobStore } from '@podpreview/shared';
-import { assertBlobKey } from './blob.key.ts';
+import { assertBlobKey } from './blob-key.check.ts';
 import { BlobNotFoundError } from './errors/storage.errors.ts';
 import { streamToFileAtomic, writeFileAtomic } from './fs.atomic.ts';
 

@@ -1,6 +1,6 @@
 export { LocalBlobStore } from './blob.local.ts';
 export { GcsBlobStore, type GcsBlobStoreOptions } from './blob.gcs.ts';
-export { assertBlobKey } from './blob.key.ts';
+export { assertBlobKey } from './blob-key.check.ts';
 export { BlobNotFoundError, DuckDbLockTimeoutError, InvalidBlobKeyError } from './errors/storage.errors.ts';
 export { fetchSource, type FetchSourceOptions, type FetchedSource } from './source.fetch.ts';
 export { checkInput, locateInput, type InputLocation } from './inputs/input.policy.ts';

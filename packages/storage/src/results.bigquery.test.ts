@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { resultsSinkContract } from './results.contract.ts';
+import { resultsSinkContract } from './results.suite.ts';
 import { failedRow, succeededRow } from './results.fixtures.ts';
 import { BigQueryResultsSink } from './results.bigquery.ts';
 import { PREVIEWS_SCHEMA } from './schema.bigquery.ts';

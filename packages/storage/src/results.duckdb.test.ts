@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { withDuckDb } from './duckdb.session.ts';
 import { DuckDbLockTimeoutError } from './errors/storage.errors.ts';
-import { resultsSinkContract } from './results.contract.ts';
+import { resultsSinkContract } from './results.suite.ts';
 import { succeededRow } from './results.fixtures.ts';
 import { DuckDbResultsSink } from './results.duckdb.ts';
 

@@ -1,5 +1,5 @@
 import type { StageQueues } from '@podpreview/pipeline/client';
-import { PodpreviewError, RedisUnavailableError } from '@podpreview/shared';
+import { RedisUnavailableError } from '@podpreview/shared';
 import { DuckDbLockTimeoutError } from '@podpreview/storage';
 
 /** Network failures of a call to Redis, a bucket or BigQuery: the dependency, not the request, is at fault. */
@@ -18,5 +18,5 @@ export function isDependencyDown(err: unknown, queues: StageQueues): boolean {
   if (typeof e?.code === 'string' && NETWORK_CODES.has(e.code)) return true;
   // Cloud APIs: throttled or unavailable.
   if (typeof e?.code === 'number' && (e.code === 429 || e.code === 502 || e.code === 503 || e.code === 504)) return true;
-  return err instanceof PodpreviewError && err.code === 'results_db_locked';
+  return false;
 }

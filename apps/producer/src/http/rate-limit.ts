@@ -1,7 +1,7 @@
 import type { ClientRateLimitInfo, Options, Store } from 'express-rate-limit';
 import { RedisStore } from 'rate-limit-redis';
 import { rateLimitKeyPrefix, type RedisConnection } from '@podpreview/pipeline/client';
-import type { Logger } from '@podpreview/shared';
+import { errorMessage, type Logger } from '@podpreview/shared';
 
 /**
  * The API's request counters in Redis (rate-limit-redis), so every `podpreview serve` replica
@@ -18,7 +18,7 @@ export function rateLimitStore(redis: RedisConnection, prefix: string, log: Logg
   const uncounted = (err: unknown): ClientRateLimitInfo => {
     if (Date.now() - warnedAtMs > 10_000) {
       warnedAtMs = Date.now();
-      log.warn({ err: err instanceof Error ? err.message : String(err) }, 'rate limit counters unreachable: requests pass uncounted');
+      log.warn({ err: errorMessage(err) }, 'rate limit counters unreachable: requests pass uncounted');
     }
     return { totalHits: 0, resetTime: undefined };
   };

@@ -71,11 +71,6 @@ export async function awaitReplicas(redis: RedisConnection, replicas: number, ti
   return Number(await redis.call('WAIT', replicas, timeoutMs));
 }
 
-/** The URL with its password (and user) masked, for messages and logs. */
-export function maskRedisUrl(url: string): string {
-  return describeRedisTarget(url);
-}
-
 /**
  * A client connection that is ready, or a RedisUnavailableError naming the target and the last
  * connection error within `timeoutMs`: commands never hang on an unreachable Redis.
