@@ -25,7 +25,7 @@ const LANES = {
   ],
   packages: [
     ['lint', 'biome', ['ci', '.']],
-    ['type checks and package tests', 'turbo', ['run', 'typecheck', 'test', '--concurrency=1', '--filter=!@podpreview/integration-tests']],
+    ['type checks and package tests', 'turbo', ['run', 'typecheck', 'test', '--concurrency=1', '--continue', '--filter=!@podpreview/integration-tests']],
     ['type check of the integration tests', 'npm', ['run', '--silent', '--workspace', 'test', 'typecheck']],
     ['fault suite', 'npm', faults(LONG_FAULTS.flatMap((f) => ['--exclude', f]))],
   ],
