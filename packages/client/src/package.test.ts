@@ -1,4 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,7 +13,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { standardWebhooksSecret } from './callbacks.ts';
 
 // The package as a platform gets it: built, packed with `npm pack`, installed from the tarball
-// into a scratch project (its dependency, openapi-fetch, from the npm registry), then used there:
+// into a scratch project, then used there. Its runtime dependencies (openapi-fetch and what that
+// needs) are packed from this workspace's node_modules and installed offline beside it: the
+// registry's packuments are not in npm's cache after `npm ci`, and a machine behind a TLS proxy
+// loses its CA settings when npm runs under the project's own Node, so going to the registry here
+// would test the network, not the package.
 // a callback signed by the Standard Webhooks reference library is verified, the typed client
 // reads an episode from a local server, and the consumer's TypeScript compiles against the
 // shipped declarations.
@@ -20,6 +25,28 @@ import { standardWebhooksSecret } from './callbacks.ts';
 const PKG = fileURLToPath(new URL('..', import.meta.url));
 const SECRET = 'platform-callback-secret-0123456789';
 const npm = (args: string[], cwd: string) => execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+
+/** The installed directories of a package's runtime dependencies, transitively, as node resolves them. */
+function runtimeDependencyDirs(packageJson: string, seen = new Map<string, string>()): string[] {
+  const { dependencies = {} } = JSON.parse(readFileSync(packageJson, 'utf8')) as { dependencies?: Record<string, string> };
+  const require = createRequire(packageJson);
+  for (const name of Object.keys(dependencies)) {
+    if (seen.has(name)) continue;
+    const dir = packageDir(require, name);
+    seen.set(name, dir);
+    runtimeDependencyDirs(path.join(dir, 'package.json'), seen);
+  }
+  return [...seen.values()];
+}
+
+/** A package's root directory, found from where its entry resolves (its exports may hide package.json). */
+function packageDir(require: NodeJS.Require, name: string): string {
+  for (const base of require.resolve.paths(name) ?? []) {
+    const dir = path.join(base, name);
+    if (existsSync(path.join(dir, 'package.json'))) return dir;
+  }
+  throw new Error(`${name} is not installed`);
+}
 
 let scratch: string;
 let server: http.Server;
@@ -32,7 +59,11 @@ beforeAll(async () => {
   const tarball = (await readdir(scratch)).find((f) => f.endsWith('.tgz'))!;
   expect(tarball).toBe('podpreview-client-0.1.0.tgz');
   await writeFile(path.join(scratch, 'package.json'), JSON.stringify({ name: 'platform', private: true, type: 'module' }));
-  npm(['install', `./${tarball}`, '--no-audit', '--no-fund', '--prefer-offline'], scratch);
+  const deps = runtimeDependencyDirs(path.join(PKG, 'package.json'));
+  for (const dir of deps) npm(['pack', dir, '--pack-destination', scratch], scratch);
+  const tarballs = (await readdir(scratch)).filter((f) => f.endsWith('.tgz'));
+  expect(tarballs.length).toBe(deps.length + 1);
+  npm(['install', ...tarballs.map((t) => `./${t}`), '--offline', '--no-audit', '--no-fund'], scratch);
   server = http.createServer((req, res) => {
     const ok = req.url === '/v1/episodes/ep-42' && req.headers.authorization === 'Bearer platform-token-0123456789';
     res.writeHead(ok ? 200 : 404, { 'content-type': 'application/json' });
