@@ -2,17 +2,23 @@ import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CONFIG_VARIABLES } from '@podpreview/shared';
+import { CONFIG_VARIABLES, configurationMarkdown } from '@podpreview/shared';
 import { REPO_ROOT } from './harness.ts';
 
-describe('README', () => {
-  it('documents every configuration variable, and only those', async () => {
-    const readme = await readFile(path.join(REPO_ROOT, 'README.md'), 'utf8');
-    const section = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('\n## ', readme.indexOf('## Configuration') + 5));
-    const documented = [...section.matchAll(/^\| `([A-Z0-9_]+)` \|/gm)].map((m) => m[1]);
-    expect([...documented].sort()).toEqual([...CONFIG_VARIABLES].sort());
+describe('docs/configuration.md', () => {
+  it('is the table the settings write (npm run docs:config)', async () => {
+    const table = await readFile(path.join(REPO_ROOT, 'docs/configuration.md'), 'utf8');
+    expect(table).toBe(configurationMarkdown());
   });
 
+  it('documents every configuration variable, and only those', async () => {
+    const table = await readFile(path.join(REPO_ROOT, 'docs/configuration.md'), 'utf8');
+    const documented = [...table.matchAll(/^\| `([A-Z0-9_]+)` \|/gm)].map((m) => m[1]);
+    expect([...documented].sort()).toEqual([...CONFIG_VARIABLES].sort());
+  });
+});
+
+describe('README', () => {
   it('quick start holds exactly two commands', async () => {
     const readme = await readFile(path.join(REPO_ROOT, 'README.md'), 'utf8');
     const block = /## Quick start\s+```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
@@ -35,7 +41,7 @@ function gitGrep(args: string[]): string[] {
 describe('source layout', () => {
   it('reads process.env only in the config module (scripts that set up the machine aside)', () => {
     const hits = gitGrep(['-l', 'process\\.env', '--', 'packages', 'apps', 'eval', 'bench']).filter((f) => f.includes('/src/') && !f.endsWith('.test.ts'));
-    expect(hits).toEqual(['packages/shared/src/config.ts']);
+    expect(hits).toEqual(['packages/shared/src/config/index.ts']);
   });
 
   it('names the stage chain in one file', () => {
