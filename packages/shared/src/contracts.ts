@@ -162,7 +162,7 @@ export const EnqueueRequest = z
     transcriptUri: AudioUri.optional(),
     priority: z.boolean().optional().default(false),
     force: z.boolean().optional().default(false),
-    /** Where the service POSTs the run's result when it ends (signed; see the README's "Completion callbacks"). */
+    /** Where the service POSTs the run's result when it ends (signed; see docs/api.md, "Completion callbacks"). */
     callbackUrl: CallbackUrl.optional(),
     /** Run speech-to-text when there is no transcript (slower; the upgrade pass asks for it). */
     transcribe: z.boolean().optional(),

@@ -1,5 +1,5 @@
 /**
- * The variants one pipeline definition runs as (README, Variants): the same stages with another
+ * The variants one pipeline definition runs as (docs/operations.md, Variants): the same stages with another
  * configuration file. `production` answers episodes; `staging` shadows it with candidate models
  * and never answers; `fallback` runs cheap CPU models only and answers an episode production
  * failed or was late with (or a low-priority one routed to it), until production has an answer.

@@ -6,7 +6,7 @@ export const shared = () => import('@podpreview/shared');
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
-/** Documented in the README ("Using it"); scripts tell "retry later" (3) from "fix the call" (1). */
+/** Documented in the README ("Commands"); scripts tell "retry later" (3) from "fix the call" (1). */
 const EXIT_CODES = `
 Exit codes:
   0  everything asked for succeeded

@@ -17,7 +17,7 @@ export const RunStatus = z
   .meta({ id: 'RunStatus', description: 'queued → running → succeeded | failed | deduplicated | cancelled' });
 export type RunStatus = z.infer<typeof RunStatus>;
 
-/** Which variant of the pipeline ran a run (README, Variants). */
+/** Which variant of the pipeline ran a run (docs/operations.md, Variants). */
 export const Variant = z.enum(VARIANT_NAMES).meta({
   id: 'Variant',
   description: 'production; fallback (cheap models) for a run production failed or was late with, or a low-priority episode, until production answers',
