@@ -68,8 +68,20 @@ describe('source layout', () => {
     expect(hits).toEqual(['packages/shared/src/config/index.ts']);
   });
 
+  it('keeps every file under packages/*/src at 300 lines or fewer', async () => {
+    const files = gitGrep(['-c', '', '--', 'packages/*/src/**']);
+    const long = files
+      .map((line) => ({ file: line.slice(0, line.lastIndexOf(':')), lines: Number(line.slice(line.lastIndexOf(':') + 1)) }))
+      .filter((f) => f.lines > 300 && !LONG_FILES_ELSEWHERE.has(f.file));
+    expect(files.length).toBeGreaterThan(100);
+    expect(long).toEqual([]);
+  });
+
   it('names the stage chain in one file', () => {
     const hits = gitGrep(['-lE', "'preprocess'.*'ensemble-a'.*'ensemble-b'.*'selection'.*'sink'", '--', '*.ts']).filter((f) => !f.endsWith('.test.ts'));
     expect(hits).toEqual(['packages/shared/src/stages.ts']);
   });
 });
+
+/** Over the limit, and being reworked on another issue's branch (selection's parameters): remove once merged. */
+const LONG_FILES_ELSEWHERE = new Set(['packages/pipeline/src/selection/window.test.ts']);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { InvalidPayloadError, StageOutputError } from './errors/index.ts';
+import { RESULT_STATUSES } from './run-states.ts';
 import { STAGE_NAMES, STAGES, type StageName } from './stages.ts';
 
 /**
@@ -138,7 +139,7 @@ const issuesText = (error: z.ZodError) => error.issues.map((i) => `${i.path.join
 export const JobSummary = z.discriminatedUnion('status', [
   z.object({ status: z.literal('forwarded'), next: z.enum(STAGE_NAMES) }),
   z.object({
-    status: z.enum(['succeeded', 'deduplicated', 'cancelled']),
+    status: z.enum(RESULT_STATUSES).exclude(['failed']),
     previewStartSec: z.number().nullable(),
     previewEndSec: z.number().nullable(),
     speechFraction: z.number().nullable(),

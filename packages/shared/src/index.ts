@@ -1,6 +1,7 @@
 export * from './stages.ts';
 export * from './contracts.ts';
 export * from './blobs/index.ts';
+export * from './run-states.ts';
 export * from './results.ts';
 export * from './variants.ts';
 export * from './config/index.ts';
