@@ -1,5 +1,5 @@
 import { Job } from 'bullmq';
-import { isEnded, JobSummary, type RunStateName, STAGES, type StageName, type VariantName } from '@podpreview/shared';
+import { isEnded, JobSummary, type ResultStatus, type RunStateName, STAGES, type StageName, type VariantName } from '@podpreview/shared';
 import type { StageQueues } from './queues.ts';
 import type { RunRecord } from './run-record.ts';
 
@@ -19,7 +19,7 @@ export interface RunStatus {
   /** The failure's stable code alone (what clients may see): `internal` where the failure carries none. */
   errorCode?: string;
   /** The run's outcome, once it has ended well. */
-  summary?: Extract<JobSummary, { status: 'succeeded' | 'deduplicated' | 'cancelled' }>;
+  summary?: Extract<JobSummary, { status: Exclude<ResultStatus, 'failed'> }>;
   /** A client asked to cancel the run and it has not ended yet. */
   cancelRequested?: boolean;
   /** When the run was enqueued, where known (its run record). */
@@ -157,7 +157,7 @@ function ended(record: RunRecord): Pick<RunStatus, 'state' | 'failedStage' | 're
       errorCode: o?.errorCode ?? 'internal',
     };
   }
-  const status = record.state as 'succeeded' | 'deduplicated' | 'cancelled';
+  const status = record.state as Exclude<ResultStatus, 'failed'>;
   return {
     state: status,
     ...(o
