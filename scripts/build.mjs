@@ -8,6 +8,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import { luaDefine } from './lua-embed.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const APPS = {
@@ -41,6 +42,7 @@ const ownUrls = {
 };
 
 const started = performance.now();
+const define = await luaDefine(root);
 for (const [app, entries] of Object.entries(APPS)) {
   const dir = path.join(root, 'apps', app);
   const outdir = path.join(dir, 'dist');
@@ -55,6 +57,7 @@ for (const [app, entries] of Object.entries(APPS)) {
     target: 'node24',
     sourcemap: true,
     plugins: [externalNpm, ownUrls],
+    define,
     logLevel: 'warning',
   });
   await writeFile(path.join(outdir, 'build.json'), JSON.stringify({ root, builtAtMs: Date.now() }));

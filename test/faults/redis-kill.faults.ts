@@ -16,7 +16,7 @@ import { startWorkerBin, stop, tally, until, type WorkerProcess } from './world.
 // are in flight: no shutdown, no final fsync. What Redis had fsynced survives; the last second
 // before the kill may not. Runs answered before that window must all end with their row (their
 // lost stage transitions are redone); of the runs answered inside it, the suite says how many
-// left no trace: the window README, Security, describes.
+// left no trace: the window docs/security.md describes.
 
 const SAMPLES = ['news-brief.mp3', 'tech-talk.mp3', 'interview.mp3', 'short-note.ogg'];
 /** Longer than everysec's fsync interval, with room for an fsync that runs late. */

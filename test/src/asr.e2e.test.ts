@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enqueueEpisode, latestRunOf, readRunRecord, waitForRuns } from '@podpreview/pipeline/client';
+import { enqueueEpisode, waitForRuns } from '@podpreview/pipeline/client';
 import { type LocalPipeline, startLocalPipeline } from '@podpreview/pipeline/worker';
 import { EnqueueRequest, getJsonBlob, runBlobKeys, runCommandSync, SelectionBlob } from '@podpreview/shared';
 import { SAMPLES_DIR, startTestEnv, type TestEnv } from './harness.ts';
@@ -89,7 +89,7 @@ describe('PODPREVIEW_ASR=upgrade: the audio-only preview first, then a transcrib
     // The upgrade run is queued as the first run ends.
     let upgrade: string | undefined;
     for (let i = 0; i < 100 && (upgrade === undefined || upgrade === receipt.runId); i++) {
-      upgrade = await latestRunOf(queues.redis, queues.prefix, 'upgrade-sample');
+      upgrade = await queues.runs.latestRunOf('upgrade-sample');
       if (upgrade === receipt.runId) await new Promise((r) => setTimeout(r, 100));
     }
     expect(upgrade).toBeDefined();
@@ -99,9 +99,9 @@ describe('PODPREVIEW_ASR=upgrade: the audio-only preview first, then a transcrib
     const row = await services.results.forRun(upgrade!);
     expect(row).toMatchObject({ status: 'succeeded', path: 'asr', episodeId: 'upgrade-sample' });
     expect(row!.models.map((m) => m.id)).toContain('pocketsphinx-en-us');
-    expect((await readRunRecord(queues.redis, queues.prefix, upgrade!))?.request).toMatchObject({ transcribe: true });
+    expect((await queues.runs.read(upgrade!))?.request).toMatchObject({ transcribe: true });
     // A transcribing run is never upgraded again: the episode's newest run stays the upgrade.
     await new Promise((r) => setTimeout(r, 1500));
-    expect(await latestRunOf(queues.redis, queues.prefix, 'upgrade-sample')).toBe(upgrade);
+    expect(await queues.runs.latestRunOf('upgrade-sample')).toBe(upgrade);
   }, 780_000);
 });

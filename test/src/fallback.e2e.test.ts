@@ -181,7 +181,7 @@ describe('the fallback variant', () => {
       const [s] = await waitForRuns(queues, [again.runId], { timeoutMs: 90_000 });
       expect(s, s!.reason).toMatchObject({ state: 'succeeded', variant: 'production' });
       expect(await modelIds(again.runId)).toEqual(expect.arrayContaining(['silero-vad', 'sed-mini']));
-      expect((await episodeAnswer(queues, 'rescued'))?.runId).toBe(again.runId);
+      expect((await episodeAnswer({ queues, results }, 'rescued'))?.runId).toBe(again.runId);
       expect(await getEpisode('rescued')).toMatchObject({ runId: again.runId, variant: 'production', result: { variant: 'production' } });
     } finally {
       await mended.stop();

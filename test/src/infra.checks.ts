@@ -224,7 +224,7 @@ export function checkConfigMapVariables(r: RenderedOverlay): string[] {
   const unknown = Object.keys(env).filter((k) => !CONFIG_VARIABLES.includes(k));
   const problems: string[] = [];
   if (missing.length > 0) problems.push(`${r.overlay}: ConfigMap podpreview-config lacks ${missing.join(', ')}`);
-  if (unknown.length > 0) problems.push(`${r.overlay}: ConfigMap podpreview-config has variables config.ts does not know: ${unknown.join(', ')}`);
+  if (unknown.length > 0) problems.push(`${r.overlay}: ConfigMap podpreview-config has variables the configuration does not know: ${unknown.join(', ')}`);
   return problems;
 }
 

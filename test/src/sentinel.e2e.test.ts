@@ -24,6 +24,8 @@ let env: TestEnv;
 let run: TopologyPipeline;
 let pipeline: LocalPipeline;
 let queues: StageQueues;
+/** The run submitted once the replica had been promoted. */
+let afterFailoverRunId: string | undefined;
 
 describe('Redis Sentinel', () => {
   beforeAll(async () => {
@@ -95,9 +97,10 @@ describe('Redis Sentinel', () => {
     const after = await enqueueEpisode(queues, env.config, EnqueueRequest.parse({ id: 'after-failover', audioUri: path.join(SAMPLES_DIR, 'short-note.ogg') }));
     const [late] = await waitForRuns(queues, [after.runId], { timeoutMs: 60_000 });
     expect(late!.state).toBe('succeeded');
+    afterFailoverRunId = after.runId;
   });
 
-  it('serves the dashboard and `podpreview status` through the sentinels after the failover', async () => {
+  it('serves the dashboard, `podpreview status` and `podpreview get` through the sentinels after the failover', async () => {
     expect(await set.primaryPort()).toBe(set.replica.port);
     const processEnv = { ...process.env, ...env.env, LOG_LEVEL: 'info' };
     const status = await promisify(execFile)(process.execPath, [path.join(REPO_ROOT, 'apps/producer/bin/podpreview.mjs'), 'status', '--json'], {
@@ -111,6 +114,18 @@ describe('Redis Sentinel', () => {
       .map((l) => JSON.parse(l) as { stage: string; workers: number });
     expect(rows.map((r) => r.stage)).toEqual(['preprocess', 'ensemble-a', 'ensemble-b', 'selection', 'sink']);
     expect(rows.every((r) => r.workers >= 1)).toBe(true);
+
+    // The episode's answer from Redis (found through the sentinels): the run with its stages,
+    // which the results table alone would not give (its answer has no stages).
+    const get = await promisify(execFile)(process.execPath, [path.join(REPO_ROOT, 'apps/producer/bin/podpreview.mjs'), 'get', 'after-failover', '--json'], {
+      cwd: REPO_ROOT,
+      env: processEnv,
+      timeout: 30_000,
+    });
+    const episode = JSON.parse(get.stdout) as { runId: string; status: string; stages: Record<string, string> };
+    expect(afterFailoverRunId, 'the failover test submitted it').toBeDefined();
+    expect(episode).toMatchObject({ runId: afterFailoverRunId, status: 'succeeded' });
+    expect(Object.keys(episode.stages)).toEqual(['preprocess', 'ensemble-a', 'ensemble-b', 'selection', 'sink']);
 
     const dashboard: ChildProcess = spawn(process.execPath, [path.join(REPO_ROOT, 'apps/dashboard/bin/podpreview-dashboard.mjs')], {
       cwd: REPO_ROOT,

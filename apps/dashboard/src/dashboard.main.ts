@@ -22,7 +22,7 @@ Examples:
   $ podpreview-dashboard                               # http://127.0.0.1:8081/
   $ PODPREVIEW_DASHBOARD_USERS=oncall:correct-horse-battery podpreview-dashboard -H 0.0.0.0
 
-Every setting is an environment variable too: see the README's Configuration table.`,
+Every setting is an environment variable too: see docs/configuration.md.`,
   )
   .parse()
   .opts<{ redisUrl?: string; host?: string; port?: string }>();

@@ -5,16 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  closeQueues,
-  createQueues,
-  createRedis,
-  idempotencyKey,
-  type PrivateRedis,
-  recordRunEnded,
-  type StageQueues,
-  startPrivateRedis,
-} from '@podpreview/pipeline/client';
+import { closeQueues, createQueues, createRedis, idempotencyKey, type PrivateRedis, type StageQueues, startPrivateRedis } from '@podpreview/pipeline/client';
 import { type Config, createLogger, loadConfig, type ResultRow, type ResultsSink } from '@podpreview/shared';
 import { createResultsSink } from '@podpreview/storage';
 import { createApi } from './api.ts';
@@ -112,7 +103,7 @@ function request(
 /** What a worker does at a run's end: the result row, then the run record (which releases the claim). */
 async function endRun(w: World, row: ResultRow) {
   await w.results.write(row);
-  await recordRunEnded(w.queues.redis, w.queues.prefix, w.config.runStateTtlMs, row);
+  await w.queues.runs.recordEnded(row);
 }
 
 const endedRow = (episodeId: string, runId: string, owner: string | null, clipKey: string | null = null): ResultRow => ({

@@ -6,16 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  closeQueues,
-  createQueues,
-  createRedis,
-  enqueueEpisode,
-  type PrivateRedis,
-  recordRunEnded,
-  type StageQueues,
-  startPrivateRedis,
-} from '@podpreview/pipeline/client';
+import { closeQueues, createQueues, createRedis, enqueueEpisode, type PrivateRedis, type StageQueues, startPrivateRedis } from '@podpreview/pipeline/client';
 import { type BlobStore, type Config, createLogger, EnqueueRequest, loadConfig, type ResultRow, type ResultsSink } from '@podpreview/shared';
 import { createResultsSink, GcsBlobStore, LocalBlobStore } from '@podpreview/storage';
 import { type GcsStandin, startGcsStandin } from '@podpreview/storage/testing';
@@ -102,7 +93,7 @@ const submit = async (w: World, body: unknown, headers: Record<string, string> =
 /** What a worker does at a run's end: the result row, then the run record (which releases the claim). */
 async function endRun(w: World, row: ResultRow) {
   await w.results.write(row);
-  await recordRunEnded(w.queues.redis, w.queues.prefix, w.config.runStateTtlMs, row);
+  await w.queues.runs.recordEnded(row);
 }
 
 const succeededRow = (episodeId: string, runId: string, clipKey: string | null, enqueuedAtMs: number): ResultRow => ({

@@ -1,28 +1,27 @@
-import { closeQueues, connectRedis, createQueues, episodeAnswer, latestResultFor } from '@podpreview/pipeline/client';
-import type { Config } from '@podpreview/shared';
+import { answerVariantsOf, closeQueues, connectRedis, createQueues, episodeAnswer } from '@podpreview/pipeline/client';
+import { type Config, redisTargetOf } from '@podpreview/shared';
 import { createBlobStore, createResultsSink } from '@podpreview/storage';
 import type { Episode } from './http/api.schemas.ts';
 import { type ClipLocator, publicResult, rowView, runView } from './http/run-view.ts';
 
 /**
- * `podpreview get <id>`: the episode as GET /v1/episodes/:id answers it (same view code), with
- * the clip located in the store itself (file:// or gs://). Without REDIS_URL only the results
- * table is asked, so finished episodes can be looked up on a bare machine.
+ * `podpreview get <id>`: the episode as GET /v1/episodes/:id answers it (the same episodeAnswer
+ * and view code), with the clip located in the store itself (file:// or gs://). Redis is reached
+ * as every command reaches it (a URL, Sentinel or a Cluster); without one only the results table
+ * is asked, so finished episodes can be looked up on a bare machine.
  */
 export async function getEpisode(config: Config, id: string): Promise<Episode | undefined> {
   const blobs = createBlobStore(config);
   const results = createResultsSink(config);
   const clip: ClipLocator = async (_episodeId, _runId, key) => (key ? { url: blobs.uri(key), expiresAt: null, contentType: 'audio/mpeg' } : null);
-  const queues = config.redisUrl ? createQueues(await connectRedis(config.redisUrl, 'client', config.redisConnectTimeoutMs), config) : undefined;
+  const target = redisTargetOf(config);
+  const queues = target ? createQueues(await connectRedis(target, 'client', config.redisConnectTimeoutMs), config) : undefined;
   try {
-    const answer = queues ? await episodeAnswer(queues, id) : undefined;
-    const result = answer
-      ? await results.forRun(answer.runId)
-      : queues
-        ? await latestResultFor(queues, results, id)
-        : await results.latestForEpisode(id, config.fallback ? [config.variant, 'fallback'] : [config.variant]);
-    if (!answer && !result) return undefined;
-    const run = answer ? await runView(id, answer.status, result, clip) : await rowView(result!, clip);
+    const answer = await episodeAnswer(queues ? { queues, results } : { results, variants: answerVariantsOf(config) }, id);
+    if (!answer) return undefined;
+    const { status, result } = answer;
+    const run = status ? await runView(id, status, result, clip) : result ? await rowView(result, clip) : undefined;
+    if (!run) return undefined;
     return { id, ...run, result: result ? publicResult(result) : null };
   } finally {
     if (queues) await closeQueues(queues);

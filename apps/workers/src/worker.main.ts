@@ -23,7 +23,7 @@ Examples:
   $ podpreview-worker -s ensemble-a,ensemble-b        # GPU machines
   $ podpreview-worker                                 # every stage in one process
 
-Every setting is an environment variable too: see the README's Configuration table.`,
+Every setting is an environment variable too: see docs/configuration.md.`,
   )
   .parse();
 const opts = program.opts<{ stages: string; redisUrl?: string; metricsPort?: string }>();

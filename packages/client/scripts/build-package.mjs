@@ -23,9 +23,9 @@ await writeFile(
   `${JSON.stringify(
     {
       ...published,
-      main: './index.js',
-      types: './index.d.ts',
-      exports: { '.': { types: './index.d.ts', default: './index.js' } },
+      main: './src/index.js',
+      types: './src/index.d.ts',
+      exports: { '.': { types: './src/index.d.ts', default: './src/index.js' } },
       sideEffects: false,
     },
     null,

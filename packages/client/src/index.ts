@@ -1,8 +1,8 @@
 import type { Client, ClientOptions } from 'openapi-fetch';
 import createClient from 'openapi-fetch';
-import type { components, paths } from './generated/podpreview-api.ts';
+import type { components, paths } from '../generated/podpreview-api.ts';
 
-export type { components, operations, paths } from './generated/podpreview-api.ts';
+export type { components, operations, paths } from '../generated/podpreview-api.ts';
 export * from './callbacks.ts';
 
 /** What the API answers and callbacks carry, by schema name. */

@@ -82,8 +82,9 @@ describe('@podpreview/client from its tarball', () => {
   it('installs with its README, compiled code and declarations only', async () => {
     const files = (await readdir(path.join(scratch, 'node_modules', '@podpreview', 'client'), { recursive: true })).map(String).sort();
     expect(files).toContain('README.md');
-    expect(files).toContain('index.js');
-    expect(files).toContain('index.d.ts');
+    expect(files).toContain(path.join('src', 'index.js'));
+    expect(files).toContain(path.join('src', 'index.d.ts'));
+    expect(files).toContain(path.join('generated', 'podpreview-api.d.ts'));
     expect(files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
   });
 

@@ -6,6 +6,9 @@ import { loadConfig } from '@podpreview/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { doctor } from './doctor.ts';
 
+/** The providers as the command's probe would report them on a machine without CUDA. */
+const probes = { executionProviders: async () => ['cpu'] };
+
 const MODELS_DIR = fileURLToPath(new URL('../../models/', import.meta.url));
 
 /** A copy of the shipped manifest whose speech-to-text model points at a file that does not exist. */
@@ -34,14 +37,14 @@ describe('doctor', () => {
     loadConfig({ PODPREVIEW_MODEL_MANIFEST: manifest, PODPREVIEW_DATA_DIR: path.join(dir, 'data'), PODPREVIEW_INPUT_ROOTS: dir, ...env }, dir);
 
   it('passes with speech-to-text off and its model not installed, saying it is not needed', async () => {
-    const report = await doctor(configWith({ PODPREVIEW_ASR: 'off' }));
+    const report = await doctor(configWith({ PODPREVIEW_ASR: 'off' }), probes);
     const asr = report.checks.find((c) => c.name.startsWith('model pocketsphinx-en-us'));
     expect(asr).toMatchObject({ ok: true, detail: expect.stringMatching(/^not installed; not needed: speech-to-text is off/) });
     expect(report.checks.filter((c) => !c.ok)).toEqual([]);
   });
 
   it('fails when speech-to-text is on and its model is missing, naming the Debian packages to install', async () => {
-    const report = await doctor(configWith({ PODPREVIEW_ASR: 'upgrade' }));
+    const report = await doctor(configWith({ PODPREVIEW_ASR: 'upgrade' }), probes);
     const asr = report.checks.find((c) => c.name.startsWith('model pocketsphinx-en-us'));
     expect(asr).toMatchObject({
       ok: false,
@@ -51,10 +54,17 @@ describe('doctor', () => {
   });
 
   it('treats a model PODPREVIEW_MODELS_SKIP names as not needed', async () => {
-    const report = await doctor(configWith({ PODPREVIEW_ASR: 'upgrade', PODPREVIEW_MODELS_SKIP: 'pocketsphinx-en-us' }));
+    const report = await doctor(configWith({ PODPREVIEW_ASR: 'upgrade', PODPREVIEW_MODELS_SKIP: 'pocketsphinx-en-us' }), probes);
     expect(report.checks.find((c) => c.name.startsWith('model pocketsphinx-en-us'))).toMatchObject({
       ok: true,
       detail: expect.stringContaining('PODPREVIEW_MODELS_SKIP'),
     });
+  });
+
+  it('reports an onnxruntime that cannot be loaded as a failed check, with its fix', async () => {
+    const broken = { executionProviders: () => Promise.reject(new Error('libonnxruntime.so.1: cannot open shared object file')) };
+    const report = await doctor(configWith({}), broken);
+    expect(report.executionProviders).toEqual([]);
+    expect(report.checks.find((c) => c.name === 'onnxruntime-node')).toMatchObject({ ok: false, detail: expect.stringContaining('libonnxruntime') });
   });
 });

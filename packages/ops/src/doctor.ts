@@ -1,12 +1,8 @@
 import { createHash } from 'node:crypto';
 import { access, constants, mkdir, readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { DEFAULT_MANIFEST_PATH, type ModelEntry, readManifest, resolveModelPath } from '@podpreview/models/manifest';
 import { connectRedis } from '@podpreview/pipeline/client';
 import { type BuildInfo, buildInfo, type Config, describeRedisTarget, errorMessage, redisTargetOf, runCommand } from '@podpreview/shared';
-
-/** The model manifest shipped in packages/models, read as data: no model code is loaded. */
-const DEFAULT_MANIFEST = fileURLToPath(new URL('../../models/manifest.json', import.meta.url));
 
 export interface ModelFile {
   id: string;
@@ -37,24 +33,29 @@ export interface DoctorReport extends VersionReport {
 
 /** Code, packages and models: what `GET /version` answers and every result row is stamped with. */
 export async function versionReport(config: Pick<Config, 'modelManifestPath' | 'buildCommit'>): Promise<VersionReport> {
-  const manifest = JSON.parse(await readFile(config.modelManifestPath ?? DEFAULT_MANIFEST, 'utf8')) as { models: (ModelFile & { file: string })[] };
+  const models = await readManifest(config.modelManifestPath ?? DEFAULT_MANIFEST_PATH);
   return {
     build: buildInfo(config.buildCommit),
-    models: manifest.models.map(({ id, version, stage, sha256 }) => ({ id, version, stage, sha256 })),
+    models: models.map(({ id, version, stage, sha256 }) => ({ id, version, stage, sha256 })),
   };
+}
+
+/** What only the worker side can tell: the execution providers onnxruntime can use on this machine. */
+export interface DoctorProbes {
+  /** Providers usable here (`cpu`, `cuda`); throws when onnxruntime cannot be loaded. */
+  executionProviders: () => Promise<string[]>;
 }
 
 /**
  * `podpreview doctor`: everything a run depends on, checked, each failure with what to do.
- * It loads onnxruntime to list the execution providers, so it is a command of its own, not
- * part of the API.
+ * Client-side code: onnxruntime is asked about its providers only through `probes`, which the
+ * command passes in (it loads onnxruntime; the dashboard and the API never do).
  */
-export async function doctor(config: Config): Promise<DoctorReport> {
+export async function doctor(config: Config, probes: DoctorProbes): Promise<DoctorReport> {
   const checks: Check[] = [];
   const version = await versionReport(config);
-  const manifestPath = config.modelManifestPath ?? DEFAULT_MANIFEST;
-  const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as { models: ManifestModel[] };
-  for (const m of manifest.models) checks.push(await modelCheck(m, manifestPath, config));
+  const manifestPath = config.modelManifestPath ?? DEFAULT_MANIFEST_PATH;
+  for (const m of await readManifest(manifestPath)) checks.push(await modelCheck(m, manifestPath, config));
 
   const ffmpeg = await toolVersion('ffmpeg');
   const ffprobe = await toolVersion('ffprobe');
@@ -105,9 +106,7 @@ export async function doctor(config: Config): Promise<DoctorReport> {
 
   let executionProviders: string[] = [];
   try {
-    // Usable here, not merely compiled in: CUDA needs its provider library beside onnxruntime.
-    const { cudaAvailable } = await import('@podpreview/models');
-    executionProviders = ['cpu', ...(cudaAvailable() ? ['cuda'] : [])];
+    executionProviders = await probes.executionProviders();
   } catch (err) {
     checks.push({
       name: 'onnxruntime-node',
@@ -146,25 +145,16 @@ export async function doctor(config: Config): Promise<DoctorReport> {
   return { ...version, ffmpeg, redis, executionProviders, checks };
 }
 
-interface ManifestModel {
-  id: string;
-  version: string;
-  stage: string;
-  file: string;
-  sha256: string;
-  debianPackages?: string[];
-}
-
 /** Why this configuration does not run a model, or null when it does. */
-function notNeededBecause(m: ManifestModel, config: Config): string | null {
+function notNeededBecause(m: ModelEntry, config: Config): string | null {
   if (config.modelsSkip.includes(m.id)) return 'PODPREVIEW_MODELS_SKIP names it';
   if (m.stage === 'transcribe' && config.asr.mode === 'off') return 'speech-to-text is off (PODPREVIEW_ASR=off)';
   return null;
 }
 
-async function modelCheck(m: ManifestModel, manifestPath: string, config: Config): Promise<Check> {
+async function modelCheck(m: ModelEntry, manifestPath: string, config: Config): Promise<Check> {
   const name = `model ${m.id}@${m.version}`;
-  const file = path.resolve(path.dirname(manifestPath), m.file);
+  const file = resolveModelPath(m, manifestPath);
   const got = await readFile(file).then(
     (b) => createHash('sha256').update(b).digest('hex'),
     () => null,

@@ -1,4 +1,4 @@
-import { LuaScript, dashboardSeriesKey, type RedisConnection } from '@podpreview/pipeline/client';
+import { dashboardSeriesKey, luaScript, type RedisConnection } from '@podpreview/pipeline/client';
 import { STAGE_NAMES, type StageName } from '@podpreview/shared';
 
 /** One minute of the overview's history: what the charts draw besides BullMQ's own throughput. */
@@ -13,13 +13,6 @@ export interface SeriesPoint {
   /** p95 processing time per stage in the runs that ended in the minute. */
   stageP95Ms: Record<StageName, number | null>;
 }
-
-// One point per minute however many dashboards record (the first wins), trimmed to the bound in the same call.
-const ADD_ONCE = new LuaScript(`
-if redis.call('ZCOUNT', KEYS[1], ARGV[1], ARGV[1]) > 0 then return 0 end
-redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
-redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -tonumber(ARGV[3]) - 1)
-return 1`);
 
 /** Stored compactly: `[atMs, [backlog by stage], p50, p95, [stage p95 by stage]]`, stages in registry order. */
 const encode = (p: SeriesPoint) =>
@@ -47,7 +40,8 @@ export function dashboardSeries(redis: RedisConnection, prefix: string, maxPoint
   return {
     /** Adds the point unless one for its minute is there already; true when added. */
     async record(point: SeriesPoint): Promise<boolean> {
-      return (await ADD_ONCE.run(redis, [key], [point.atMs, encode(point), maxPoints])) === 1;
+      // One point per minute however many dashboards record (the first wins), trimmed in the same call.
+      return (await luaScript('series-add-once').run(redis, [key], [point.atMs, encode(point), maxPoints])) === 1;
     },
     /** Points from `sinceMs` on, oldest first. */
     async since(sinceMs: number): Promise<SeriesPoint[]> {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { InvalidPayloadError, StageOutputError } from './errors/index.ts';
+import { RESULT_STATUSES } from './run-states.ts';
 import { STAGE_NAMES, STAGES, type StageName } from './stages.ts';
 
 /**
@@ -138,7 +139,7 @@ const issuesText = (error: z.ZodError) => error.issues.map((i) => `${i.path.join
 export const JobSummary = z.discriminatedUnion('status', [
   z.object({ status: z.literal('forwarded'), next: z.enum(STAGE_NAMES) }),
   z.object({
-    status: z.enum(['succeeded', 'deduplicated', 'cancelled']),
+    status: z.enum(RESULT_STATUSES).exclude(['failed']),
     previewStartSec: z.number().nullable(),
     previewEndSec: z.number().nullable(),
     speechFraction: z.number().nullable(),
@@ -162,7 +163,7 @@ export const EnqueueRequest = z
     transcriptUri: AudioUri.optional(),
     priority: z.boolean().optional().default(false),
     force: z.boolean().optional().default(false),
-    /** Where the service POSTs the run's result when it ends (signed; see the README's "Completion callbacks"). */
+    /** Where the service POSTs the run's result when it ends (signed; see docs/api.md, "Completion callbacks"). */
     callbackUrl: CallbackUrl.optional(),
     /** Run speech-to-text when there is no transcript (slower; the upgrade pass asks for it). */
     transcribe: z.boolean().optional(),

@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { trace } from '@opentelemetry/api';
 import { prettyFactory } from 'pino-pretty';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from './config.ts';
+import { loadConfig } from './config/index.ts';
 import { createLogger, prettyOptions } from './logger.ts';
 import { registerTracing } from './telemetry/tracing.ts';
 

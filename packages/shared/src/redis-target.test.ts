@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from './config.ts';
+import { loadConfig } from './config/index.ts';
 import { describeRedisTarget, redisTargetOf } from './redis-target.ts';
 
 describe('how the processes reach Redis', () => {

@@ -1,9 +1,7 @@
 import type { ModelRef, ModelStats, SelectionPath } from './contracts.ts';
 import type { StageName } from './stages.ts';
+import type { ResultStatus } from './run-states.ts';
 import type { VariantName } from './variants.ts';
-
-/** `cancelled`: a client cancelled the run; workers stopped it at a stage boundary. */
-export type ResultStatus = 'succeeded' | 'failed' | 'deduplicated' | 'cancelled';
 
 /**
  * One row per pipeline run (a run is one enqueue of one episode). Failures are rows too, so the

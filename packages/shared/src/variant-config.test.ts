@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadVariantConfig } from './config.ts';
+import { loadVariantConfig } from './config/index.ts';
 
 let dir: string;
 beforeAll(async () => {

@@ -1,5 +1,7 @@
+import { isAnswered, isEnded } from './run-states.ts';
+
 /**
- * The variants one pipeline definition runs as (README, Variants): the same stages with another
+ * The variants one pipeline definition runs as (docs/operations.md, Variants): the same stages with another
  * configuration file. `production` answers episodes; `staging` shadows it with candidate models
  * and never answers; `fallback` runs cheap CPU models only and answers an episode production
  * failed or was late with (or a low-priority one routed to it), until production has an answer.
@@ -26,9 +28,6 @@ export interface AnswerCandidate {
   state: string;
 }
 
-const answered = (state: string) => state === 'succeeded' || state === 'deduplicated';
-const ended = (state: string) => answered(state) || state === 'failed' || state === 'cancelled';
-
 /**
  * Which of an episode's newest production run and newest fallback run is its answer. A fallback
  * run handed over from a production run carries that run's enqueue time (the same submission):
@@ -40,7 +39,7 @@ export function preferredAnswer<T extends AnswerCandidate>(production: T | undef
   if (!fallback) return production;
   if (!production) return fallback;
   if (fallback.enqueuedAtMs !== production.enqueuedAtMs) return fallback.enqueuedAtMs > production.enqueuedAtMs ? fallback : production;
-  if (answered(production.state)) return production;
-  if (answered(fallback.state)) return fallback;
-  return ended(production.state) ? fallback : production;
+  if (isAnswered(production.state)) return production;
+  if (isAnswered(fallback.state)) return fallback;
+  return isEnded(production.state) ? fallback : production;
 }

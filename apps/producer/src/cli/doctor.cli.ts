@@ -9,7 +9,7 @@ export function registerDoctor(program: Command, ctx: CliContext): void {
     .addHelpText('after', examples('podpreview doctor', 'podpreview doctor --json'))
     .action(async (o: { json: boolean }) => {
       const [{ doctor }, config] = await Promise.all([import('@podpreview/ops'), ctx.config()]);
-      const report = await doctor(config);
+      const report = await doctor(config, { executionProviders });
       if (o.json) {
         process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       } else {
@@ -26,4 +26,10 @@ export function registerDoctor(program: Command, ctx: CliContext): void {
       }
       if (report.checks.some((c) => !c.ok)) process.exitCode = 1;
     });
+}
+
+/** Usable here, not merely compiled in: CUDA needs its provider library beside onnxruntime. */
+async function executionProviders(): Promise<string[]> {
+  const { cudaAvailable } = await import('@podpreview/models');
+  return ['cpu', ...(cudaAvailable() ? ['cuda'] : [])];
 }

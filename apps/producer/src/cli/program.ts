@@ -6,7 +6,7 @@ export const shared = () => import('@podpreview/shared');
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
-/** Documented in the README ("Using it"); scripts tell "retry later" (3) from "fix the call" (1). */
+/** Documented in the README ("Commands"); scripts tell "retry later" (3) from "fix the call" (1). */
 const EXIT_CODES = `
 Exit codes:
   0  everything asked for succeeded
@@ -29,7 +29,7 @@ export const port = (v: string) => {
 };
 
 /**
- * Configuration as config.ts reads it, with what the command line said on top (flags beat
+ * Configuration as @podpreview/shared reads it, with what the command line said on top (flags beat
  * their environment variables, which commander already folded into the options).
  */
 export async function configWith(overrides: Record<string, string | number | undefined>) {
@@ -54,7 +54,7 @@ export function createProgram(): { program: Command; ctx: CliContext } {
     .version(VERSION, '-V, --version', 'print the version and exit')
     .addOption(new Option('-r, --redis-url <url>', 'Redis of the queues (unset: enqueue --wait starts a private one)').env('REDIS_URL'))
     .showHelpAfterError()
-    .addHelpText('after', `${EXIT_CODES}\n\nEvery setting is an environment variable too: see the README's Configuration table.`);
+    .addHelpText('after', `${EXIT_CODES}\n\nEvery setting is an environment variable too: see docs/configuration.md.`);
   const ctx: CliContext = {
     config: (more = {}) => configWith({ REDIS_URL: program.opts<{ redisUrl?: string }>().redisUrl, ...more }),
   };

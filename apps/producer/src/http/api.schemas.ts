@@ -1,5 +1,16 @@
 import { z } from 'zod';
-import { EnqueueRequest, EpisodeId, ModelRef, ModelStats, type ResultRow, SelectionPath, STAGE_NAMES, VARIANT_NAMES } from '@podpreview/shared';
+import {
+  EnqueueRequest,
+  EpisodeId,
+  ModelRef,
+  ModelStats,
+  RESULT_STATUSES,
+  RUN_STATES,
+  type ResultRow,
+  SelectionPath,
+  STAGE_NAMES,
+  VARIANT_NAMES,
+} from '@podpreview/shared';
 import { PROBLEMS } from './problem.ts';
 
 /**
@@ -12,12 +23,10 @@ import { PROBLEMS } from './problem.ts';
 export const RunId = z.string().regex(/^[A-Za-z0-9-]{8,64}$/, 'not a run id');
 
 /** A run's status as the product names it (not the queue library's job states). */
-export const RunStatus = z
-  .enum(['queued', 'running', 'succeeded', 'failed', 'deduplicated', 'cancelled'])
-  .meta({ id: 'RunStatus', description: 'queued → running → succeeded | failed | deduplicated | cancelled' });
+export const RunStatus = z.enum(RUN_STATES).meta({ id: 'RunStatus', description: `queued → running → ${RESULT_STATUSES.join(' | ')}` });
 export type RunStatus = z.infer<typeof RunStatus>;
 
-/** Which variant of the pipeline ran a run (README, Variants). */
+/** Which variant of the pipeline ran a run (docs/operations.md, Variants). */
 export const Variant = z.enum(VARIANT_NAMES).meta({
   id: 'Variant',
   description: 'production; fallback (cheap models) for a run production failed or was late with, or a low-priority episode, until production answers',
@@ -74,7 +83,7 @@ export const PublicResult = z
     runId: z.string(),
     episodeId: z.string(),
     contentHash: z.string().nullable(),
-    status: z.enum(['succeeded', 'failed', 'deduplicated', 'cancelled']),
+    status: z.enum(RESULT_STATUSES),
     previewStartSec: z.number().nullable(),
     previewEndSec: z.number().nullable(),
     durationSec: z.number().nullable(),

@@ -1,7 +1,7 @@
 import {
+  answerVariantsOf,
   episodeAnswer,
   episodeRunIdsAllVariants,
-  indexedRuns,
   latestResultFor,
   runStatus,
   runStatusForListing,
@@ -60,18 +60,14 @@ export async function readEpisodeAnswer(
   episodeId: string,
   clip: ClipLocator,
 ): Promise<{ run: Run; row: ResultRow | undefined } | undefined> {
-  const answer = await episodeAnswer(deps.queues, episodeId);
-  if (answer) {
-    const row = await deps.results.forRun(answer.runId);
-    if (seen(deps, { owner: answer.status.owner ?? row?.owner, readers: answer.status.readers })) {
-      return { run: await runView(episodeId, answer.status, row, clip), row };
-    }
-    const own = (await readEpisodeRuns(deps, episodeId, deps.config.apiPageMax, clip))[0];
-    const run = own && (await readRun(deps, episodeId, own.runId, clip));
-    return run ? { run, row: await deps.results.forRun(run.runId) } : undefined;
-  }
-  const row = await latestResultFor(deps.queues, deps.results, episodeId);
-  return row && seen(deps, { owner: row.owner }) ? { run: await rowView(row, clip), row } : undefined;
+  const answer = await episodeAnswer(deps, episodeId);
+  if (!answer) return undefined;
+  const { status, result: row } = answer;
+  if (!status) return row && seen(deps, { owner: row.owner }) ? { run: await rowView(row, clip), row } : undefined;
+  if (seen(deps, { owner: status.owner ?? row?.owner, readers: status.readers })) return { run: await runView(episodeId, status, row, clip), row };
+  const own = (await readEpisodeRuns(deps, episodeId, deps.config.apiPageMax, clip))[0];
+  const run = own && (await readRun(deps, episodeId, own.runId, clip));
+  return run ? { run, row: await deps.results.forRun(run.runId) } : undefined;
 }
 
 /**
@@ -81,7 +77,7 @@ export async function readEpisodeAnswer(
 export async function readEpisodeRuns(deps: RunReaderDeps, episodeId: string, limit: number, clip: ClipLocator): Promise<Run[]> {
   const ids = (await episodeRunIdsAllVariants(deps.queues, episodeId)).slice(0, limit);
   if (ids.length === 0) {
-    const row = await latestResultFor(deps.queues, deps.results, episodeId);
+    const row = await latestResultFor(deps.results, answerVariantsOf(deps.config), episodeId);
     return row && seen(deps, { owner: row.owner }) ? [await rowView(row, clip)] : [];
   }
   const runs = await Promise.all(
@@ -124,7 +120,7 @@ export async function listRuns(
   let scanned = 0;
   const scanMax = q.limit * 10;
   for (;;) {
-    const batch = await indexedRuns(deps.queues.redis, deps.queues.prefix, { sinceMs: q.sinceMs, count: q.limit, ...(before ? { before } : {}) });
+    const batch = await deps.queues.runs.indexed({ sinceMs: q.sinceMs, count: q.limit, ...(before ? { before } : {}) });
     if (batch.length === 0) return { items, nextCursor: null };
     const views = await Promise.all(
       batch.map(async ({ runId }) => {

@@ -6,7 +6,7 @@ import type { RedisConnection } from './redis.ts';
 import type { Config } from '@podpreview/shared';
 import { CALLBACK_QUEUE } from './redis.keys.ts';
 import { queueTelemetry } from './telemetry.ts';
-import type { CallbackTarget } from './run-state.ts';
+import type { CallbackTarget } from './run-record.ts';
 
 /**
  * Completion callbacks travel on their own queue: a slow or dead receiver retries there with

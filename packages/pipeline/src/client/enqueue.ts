@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { type Config, type EnqueueRequest, parseStageInput, type PreprocessInput, RunInFlightDiffersError, type VariantName } from '@podpreview/shared';
-import { claimEpisode, releaseClaim, replaceClaim, takeClaim } from './inflight.ts';
 import { jobOptions, type StageQueues } from './queues.ts';
 import { awaitReplicas } from './redis.ts';
-import { addRunCallback, addRunReader, type CallbackTarget, forgetRun, type RunRecord, readRunRecord, recordLatestRun, recordRunQueued } from './run-state.ts';
+import type { CallbackTarget, RunRecord } from './run-record.ts';
 import { isTerminal, runStatus } from './status.ts';
 
 export interface EnqueueReceipt {
@@ -39,34 +38,33 @@ export async function enqueueEpisode(
   o: { callback?: CallbackTarget; runId?: string; enqueuedAtMs?: number; owner?: string } = {},
 ): Promise<EnqueueReceipt> {
   if (queues.fallback && config.fallback?.normalPriority && !req.priority) return enqueueEpisode(queues.fallback, config, req, nowMs, o);
-  const { redis, prefix, variant } = queues;
+  const { redis, runs, variant } = queues;
   const runId = o.runId ?? randomUUID();
   const enqueuedAtMs = o.enqueuedAtMs ?? nowMs;
-  const ttlMs = config.runStateTtlMs;
   const request = {
     audioUri: req.audioUri,
     ...(req.transcriptUri ? { transcriptUri: req.transcriptUri } : {}),
     priority: req.priority,
     ...(req.transcribe ? { transcribe: true } : {}),
   };
-  await recordRunQueued(redis, prefix, ttlMs, { runId, episodeId: req.id, enqueuedAtMs, request, variant, ...(o.owner ? { owner: o.owner } : {}) });
+  await runs.recordQueued({ runId, episodeId: req.id, enqueuedAtMs, request, variant, ...(o.owner ? { owner: o.owner } : {}) });
   if (req.force) {
-    await takeClaim(redis, prefix, req.id, runId);
+    await runs.takeClaim(req.id, runId);
   } else {
     for (;;) {
-      const claim = await claimEpisode(redis, prefix, req.id, runId);
+      const claim = await runs.claimEpisode(req.id, runId);
       if (claim.won) break;
       if (await isLive(queues, claim.holder, nowMs)) {
-        await forgetRun(redis, prefix, runId);
-        const differs = differingFields(request, (await readRunRecord(redis, prefix, claim.holder))?.request);
+        await runs.forget(runId);
+        const differs = differingFields(request, (await runs.read(claim.holder))?.request);
         if (differs.length > 0) throw new RunInFlightDiffersError(claim.holder, differs);
-        if (o.owner) await addRunReader(redis, prefix, claim.holder, o.owner);
-        // The run may end between the check and this: the caller checks again (see takeRunCallbacks).
-        if (o.callback) await addRunCallback(redis, prefix, ttlMs, claim.holder, o.callback);
+        if (o.owner) await runs.addReader(claim.holder, o.owner);
+        // The run may end between the check and this: the caller checks again (see RunStore.takeCallbacks).
+        if (o.callback) await runs.addCallback(claim.holder, o.callback);
         return { runId: claim.holder, episodeId: req.id, joined: true, variant };
       }
       // The holder's run is over but its release was lost (a crash): take the claim over now.
-      if (await replaceClaim(redis, prefix, req.id, claim.holder, runId)) break;
+      if (await runs.replaceClaim(req.id, claim.holder, runId)) break;
     }
   }
   const payload: PreprocessInput = parseStageInput('preprocess', {
@@ -83,13 +81,13 @@ export async function enqueueEpisode(
   });
   let replicas = 0;
   try {
-    if (o.callback) await addRunCallback(redis, prefix, ttlMs, runId, o.callback);
-    await recordLatestRun(redis, prefix, config, req.id, runId, enqueuedAtMs);
+    if (o.callback) await runs.addCallback(runId, o.callback);
+    await runs.recordLatest(req.id, runId, enqueuedAtMs);
     await queues.preprocess.add('preprocess', payload, jobOptions(config, runId, req.priority));
     replicas = await awaitReplicas(redis, config.enqueueWaitReplicas, config.enqueueWaitTimeoutMs);
   } catch (err) {
     // Nothing was queued: let the next request start a run instead of joining this one.
-    await releaseClaim(redis, prefix, req.id, runId).catch(() => {});
+    await runs.releaseClaim(req.id, runId).catch(() => {});
     throw err;
   }
   const shadowRunId = queues.shadow ? await shadowEnqueue(queues.shadow, config, req, nowMs) : undefined;

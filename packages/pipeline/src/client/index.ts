@@ -6,9 +6,9 @@
 export * from './redis.keys.ts';
 export * from './redis.ts';
 export * from './key-prefix.ts';
-export * from './run-state.ts';
+export * from './run-record.ts';
+export * from './run-store.ts';
 export * from './queues.ts';
-export * from './inflight.ts';
 export * from './enqueue.ts';
 export * from './answer.ts';
 export * from './status.ts';
@@ -19,4 +19,4 @@ export * from './callbacks.ts';
 export * from './replay.ts';
 export * from './quota.ts';
 export * from './telemetry.ts';
-export * from './lua-script.ts';
+export * from './lua/index.ts';

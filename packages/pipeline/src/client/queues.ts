@@ -4,6 +4,7 @@ import { ownKeyPrefix, queueKeyPrefix } from './key-prefix.ts';
 import type { RedisConnection } from './redis.ts';
 import { queueTelemetry } from './telemetry.ts';
 import { createCallbackQueue } from './callbacks.ts';
+import { type RunLimits, RunStore } from './run-store.ts';
 
 /** Lower is sooner in BullMQ; every job gets one so priority episodes overtake the rest. */
 export const PRIORITY_URGENT = 1;
@@ -21,6 +22,8 @@ export type StageQueues = Record<StageName, Queue> & {
   /** This variant's completion-callback queue (delivered by `podpreview serve`), for reading it. */
   readonly callbacks: Queue;
   readonly prefix: string;
+  /** This variant's run records, indexes, claims and flags. */
+  readonly runs: RunStore;
   readonly variant: VariantName;
   readonly shadow?: StageQueues;
   readonly fallback?: StageQueues;
@@ -28,7 +31,7 @@ export type StageQueues = Record<StageName, Queue> & {
 
 export function createQueues(
   redis: RedisConnection,
-  config: Pick<Config, 'queuePrefix'> & Partial<Pick<Config, 'shadowQueuePrefix' | 'fallback' | 'variant' | 'tracing'>>,
+  config: Pick<Config, 'queuePrefix'> & RunLimits & Partial<Pick<Config, 'shadowQueuePrefix' | 'fallback' | 'variant' | 'tracing'>>,
 ): StageQueues {
   const telemetry = queueTelemetry(config);
   const queues = Object.fromEntries(
@@ -42,22 +45,26 @@ export function createQueues(
   );
   const shadow =
     config.shadowQueuePrefix && config.shadowQueuePrefix !== config.queuePrefix
-      ? createQueues(redis, { queuePrefix: config.shadowQueuePrefix, variant: 'staging', tracing: config.tracing })
+      ? createQueues(redis, { ...limitsOf(config), queuePrefix: config.shadowQueuePrefix, variant: 'staging', tracing: config.tracing })
       : undefined;
   const fallback = config.fallback
-    ? createQueues(redis, { queuePrefix: config.fallback.queuePrefix, variant: 'fallback', tracing: config.tracing })
+    ? createQueues(redis, { ...limitsOf(config), queuePrefix: config.fallback.queuePrefix, variant: 'fallback', tracing: config.tracing })
     : undefined;
+  const prefix = ownKeyPrefix(config.queuePrefix, redis.isCluster);
   return {
     ...(queues as Record<StageName, Queue>),
     redis,
     queuePrefix: config.queuePrefix,
     callbacks: createCallbackQueue(redis, config),
-    prefix: ownKeyPrefix(config.queuePrefix, redis.isCluster),
+    prefix,
+    runs: new RunStore(redis, prefix, limitsOf(config)),
     variant: config.variant ?? 'production',
     ...(shadow ? { shadow } : {}),
     ...(fallback ? { fallback } : {}),
   };
 }
+
+const limitsOf = (c: RunLimits): RunLimits => ({ runStateTtlMs: c.runStateTtlMs, runIndexMax: c.runIndexMax, runsPerEpisodeMax: c.runsPerEpisodeMax });
 
 /** Closes the queues and the connection they share (BullMQ leaves a connection it was given open). */
 export async function closeQueues(queues: StageQueues): Promise<void> {

@@ -1,18 +1,12 @@
-import { LuaScript } from './lua-script.ts';
+import { luaScript } from './lua/index.ts';
 import type { StageQueues } from './queues.ts';
-import { inFlightKey, runStateKey } from './redis.keys.ts';
+import { inFlightKey } from './redis.keys.ts';
 
 /** Expensive work a credential may have only so many runs of in flight at once. */
 export type CostlyWork = 'web' | 'transcribe';
 
 /** A reservation whose run has no record yet (its enqueue is a moment away) is kept this long. */
 const RESERVATION_GRACE_MS = 60_000;
-
-const RESERVE = new LuaScript(`
-if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then return 0 end
-redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
-redis.call('PEXPIRE', KEYS[1], ARGV[4])
-return 1`);
 
 /**
  * Per-credential caps on the work that costs the most (downloads from the web, which a slow
@@ -28,7 +22,7 @@ export async function reserveInFlight(
   const key = inFlightKey(queues.prefix, o.kind, o.credential);
   const nowMs = o.nowMs ?? Date.now();
   await pruneEnded(queues, key, nowMs);
-  return (await RESERVE.run(queues.redis, [key], [o.runId, String(o.max), String(nowMs), String(o.ttlMs)])) === 1;
+  return (await luaScript('reserve-in-flight').run(queues.redis, [key], [o.runId, String(o.max), String(nowMs), String(o.ttlMs)])) === 1;
 }
 
 /** Gives a place back (the request joined another run, or failed before its run was queued). */
@@ -40,16 +34,12 @@ async function pruneEnded(queues: StageQueues, key: string, nowMs: number): Prom
   const raw = await queues.redis.zrange(key, '0', '-1', 'WITHSCORES');
   if (raw.length === 0) return;
   const members = Array.from({ length: raw.length / 2 }, (_, i) => ({ runId: raw[2 * i]!, atMs: Number(raw[2 * i + 1]) }));
-  const read = queues.redis.pipeline();
-  for (const m of members) {
-    read.hget(runStateKey(queues.prefix, m.runId), 'state');
-    // A run routed to the fallback variant keeps its record there.
-    if (queues.fallback) read.hget(runStateKey(queues.fallback.prefix, m.runId), 'state');
-  }
-  const states = ((await read.exec()) ?? []).map(([, v]) => v as string | null);
-  const per = queues.fallback ? 2 : 1;
+  const ids = members.map((m) => m.runId);
+  const own = await queues.runs.states(ids);
+  // A run routed to the fallback variant keeps its record there.
+  const there = queues.fallback ? await queues.fallback.runs.states(ids) : [];
   const ended = members.filter((m, i) => {
-    const state = states.slice(i * per, i * per + per).find((s) => s !== null) ?? null;
+    const state = own[i]?.state ?? there[i]?.state ?? null;
     return state === null ? nowMs - m.atMs > RESERVATION_GRACE_MS : state !== 'queued';
   });
   if (ended.length > 0) await queues.redis.zrem(key, ...ended.map((m) => m.runId));

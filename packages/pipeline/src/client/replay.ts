@@ -1,7 +1,6 @@
 import { type Config, EnqueueRequest, type ResultsSink } from '@podpreview/shared';
 import { enqueueEpisode } from './enqueue.ts';
 import type { StageQueues } from './queues.ts';
-import { readRunRecord } from './run-state.ts';
 
 export interface ReplayOptions {
   /** Error code of the failures to run again (`stage_timeout`, `input_not_found`, …). */
@@ -42,7 +41,7 @@ export async function replayFailures(queues: StageQueues, config: Config, result
       outcomes.push({ episodeId, failedRunId, skipped: `ran again since (${latest.status})` });
       continue;
     }
-    const record = await readRunRecord(queues.redis, queues.prefix, failedRunId);
+    const record = await queues.runs.read(failedRunId);
     const input = record?.request;
     if (!input) {
       outcomes.push({ episodeId, failedRunId, skipped: 'its run record has expired: the input is not known here, submit it again' });

@@ -1,9 +1,10 @@
 import { Job } from 'bullmq';
-import { JobSummary, STAGES, type StageName, type VariantName } from '@podpreview/shared';
+import { isEnded, JobSummary, type ResultStatus, type RunStateName, STAGES, type StageName, type VariantName } from '@podpreview/shared';
 import type { StageQueues } from './queues.ts';
-import { type RunRecord, readRunRecord } from './run-state.ts';
+import type { RunRecord } from './run-record.ts';
 
-export type RunState = 'queued' | 'running' | 'succeeded' | 'failed' | 'deduplicated' | 'cancelled' | 'unknown';
+/** A run's state as clients see it, or `unknown`: no record and no job (never submitted, or expired). */
+export type RunState = RunStateName | 'unknown';
 export type StageState = 'absent' | 'waiting' | 'prioritized' | 'active' | 'delayed' | 'completed' | 'failed' | 'waiting-children' | 'unknown';
 
 export interface RunStatus {
@@ -18,7 +19,7 @@ export interface RunStatus {
   /** The failure's stable code alone (what clients may see): `internal` where the failure carries none. */
   errorCode?: string;
   /** The run's outcome, once it has ended well. */
-  summary?: Extract<JobSummary, { status: 'succeeded' | 'deduplicated' | 'cancelled' }>;
+  summary?: Extract<JobSummary, { status: Exclude<ResultStatus, 'failed'> }>;
   /** A client asked to cancel the run and it has not ended yet. */
   cancelRequested?: boolean;
   /** When the run was enqueued, where known (its run record). */
@@ -47,7 +48,7 @@ export async function runStatus(queues: StageQueues, runId: string): Promise<Run
 
 async function variantRunStatus(queues: StageQueues, runId: string): Promise<RunStatus> {
   const [record, read] = await Promise.all([
-    readRunRecord(queues.redis, queues.prefix, runId),
+    queues.runs.read(runId),
     // One round of Redis calls per stage, all at once: --wait and the API poll this.
     Promise.all(
       STAGES.map(async (spec) => {
@@ -117,7 +118,7 @@ async function variantRunStatus(queues: StageQueues, runId: string): Promise<Run
  * a live one as runStatus sees it. One Redis call per ended run instead of a dozen.
  */
 export async function runStatusForListing(queues: StageQueues, runId: string): Promise<RunStatus | undefined> {
-  const record = await readRunRecord(queues.redis, queues.prefix, runId);
+  const record = await queues.runs.read(runId);
   if (!record) return queues.fallback ? runStatusForListing(queues.fallback, runId) : undefined;
   if (record.state === 'queued') return variantRunStatus(queues, runId);
   return {
@@ -156,7 +157,7 @@ function ended(record: RunRecord): Pick<RunStatus, 'state' | 'failedStage' | 're
       errorCode: o?.errorCode ?? 'internal',
     };
   }
-  const status = record.state as 'succeeded' | 'deduplicated' | 'cancelled';
+  const status = record.state as Exclude<ResultStatus, 'failed'>;
   return {
     state: status,
     ...(o
@@ -174,4 +175,4 @@ function ended(record: RunRecord): Pick<RunStatus, 'state' | 'failedStage' | 're
   };
 }
 
-export const isTerminal = (s: RunState) => s === 'succeeded' || s === 'failed' || s === 'deduplicated' || s === 'cancelled';
+export const isTerminal = (s: RunState) => isEnded(s);

@@ -1,7 +1,6 @@
 import { type Config, EnqueueRequest, type Logger, type ResultRow } from '@podpreview/shared';
 import { enqueueEpisode } from '../client/enqueue.ts';
 import type { StageQueues } from '../client/queues.ts';
-import { readRunRecord } from '../client/run-state.ts';
 
 /**
  * The speech-to-text upgrade pass (PODPREVIEW_ASR=upgrade). Transcribing costs about a third of
@@ -12,7 +11,7 @@ import { readRunRecord } from '../client/run-state.ts';
  * normal priority, behind priority episodes, and a run that transcribed is never upgraded again.
  */
 export async function startAsrUpgrade(queues: StageQueues, config: Config, row: ResultRow, log: Logger): Promise<string | undefined> {
-  const record = await readRunRecord(queues.redis, queues.prefix, row.runId);
+  const record = await queues.runs.read(row.runId);
   const request = record?.request;
   if (!request || request.transcribe || request.transcriptUri) return undefined;
   const receipt = await enqueueEpisode(

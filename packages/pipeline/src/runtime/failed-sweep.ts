@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { type Config, type Logger, PodpreviewError, type StageName } from '@podpreview/shared';
 import { codeOfReason } from '../client/status.ts';
 import type { StageQueues } from '../client/queues.ts';
-import { failedSweepLockKey, runStateKey } from '../client/redis.keys.ts';
+import { luaScript } from '../client/lua/index.ts';
+import { failedSweepLockKey } from '../client/redis.keys.ts';
 import { type EndedRow, failureRow } from './result-row.ts';
 
 /** Failed jobs looked at per stage and sweep: the newest, where a lost record would be. */
@@ -42,11 +43,9 @@ export async function sweepFailedJobs(
     for (const stage of stages) {
       const jobs = (await queues[stage].getFailed(0, SWEEP_BATCH - 1)).filter((j) => j?.id && (j.finishedOn ?? nowMs) <= nowMs - SETTLE_MS);
       if (jobs.length === 0) continue;
-      const read = redis.pipeline();
-      for (const j of jobs) read.hget(runStateKey(prefix, String(j.id)), 'state');
-      const states = ((await read.exec()) ?? []).map(([, v]) => v as string | null);
+      const states = await queues.runs.states(jobs.map((j) => String(j.id)));
       for (const [i, job] of jobs.entries()) {
-        if (states[i] !== 'queued') continue;
+        if (states[i]?.state !== 'queued') continue;
         const err = new FailedJobError(job.failedReason ?? 'failed');
         await endRun(failureRow(stage, String(job.id), job.data, err, job.finishedOn ?? nowMs), { inputRejected: !err.retryable });
         ended++;
@@ -54,7 +53,7 @@ export async function sweepFailedJobs(
     }
     return ended;
   } finally {
-    await redis.eval(`if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`, 1, lock, token);
+    await luaScript('delete-if').run(redis, [lock], [token]);
   }
 }
 

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { type Config, EnqueueRequest, type Logger } from '@podpreview/shared';
 import { enqueueEpisode } from '../client/enqueue.ts';
 import type { StageQueues } from '../client/queues.ts';
-import { fallbackSweepCursorKey, fallbackSweepLockKey, runIndexKey, runStateKey } from '../client/redis.keys.ts';
-import { markHandedOver, readRunRecord, setHandedOver } from '../client/run-state.ts';
+import { luaScript } from '../client/lua/index.ts';
+import { fallbackSweepCursorKey, fallbackSweepLockKey } from '../client/redis.keys.ts';
 import { pipelineMetrics } from './metrics.ts';
 
 /**
@@ -28,10 +28,10 @@ export type HandOverReason = 'failed' | 'deadline';
 export async function handOverToFallback(queues: StageQueues, config: Config, runId: string, why: HandOverReason, log: Logger): Promise<string | undefined> {
   const fallback = queues.fallback;
   if (!fallback) return undefined;
-  const record = await readRunRecord(queues.redis, queues.prefix, runId);
+  const record = await queues.runs.read(runId);
   if (!record?.request) return undefined;
   const fallbackRunId = fallbackRunIdOf(runId);
-  if (!(await markHandedOver(queues.redis, queues.prefix, runId, fallbackRunId, why === 'deadline' ? 'queued' : undefined))) return undefined;
+  if (!(await queues.runs.markHandedOver(runId, fallbackRunId, why === 'deadline' ? 'queued' : undefined))) return undefined;
   try {
     const req = EnqueueRequest.parse({ id: record.episodeId, ...record.request });
     const receipt = await enqueueEpisode(fallback, { ...config, enqueueWaitReplicas: 0 }, req, Date.now(), {
@@ -40,13 +40,13 @@ export async function handOverToFallback(queues: StageQueues, config: Config, ru
       ...(record.owner ? { owner: record.owner } : {}),
     });
     // Another fallback run of the episode was in flight (an earlier submission's): this one joined it.
-    if (receipt.runId !== fallbackRunId) await setHandedOver(queues.redis, queues.prefix, runId, receipt.runId);
+    if (receipt.runId !== fallbackRunId) await queues.runs.setHandedOver(runId, receipt.runId);
     pipelineMetrics.handovers.inc({ why });
     log.warn({ runId, episodeId: record.episodeId, fallbackRunId: receipt.runId, joined: receipt.joined, why }, 'run handed to the fallback variant');
     return receipt.runId;
   } catch (err) {
     // Nothing queued: the next failure or sweep may try again.
-    await setHandedOver(queues.redis, queues.prefix, runId, undefined).catch(() => {});
+    await queues.runs.setHandedOver(runId, undefined).catch(() => {});
     throw err;
   }
 }
@@ -80,14 +80,11 @@ export async function sweepFallbackDeadlines(queues: StageQueues, config: Config
     let handed = 0;
     if (cursor !== null && horizon > Number(cursor)) {
       for (let offset = 0; ; offset += SWEEP_BATCH) {
-        const runIds = await redis.zrangebyscore(runIndexKey(prefix), `(${cursor}`, String(horizon), 'LIMIT', offset, SWEEP_BATCH);
+        const runIds = await queues.runs.indexedBetween(Number(cursor), horizon, offset, SWEEP_BATCH);
         if (runIds.length === 0) break;
-        const read = redis.pipeline();
-        for (const id of runIds) read.hmget(runStateKey(prefix, id), 'state', 'fallbackRunId');
-        const states = (await read.exec()) ?? [];
+        const states = await queues.runs.states(runIds);
         for (const [i, runId] of runIds.entries()) {
-          const [state, handedTo] = (states[i]?.[1] ?? []) as (string | null)[];
-          if (state !== 'queued' || handedTo) continue;
+          if (states[i]?.state !== 'queued' || states[i]?.fallbackRunId) continue;
           if (await handOverToFallback(queues, config, runId, 'deadline', log)) handed++;
         }
         if (runIds.length < SWEEP_BATCH) break;
@@ -96,7 +93,7 @@ export async function sweepFallbackDeadlines(queues: StageQueues, config: Config
     if (cursor === null || horizon > Number(cursor)) await redis.set(cursorKey, String(horizon), 'PX', config.runStateTtlMs);
     return handed;
   } finally {
-    await redis.eval(`if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`, 1, lock, token);
+    await luaScript('delete-if').run(redis, [lock], [token]);
   }
 }
 

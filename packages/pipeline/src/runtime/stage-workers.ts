@@ -3,8 +3,7 @@ import type { Config, Logger, RedisTarget, ResultRow, ResultsSink, StageName } f
 import { closeQueues, createQueues, type StageQueues } from '../client/queues.ts';
 import { createRedis } from '../client/redis.ts';
 import { createCallbackQueue, enqueueCallbacks } from '../client/callbacks.ts';
-import { runStateKey } from '../client/redis.keys.ts';
-import { addRunCallback, type CallbackTarget, recordRunEnded } from '../client/run-state.ts';
+import type { CallbackTarget } from '../client/run-record.ts';
 import { startAsrUpgrade } from './asr-upgrade.ts';
 import { startFailedJobSweep } from './failed-sweep.ts';
 import { handOverToFallback, startFallbackSweep } from './fallback.ts';
@@ -57,6 +56,9 @@ export async function startStageWorkers(o: StageWorkersOptions): Promise<StageWo
     variant: config.variant,
     fallback: config.fallback,
     tracing: config.tracing,
+    runStateTtlMs: config.runStateTtlMs,
+    runIndexMax: config.runIndexMax,
+    runsPerEpisodeMax: config.runsPerEpisodeMax,
   });
   const results = createResultsWriter({
     results: o.results,
@@ -74,10 +76,10 @@ export async function startStageWorkers(o: StageWorkersOptions): Promise<StageWo
    */
   const endRun = async (ended: EndedRow, e: { inputRejected?: boolean } = {}) => {
     // The credential that started the run, from its record: the row keeps it once the record has expired.
-    const owner = await queues.redis.hget(runStateKey(queues.prefix, ended.runId), 'owner');
+    const owner = await queues.runs.ownerOf(ended.runId);
     const row: ResultRow = { ...ended, build: o.build ?? null, variant: config.variant, owner };
     await results.write(row);
-    const callbacks = await recordRunEnded(queues.redis, queues.prefix, config.runStateTtlMs, row);
+    const callbacks = await queues.runs.recordEnded(row);
     const handedTo = row.status === 'failed' && !e.inputRejected ? await handOver(row) : undefined;
     if (handedTo && callbacks.length > 0) await passCallbacks(handedTo, callbacks);
     else if (callbacks.length > 0) await enqueueCallbacks(callbackQueue, config, row, callbacks);
@@ -97,7 +99,7 @@ export async function startStageWorkers(o: StageWorkersOptions): Promise<StageWo
         })
       : Promise.resolve(undefined);
   const passCallbacks = async (fallbackRunId: string, callbacks: CallbackTarget[]) => {
-    for (const c of callbacks) await addRunCallback(queues.redis, queues.fallback!.prefix, config.runStateTtlMs, fallbackRunId, c);
+    for (const c of callbacks) await queues.fallback?.runs.addCallback(fallbackRunId, c);
   };
   const sweep = startFallbackSweep(queues, config, log);
   const failedSweep = startFailedJobSweep(queues, o.stages, endRun, config, log);

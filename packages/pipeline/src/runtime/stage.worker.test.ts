@@ -11,7 +11,6 @@ import { queueKeyPrefix } from '../client/key-prefix.ts';
 import { closeQueues, createQueues, type StageQueues } from '../client/queues.ts';
 import { createRedis } from '../client/redis.ts';
 import { type PrivateRedis, startPrivateRedis } from '../client/redis.server.ts';
-import { readRunRecord } from '../client/run-state.ts';
 import type { StageHandlers } from './outcome.ts';
 import { type StageWorkers, startStageWorkers } from './stage-workers.ts';
 
@@ -85,7 +84,7 @@ const submit = async (id: string) =>
 
 async function ended(runId: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while ((await readRunRecord(queues.redis, queues.prefix, runId))?.state === 'queued') {
+  while ((await queues.runs.read(runId))?.state === 'queued') {
     if (Date.now() > deadline) throw new Error(`run ${runId} did not end`);
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -105,7 +104,7 @@ describe('stage runtime', () => {
     const runId = await submit('orphan');
     while ((await queues.preprocess.getJobState(runId)) !== 'failed') await new Promise((r) => setTimeout(r, 50));
     await dying.close();
-    expect((await readRunRecord(queues.redis, queues.prefix, runId))?.state).toBe('queued');
+    expect((await queues.runs.read(runId))?.state).toBe('queued');
     workers = await startStageWorkers({ config, redis: redis.url, stages: ['preprocess'], handlers, results: watched, log: createLogger('silent') });
     await ended(runId);
     expect(await sink.forRun(runId)).toMatchObject({ status: 'failed', failedStage: 'preprocess', errorCode: 'internal' });

@@ -20,7 +20,6 @@ import { queueTelemetry } from '../client/telemetry.ts';
 import { RejectedInputError } from './errors/rejected-input.error.ts';
 import { pipelineMetrics } from './metrics.ts';
 import type { StageHandler } from './outcome.ts';
-import { isCancelRequested } from '../client/run-state.ts';
 import { cancelledRow, type EndedRow, failureRow, terminalRow } from './result-row.ts';
 
 export interface StageWorkerDeps {
@@ -51,7 +50,7 @@ export function startStageWorker<S extends StageName>(stage: S, handler: StageHa
     const jobLog = () => log.child({ runId: job.id, episodeId: (job.data as { episodeId?: string })?.episodeId, attempt: job.attemptsMade + 1 });
     try {
       // A stage boundary: a run a client cancelled stops here, before this stage's work.
-      if (await isCancelRequested(queues.redis, queues.prefix, String(job.id))) {
+      if (await queues.runs.isCancelRequested(String(job.id))) {
         const row = cancelledRow(stage, String(job.id), job.data, Date.now());
         await endRun(row);
         pipelineMetrics.jobs.inc({ stage, outcome: 'cancelled' });

@@ -1,5 +1,5 @@
 import { context, propagation, trace } from '@opentelemetry/api';
-import type { Config } from '../config.ts';
+import type { Config } from '../config/index.ts';
 
 /** The tracer of podpreview's own spans (API requests, stage work); BullMQ's come from bullmq-otel. */
 export const TRACER_NAME = 'podpreview';

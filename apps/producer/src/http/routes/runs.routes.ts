@@ -1,4 +1,4 @@
-import { requestCancel, runStatus } from '@podpreview/pipeline/client';
+import { runStatus } from '@podpreview/pipeline/client';
 import { CancelReceipt, Run } from '../api.schemas.ts';
 import { COMMON, json, problem, ref } from '../doc.ts';
 import { sendProblem } from '../problem.ts';
@@ -46,7 +46,7 @@ export const RUNS_ROUTES: RouteSpec[] = [
           return sendProblem(res, 'forbidden', { detail: 'only the credential that started the run may cancel it' });
         // A run handed to the fallback variant (or routed there) is cancelled in that variant's keys.
         const holder = ctx.ownerOf(before.variant);
-        const outcome = await requestCancel(holder.redis, holder.prefix, runId);
+        const outcome = await holder.runs.requestCancel(runId);
         if (outcome === 'unknown') return sendProblem(res, 'not_found', { detail: `no run ${runId} of episode ${id}` });
         if (outcome === 'ended') return sendProblem(res, 'run_ended', { detail: `run ${runId} ended as ${before.status}` });
         ctx.served(res, CancelReceipt, { runId, status: before.status, cancelRequested: true }, 202);

@@ -1,15 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import express, { type Request, type Response } from 'express';
-import {
-  type CostlyWork,
-  enqueueCallbacks,
-  enqueueEpisode,
-  isTerminal,
-  releaseInFlight,
-  reserveInFlight,
-  runStatus,
-  takeRunCallbacks,
-} from '@podpreview/pipeline/client';
+import { type CostlyWork, enqueueCallbacks, enqueueEpisode, isTerminal, releaseInFlight, reserveInFlight, runStatus } from '@podpreview/pipeline/client';
 import { describeIssues, EnqueueRequest, RunInFlightDiffersError } from '@podpreview/shared';
 import { SubmitReceipt } from '../api.schemas.ts';
 import { hasScope } from '../auth.ts';
@@ -85,12 +76,7 @@ async function submit(ctx: ApiContext, req: Request, res: Response): Promise<voi
     if (callback && status && isTerminal(status.state)) {
       // The joined run ended while this request joined it: its end did not see our callback.
       const holder = ctx.ownerOf(receipt.variant);
-      await enqueueCallbacks(
-        ctx.callbackQueue,
-        config,
-        { runId: receipt.runId, episodeId: receipt.episodeId },
-        await takeRunCallbacks(holder.redis, holder.prefix, receipt.runId),
-      );
+      await enqueueCallbacks(ctx.callbackQueue, config, { runId: receipt.runId, episodeId: receipt.episodeId }, await holder.runs.takeCallbacks(receipt.runId));
     }
     const answer: SubmitReceipt = {
       id: receipt.episodeId,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from './config.ts';
-import { ConfigError } from './errors/index.ts';
+import { configurationMarkdown } from './docs.ts';
+import { CONFIG_DOMAINS, CONFIG_VARIABLES, loadConfig } from './index.ts';
+import { ConfigError } from '../errors/index.ts';
 
 describe('loadConfig', () => {
   it('fills defaults with units and resolves the data dir', () => {
@@ -53,5 +54,21 @@ describe('loadConfig', () => {
     );
     expect(() => loadConfig({ PODPREVIEW_FALLBACK_QUEUE_PREFIX: 's', PODPREVIEW_SHADOW_QUEUE_PREFIX: 's' })).toThrow(/must differ from PODPREVIEW_SHADOW/);
     expect(() => loadConfig({ PODPREVIEW_FALLBACK_QUEUE_PREFIX: 'f', PODPREVIEW_VARIANT: 'fallback' })).toThrow(/no fallback of its own/);
+  });
+});
+
+describe('configuration domains', () => {
+  it('declare each variable in one domain only (a second declaration would silently replace the first)', () => {
+    const declared = CONFIG_DOMAINS.flatMap((d) => Object.keys(d.settings));
+    expect(declared.length).toBe(new Set(declared).size);
+    expect([...declared].sort()).toEqual([...CONFIG_VARIABLES].sort());
+  });
+
+  it('show in the table the defaults loadConfig applies', () => {
+    const table = configurationMarkdown();
+    const c = loadConfig({}, '/x');
+    expect(table).toContain(`| \`PODPREVIEW_LOCK_DURATION_MS\` | \`${c.lockDurationMs}\` | ms |`);
+    expect(table).toContain(`| \`PODPREVIEW_HTTP_PORT\` | \`${c.httpPort}\` |  |`);
+    expect(table).toContain('| `REDIS_URL` | unset |');
   });
 });
