@@ -4,6 +4,7 @@ import path from 'node:path';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import { ConfigError } from './errors/config.error.ts';
+import { type SelectionWeights, selectionWeightEnv, selectionWeightsFrom } from './selection-weights.ts';
 import { parseHostPorts, type RedisClusterTarget, type RedisSentinelTarget } from './redis-target.ts';
 import { STAGE_NAMES, type StageName } from './stages.ts';
 import { VARIANT_NAMES, type VariantName } from './variants.ts';
@@ -22,23 +23,8 @@ const concurrencyDefaults: Record<StageName, number> = {
   selection: 4,
   sink: 2,
 };
-const num = (def: number) => z.coerce.number().min(0).default(def);
 
-/** How much each model's evidence counts when windows are compared (see selection/window.ts). */
-export interface SelectionWeights {
-  speech: number;
-  music: number;
-  ad: number;
-  introOutro: number;
-  silence: number;
-  centrality: number;
-  sentenceEnd: number;
-  pauseEnd: number;
-  startPause: number;
-  edges: number;
-  otherVoice: number;
-  monologue: number;
-}
+export type { SelectionWeights } from './selection-weights.ts';
 
 const concurrencyVar = (stage: StageName) => `PODPREVIEW_CONCURRENCY_${stage.replace('-', '_').toUpperCase()}`;
 
@@ -107,18 +93,7 @@ const EnvSchema = z.object({
   PODPREVIEW_MODEL_THREADS: z.coerce.number().int().min(0).max(64).optional(),
   PODPREVIEW_ASR: z.enum(['off', 'inline', 'upgrade']).default('off'),
   PODPREVIEW_ASR_LANES: z.coerce.number().int().min(1).max(64).optional(),
-  PODPREVIEW_WEIGHT_SPEECH: num(1),
-  PODPREVIEW_WEIGHT_MUSIC: num(1),
-  PODPREVIEW_WEIGHT_AD: num(1.5),
-  PODPREVIEW_WEIGHT_INTRO_OUTRO: num(1),
-  PODPREVIEW_WEIGHT_SILENCE: num(1),
-  PODPREVIEW_WEIGHT_CENTRALITY: num(0.3),
-  PODPREVIEW_WEIGHT_SENTENCE_END: num(0.3),
-  PODPREVIEW_WEIGHT_PAUSE_END: num(0.15),
-  PODPREVIEW_WEIGHT_START_PAUSE: num(0.1),
-  PODPREVIEW_WEIGHT_EDGES: num(0.5),
-  PODPREVIEW_WEIGHT_OTHER_VOICE: num(1),
-  PODPREVIEW_WEIGHT_MONOLOGUE: num(0.5),
+  ...selectionWeightEnv,
   PODPREVIEW_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
   PODPREVIEW_HTTP_PORT: int(8080),
   PODPREVIEW_HTTP_KEEP_ALIVE_TIMEOUT_MS: int(65_000, 1000),
@@ -638,20 +613,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     modelManifestPath: e.PODPREVIEW_MODEL_MANIFEST ? path.resolve(cwd, e.PODPREVIEW_MODEL_MANIFEST) : undefined,
     modelThreads: e.PODPREVIEW_MODEL_THREADS ?? Math.min(4, os.availableParallelism()),
     asr: { mode: e.PODPREVIEW_ASR, lanes: e.PODPREVIEW_ASR_LANES ?? Math.min(4, os.availableParallelism()) },
-    weights: {
-      speech: e.PODPREVIEW_WEIGHT_SPEECH,
-      music: e.PODPREVIEW_WEIGHT_MUSIC,
-      ad: e.PODPREVIEW_WEIGHT_AD,
-      introOutro: e.PODPREVIEW_WEIGHT_INTRO_OUTRO,
-      silence: e.PODPREVIEW_WEIGHT_SILENCE,
-      centrality: e.PODPREVIEW_WEIGHT_CENTRALITY,
-      sentenceEnd: e.PODPREVIEW_WEIGHT_SENTENCE_END,
-      pauseEnd: e.PODPREVIEW_WEIGHT_PAUSE_END,
-      startPause: e.PODPREVIEW_WEIGHT_START_PAUSE,
-      edges: e.PODPREVIEW_WEIGHT_EDGES,
-      otherVoice: e.PODPREVIEW_WEIGHT_OTHER_VOICE,
-      monologue: e.PODPREVIEW_WEIGHT_MONOLOGUE,
-    },
+    weights: selectionWeightsFrom(e),
     httpHost: e.PODPREVIEW_HTTP_HOST,
     httpPort: e.PODPREVIEW_HTTP_PORT,
     httpKeepAliveTimeoutMs: e.PODPREVIEW_HTTP_KEEP_ALIVE_TIMEOUT_MS,

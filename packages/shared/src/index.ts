@@ -4,6 +4,7 @@ export * from './blobs/index.ts';
 export * from './results.ts';
 export * from './variants.ts';
 export * from './config.ts';
+export * from './selection-weights.ts';
 export * from './redis-target.ts';
 export * from './logger.ts';
 export * from './math.ts';

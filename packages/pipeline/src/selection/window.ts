@@ -1,6 +1,7 @@
 import { round3, type SelectionWeights, type WindowChoice } from '@podpreview/shared';
 import type { Features } from './features.ts';
 import { SPEECH_THRESHOLD } from './onsets.ts';
+import { P } from './params.ts';
 
 export interface WindowInputs {
   features: Features;
@@ -19,21 +20,9 @@ export interface WindowInputs {
 }
 
 /** How far the window's end may move from `windowSec` to end cleanly (60 ± 1 s). */
-export const END_SLACK_SEC = 1;
-/** A start after this much quiet gets the whole startPause bonus; a line's start pauses longer than a breath inside it. */
-const START_PAUSE_FULL_SEC = 1;
-/** After a transcript sentence's end: the clip keeps the word's tail. */
-const END_TAIL_SEC = 0.2;
-/**
- * A window ends in a VAD pause only where the quiet lasts this long: on three draws of the eval
- * set, the quiet inside sentences (a comma, a stop consonant) lasted under 0.3 s, almost all
- * under 0.25 s, and nine in ten pauses between sentences 0.25 s or more.
- */
-const MIN_END_PAUSE_SEC = 0.25;
-/** How far into a VAD pause (past its first point) a window ends; the clip's fade-out covers the last word's tail. */
-const INTO_PAUSE_SEC = 0.05;
-/** A pause: the VAD says mostly not speech within this much either side. */
-const PAUSE_HALF_SEC = 0.15;
+export const END_SLACK_SEC = P.endSlackSec;
+const { startPauseFullSec: START_PAUSE_FULL_SEC, endTailSec: END_TAIL_SEC, minEndPauseSec: MIN_END_PAUSE_SEC } = P;
+const { intoPauseSec: INTO_PAUSE_SEC, pauseHalfSec: PAUSE_HALF_SEC } = P;
 
 /** Mean of a stepped array over [a, b) seconds, counting partial steps by their overlap. */
 function makeMean(values: Float32Array, stepSec: number): (a: number, b: number) => number {
@@ -75,7 +64,7 @@ export function chooseWindow(i: WindowInputs): WindowChoice {
   };
   // Rewards are window means; penalties count seconds (per 10 s), so one second of ad costs
   // more than any difference in topicality between two clean windows.
-  const perSeconds = length / 10;
+  const perSeconds = length / P.penaltyPerSec;
   const frameSpeech = prefix(i.vad.speech, (p) => (p >= SPEECH_THRESHOLD ? 1 : 0));
   const frameMean = (a: number, b: number) => {
     const x = Math.max(0, Math.min(i.vad.speech.length, Math.round(a / i.vad.frameSec)));
@@ -100,7 +89,7 @@ export function chooseWindow(i: WindowInputs): WindowChoice {
     };
     // VAD pauses, outside every transcript sentence (a comma's gap is not a sentence end); the
     // longest one, as sentence ends pause longer than the breaths inside sentences.
-    const insideSentence = (t: number) => sentenceSpans.some(([a, b]) => t > a + 0.3 && t < b - 0.3);
+    const insideSentence = (t: number) => sentenceSpans.some(([a, b]) => t > a + P.insideSentenceMarginSec && t < b - P.insideSentenceMarginSec);
     const runs: number[][] = [];
     for (let t = lo; t <= hi + 1e-9; t += i.vad.frameSec) {
       if (!inPause(t) || insideSentence(t) || quietAround(t) < MIN_END_PAUSE_SEC) continue;
@@ -110,7 +99,7 @@ export function chooseWindow(i: WindowInputs): WindowChoice {
     }
     const longest = runs.reduce<number[]>((a, r) => (r.length > a.length ? r : a), []);
     // Early in the pause rather than its middle: after the last word of a block, the middle of
-    // a long pause is already past the block's end (on the eval set, 0.5 s and more past it).
+    // a long pause is already past the block's end.
     const vadPauses = longest.length > 0 ? [Math.min(longest[Math.floor(longest.length / 2)]!, longest[0]! + INTO_PAUSE_SEC)] : [];
     // A transcript's sentence end (a moment after it, to keep the last word's tail), best where
     // the audio agrees it is a pause: a cue's inner sentence boundaries are interpolated.
@@ -141,11 +130,9 @@ export function chooseWindow(i: WindowInputs): WindowChoice {
   let best: WindowChoice | undefined;
   for (const s of starts) {
     // Starts compete on whether their end can land after a sentence, or without a transcript in
-    // a pause long enough to be between sentences (within END_SLACK_SEC): on two fresh draws of
-    // the eval set this took clean endings with a transcript from 67 and 83 % to 92 and 100 %,
-    // and without one from 67 and 83 % to 100 %. Without a transcript, starts also compete on
-    // the quiet before them (startPause): recorded lines pause inside them too, and rewarding
-    // clean ends alone made previews of real dialog start mid-line.
+    // a pause long enough to be between sentences (within END_SLACK_SEC). Without a transcript,
+    // starts also compete on the quiet before them (startPause): recorded lines pause inside
+    // them too, and rewarding clean ends alone makes previews of real dialog start mid-line.
     const { endSec: end, clean } = chooseEnd(s);
     // Scored over the nominal length: starts compete on the same footing wherever ends moved.
     const e = s + length;
@@ -178,15 +165,13 @@ export function chooseWindow(i: WindowInputs): WindowChoice {
 }
 
 /**
- * 1 at the episode's first second falling to 0 at 20 % of it, and rising again over the last
- * 10 %: where intros, pre-roll ads and outros sit in most shows. Also with a transcript: the text
- * models miss intros worded unlike anything they saw ("good to have you with us on…" read as an
- * outro), and on two fresh draws of the eval set this prior took bad seconds with a transcript
- * from 1.23 and 0.75 s to 0.14 and 0 s without costing the default draw anything.
+ * 1 at the episode's first second falling to 0 at edgeHeadShare of it, and rising again over
+ * the last edgeTailShare: where intros, pre-roll ads and outros sit in most shows. Also with a
+ * transcript: the text models miss intros worded unlike anything they saw.
  */
 function edgePrior(steps: number, stepSec: number, durationSec: number): Float32Array {
-  const head = 0.2 * durationSec;
-  const tail = 0.1 * durationSec;
+  const head = P.edgeHeadShare * durationSec;
+  const tail = P.edgeTailShare * durationSec;
   return Float32Array.from({ length: steps }, (_, t) => {
     const at = (t + 0.5) * stepSec;
     return Math.max(0, 1 - at / head, 1 - (durationSec - at) / tail);
