@@ -152,6 +152,13 @@ export const SELECTION_THRESHOLDS = {
     range: [1, 10],
     reason: "…or this many times the episode's median stretch, so shows with long turns are judged by their own measure…",
   },
+  monologueMaxShare: {
+    value: 0.3,
+    unit: 'share of speech',
+    range: [0, 1],
+    reason:
+      "An episode's framing (intro, ads, outro) is a minority of its talk: where long stretches add up to more, only the longest up to this share are marked.",
+  },
   monologueMaxSec: { value: 75, unit: 's', range: [20, 600], reason: '…and up to this long: longer ones are a long answer, or two voices heard as one.' },
 } as const satisfies Record<string, SelectionParam>;
 

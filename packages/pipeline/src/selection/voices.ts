@@ -160,7 +160,16 @@ export function monologues(voiceOf: Int32Array, voices: readonly { share: number
   const sorted = stretches.map(seconds).sort((a, b) => a - b);
   const median = sorted[Math.floor(sorted.length / 2)] ?? 0;
   const min = Math.max(MONOLOGUE_MIN_SEC, MONOLOGUE_MEDIAN_FACTOR * median);
-  for (const s of stretches) if (seconds(s) >= min && seconds(s) <= MONOLOGUE_MAX_SEC) out.fill(1, s.first, s.last + 1);
+  // The framing is a minority of an episode: where long stretches are most of the talk (a show
+  // of long answers), only the longest, up to that share, tell framing from content.
+  const budget = P.monologueMaxShare * stretches.reduce((a, s) => a + seconds(s), 0);
+  let marked = 0;
+  const long = stretches.filter((s) => seconds(s) >= min && seconds(s) <= MONOLOGUE_MAX_SEC).sort((a, b) => seconds(b) - seconds(a));
+  for (const s of long) {
+    if (marked + seconds(s) > budget) break;
+    marked += seconds(s);
+    out.fill(1, s.first, s.last + 1);
+  }
   return out;
 }
 
