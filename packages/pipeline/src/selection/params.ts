@@ -65,6 +65,18 @@ export const SELECTION_THRESHOLDS = {
     range: [0.1, 5],
     reason: "A start after this much quiet gets the whole startPause bonus; a line's start pauses longer than a breath inside it.",
   },
+  startQuietMax: {
+    value: 0.2,
+    unit: 'probability',
+    range: [0, 0.5],
+    reason: "The quiet before a start counts only frames this far under the VAD's decision point: a voice it half hears (a phone line) is not a pause.",
+  },
+  startRiseSec: {
+    value: 0.25,
+    unit: 's',
+    range: [0, 1],
+    reason: 'That quiet may end this long before the onset: the VAD rises through the thresholds over a few frames as speech starts.',
+  },
   endTailSec: { value: 0.2, unit: 's', range: [0, 1], reason: "After a transcript sentence's end: the clip keeps the last word's tail." },
   minEndPauseSec: {
     value: 0.25,

@@ -110,29 +110,29 @@ export function chooseWindow(i: WindowInputs): WindowChoice {
     return { endSec: target, clean: false };
   };
 
-  // Seconds of the VAD's quiet run (frames under the speech threshold) each frame lies in, once
-  // per episode: every start's end search and start bonus reads it. The run the episode opens
-  // with counts as long.
-  const quietRun = new Float32Array(i.vad.speech.length);
-  for (let f = 0; f < quietRun.length; ) {
-    let end = f;
-    while (end < quietRun.length && i.vad.speech[end]! < SPEECH_THRESHOLD) end++;
-    quietRun.fill(f === 0 ? Number.POSITIVE_INFINITY : (end - f) * i.vad.frameSec, f, end);
-    f = end > f ? end : f + 1;
-  }
+  // Seconds of the VAD's quiet run each frame lies in, once per episode: every start's end search
+  // reads it.
+  const quietRun = quietRuns(i.vad.speech, i.vad.frameSec, SPEECH_THRESHOLD);
   const quietAround = (t: number) => quietRun[Math.round(t / i.vad.frameSec)] ?? 0;
+  // The quiet before a start counts only clear quiet: a voice the VAD half hears (a phone line,
+  // a soft start) keeps it between the thresholds, and an onset after it is mid-sentence.
+  const clearQuiet = quietRuns(i.vad.speech, i.vad.frameSec, P.startQuietMax);
   const quietBefore = (t: number) => {
-    const f = Math.round(t / i.vad.frameSec) - 1;
-    return f < 0 ? Number.POSITIVE_INFINITY : (quietRun[f] ?? 0);
+    const to = Math.round(t / i.vad.frameSec);
+    if (to <= 0) return Number.POSITIVE_INFINITY;
+    let longest = 0;
+    for (let f = Math.max(0, to - Math.round(P.startRiseSec / i.vad.frameSec)); f < to; f++) longest = Math.max(longest, clearQuiet[f]!);
+    return longest;
   };
   let starts = [...new Set(i.candidatesSec)].filter((c) => c >= 0 && c <= latestStart + 1e-6).sort((a, b) => a - b);
   if (starts.length === 0) starts = [latestStart];
   let best: WindowChoice | undefined;
   for (const s of starts) {
     // Starts compete on whether their end can land after a sentence, or without a transcript in
-    // a pause long enough to be between sentences (within END_SLACK_SEC). Without a transcript,
-    // starts also compete on the quiet before them (startPause): recorded lines pause inside
-    // them too, and rewarding clean ends alone makes previews of real dialog start mid-line.
+    // a pause long enough to be between sentences (within END_SLACK_SEC). Starts also compete on
+    // the quiet before them (startPause): recorded lines pause inside them too, and rewarding
+    // clean ends alone makes previews of real dialog start mid-line; with a transcript, a
+    // sentence start interpolated inside a cue has no pause before it, a cue's start has.
     const { endSec: end, clean } = chooseEnd(s);
     // Scored over the nominal length: starts compete on the same footing wherever ends moved.
     const e = s + length;
@@ -147,7 +147,7 @@ export function chooseWindow(i: WindowInputs): WindowChoice {
       monologue: -w.monologue * perSeconds * means.monologue(s, e),
       centrality: w.centrality * means.centrality(s, e),
       sentenceEnd: clean ? (i.audioOnly ? w.pauseEnd : w.sentenceEnd) : 0,
-      startPause: i.audioOnly ? w.startPause * Math.min(1, quietBefore(s) / START_PAUSE_FULL_SEC) : 0,
+      startPause: w.startPause * Math.min(1, quietBefore(s) / START_PAUSE_FULL_SEC),
     };
     const score = Object.values(contributions).reduce((a, b) => a + b, 0);
     if (!best || score > best.score + 1e-9) {
@@ -176,6 +176,18 @@ function edgePrior(steps: number, stepSec: number, durationSec: number): Float32
     const at = (t + 0.5) * stepSec;
     return Math.max(0, 1 - at / head, 1 - (durationSec - at) / tail);
   });
+}
+
+/** Seconds of the run of frames under `below` each frame lies in (0 in speech); the run the episode opens with counts as long. */
+export function quietRuns(speech: Float32Array, frameSec: number, below: number): Float32Array {
+  const out = new Float32Array(speech.length);
+  for (let f = 0; f < out.length; ) {
+    let end = f;
+    while (end < out.length && speech[end]! < below) end++;
+    out.fill(f === 0 ? Number.POSITIVE_INFINITY : (end - f) * frameSec, f, end);
+    f = end > f ? end : f + 1;
+  }
+  return out;
 }
 
 function prefix(values: Float32Array, f: (v: number) => number): Float64Array {
