@@ -81,11 +81,11 @@ export const SELECTION_WEIGHT_PARAMS = {
   },
   startPause: {
     env: 'PODPREVIEW_WEIGHT_START_PAUSE',
-    value: 0.3,
+    value: 0.2,
     unit: 'once, × quiet before / 1 s',
     range: [0, 10],
     reason:
-      'A line or turn starts after a longer quiet than a breath inside it; with a transcript too, as cue times are coarse. Twice pauseEnd: a start mid-sentence fails a preview, an end in one only mars it.',
+      'A line or turn starts after a longer quiet than a breath inside it; with a transcript too, as cue times are coarse. More than pauseEnd: a start mid-sentence fails a preview, an end in one only mars it.',
   },
   edges: {
     env: 'PODPREVIEW_WEIGHT_EDGES',

@@ -103,6 +103,12 @@ export const SELECTION_THRESHOLDS = {
     range: [1, 60],
     reason: 'Penalties count per this many seconds of the window, so one second of ad costs more than any difference in topicality.',
   },
+  talkRunSec: {
+    value: 1,
+    unit: 's',
+    range: [0.1, 10],
+    reason: "The episode's talk begins and ends with a run of speech this long: a blip the VAD hears in music is not talk.",
+  },
   edgeHeadShare: {
     value: 0.2,
     unit: 'share of duration',

@@ -2,6 +2,7 @@ import { round3, type SelectionWeights, type WindowChoice } from '@podpreview/sh
 import type { Features } from './features.ts';
 import { SPEECH_THRESHOLD } from './onsets.ts';
 import { P } from './params.ts';
+import { edgePrior, talkExtent } from './structure.ts';
 
 export interface WindowInputs {
   features: Features;
@@ -48,7 +49,7 @@ export function chooseWindow(i: WindowInputs): WindowChoice {
   const { features: f, weights: w } = i;
   const length = Math.min(i.windowSec, i.durationSec);
   const latestStart = Math.max(0, i.durationSec - length);
-  const edges = edgePrior(f.steps, f.stepSec, i.durationSec);
+  const edges = edgePrior(f.steps, f.stepSec, talkExtent(f.speech, f.stepSec, i.durationSec));
   const mean = (values: Float32Array) => makeMean(values, f.stepSec);
   const means = {
     speech: mean(f.speech),
@@ -162,20 +163,6 @@ export function chooseWindow(i: WindowInputs): WindowChoice {
     }
   }
   return best!;
-}
-
-/**
- * 1 at the episode's first second falling to 0 at edgeHeadShare of it, and rising again over
- * the last edgeTailShare: where intros, pre-roll ads and outros sit in most shows. Also with a
- * transcript: the text models miss intros worded unlike anything they saw.
- */
-function edgePrior(steps: number, stepSec: number, durationSec: number): Float32Array {
-  const head = P.edgeHeadShare * durationSec;
-  const tail = P.edgeTailShare * durationSec;
-  return Float32Array.from({ length: steps }, (_, t) => {
-    const at = (t + 0.5) * stepSec;
-    return Math.max(0, 1 - at / head, 1 - (durationSec - at) / tail);
-  });
 }
 
 /** Seconds of the run of frames under `below` each frame lies in (0 in speech); the run the episode opens with counts as long. */

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { P } from './params.ts';
+import { edgePrior, talkExtent } from './structure.ts';
+
+const STEP = 0.1;
+/** Speech (p = 0.9) over [from, to) seconds of a `durationSec` timeline, 0 elsewhere. */
+function speech(durationSec: number, spans: [number, number][]): Float32Array {
+  const p = new Float32Array(Math.round(durationSec / STEP));
+  for (const [a, b] of spans) p.fill(0.9, Math.round(a / STEP), Math.round(b / STEP));
+  return p;
+}
+
+describe('talkExtent', () => {
+  it('runs from the first to the last run of speech, past music lead-ins and blips the VAD hears in music', () => {
+    const s = speech(300, [
+      [5, 5.3],
+      [20, 140],
+      [142, 270],
+      [290, 290.4],
+    ]);
+    const t = talkExtent(s, STEP, 300);
+    expect(t.fromSec).toBeCloseTo(20, 5);
+    expect(t.toSec).toBeCloseTo(270, 5);
+  });
+
+  it('is the whole episode when nobody talks', () => {
+    expect(talkExtent(new Float32Array(100), STEP, 10)).toEqual({ fromSec: 0, toSec: 10 });
+  });
+});
+
+describe('edgePrior', () => {
+  it('is 1 outside the talk and at its ends, 0 in its middle, measured on the talk not the file', () => {
+    const talk = { fromSec: 20, toSec: 270 };
+    const e = edgePrior(3000, STEP, talk);
+    const at = (sec: number) => e[Math.floor(sec / STEP)]!;
+    expect(at(5)).toBe(1);
+    expect(at(20.05)).toBeGreaterThan(0.99);
+    expect(at(150)).toBe(0);
+    expect(at(269.95)).toBeGreaterThan(0.99);
+    expect(at(290)).toBe(1);
+    // The closing ramp starts edgeTailShare of the talk before its end, not of the file before the file's end.
+    const rampStart = talk.toSec - P.edgeTailShare * (talk.toSec - talk.fromSec);
+    expect(at(rampStart - 0.5)).toBe(0);
+    expect(at(rampStart + 5)).toBeGreaterThan(0);
+  });
+});
