@@ -38,10 +38,13 @@ try {
     const req = EnqueueRequest.parse({ id: e.id, audioUri: e.audioPath, ...(e.transcriptPath ? { transcriptUri: e.transcriptPath } : {}), force: true });
     runIds.push((await enqueueEpisode(pipeline.fleet.queues, config, req)).runId);
   }
+  let shown = 0;
   const statuses = await waitForRuns(pipeline.fleet.queues, runIds, {
     pollMs: 200,
     timeoutMs: 60 * 60_000,
-    onProgress: (done) => say(`  pipeline: ${done}/${runIds.length} runs finished`),
+    onProgress: (done) => {
+      if (done > shown) say(`  pipeline: ${(shown = done)}/${runIds.length} runs finished`);
+    },
   });
   const kept = await keepSelectionInputs(
     pipeline.fleet.queues.selection,
