@@ -43,7 +43,9 @@ try {
     pollMs: 200,
     timeoutMs: 60 * 60_000,
     onProgress: (done) => {
-      if (done > shown) say(`  pipeline: ${(shown = done)}/${runIds.length} runs finished`);
+      if (done === shown) return;
+      shown = done;
+      say(`  pipeline: ${done}/${runIds.length} runs finished`);
     },
   });
   const kept = await keepSelectionInputs(
