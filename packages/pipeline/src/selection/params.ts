@@ -84,6 +84,13 @@ export const SELECTION_THRESHOLDS = {
     range: [0.05, 2],
     reason: 'A window ends in a VAD pause only where the quiet lasts this long: quiet inside sentences (a comma, a stop consonant) is shorter.',
   },
+  endQuietFullSec: {
+    value: 0.5,
+    unit: 's',
+    range: [0.05, 3],
+    reason:
+      'A clean end in quiet this long gets the whole sentenceEnd or pauseEnd bonus, shorter quiet a share: between turns a pause lasts longer than between two sentences of one turn, where an interpolated sentence end may fall in the last word.',
+  },
   intoPauseSec: {
     value: 0.05,
     unit: 's',
@@ -102,6 +109,12 @@ export const SELECTION_THRESHOLDS = {
     unit: 's',
     range: [1, 60],
     reason: 'Penalties count per this many seconds of the window, so one second of ad costs more than any difference in topicality.',
+  },
+  edgeMinSec: {
+    value: 30,
+    unit: 's',
+    range: [0, 120],
+    reason: "The edge prior's ramps last at least this long: a spoken intro or outro runs 15–30 s whatever the episode's length.",
   },
   talkRunSec: {
     value: 1,

@@ -39,8 +39,18 @@ describe('edgePrior', () => {
     expect(at(269.95)).toBeGreaterThan(0.99);
     expect(at(290)).toBe(1);
     // The closing ramp starts edgeTailShare of the talk before its end, not of the file before the file's end.
-    const rampStart = talk.toSec - P.edgeTailShare * (talk.toSec - talk.fromSec);
+    const rampStart = talk.toSec - Math.max(P.edgeMinSec, P.edgeTailShare * (talk.toSec - talk.fromSec));
     expect(at(rampStart - 0.5)).toBe(0);
     expect(at(rampStart + 5)).toBeGreaterThan(0);
+  });
+
+  it('ramps over at least edgeMinSec in a short episode, where a share of the talk is shorter than an outro', () => {
+    const talk = { fromSec: 0, toSec: 150 };
+    const e = edgePrior(1500, STEP, talk);
+    const at = (sec: number) => e[Math.floor(sec / STEP)]!;
+    expect(P.edgeTailShare * 150).toBeLessThan(P.edgeMinSec);
+    expect(at(150 - P.edgeMinSec + 2)).toBeGreaterThan(0);
+    expect(at(P.edgeMinSec - 2)).toBeGreaterThan(0);
+    expect(at(75)).toBe(0);
   });
 });

@@ -37,8 +37,10 @@ export function talkExtent(speech: Float32Array, stepSec: number, durationSec: n
  */
 export function edgePrior(steps: number, stepSec: number, talk: TalkExtent): Float32Array {
   const span = Math.max(stepSec, talk.toSec - talk.fromSec);
-  const head = P.edgeHeadShare * span;
-  const tail = P.edgeTailShare * span;
+  // Intros and outros last about as long in a short episode as in a long one: a share of the
+  // talk, but never under edgeMinSec.
+  const head = Math.max(P.edgeMinSec, P.edgeHeadShare * span);
+  const tail = Math.max(P.edgeMinSec, P.edgeTailShare * span);
   return Float32Array.from({ length: steps }, (_, t) => {
     const at = (t + 0.5) * stepSec;
     return Math.min(1, Math.max(0, 1 - (at - talk.fromSec) / head, 1 - (talk.toSec - at) / tail));

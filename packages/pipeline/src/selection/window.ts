@@ -125,6 +125,16 @@ export function chooseWindow(i: WindowInputs): WindowChoice {
     for (let f = Math.max(0, to - Math.round(P.startRiseSec / i.vad.frameSec)); f < to; f++) longest = Math.max(longest, clearQuiet[f]!);
     return longest;
   };
+  // How sure a clean end is, by the quiet it falls in: an end between turns pauses longer than
+  // one between two sentences of a turn, where a transcript's interpolated sentence end (or a
+  // labeller's) may still be in the last word's tail.
+  const endQuiet = (t: number) => {
+    if (t >= i.durationSec - 0.05) return 1;
+    let q = 0;
+    for (let f = Math.round((t - PAUSE_HALF_SEC) / i.vad.frameSec); f <= Math.round((t + PAUSE_HALF_SEC) / i.vad.frameSec); f++)
+      q = Math.max(q, quietRun[f] ?? 0);
+    return Math.min(1, q / P.endQuietFullSec);
+  };
   let starts = [...new Set(i.candidatesSec)].filter((c) => c >= 0 && c <= latestStart + 1e-6).sort((a, b) => a - b);
   if (starts.length === 0) starts = [latestStart];
   let best: WindowChoice | undefined;
@@ -147,7 +157,7 @@ export function chooseWindow(i: WindowInputs): WindowChoice {
       otherVoice: -w.otherVoice * perSeconds * means.otherVoice(s, e),
       monologue: -w.monologue * perSeconds * means.monologue(s, e),
       centrality: w.centrality * means.centrality(s, e),
-      sentenceEnd: clean ? (i.audioOnly ? w.pauseEnd : w.sentenceEnd) : 0,
+      sentenceEnd: clean ? (i.audioOnly ? w.pauseEnd : w.sentenceEnd) * endQuiet(end) : 0,
       startPause: w.startPause * Math.min(1, quietBefore(s) / START_PAUSE_FULL_SEC),
     };
     const score = Object.values(contributions).reduce((a, b) => a + b, 0);

@@ -60,3 +60,22 @@ describe('the quiet before a start', () => {
     expect(c.contributions.startPause).toBeGreaterThan(0);
   });
 });
+
+describe('the quiet at an end', () => {
+  it('gives a clean end its whole bonus between turns, a share between two sentences of one turn', () => {
+    // Starts at 20 and 100 s after clear quiet; the first window ends (sentence end + 0.2 s) in a 0.2 s gap, the second in a 0.8 s one.
+    const speech = vad([
+      [19, 20, 0.02],
+      [78.9, 79.1, 0.02],
+      [99, 100, 0.02],
+      [158.6, 159.4, 0.02],
+    ]);
+    const first = choose(speech, [20], true);
+    const second = choose(speech, [100], true);
+    expect(first.endSec).toBeCloseTo(79, 3);
+    expect(second.contributions.sentenceEnd).toBeCloseTo(DEFAULT_SELECTION_WEIGHTS.sentenceEnd, 3);
+    expect(first.contributions.sentenceEnd).toBeGreaterThan(0);
+    expect(first.contributions.sentenceEnd).toBeLessThan(0.6 * DEFAULT_SELECTION_WEIGHTS.sentenceEnd);
+    expect(choose(speech, [20, 100], true).startSec).toBe(100);
+  });
+});
