@@ -108,6 +108,14 @@ export const SELECTION_WEIGHT_PARAMS = {
     range: [0, 10],
     reason: "One voice alone for long in a conversation is the show's framing: intro, host-read ad, outro. Half an ad: long answers are content.",
   },
+  guestIntro: {
+    env: 'PODPREVIEW_WEIGHT_GUEST_INTRO',
+    value: 1,
+    unit: 'per 10 s',
+    range: [0, 10],
+    reason:
+      'The seconds before a main voice is first heard mid-episode: where a joining guest is introduced. As strong as rare-voice evidence; content lies on either side.',
+  },
 } as const satisfies Record<string, SelectionWeightParam>;
 
 export type SelectionWeightName = keyof typeof SELECTION_WEIGHT_PARAMS;

@@ -2,6 +2,7 @@ import { median3 } from '@podpreview/shared';
 import { resample } from '../tracks.ts';
 import { SPEECH_THRESHOLD } from './onsets.ts';
 import { P } from './params.ts';
+import { guestIntroductions, talkExtent } from './structure.ts';
 import { analyseVoices, type VoiceAnalysis, type VoiceFrames } from './voices.ts';
 
 /** Evidence from every model on one timeline: index t covers [t·stepSec, (t+1)·stepSec). */
@@ -22,6 +23,8 @@ export interface Features {
   otherVoice: Float32Array;
   /** 1 inside one voice's long stretch in a conversation (voice-embed): intros, ad reads, outros. */
   monologue: Float32Array;
+  /** 1 just before a main voice is first heard mid-episode (structure.ts): a guest's introduction. */
+  guestIntro: Float32Array;
   /** Music where nobody speaks for over PAUSE_MAX_SEC: an intro, a sting, an interlude, not a bed under talk. */
   musicWithoutSpeech: Float32Array;
   /** Who speaks when (voice-embed's frames), for explaining a choice; absent without that model. */
@@ -68,6 +71,7 @@ export function buildFeatures(i: FeatureInputs, stepSec = FEATURE_STEP_SEC): Fea
   }
   let otherVoice: Float32Array = new Float32Array(steps);
   let monologue: Float32Array = new Float32Array(steps);
+  let guestIntro: Float32Array = new Float32Array(steps);
   let voices: Features['voices'];
   if (i.voice) {
     const sums = new Float64Array(steps + 1);
@@ -77,6 +81,8 @@ export function buildFeatures(i: FeatureInputs, stepSec = FEATURE_STEP_SEC): Fea
     voices = { ...analyseVoices(i.voice, vadSpeechAt), frameSec: i.voice.frameSec, spanSec: i.voice.spanSec };
     otherVoice = resample(voices.otherVoice, i.voice.frameSec, steps, stepSec, i.voice.spanSec);
     monologue = resample(voices.monologue, i.voice.frameSec, steps, stepSec, i.voice.spanSec);
+    const intros = guestIntroductions(voices.voiceOf, voices.voices, i.voice.frameSec, talkExtent(speech, stepSec, i.durationSec));
+    guestIntro = resample(intros, i.voice.frameSec, steps, stepSec);
   }
   return {
     stepSec,
@@ -89,6 +95,7 @@ export function buildFeatures(i: FeatureInputs, stepSec = FEATURE_STEP_SEC): Fea
     centrality,
     otherVoice,
     monologue,
+    guestIntro,
     musicWithoutSpeech: withoutSpeech(music, speech, stepSec),
     ...(voices ? { voices } : {}),
   };

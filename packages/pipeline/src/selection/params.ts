@@ -116,6 +116,13 @@ export const SELECTION_THRESHOLDS = {
     range: [0, 120],
     reason: "The edge prior's ramps last at least this long: a spoken intro or outro runs 15–30 s whatever the episode's length.",
   },
+  guestIntroSec: {
+    value: 25,
+    unit: 's',
+    range: [0, 120],
+    reason:
+      "A guest joining mid-episode is introduced in the seconds before their first words: the segue and introduction run 10–20 s, and the host's first question follows.",
+  },
   talkRunSec: {
     value: 1,
     unit: 's',

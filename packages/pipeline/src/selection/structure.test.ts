@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { P } from './params.ts';
-import { edgePrior, talkExtent } from './structure.ts';
+import { edgePrior, guestIntroductions, talkExtent } from './structure.ts';
 
 const STEP = 0.1;
 /** Speech (p = 0.9) over [from, to) seconds of a `durationSec` timeline, 0 elsewhere. */
@@ -52,5 +52,25 @@ describe('edgePrior', () => {
     expect(at(150 - P.edgeMinSec + 2)).toBeGreaterThan(0);
     expect(at(P.edgeMinSec - 2)).toBeGreaterThan(0);
     expect(at(75)).toBe(0);
+  });
+});
+
+describe('guestIntroductions', () => {
+  // 1 s voice frames over 600 s: host (0) and guest (1) from the start, a second guest (2) first heard at 400 s, a rare voice (3) at 300 s.
+  const voiceOf = Int32Array.from({ length: 600 }, (_, f) => (f >= 300 && f < 310 ? 3 : f >= 400 && f % 20 < 10 ? 2 : f % 20 < 10 ? 0 : 1));
+  const voices = [{ share: 0.4 }, { share: 0.3 }, { share: 0.25 }, { share: 0.02 }];
+  const talk = { fromSec: 0, toSec: 600 };
+
+  it('marks the seconds before a main voice first heard mid-episode, not before the opening voices or a rare one', () => {
+    const m = guestIntroductions(voiceOf, voices, 1, talk);
+    const marked = (a: number, b: number) => m.subarray(a, b).reduce((x, y) => x + y, 0);
+    expect(marked(400 - P.guestIntroSec, 400)).toBe(P.guestIntroSec);
+    expect(marked(0, 400 - P.guestIntroSec)).toBe(0);
+    expect(marked(400, 600)).toBe(0);
+  });
+
+  it('marks nothing for a voice first heard in the opening', () => {
+    const early = Int32Array.from(voiceOf, (c, f) => (f >= 20 && f < 30 ? 2 : c));
+    expect(guestIntroductions(early, voices, 1, talk).some((x) => x > 0)).toBe(false);
   });
 });

@@ -46,3 +46,21 @@ export function edgePrior(steps: number, stepSec: number, talk: TalkExtent): Flo
     return Math.min(1, Math.max(0, 1 - (at - talk.fromSec) / head, 1 - (talk.toSec - at) / tail));
   });
 }
+
+/**
+ * Per voice frame, 1 in the guestIntroSec before a main voice (one with dialogShare of the
+ * speech) is first heard, where that is after the episode's opening: a guest who joins mid-
+ * episode is introduced just before their first words ("my next guest is…", after an ad or a
+ * segue). Without words this is the one sign of it, and a preview should not start there.
+ */
+export function guestIntroductions(voiceOf: Int32Array, voices: readonly { share: number }[], frameSec: number, talk: TalkExtent): Float32Array {
+  const out = new Float32Array(voiceOf.length);
+  const openingEndSec = talk.fromSec + Math.max(P.edgeMinSec, P.edgeHeadShare * (talk.toSec - talk.fromSec));
+  voices.forEach((v, c) => {
+    if (v.share < P.dialogShare) return;
+    const first = voiceOf.indexOf(c);
+    if (first < 0 || first * frameSec <= openingEndSec) return;
+    out.fill(1, Math.max(0, first - Math.round(P.guestIntroSec / frameSec)), first);
+  });
+  return out;
+}

@@ -18,6 +18,7 @@ const WEIGHTS: SelectionWeights = {
   monologue: 0.5,
   edges: 0.5,
   otherVoice: 1,
+  guestIntro: 1,
 };
 
 /** A VAD track: `spans` of [fromSec, toSec) are speech (p = 0.9), the rest 0.05. */

@@ -62,6 +62,7 @@ export function chooseWindow(i: WindowInputs): WindowChoice {
     edges: mean(edges),
     otherVoice: mean(f.otherVoice),
     monologue: mean(f.monologue),
+    guestIntro: mean(f.guestIntro),
   };
   // Rewards are window means; penalties count seconds (per 10 s), so one second of ad costs
   // more than any difference in topicality between two clean windows.
@@ -156,6 +157,7 @@ export function chooseWindow(i: WindowInputs): WindowChoice {
       edges: -w.edges * perSeconds * means.edges(s, e),
       otherVoice: -w.otherVoice * perSeconds * means.otherVoice(s, e),
       monologue: -w.monologue * perSeconds * means.monologue(s, e),
+      guestIntro: -w.guestIntro * perSeconds * means.guestIntro(s, e),
       centrality: w.centrality * means.centrality(s, e),
       sentenceEnd: clean ? (i.audioOnly ? w.pauseEnd : w.sentenceEnd) * endQuiet(end) : 0,
       startPause: w.startPause * Math.min(1, quietBefore(s) / START_PAUSE_FULL_SEC),
