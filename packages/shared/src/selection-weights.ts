@@ -68,14 +68,14 @@ export const SELECTION_WEIGHT_PARAMS = {
   sentenceEnd: {
     env: 'PODPREVIEW_WEIGHT_SENTENCE_END',
     value: 0.3,
-    unit: 'once',
+    unit: 'once, × quiet at the end / 0.5 s',
     range: [0, 10],
-    reason: 'With a transcript: the window can end after a sentence (within 1 s of 60 s). Worth about 2 s of a penalty.',
+    reason: 'With a transcript: the window can end after a sentence (within 1 s of 60 s). Worth 3 s of a full penalty.',
   },
   pauseEnd: {
     env: 'PODPREVIEW_WEIGHT_PAUSE_END',
     value: 0.15,
-    unit: 'once',
+    unit: 'once, × quiet at the end / 0.5 s',
     range: [0, 10],
     reason: 'Without a transcript: the window can end in a pause long enough to be between sentences; VAD pauses are weaker evidence than a sentence end.',
   },
