@@ -71,6 +71,13 @@ export const SELECTION_THRESHOLDS = {
     range: [0, 0.5],
     reason: "The quiet before a start counts only frames this far under the VAD's decision point: a voice it half hears (a phone line) is not a pause.",
   },
+  halfHeardShare: {
+    value: 0.5,
+    unit: 'share of the gap',
+    range: [0, 1],
+    reason:
+      'Where more of the second before an onset than this is a voice the VAD half hears (not clear quiet), the onset is inside an utterance (a phone line, a soft voice): the start pays its bonus instead.',
+  },
   startRiseSec: {
     value: 0.25,
     unit: 's',

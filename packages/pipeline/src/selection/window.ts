@@ -126,6 +126,22 @@ export function chooseWindow(i: WindowInputs): WindowChoice {
     for (let f = Math.max(0, to - Math.round(P.startRiseSec / i.vad.frameSec)); f < to; f++) longest = Math.max(longest, clearQuiet[f]!);
     return longest;
   };
+  // A gap before an onset that is mostly a voice the VAD half hears (between startQuietMax and
+  // its decision point) is no pause: the onset is a louder moment inside an utterance, and the
+  // start pays the whole bonus instead of earning it.
+  const halfHeardBefore = (t: number) => {
+    const to = Math.round(t / i.vad.frameSec);
+    const from = Math.max(0, to - Math.round(START_PAUSE_FULL_SEC / i.vad.frameSec));
+    let gap = 0;
+    let half = 0;
+    for (let f = from; f < to; f++) {
+      const p = i.vad.speech[f]!;
+      if (p >= SPEECH_THRESHOLD) continue;
+      gap++;
+      if (p >= P.startQuietMax) half++;
+    }
+    return gap > 0 && half / gap > P.halfHeardShare ? 1 : 0;
+  };
   // How sure a clean end is, by the quiet it falls in: an end between turns pauses longer than
   // one between two sentences of a turn, where a transcript's interpolated sentence end (or a
   // labeller's) may still be in the last word's tail.
@@ -160,7 +176,7 @@ export function chooseWindow(i: WindowInputs): WindowChoice {
       guestIntro: -w.guestIntro * perSeconds * means.guestIntro(s, e),
       centrality: w.centrality * means.centrality(s, e),
       sentenceEnd: clean ? (i.audioOnly ? w.pauseEnd : w.sentenceEnd) * endQuiet(end) : 0,
-      startPause: w.startPause * Math.min(1, quietBefore(s) / START_PAUSE_FULL_SEC),
+      startPause: w.startPause * (Math.min(1, quietBefore(s) / START_PAUSE_FULL_SEC) - halfHeardBefore(s)),
     };
     const score = Object.values(contributions).reduce((a, b) => a + b, 0);
     if (!best || score > best.score + 1e-9) {
