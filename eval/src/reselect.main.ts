@@ -6,22 +6,32 @@
  * the kept run, so a change to a model needs the full eval. `--explain ep07` also prints that
  * episode's best-scoring starts with each evidence's contribution, beside the best start that
  * keeps the window inside content. `--asr` reads what `PODPREVIEW_ASR=inline npm run eval` kept.
+ * `--external` re-runs it on what `npm run eval:external-keep` kept of the external validation
+ * set and prints its scorer's table (`--explain ep-0f0f` works there too).
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { chooseWindow, type Features, gatherEvidence } from '@podpreview/pipeline/worker';
 import { loadConfig, type WindowChoice } from '@podpreview/shared';
+import { EXTERNAL_KEPT_DIR } from './external.ts';
+import { reselectExternal } from './external-reselect.ts';
 import { DEFAULT_SET_DIR, readSetLabels, REPO_ROOT } from './generate.ts';
 import type { EpisodeLabels } from './labels.ts';
 import { loadKeptRuns } from './kept-runs.ts';
 import { printResults, scoreEpisodes, type SystemRun } from './report.ts';
 import { idealZones } from './score.ts';
 
-const { values: args } = parseArgs({ options: { seed: { type: 'string' }, asr: { type: 'boolean' }, explain: { type: 'string', multiple: true } } });
+const { values: args } = parseArgs({
+  options: { seed: { type: 'string' }, asr: { type: 'boolean' }, explain: { type: 'string', multiple: true }, external: { type: 'boolean' } },
+});
 const suffix = args.seed === undefined ? '' : `-seed-${Number(args.seed)}`;
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 const config = loadConfig();
+if (args.external) {
+  process.stdout.write(await reselectExternal({ keptDir: EXTERNAL_KEPT_DIR, config, explain: args.explain ?? [], say }));
+  process.exit(0);
+}
 const set = readSetLabels(`${DEFAULT_SET_DIR}${suffix}`);
 const kept = await loadKeptRuns(path.join(REPO_ROOT, '.data', `eval-kept${suffix}${args.asr ? '-asr' : ''}`));
 const episodes = set.episodes.filter((e) => kept.inputs[e.id]);

@@ -6,6 +6,7 @@ export * from './results.ts';
 export * from './variants.ts';
 export * from './config/index.ts';
 export * from './config/docs.ts';
+export * from './selection-weights.ts';
 export * from './redis-target.ts';
 export * from './logger.ts';
 export * from './math.ts';

@@ -1,5 +1,6 @@
 import type { ScoredSentence, SelectionPath } from '@podpreview/shared';
 import { snapToOnsets, speechOnsets } from './onsets.ts';
+import { P } from './params.ts';
 
 export interface Candidates {
   path: SelectionPath;
@@ -11,12 +12,12 @@ export interface Candidates {
 
 /**
  * Where a preview may start. With a transcript: each sentence start, snapped to the speech onset
- * nearby (cue times are coarse; pauses between sentences are short, so onsets count after 0.1 s
- * of quiet). Without one: every speech onset after a pause of 0.3 s.
+ * nearby (cue times are coarse; pauses between sentences are short, so onsets count after less
+ * quiet). Without one: every speech onset after a pause.
  */
 export function candidateStarts(vad: { frameSec: number; speech: Float32Array }, sentences: ScoredSentence[] | undefined): Candidates {
   if (!sentences) return { path: 'audio-only', startsSec: speechOnsets(vad.speech, vad.frameSec), sentences: [] };
-  const onsets = speechOnsets(vad.speech, vad.frameSec, 0.1);
+  const onsets = speechOnsets(vad.speech, vad.frameSec, P.transcriptOnsetGapSec);
   const starts = snapToOnsets(
     sentences.map((s) => s.startSec),
     onsets,

@@ -1,6 +1,8 @@
 import { median3 } from '@podpreview/shared';
 import { resample } from '../tracks.ts';
 import { SPEECH_THRESHOLD } from './onsets.ts';
+import { P } from './params.ts';
+import { guestIntroductions, talkExtent } from './structure.ts';
 import { analyseVoices, type VoiceAnalysis, type VoiceFrames } from './voices.ts';
 
 /** Evidence from every model on one timeline: index t covers [t·stepSec, (t+1)·stepSec). */
@@ -21,6 +23,8 @@ export interface Features {
   otherVoice: Float32Array;
   /** 1 inside one voice's long stretch in a conversation (voice-embed): intros, ad reads, outros. */
   monologue: Float32Array;
+  /** 1 just before a main voice is first heard mid-episode (structure.ts): a guest's introduction. */
+  guestIntro: Float32Array;
   /** Music where nobody speaks for over PAUSE_MAX_SEC: an intro, a sting, an interlude, not a bed under talk. */
   musicWithoutSpeech: Float32Array;
   /** Who speaks when (voice-embed's frames), for explaining a choice; absent without that model. */
@@ -35,9 +39,7 @@ export interface FeatureInputs {
   voice?: VoiceFrames;
 }
 
-const SILENCE_RUN_SEC = 2;
-/** Fine enough that a window's edge is judged to the tenth of a second (ads start mid-second). */
-export const FEATURE_STEP_SEC = 0.1;
+export const FEATURE_STEP_SEC = P.featureStepSec;
 
 export function buildFeatures(i: FeatureInputs, stepSec = FEATURE_STEP_SEC): Features {
   const steps = Math.max(1, Math.ceil(i.durationSec / stepSec - 1e-9));
@@ -46,8 +48,8 @@ export function buildFeatures(i: FeatureInputs, stepSec = FEATURE_STEP_SEC): Fea
   const longSilence = new Float32Array(steps);
   forEachRun(
     steps,
-    (t) => speech[t]! < 0.15 && music[t]! < 0.3,
-    Math.round(SILENCE_RUN_SEC / stepSec),
+    (t) => speech[t]! < P.silenceSpeechMax && music[t]! < P.silenceMusicMax,
+    Math.round(P.silenceRunSec / stepSec),
     (from, to) => longSilence.fill(1, from, to),
   );
   const ad = new Float32Array(steps);
@@ -69,6 +71,7 @@ export function buildFeatures(i: FeatureInputs, stepSec = FEATURE_STEP_SEC): Fea
   }
   let otherVoice: Float32Array = new Float32Array(steps);
   let monologue: Float32Array = new Float32Array(steps);
+  let guestIntro: Float32Array = new Float32Array(steps);
   let voices: Features['voices'];
   if (i.voice) {
     const sums = new Float64Array(steps + 1);
@@ -78,6 +81,8 @@ export function buildFeatures(i: FeatureInputs, stepSec = FEATURE_STEP_SEC): Fea
     voices = { ...analyseVoices(i.voice, vadSpeechAt), frameSec: i.voice.frameSec, spanSec: i.voice.spanSec };
     otherVoice = resample(voices.otherVoice, i.voice.frameSec, steps, stepSec, i.voice.spanSec);
     monologue = resample(voices.monologue, i.voice.frameSec, steps, stepSec, i.voice.spanSec);
+    const intros = guestIntroductions(voices.voiceOf, voices.voices, i.voice.frameSec, talkExtent(speech, stepSec, i.durationSec));
+    guestIntro = resample(intros, i.voice.frameSec, steps, stepSec);
   }
   return {
     stepSec,
@@ -90,6 +95,7 @@ export function buildFeatures(i: FeatureInputs, stepSec = FEATURE_STEP_SEC): Fea
     centrality,
     otherVoice,
     monologue,
+    guestIntro,
     musicWithoutSpeech: withoutSpeech(music, speech, stepSec),
     ...(voices ? { voices } : {}),
   };
@@ -105,21 +111,17 @@ function forEachRun(steps: number, inRun: (t: number) => boolean, minSteps: numb
   }
 }
 
-/** Pauses up to this long are part of talk (between sentences, turns); longer ones are not. */
-const PAUSE_MAX_SEC = 1.5;
-
 /**
- * Music counted only where nobody speaks for over PAUSE_MAX_SEC. Weighting music by each step's
- * lack of speech also charged the pauses between sentences over a music bed: on fresh draws of
- * the eval set that cost content with a bed more than an ad or outro without one, and previews
- * landed there.
+ * Music counted only where nobody speaks for over pauseMaxSec. Weighting music by each step's
+ * lack of speech also charges the pauses between sentences over a music bed, so content with a
+ * bed costs more than an ad or outro without one.
  */
 function withoutSpeech(music: Float32Array, speech: Float32Array, stepSec: number): Float32Array {
   const out = new Float32Array(music.length);
   forEachRun(
     music.length,
     (t) => speech[t]! < SPEECH_THRESHOLD,
-    Math.round(PAUSE_MAX_SEC / stepSec) + 1,
+    Math.round(P.pauseMaxSec / stepSec) + 1,
     (from, to) => out.set(music.subarray(from, to), from),
   );
   return out;
@@ -147,15 +149,14 @@ export function sentenceEvidence(sentences: readonly { scores: Record<string, nu
 
 /**
  * A sentence the one-sentence classifier is this sure is an ad (a promo code, a sponsor's URL)
- * stays one even where its neighbours talk the context model out of it: on the eval set a
- * host-read ad thanked its sponsor like an outro, and context read its one sure sentence as
- * content (1.00 → 0.21). Marking a stray content sentence costs a few seconds of one window;
- * missing an ad puts the preview in it.
+ * stays one even where its neighbours talk the context model out of it: a host-read ad that
+ * thanks its sponsor like an outro. Marking a stray content sentence costs a few seconds of one
+ * window; missing an ad puts the preview in it.
  */
-const SURE_AD = 0.95;
+const SURE_AD = P.sureAd;
 
-/** Evidence ramps from 0 at p = 0.25 to 1 at p = 0.75, around the 0.5 decision point. */
-const ramp = (p: number) => Math.min(1, Math.max(0, (p - 0.25) / 0.5));
+/** Evidence ramps from 0 at rampLow to 1 at rampHigh, around the 0.5 decision point. */
+const ramp = (p: number) => Math.min(1, Math.max(0, (p - P.rampLow) / (P.rampHigh - P.rampLow)));
 
 /**
  * Turns per-sentence probabilities into evidence for the window penalties.
@@ -164,7 +165,7 @@ const ramp = (p: number) => Math.min(1, Math.max(0, (p - 0.25) / 0.5));
  *   ordinary content ("check out the archive"). A median over each sentence and its two
  *   neighbours fixes both: one odd sentence neither breaks a block nor makes one.
  * - Low probabilities are the classifier's noise on ordinary content and must not add up over a
- *   60 s window: evidence ramps from 0 at p = 0.25 to 1 at p = 0.75, around the 0.5 decision point.
+ *   60 s window: evidence ramps from 0 at rampLow to 1 at rampHigh, around the 0.5 decision point.
  */
 export function blockEvidence(p: number[]): Float32Array {
   return Float32Array.from(median3(p), ramp);

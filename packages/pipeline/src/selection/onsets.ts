@@ -1,10 +1,11 @@
 import { round3 } from '@podpreview/shared';
+import { P } from './params.ts';
 
 /** Candidate preview starts from the voice-activity track, for episodes without a transcript. */
-export const SPEECH_THRESHOLD = 0.5;
+export const SPEECH_THRESHOLD = P.speechThreshold;
 
 /** Starts of speech runs that follow at least `minGapSec` of non-speech (or the episode start). */
-export function speechOnsets(probs: Float32Array, frameSec: number, minGapSec = 0.3, minSpeechSec = 0.25): number[] {
+export function speechOnsets(probs: Float32Array, frameSec: number, minGapSec = P.onsetGapSec, minSpeechSec = P.onsetMinSpeechSec): number[] {
   const onsets: number[] = [];
   const minGap = Math.round(minGapSec / frameSec);
   const minSpeech = Math.max(1, Math.round(minSpeechSec / frameSec));
@@ -28,11 +29,9 @@ function isSustained(probs: Float32Array, from: number, frames: number): boolean
 /**
  * Moves each time to the nearest onset within `maxShiftSec`. Transcript cue times are coarse
  * (a cue holding two sentences only says where the first starts), so starts placed by text
- * interpolation are pulled onto where the audio actually resumes after a pause. Interpolation
- * misses by up to 0.85 s on the eval set (two fresh draws each had a preview start that far
- * inside a sentence with a limit of 0.8 s).
+ * interpolation are pulled onto where the audio actually resumes after a pause.
  */
-export function snapToOnsets(times: number[], onsets: number[], maxShiftSec = 1.2): number[] {
+export function snapToOnsets(times: number[], onsets: number[], maxShiftSec = P.snapMaxSec): number[] {
   const used = new Set<number>();
   return times.map((t) => {
     let best: number | undefined;

@@ -139,6 +139,19 @@ describe('monologues', () => {
     const l = episode(lively);
     expect(analyseVoices(l.v, l.speechAt).monologue.some((x) => x > 0)).toBe(false);
   });
+
+  it('in a show of long answers, marks only the longest stretches, up to the framing share of the talk', () => {
+    // A 45 s host intro, then answers of 20 s (past the 18 s minimum) between quick exchanges: most of the talk is long stretches.
+    const parts: [Float32Array | null, number][] = [
+      [host, 45],
+      [null, 0.5],
+    ];
+    for (let k = 0; k < 12; k++) parts.push([guest, 20], [null, 0.5], [host, 3], [null, 0.5], [guest, 3], [null, 0.5], [host, 3], [null, 0.5]);
+    const { v, speechAt } = episode(parts);
+    const a = analyseVoices(v, speechAt);
+    expect(marked(a.monologue, 1, 44)).toBeGreaterThan(0.9);
+    expect(marked(a.monologue, 46, 400)).toBeLessThan(0.3);
+  });
 });
 
 describe('clusterSegments', () => {

@@ -1,3 +1,5 @@
+import { P } from './params.ts';
+
 /**
  * Who is speaking, from voice-embed's per-window embeddings: groups the episode's speech into
  * voices and marks the stretches spoken by a voice that is heard only briefly and in few
@@ -24,22 +26,11 @@ export interface VoiceAnalysis {
   monologue: Float32Array;
 }
 
-/**
- * Two 2 s segments this similar are one voice. Between the equal-error thresholds measured on
- * held-out synthetic voices (0.71) and recorded actors (0.63): splitting one voice in two
- * costs less here than merging an announcer into the host.
- */
-export const SAME_VOICE_COSINE = 0.66;
-/** Windows the VAD hears this much speech in count as speech. */
-const SPEECH_SHARE = 0.6;
-/** Frames averaged into one segment: 3 consecutive windows (3 s at the shipped 1 s hop). */
-const SEGMENT_FRAMES = 3;
-/** A rare voice: under this share of the episode's speech… */
-const RARE_SHARE = 0.2;
-/** …heard in at most this many separate turns… */
-const RARE_TURNS = 3;
-/** …and only its blocks of at least this long count (a stray segment is the model's noise). */
-const MIN_BLOCK_SEC = 6;
+/** Two segments this similar are one voice (see selection/params.ts for this and the thresholds below). */
+export const SAME_VOICE_COSINE = P.sameVoiceCosine;
+const { voiceSpeechShare: SPEECH_SHARE, segmentFrames: SEGMENT_FRAMES, rareShare: RARE_SHARE, rareTurns: RARE_TURNS } = P;
+const { rareMinBlockSec: MIN_BLOCK_SEC, frameMarginCosine: FRAME_MARGIN, dialogShare: DIALOG_SHARE, stretchGapSec: STRETCH_GAP_SEC } = P;
+const { straySec: STRAY_SEC, monologueMinSec: MONOLOGUE_MIN_SEC, monologueMedianFactor: MONOLOGUE_MEDIAN_FACTOR, monologueMaxSec: MONOLOGUE_MAX_SEC } = P;
 
 export function analyseVoices(v: VoiceFrames, vadSpeechAt: (fromSec: number, toSec: number) => number): VoiceAnalysis {
   const frames = Math.floor(v.embeddings.length / v.dims);
@@ -98,9 +89,6 @@ export function analyseVoices(v: VoiceFrames, vadSpeechAt: (fromSec: number, toS
   return { voiceOf, voices, otherVoice, monologue: monologues(turnTaking(v, voiceOf, voices, speech), voices, v) };
 }
 
-/** A frame is heard as one main voice rather than the other by at least this much cosine. */
-const FRAME_MARGIN = 0.05;
-
 /**
  * The voice of each speech frame, for turn-taking: a 3 s segment takes one voice, so a host's
  * two-second "and then?" between a guest's answers vanishes into them and two answers read as
@@ -129,26 +117,12 @@ function turnTaking(v: VoiceFrames, voiceOf: Int32Array, voices: readonly { shar
   return out;
 }
 
-/** Two voices each take at least this share of the speech: the episode is a conversation. */
-const DIALOG_SHARE = 0.15;
-/** Pauses shorter than this (between sentences, a breath) do not end a voice's stretch. */
-const STRETCH_GAP_SEC = 3;
-/** A minor voice's stretch this short between two of another voice is the embedding's noise (one 3 s segment). */
-const STRAY_SEC = 3;
-/** A stretch counts as a monologue from this long… */
-const MONOLOGUE_MIN_SEC = 18;
-/** …or this many times the episode's median stretch, whichever is longer… */
-const MONOLOGUE_MEDIAN_FACTOR = 2;
-/** …and up to this long: longer ones are more likely a long answer, or two voices heard as one. */
-const MONOLOGUE_MAX_SEC = 75;
-
 /**
  * Marks long stretches of one voice in a conversation. In an interview or a panel, voices take
  * turns every few sentences; the show's framing is one voice talking on its own: the intro, an
  * ad read (by the host or by an announcer the embeddings cannot tell from a guest), the outro.
- * On three draws of the eval set, stretches inside content were at most 15 s and the framing's
- * 16-56 s; on four draws this marks 74 % of intro and ad seconds and 3 % of content seconds
- * (outros are short, and the edge prior covers them). This needs the two main voices apart, not
+ * Turns inside content are short; the framing's stretches are long (docs/selection-tuning.md
+ * has the measured lengths). This needs the two main voices apart, not
  * the announcer: an ad read by someone who sounds like a guest still makes a long stretch of
  * "the guest". The threshold follows the episode's own turn length, so shows with longer turns
  * are judged by their own measure.
@@ -186,7 +160,16 @@ export function monologues(voiceOf: Int32Array, voices: readonly { share: number
   const sorted = stretches.map(seconds).sort((a, b) => a - b);
   const median = sorted[Math.floor(sorted.length / 2)] ?? 0;
   const min = Math.max(MONOLOGUE_MIN_SEC, MONOLOGUE_MEDIAN_FACTOR * median);
-  for (const s of stretches) if (seconds(s) >= min && seconds(s) <= MONOLOGUE_MAX_SEC) out.fill(1, s.first, s.last + 1);
+  // The framing is a minority of an episode: where long stretches are most of the talk (a show
+  // of long answers), only the longest, up to that share, tell framing from content.
+  const budget = P.monologueMaxShare * stretches.reduce((a, s) => a + seconds(s), 0);
+  let marked = 0;
+  const long = stretches.filter((s) => seconds(s) >= min && seconds(s) <= MONOLOGUE_MAX_SEC).sort((a, b) => seconds(b) - seconds(a));
+  for (const s of long) {
+    if (marked + seconds(s) > budget) break;
+    marked += seconds(s);
+    out.fill(1, s.first, s.last + 1);
+  }
   return out;
 }
 

@@ -1,24 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { SelectionWeights } from '@podpreview/shared';
+import { DEFAULT_SELECTION_WEIGHTS, type SelectionWeights } from '@podpreview/shared';
 import { blockEvidence, buildFeatures, sentenceEvidence } from './features.ts';
 import { snapToOnsets, speechOnsets } from './onsets.ts';
 import { chooseWindow } from './window.ts';
 
 const FRAME = 0.032;
-const WEIGHTS: SelectionWeights = {
-  speech: 1,
-  music: 1,
-  ad: 1.5,
-  introOutro: 1,
-  silence: 1,
-  centrality: 0.3,
-  sentenceEnd: 0.3,
-  pauseEnd: 0.15,
-  startPause: 0.1,
-  monologue: 0.5,
-  edges: 0.5,
-  otherVoice: 1,
-};
+// The shipped weights, with the start bonus these cases were written for.
+const WEIGHTS: SelectionWeights = { ...DEFAULT_SELECTION_WEIGHTS, startPause: 0.1 };
 
 /** A VAD track: `spans` of [fromSec, toSec) are speech (p = 0.9), the rest 0.05. */
 function vadTrack(durationSec: number, spans: [number, number][]): Float32Array {

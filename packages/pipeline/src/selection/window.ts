@@ -1,6 +1,8 @@
 import { round3, type SelectionWeights, type WindowChoice } from '@podpreview/shared';
 import type { Features } from './features.ts';
 import { SPEECH_THRESHOLD } from './onsets.ts';
+import { P } from './params.ts';
+import { edgePrior, talkExtent } from './structure.ts';
 
 export interface WindowInputs {
   features: Features;
@@ -19,21 +21,9 @@ export interface WindowInputs {
 }
 
 /** How far the window's end may move from `windowSec` to end cleanly (60 ± 1 s). */
-export const END_SLACK_SEC = 1;
-/** A start after this much quiet gets the whole startPause bonus; a line's start pauses longer than a breath inside it. */
-const START_PAUSE_FULL_SEC = 1;
-/** After a transcript sentence's end: the clip keeps the word's tail. */
-const END_TAIL_SEC = 0.2;
-/**
- * A window ends in a VAD pause only where the quiet lasts this long: on three draws of the eval
- * set, the quiet inside sentences (a comma, a stop consonant) lasted under 0.3 s, almost all
- * under 0.25 s, and nine in ten pauses between sentences 0.25 s or more.
- */
-const MIN_END_PAUSE_SEC = 0.25;
-/** How far into a VAD pause (past its first point) a window ends; the clip's fade-out covers the last word's tail. */
-const INTO_PAUSE_SEC = 0.05;
-/** A pause: the VAD says mostly not speech within this much either side. */
-const PAUSE_HALF_SEC = 0.15;
+export const END_SLACK_SEC = P.endSlackSec;
+const { startPauseFullSec: START_PAUSE_FULL_SEC, endTailSec: END_TAIL_SEC, minEndPauseSec: MIN_END_PAUSE_SEC } = P;
+const { intoPauseSec: INTO_PAUSE_SEC, pauseHalfSec: PAUSE_HALF_SEC } = P;
 
 /** Mean of a stepped array over [a, b) seconds, counting partial steps by their overlap. */
 function makeMean(values: Float32Array, stepSec: number): (a: number, b: number) => number {
@@ -59,7 +49,7 @@ export function chooseWindow(i: WindowInputs): WindowChoice {
   const { features: f, weights: w } = i;
   const length = Math.min(i.windowSec, i.durationSec);
   const latestStart = Math.max(0, i.durationSec - length);
-  const edges = edgePrior(f.steps, f.stepSec, i.durationSec);
+  const edges = edgePrior(f.steps, f.stepSec, talkExtent(f.speech, f.stepSec, i.durationSec));
   const mean = (values: Float32Array) => makeMean(values, f.stepSec);
   const means = {
     speech: mean(f.speech),
@@ -72,10 +62,11 @@ export function chooseWindow(i: WindowInputs): WindowChoice {
     edges: mean(edges),
     otherVoice: mean(f.otherVoice),
     monologue: mean(f.monologue),
+    guestIntro: mean(f.guestIntro),
   };
   // Rewards are window means; penalties count seconds (per 10 s), so one second of ad costs
   // more than any difference in topicality between two clean windows.
-  const perSeconds = length / 10;
+  const perSeconds = length / P.penaltyPerSec;
   const frameSpeech = prefix(i.vad.speech, (p) => (p >= SPEECH_THRESHOLD ? 1 : 0));
   const frameMean = (a: number, b: number) => {
     const x = Math.max(0, Math.min(i.vad.speech.length, Math.round(a / i.vad.frameSec)));
@@ -100,7 +91,7 @@ export function chooseWindow(i: WindowInputs): WindowChoice {
     };
     // VAD pauses, outside every transcript sentence (a comma's gap is not a sentence end); the
     // longest one, as sentence ends pause longer than the breaths inside sentences.
-    const insideSentence = (t: number) => sentenceSpans.some(([a, b]) => t > a + 0.3 && t < b - 0.3);
+    const insideSentence = (t: number) => sentenceSpans.some(([a, b]) => t > a + P.insideSentenceMarginSec && t < b - P.insideSentenceMarginSec);
     const runs: number[][] = [];
     for (let t = lo; t <= hi + 1e-9; t += i.vad.frameSec) {
       if (!inPause(t) || insideSentence(t) || quietAround(t) < MIN_END_PAUSE_SEC) continue;
@@ -110,7 +101,7 @@ export function chooseWindow(i: WindowInputs): WindowChoice {
     }
     const longest = runs.reduce<number[]>((a, r) => (r.length > a.length ? r : a), []);
     // Early in the pause rather than its middle: after the last word of a block, the middle of
-    // a long pause is already past the block's end (on the eval set, 0.5 s and more past it).
+    // a long pause is already past the block's end.
     const vadPauses = longest.length > 0 ? [Math.min(longest[Math.floor(longest.length / 2)]!, longest[0]! + INTO_PAUSE_SEC)] : [];
     // A transcript's sentence end (a moment after it, to keep the last word's tail), best where
     // the audio agrees it is a pause: a cue's inner sentence boundaries are interpolated.
@@ -121,31 +112,55 @@ export function chooseWindow(i: WindowInputs): WindowChoice {
     return { endSec: target, clean: false };
   };
 
-  // Seconds of the VAD's quiet run (frames under the speech threshold) each frame lies in, once
-  // per episode: every start's end search and start bonus reads it. The run the episode opens
-  // with counts as long.
-  const quietRun = new Float32Array(i.vad.speech.length);
-  for (let f = 0; f < quietRun.length; ) {
-    let end = f;
-    while (end < quietRun.length && i.vad.speech[end]! < SPEECH_THRESHOLD) end++;
-    quietRun.fill(f === 0 ? Number.POSITIVE_INFINITY : (end - f) * i.vad.frameSec, f, end);
-    f = end > f ? end : f + 1;
-  }
+  // Seconds of the VAD's quiet run each frame lies in, once per episode: every start's end search
+  // reads it.
+  const quietRun = quietRuns(i.vad.speech, i.vad.frameSec, SPEECH_THRESHOLD);
   const quietAround = (t: number) => quietRun[Math.round(t / i.vad.frameSec)] ?? 0;
+  // The quiet before a start counts only clear quiet: a voice the VAD half hears (a phone line,
+  // a soft start) keeps it between the thresholds, and an onset after it is mid-sentence.
+  const clearQuiet = quietRuns(i.vad.speech, i.vad.frameSec, P.startQuietMax);
   const quietBefore = (t: number) => {
-    const f = Math.round(t / i.vad.frameSec) - 1;
-    return f < 0 ? Number.POSITIVE_INFINITY : (quietRun[f] ?? 0);
+    const to = Math.round(t / i.vad.frameSec);
+    if (to <= 0) return Number.POSITIVE_INFINITY;
+    let longest = 0;
+    for (let f = Math.max(0, to - Math.round(P.startRiseSec / i.vad.frameSec)); f < to; f++) longest = Math.max(longest, clearQuiet[f]!);
+    return longest;
+  };
+  // A gap before an onset that is mostly a voice the VAD half hears (between startQuietMax and
+  // its decision point) is no pause: the onset is a louder moment inside an utterance, and the
+  // start pays the whole bonus instead of earning it.
+  const halfHeardBefore = (t: number) => {
+    const to = Math.round(t / i.vad.frameSec);
+    const from = Math.max(0, to - Math.round(START_PAUSE_FULL_SEC / i.vad.frameSec));
+    let gap = 0;
+    let half = 0;
+    for (let f = from; f < to; f++) {
+      const p = i.vad.speech[f]!;
+      if (p >= SPEECH_THRESHOLD) continue;
+      gap++;
+      if (p >= P.startQuietMax) half++;
+    }
+    return gap > 0 && half / gap > P.halfHeardShare ? 1 : 0;
+  };
+  // How sure a clean end is, by the quiet it falls in: an end between turns pauses longer than
+  // one between two sentences of a turn, where a transcript's interpolated sentence end (or a
+  // labeller's) may still be in the last word's tail.
+  const endQuiet = (t: number) => {
+    if (t >= i.durationSec - 0.05) return 1;
+    let q = 0;
+    for (let f = Math.round((t - PAUSE_HALF_SEC) / i.vad.frameSec); f <= Math.round((t + PAUSE_HALF_SEC) / i.vad.frameSec); f++)
+      q = Math.max(q, quietRun[f] ?? 0);
+    return Math.min(1, q / P.endQuietFullSec);
   };
   let starts = [...new Set(i.candidatesSec)].filter((c) => c >= 0 && c <= latestStart + 1e-6).sort((a, b) => a - b);
   if (starts.length === 0) starts = [latestStart];
   let best: WindowChoice | undefined;
   for (const s of starts) {
     // Starts compete on whether their end can land after a sentence, or without a transcript in
-    // a pause long enough to be between sentences (within END_SLACK_SEC): on two fresh draws of
-    // the eval set this took clean endings with a transcript from 67 and 83 % to 92 and 100 %,
-    // and without one from 67 and 83 % to 100 %. Without a transcript, starts also compete on
+    // a pause long enough to be between sentences (within END_SLACK_SEC). Starts also compete on
     // the quiet before them (startPause): recorded lines pause inside them too, and rewarding
-    // clean ends alone made previews of real dialog start mid-line.
+    // clean ends alone makes previews of real dialog start mid-line; with a transcript, a
+    // sentence start interpolated inside a cue has no pause before it, a cue's start has.
     const { endSec: end, clean } = chooseEnd(s);
     // Scored over the nominal length: starts compete on the same footing wherever ends moved.
     const e = s + length;
@@ -158,9 +173,10 @@ export function chooseWindow(i: WindowInputs): WindowChoice {
       edges: -w.edges * perSeconds * means.edges(s, e),
       otherVoice: -w.otherVoice * perSeconds * means.otherVoice(s, e),
       monologue: -w.monologue * perSeconds * means.monologue(s, e),
+      guestIntro: -w.guestIntro * perSeconds * means.guestIntro(s, e),
       centrality: w.centrality * means.centrality(s, e),
-      sentenceEnd: clean ? (i.audioOnly ? w.pauseEnd : w.sentenceEnd) : 0,
-      startPause: i.audioOnly ? w.startPause * Math.min(1, quietBefore(s) / START_PAUSE_FULL_SEC) : 0,
+      sentenceEnd: clean ? (i.audioOnly ? w.pauseEnd : w.sentenceEnd) * endQuiet(end) : 0,
+      startPause: w.startPause * (Math.min(1, quietBefore(s) / START_PAUSE_FULL_SEC) - halfHeardBefore(s)),
     };
     const score = Object.values(contributions).reduce((a, b) => a + b, 0);
     if (!best || score > best.score + 1e-9) {
@@ -177,20 +193,16 @@ export function chooseWindow(i: WindowInputs): WindowChoice {
   return best!;
 }
 
-/**
- * 1 at the episode's first second falling to 0 at 20 % of it, and rising again over the last
- * 10 %: where intros, pre-roll ads and outros sit in most shows. Also with a transcript: the text
- * models miss intros worded unlike anything they saw ("good to have you with us on…" read as an
- * outro), and on two fresh draws of the eval set this prior took bad seconds with a transcript
- * from 1.23 and 0.75 s to 0.14 and 0 s without costing the default draw anything.
- */
-function edgePrior(steps: number, stepSec: number, durationSec: number): Float32Array {
-  const head = 0.2 * durationSec;
-  const tail = 0.1 * durationSec;
-  return Float32Array.from({ length: steps }, (_, t) => {
-    const at = (t + 0.5) * stepSec;
-    return Math.max(0, 1 - at / head, 1 - (durationSec - at) / tail);
-  });
+/** Seconds of the run of frames under `below` each frame lies in (0 in speech); the run the episode opens with counts as long. */
+export function quietRuns(speech: Float32Array, frameSec: number, below: number): Float32Array {
+  const out = new Float32Array(speech.length);
+  for (let f = 0; f < out.length; ) {
+    let end = f;
+    while (end < out.length && speech[end]! < below) end++;
+    out.fill(f === 0 ? Number.POSITIVE_INFINITY : (end - f) * frameSec, f, end);
+    f = end > f ? end : f + 1;
+  }
+  return out;
 }
 
 function prefix(values: Float32Array, f: (v: number) => number): Float64Array {

@@ -118,5 +118,6 @@ function timeline(f: Features): Record<string, number[]> {
     centrality: r(f.centrality),
     otherVoice: r(f.otherVoice),
     monologue: r(f.monologue),
+    guestIntro: r(f.guestIntro),
   };
 }
