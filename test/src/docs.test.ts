@@ -82,4 +82,3 @@ describe('source layout', () => {
     expect(hits).toEqual(['packages/shared/src/stages.ts']);
   });
 });
-
