@@ -9,6 +9,7 @@ export * from './metrics.ts';
 export * from './registry.ts';
 export * from './text.features.ts';
 export * from './text.classifier.ts';
+export * from './text.words.ts';
 export * from './text.context.ts';
 export * from './centrality.ts';
 export * from './sound-events.ts';

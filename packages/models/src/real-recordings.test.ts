@@ -35,14 +35,14 @@ describe('real recordings (Debian packages)', () => {
     );
     console.log(`  misses: ${misses.join('; ')}`);
     // Floors a little under what the shipped models measure (figures in training/audio/README.md):
-    // VAD holds up on real audio; sed-mini, trained with recorded voices and music but never on
-    // these packages, still hears some of the Dutch dub's expressive, low-bitrate lines as music,
-    // and hums as music.
+    // VAD holds up on real audio; sed-mini, trained with recorded voices and music (dry and in
+    // reverberant rooms) but never on these packages, hears nearly every dialog line as speech,
+    // and still hears hums as music or speech.
     expect(figures.vadSpeech).toBeGreaterThanOrEqual(0.85);
     expect(figures.vadMusic).toBeGreaterThanOrEqual(0.9);
     expect(figures.vadNoise).toBeGreaterThanOrEqual(0.85);
     expect(figures.sedMusic).toBeGreaterThanOrEqual(0.8);
-    expect(figures.sedSpeech).toBeGreaterThanOrEqual(0.75);
+    expect(figures.sedSpeech).toBeGreaterThanOrEqual(0.9);
     expect(figures.sedNoise).toBeGreaterThanOrEqual(0.25);
   }, 300_000);
 

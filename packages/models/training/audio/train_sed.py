@@ -24,13 +24,14 @@ import episodes
 import golden
 import graphs
 import real
+import rooms
 import sources
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MODELS_DIR = os.path.abspath(os.path.join(HERE, '..', '..'))
 OUT = os.path.join(MODELS_DIR, 'weights', 'sed-mini.onnx')
 REPORT = os.path.join(HERE, 'sed-mini.report.json')
-VERSION = '1.0'
+VERSION = '1.1'
 SEED = 20250601
 
 # How much material each split gets (paragraphs of 3-6 sentences; songs of 8-20 s).
@@ -50,7 +51,8 @@ DOC = (
     '[batch, 3], independent sigmoids for [speech, music, noise] (noise = neither speech nor music: '
     'silence, hum, hiss, room tone). Log-mel front end (25 ms Hann frames every 20 ms, 512-point DFT as '
     'MatMul, 48 mel bands 50-8000 Hz), pooled statistics, MLP. Trained on synthetic voices and General '
-    'MIDI music plus recorded voices and music from Debian packages (weights/NOTICE.md) by '
+    'MIDI music plus recorded voices and music from Debian packages (weights/NOTICE.md), dry and in '
+    'reverberant rooms, by '
     'packages/models/training/audio/train.sh. Apache-2.0.'
 )
 
@@ -210,6 +212,67 @@ def golden_examples(split: dict, params: dict) -> dict:
     return examples
 
 
+ROOMS_SEED_OFFSET = 7
+
+
+def cached_rooms_part(seed: int) -> dict:
+    """The reverberant part of the training split (rooms.py), cached under its own key: changing
+    it re-renders only this part."""
+    import hashlib
+    import pickle
+
+    h = hashlib.sha256(str(seed).encode())
+    for name in ('rooms.py', 'real.py', 'episodes.py', 'sources.py', 'dsp.py'):
+        with open(os.path.join(HERE, name), 'rb') as f:
+            h.update(f.read())
+    with open(os.path.join(HERE, 'train_sed.py'), 'rb') as f:
+        h.update(f.read().split(b'def cached_rooms_part', 1)[1].split(b'def train(', 1)[0])
+    path = os.path.join(CACHE, f'rooms-{h.hexdigest()[:16]}.pkl')
+    if os.path.exists(path):
+        log(f'rooms: windows from {path}')
+        with open(path, 'rb') as f:
+            return pickle.load(f)
+    t0 = time.time()
+    rng = np.random.default_rng(seed)
+    speech, speakers = rooms.speech_paragraphs(rng, sources.WORKERS)
+    music, music_names = rooms.music_excerpts(rng, sources.WORKERS)
+    log(f'rooms: {sum(map(len, speech)) / dsp.SR / 60:.1f} min speech, {sum(map(len, music)) / dsp.SR / 60:.1f} min music ({time.time() - t0:.0f} s)')
+    pools = episodes.Pools(speech, music, rng)
+    eps = []
+    while pools.speech_used < len(speech):
+        ep = episodes.build_episode(pools, rng, rng.uniform(45, 120))
+        ep['codec'] = episodes.choose_codec(rng)
+        eps.append(ep)
+
+    def one(ep: dict) -> tuple[np.ndarray, np.ndarray, list[dict]]:
+        audio = episodes.codec_roundtrip(ep['audio'], ep['codec'])
+        ep['audio'], ep['codec'] = audio, episodes.codec_name(ep['codec'])
+        win, labels = episodes.windows(ep)
+        return featurize(win), labels, window_meta(ep, len(win), speakers, music_names)
+
+    with ThreadPoolExecutor(sources.WORKERS) as pool:
+        parts = list(pool.map(one, eps))
+    labels = np.concatenate([p[1] for p in parts])
+    keep = (labels != episodes.IGNORE).all(axis=1)
+    meta = [m for p in parts for m in p[2]]
+    info = {
+        'speechMinutes': round(sum(map(len, speech)) / dsp.SR / 60, 1),
+        'musicMinutes': round(sum(map(len, music)) / dsp.SR / 60, 1),
+        'episodes': len(eps),
+        'minutes': round(sum(len(e['audio']) for e in eps) / dsp.SR / 60, 1),
+        'windows': int(keep.sum()),
+        'rt60Sec': list(rooms.RT60_SEC),
+        'directToReverberantDb': list(rooms.DRR_DB),
+    }
+    out = {'x': np.concatenate([p[0] for p in parts])[keep], 'y': labels[keep].astype(np.int64), 'meta': [m for m, k in zip(meta, keep) if k], 'info': info}
+    log(f'rooms: {len(eps)} episodes, {keep.sum()} windows ({time.time() - t0:.0f} s)')
+    os.makedirs(CACHE, exist_ok=True)
+    with open(path + '.tmp', 'wb') as f:
+        pickle.dump(out, f, protocol=4)
+    os.replace(path + '.tmp', path)
+    return out
+
+
 def train(x: np.ndarray, y: np.ndarray) -> dict:
     """Trains ENSEMBLE small MLPs (one seed each) and merges them into one wider MLP whose output is
     the mean of their logits: hidden layers side by side, output weights stacked and divided."""
@@ -326,11 +389,13 @@ def main() -> None:
     t0 = time.time()
     if not real.available():
         sys.exit(f'real recordings missing under {real.ROOT}: run bash scripts/real-audio.sh --training (train.sh does)')
-    train_set = cached_split('train', SEED)
+    base = cached_split('train', SEED)
+    rooms_part = cached_rooms_part(SEED + ROOMS_SEED_OFFSET)
     held = cached_split('heldout', SEED + 100, keep_audio=True)
-    log(f'training {ENSEMBLE} MLPs ({HIDDEN} hidden) on {len(train_set["x"])} windows, {train_set["x"].shape[1]} features')
-    params = train(train_set['x'], train_set['y'])
-    train_metrics = evaluate(params, train_set['x'], train_set['y'])
+    x_train, y_train = np.concatenate([base['x'], rooms_part['x']]), np.concatenate([base['y'], rooms_part['y']])
+    log(f'training {ENSEMBLE} MLPs ({HIDDEN} hidden) on {len(x_train)} windows ({len(rooms_part["x"])} reverberant), {x_train.shape[1]} features')
+    params = train(x_train, y_train)
+    train_metrics = evaluate(params, x_train, y_train)
     held_metrics = evaluate(params, held['x'], held['y'])
     log(f'train: {train_metrics}')
     log(f'held-out: {held_metrics}')
@@ -352,7 +417,7 @@ def main() -> None:
         'heldOutBreakdown': breakdown(params, held),
         'heldOutRecordings': held_real,
         'train': train_metrics,
-        'data': {'train': train_set['info'], 'heldout': held['info'], 'heldoutPrograms': sorted(sources.HELDOUT_PROGRAMS)},
+        'data': {'train': base['info'], 'trainRooms': rooms_part['info'], 'heldout': held['info'], 'heldoutPrograms': sorted(sources.HELDOUT_PROGRAMS)},
         'sha256': golden.sha256_file(OUT),
         'bytes': os.path.getsize(OUT),
     }

@@ -44,6 +44,13 @@ def sed_entry(report: dict, memory_mb: int) -> dict:
         'music beds 4-16 dB down, speech in noise 3-25 dB SNR) at -36..-12 dBFS; 70 % of episodes through mp3 (24-128 kbps), '
         'opus (16-48 kbps), low-quality Vorbis or a 300 Hz-3.4/4/5 kHz band limit. Labels from each clean component\'s activity.'
     )
+    rooms = d.get('trainRooms')
+    if rooms:
+        recipe += (
+            f' Plus {rooms["episodes"]} episodes ({rooms["minutes"]} min, {rooms["windows"]} windows) of the same recorded voices '
+            f'({rooms["speechMinutes"]} min, two in three lowered in pitch) and recorded music ({rooms["musicMinutes"]} min) in reverberant rooms '
+            f'(RT60 {rooms["rt60Sec"][0]}-{rooms["rt60Sec"][1]} s, direct-to-reverberant {rooms["directToReverberantDb"][0]:g}..{rooms["directToReverberantDb"][1]:g} dB).'
+        )
     return {
         'id': 'sed-mini',
         'version': report['version'],

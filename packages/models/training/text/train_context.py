@@ -37,9 +37,9 @@ from sklearn.neural_network import MLPClassifier
 from context_episodes import Episode, Item, Pools, make_episode
 from context_features import CONTEXT_DIMS, CONTEXT_FEATURES_ID, context_rows
 from export_onnx import serialized_model
-from featurize import featurize_matrix
 from generate import LABELS, generate
-from train import load_independent, predict, update_manifest
+from featurize import featurize_matrix
+from train import WORDS_SCALE, load_independent, load_words, predict, sentence_matrix, update_manifest
 
 HERE = Path(__file__).resolve().parent
 MODELS_DIR = HERE.parent.parent
@@ -59,12 +59,13 @@ def log(msg: str) -> None:
 
 
 def shipped_weights() -> tuple[np.ndarray, np.ndarray]:
-    """W [dims, 3], b [3] of the shipped ad-detector and intro-outro, in LABELS order."""
+    """W [dims (+ 100 with word vectors), 3], b [3] of the shipped ad-detector and intro-outro, in LABELS order, for
+    train.predict over sentence_matrix rows."""
     ws, bs = [], []
     for model_id in ("ad-detector", "intro-outro"):
         model = onnx.load(str(MODELS_DIR / "weights" / f"{model_id}.onnx"))
         init = {t.name: numpy_helper.to_array(t) for t in model.graph.initializer}
-        ws.append(init["W"])
+        ws.append(np.concatenate([init["W"], init["Wwords"] / WORDS_SCALE]) if "Wwords" in init else init["W"])
         bs.append(init["b"])
     return np.concatenate(ws, axis=1), np.concatenate(bs)
 
@@ -169,11 +170,16 @@ def main() -> None:
     c_by_label = {label: base_report["models"][mid][label]["C"] for mid, labels in (("ad-detector", ["ad"]), ("intro-outro", ["intro", "outro"])) for label in labels}
     dims = base_report["dims"]
     log(f"out-of-fold classifier probabilities on {len(train)} training sentences (C {c_by_label})")
-    p_train = out_of_fold(featurize_matrix([e.text for e in train], dims), np.array([e.labels for e in train]), [e.family for e in train], c_by_label)
     w, b = shipped_weights()
-    p_held = predict(featurize_matrix([e.text for e in held], dims), w, b)
+    if w.shape[0] > dims:  # the shipped classifiers read word vectors too (train.py --words)
+        vocab, table, _ = load_words()
+        featurize_all = lambda texts: sentence_matrix(texts, dims, vocab, table)  # noqa: E731
+    else:
+        featurize_all = lambda texts: featurize_matrix(texts, dims)  # noqa: E731
+    p_train = out_of_fold(featurize_all([e.text for e in train]), np.array([e.labels for e in train]), [e.family for e in train], c_by_label)
+    p_held = predict(featurize_all([e.text for e in held]), w, b)
     independent = load_independent()
-    p_ind = predict(featurize_matrix([r[2] for r in independent], dims), w, b)
+    p_ind = predict(featurize_all([r[2] for r in independent]), w, b)
 
     as_items = lambda exs, p: [Item(e.text, e.labels, tuple(map(float, p[i])), e.category) for i, e in enumerate(exs)]
     ind_labels = {"ad": (1, 0, 0), "intro": (0, 1, 0), "outro": (0, 0, 1), "content": (0, 0, 0)}
