@@ -5,6 +5,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
+import { startPrivateRedis } from '@podpreview/pipeline/client';
 import { childEnv, loadConfig } from '@podpreview/shared';
 import Table from 'cli-table3';
 import {
@@ -157,6 +158,7 @@ try {
   const inFlight = loadConfig({}).concurrency.sink;
   say(`local results sink: ${SINK_WRITERS} worker processes, ${inFlight} writes in flight each (the sink stage's concurrency)…`);
   const sink: number[] = [];
+  const sinkRedis = await startPrivateRedis();
   for (let i = 0; i < REPEATS; i++) {
     const db = path.join(work, `sink-${i}.duckdb`);
     // The writers start together once all are up (process start-up is not the sink's speed).
@@ -164,11 +166,12 @@ try {
     const perWriter = SINK_ROWS / SINK_WRITERS;
     const ends = await Promise.all(
       Array.from({ length: SINK_WRITERS }, (_, w) =>
-        runChild<{ endedAtMs: number }>('sink-writer.ts', [db, String(perWriter), String(inFlight), `w${w}`, String(startAtMs)]),
+        runChild<{ endedAtMs: number }>('sink-writer.ts', [db, sinkRedis.url, String(perWriter), String(inFlight), `w${w}`, String(startAtMs)]),
       ),
     );
     sink.push(SINK_ROWS / ((Math.max(...ends.map((e) => e.endedAtMs)) - startAtMs) / 1000));
   }
+  await sinkRedis.stop();
   figures.push({
     key: 'sink_rows_per_s',
     label: `local results sink, rows/s from ${SINK_WRITERS} worker processes, ${inFlight} writes in flight each`,
