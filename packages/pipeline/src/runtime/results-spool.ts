@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Cluster } from 'ioredis';
 import type { Logger, ResultRow, ResultRowSource, SessionResultsSink } from '@podpreview/shared';
 import { resultsCommittedChannel, resultsPendingKey } from '../client/redis.keys.ts';
@@ -25,6 +27,13 @@ export interface ResultsSpool {
   stop(): void;
 }
 
+/**
+ * How long after another process's commit announcement this one assumes that session still
+ * runs: a bit longer than a session waits for rows before it closes (LINGER_IDLE_MS in
+ * results.duckdb.ts), so the holder's lingering still counts as running.
+ */
+const OTHER_SESSION_ACTIVE_MS = 25;
+
 interface Waiter {
   runId: string;
   resolve: (how: 'committed' | 'kept') => void;
@@ -48,6 +57,9 @@ export function createResultsSpool(o: ResultsSpoolOptions): ResultsSpool {
   const channel = resultsCommittedChannel(o.prefix);
   const maxBatch = o.maxBatch ?? 500;
   const waiting = new Map<string, Waiter[]>();
+  /** This spool in the commit announcements, so it can tell its own from other processes'. */
+  const self = randomUUID();
+  let otherSessionAt = Number.NEGATIVE_INFINITY;
   let subscriber: RedisConnection | undefined;
   let subscribed: Promise<unknown> | undefined;
 
@@ -65,7 +77,9 @@ export function createResultsSpool(o: ResultsSpoolOptions): ResultsSpool {
     sub.on('message', (ch: string, message: string) => {
       if (ch !== channel) return;
       try {
-        settle(JSON.parse(message) as string[], 'committed');
+        const { from, runIds } = JSON.parse(message) as { from: string; runIds: string[] };
+        if (from !== self) otherSessionAt = performance.now();
+        settle(runIds, 'committed');
       } catch {
         // A malformed message resolves nothing: those writers learn it from their own session.
       }
@@ -102,15 +116,22 @@ export function createResultsSpool(o: ResultsSpoolOptions): ResultsSpool {
         read = 0;
         const ids = [...new Set(rows.map((r) => r.runId))];
         settle(ids, 'committed');
-        await o.redis.publish(channel, JSON.stringify(ids));
+        await o.redis.publish(channel, JSON.stringify({ from: self, runIds: ids }));
       },
     };
   };
 
+  /** Another process's session committed rows a moment ago: it is still writing, ours included. */
+  const otherSessionActive = () => performance.now() - otherSessionAt < OTHER_SESSION_ACTIVE_MS;
   const flush = async (): Promise<void> => {
     while (waiting.size > 0) {
+      if (otherSessionActive()) {
+        // Knocking on the lock meanwhile costs a failed open each time, for nothing.
+        await sleep(OTHER_SESSION_ACTIVE_MS);
+        continue;
+      }
       try {
-        await o.sink.writeFrom(source(() => waiting.size > 0));
+        await o.sink.writeFrom(source(() => waiting.size > 0 && !otherSessionActive()));
       } catch (err) {
         // A session that failed after its writers were answered (Redis closing at shutdown) leaves nobody waiting.
         if (waiting.size === 0) break;
