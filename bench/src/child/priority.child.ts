@@ -29,8 +29,10 @@ const api = await startApiServer(config);
 const q = fleet.queues;
 
 let submitted = 0;
+/** Each priority run's stage seconds (work, not waits), idle and loaded: where its latency went. */
+const stageSec: { idle: Record<string, number>[]; loaded: Record<string, number>[] } = { idle: [], loaded: [] };
 /** Seconds from the POST to the run's success. */
-async function priorityLatency(): Promise<number> {
+async function priorityLatency(phase?: 'idle' | 'loaded'): Promise<number> {
   const t0 = performance.now();
   const res = await fetch(`${api.url}/v1/episodes`, {
     method: 'POST',
@@ -41,7 +43,10 @@ async function priorityLatency(): Promise<number> {
   const { runId } = (await res.json()) as { runId: string };
   const [s] = await waitForRuns(q, [runId], { pollMs: 20, timeoutMs: 600_000 });
   if (s?.state !== 'succeeded') throw new Error(`priority run ${s?.state}: ${s?.reason}`);
-  return (performance.now() - t0) / 1000;
+  const seconds = (performance.now() - t0) / 1000;
+  const row = await fleet.services.results.forRun(runId);
+  if (phase) stageSec[phase].push(Object.fromEntries(Object.entries(row?.stageTimingsMs ?? {}).map(([k, ms]) => [k, ms / 1000])));
+  return seconds;
 }
 
 /** Waiting and prioritized jobs removed from every stage, then the active ones let finish. */
@@ -61,7 +66,7 @@ async function loadedLatency(round: number): Promise<{ seconds: number; aheadAtS
   // Let the fleet get busy: every stage with work in hand, as a real backlog has.
   await sleep(3000);
   const ahead = await q.preprocess.getJobCounts('waiting', 'prioritized');
-  const seconds = await priorityLatency();
+  const seconds = await priorityLatency('loaded');
   await drain();
   return { seconds, aheadAtSubmit: (ahead.waiting ?? 0) + (ahead.prioritized ?? 0) };
 }
@@ -77,15 +82,15 @@ for (let i = 0; i < repeats; i++) {
     aheadAtSubmit.push(r.aheadAtSubmit);
   };
   if (i % 2 === 0) {
-    idleSec.push(await priorityLatency());
+    idleSec.push(await priorityLatency('idle'));
     await loaded();
   } else {
     await loaded();
-    idleSec.push(await priorityLatency());
+    idleSec.push(await priorityLatency('idle'));
   }
 }
 await api.close();
 await fleet.stop();
 await redis.stop();
-process.stdout.write(`${JSON.stringify({ idleSec, loadedSec, aheadAtSubmit })}\n`);
+process.stdout.write(`${JSON.stringify({ idleSec, loadedSec, aheadAtSubmit, stageSec })}\n`);
 process.exit(0);
