@@ -1,7 +1,7 @@
 // Orchestration only: N episodes through five hops with trivial stage bodies, once as a raw
 // BullMQ chain (a worker per queue that adds to the next) and once through our runtime (the
 // same five stage queues, contracts, timeouts, metrics, run records and claim releases), on one
-// Redis, concurrency C. The results table is left out of both (a sink that keeps nothing): the
+// Redis, concurrency C; `first` (raw | ours) says which runs first. The results table is left out of both (a sink that keeps nothing): the
 // raw chain writes no rows either, and the table's own speed is a figure of its own.
 import path from 'node:path';
 import { Queue, Worker } from 'bullmq';
@@ -9,7 +9,7 @@ import { closeQueues, createQueues, createRedis, jobOptions, startPrivateRedis }
 import { type StageHandlers, startStageWorkers } from '@podpreview/pipeline/worker';
 import { createLogger, loadConfig, type ResultsSink, STAGE_NAMES } from '@podpreview/shared';
 
-const [nArg, concurrencyArg, workDir] = process.argv.slice(2);
+const [nArg, concurrencyArg, workDir, firstArg = 'raw'] = process.argv.slice(2);
 const N = Number(nArg);
 const C = Number(concurrencyArg);
 const redis = await startPrivateRedis();
@@ -122,8 +122,17 @@ async function ours(): Promise<number> {
   return N / seconds;
 }
 
-const rawEps = await raw();
-const oursEps = await ours();
+// Which side runs first alternates between repeats (the caller passes it): the first one meets
+// a cold Redis and cold code, the second a warm one.
+let rawEps: number;
+let oursEps: number;
+if (firstArg === 'ours') {
+  oursEps = await ours();
+  rawEps = await raw();
+} else {
+  rawEps = await raw();
+  oursEps = await ours();
+}
 await redis.stop();
 process.stdout.write(`${JSON.stringify({ rawEps, oursEps })}\n`);
 process.exit(0);

@@ -1,11 +1,11 @@
-// Twenty distinct 5-minute episodes through a warm fleet in one process: one after another,
-// then all at once. Prints both wall times.
+// Distinct 5-minute episodes through a warm fleet in one process: one after another and all at
+// once, in the order `first` (sequential | concurrent) says. Prints both wall times.
 import path from 'node:path';
 import { enqueueEpisode, waitForRuns } from '@podpreview/pipeline/client';
 import { startLocalPipeline } from '@podpreview/pipeline/worker';
 import { createLogger, EnqueueRequest, loadConfig } from '@podpreview/shared';
 
-const [workDir, ...files] = process.argv.slice(2);
+const [first, workDir, ...files] = process.argv.slice(2);
 const config = loadConfig({
   PODPREVIEW_DATA_DIR: path.join(workDir!, 'data-conc'),
   PODPREVIEW_INPUT_ROOTS: path.dirname(files[0]!),
@@ -20,14 +20,27 @@ const check = (ss: { state: string; reason?: string }[]) => {
   for (const s of ss) if (s.state !== 'succeeded') throw new Error(`run ${s.state}: ${s.reason}`);
 };
 check(await waitForRuns(q, [await run('warm', files[0]!, 0)], { pollMs: 20 }));
-let t0 = performance.now();
-for (const [i, f] of files.entries()) check(await waitForRuns(q, [await run('seq', f, i)], { pollMs: 20 }));
-const sequentialSec = (performance.now() - t0) / 1000;
-t0 = performance.now();
-const ids = [];
-for (const [i, f] of files.entries()) ids.push(await run('con', f, i));
-check(await waitForRuns(q, ids, { pollMs: 20 }));
-const concurrentSec = (performance.now() - t0) / 1000;
+async function sequential(): Promise<number> {
+  const t0 = performance.now();
+  for (const [i, f] of files.entries()) check(await waitForRuns(q, [await run('seq', f, i)], { pollMs: 20 }));
+  return (performance.now() - t0) / 1000;
+}
+async function concurrent(): Promise<number> {
+  const t0 = performance.now();
+  const ids = [];
+  for (const [i, f] of files.entries()) ids.push(await run('con', f, i));
+  check(await waitForRuns(q, ids, { pollMs: 20 }));
+  return (performance.now() - t0) / 1000;
+}
+let sequentialSec: number;
+let concurrentSec: number;
+if (first === 'concurrent') {
+  concurrentSec = await concurrent();
+  sequentialSec = await sequential();
+} else {
+  sequentialSec = await sequential();
+  concurrentSec = await concurrent();
+}
 await pipeline.stop();
 process.stdout.write(`${JSON.stringify({ sequentialSec, concurrentSec })}\n`);
 process.exit(0);

@@ -1,12 +1,13 @@
 // One 30-minute episode, in one process: the stage functions called one after another (no
 // queues), and the same stages through the pipeline on Redis (enqueue → result, workers warm),
-// `repeats` times each, alternating. Prints the times and this process's peak RSS.
+// `repeats` times each, alternating which goes first. With a transcript (4th argument), stage B's
+// text models run too. Prints the times and this process's peak RSS.
 import path from 'node:path';
 import { enqueueEpisode, waitForRuns } from '@podpreview/pipeline/client';
 import { createHandlers, createServices, startLocalPipeline } from '@podpreview/pipeline/worker';
 import { createLogger, EnqueueRequest, loadConfig, parseStageInput, STAGES, type StageName } from '@podpreview/shared';
 
-const [audio, repeatsArg, workDir] = process.argv.slice(2);
+const [audio, repeatsArg, workDir, transcript] = process.argv.slice(2);
 const repeats = Number(repeatsArg);
 const config = loadConfig({
   PODPREVIEW_DATA_DIR: path.join(workDir!, 'data'),
@@ -41,6 +42,7 @@ async function direct(runId: string): Promise<number> {
     force: true,
     timingsMs: {},
     audioUri: audio,
+    ...(transcript ? { transcriptUri: transcript } : {}),
   });
   for (;;) {
     const handler = handlers[stage] as (i: unknown, c: { signal: AbortSignal }) => Promise<{ kind: 'next' | 'done'; payload?: object }>;
@@ -58,7 +60,11 @@ async function direct(runId: string): Promise<number> {
 const pipeline = await startLocalPipeline(config, log);
 const queued = async (i: number): Promise<number> => {
   const t0 = performance.now();
-  const { runId } = await enqueueEpisode(pipeline.fleet.queues, config, EnqueueRequest.parse({ id: `bench-queued-${i}`, audioUri: audio, force: true }));
+  const { runId } = await enqueueEpisode(
+    pipeline.fleet.queues,
+    config,
+    EnqueueRequest.parse({ id: `bench-queued-${i}`, audioUri: audio, force: true, ...(transcript ? { transcriptUri: transcript } : {}) }),
+  );
   const [s] = await waitForRuns(pipeline.fleet.queues, [runId], { pollMs: 20, timeoutMs: 600_000 });
   if (s!.state !== 'succeeded') throw new Error(`run ${s!.state}: ${s!.reason}`);
   const wall = (performance.now() - t0) / 1000;
@@ -75,8 +81,13 @@ for (const k of Object.keys(queuedStageSec)) queuedStageSec[k] = [];
 const directSec: number[] = [];
 const queuedSec: number[] = [];
 for (let i = 0; i < repeats; i++) {
-  directSec.push(await direct(`bench-direct-${i}`));
-  queuedSec.push(await queued(i));
+  if (i % 2 === 0) {
+    directSec.push(await direct(`bench-direct-${i}`));
+    queuedSec.push(await queued(i));
+  } else {
+    queuedSec.push(await queued(i));
+    directSec.push(await direct(`bench-direct-${i}`));
+  }
 }
 await pipeline.stop();
 await services.close();

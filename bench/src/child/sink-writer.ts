@@ -1,14 +1,19 @@
 // One "worker process" writing result rows as fast as its jobs would: `rows` rows, `concurrency`
-// at a time, into the shared DuckDB file, starting at `startAtMs` (epoch; so that several
-// writers start together, their start-up left out). Prints {"endedAtMs": …}.
+// at a time, into the shared DuckDB file through the same writer the stage workers use (its Redis
+// spool included), starting at `startAtMs` (epoch; so that several writers start together, their
+// start-up left out). Prints {"startedAtMs": …, "endedAtMs": …}.
 import { randomUUID } from 'node:crypto';
+import { createRedis } from '@podpreview/pipeline/client';
+import { createResultsWriter } from '@podpreview/pipeline/worker';
+import { createLogger, type ResultRow } from '@podpreview/shared';
 import { DuckDbResultsSink } from '@podpreview/storage';
-import type { ResultRow } from '@podpreview/shared';
 
-const [dbPath, rowsArg, concurrencyArg, tag, startAtArg] = process.argv.slice(2);
+const [dbPath, redisUrl, rowsArg, concurrencyArg, tag, startAtArg] = process.argv.slice(2);
 const rows = Number(rowsArg);
 const concurrency = Number(concurrencyArg);
-const sink = new DuckDbResultsSink(dbPath!);
+const table = new DuckDbResultsSink(dbPath!);
+const redis = createRedis(redisUrl!, 'worker');
+const sink = createResultsWriter({ results: table, redis, prefix: 'bench-sink', log: createLogger('warn'), retryMs: 60_000, maxKept: 100_000 });
 const row = (i: number): ResultRow => ({
   runId: `${tag}-${i}-${randomUUID()}`,
   episodeId: `ep-${tag}-${i}`,
@@ -34,7 +39,11 @@ const row = (i: number): ResultRow => ({
   build: 'bench',
   variant: 'production',
 });
+const lateMs = Date.now() - Number(startAtArg);
+if (lateMs > 0) process.stderr.write(`writer ${tag} started ${lateMs} ms late\n`);
 await new Promise((r) => setTimeout(r, Math.max(0, Number(startAtArg) - Date.now())));
+// Later than asked when start-up took longer than the lead the bench gave: the bench then counts from the latest start.
+const startedAtMs = Date.now();
 let next = 0;
 await Promise.all(
   Array.from({ length: concurrency }, async () => {
@@ -42,6 +51,8 @@ await Promise.all(
   }),
 );
 const endedAtMs = Date.now();
-await sink.close();
-process.stdout.write(`${JSON.stringify({ endedAtMs })}\n`);
+sink.stop();
+redis.disconnect();
+await table.close();
+process.stdout.write(`${JSON.stringify({ startedAtMs, endedAtMs })}\n`);
 process.exit(0);

@@ -1,7 +1,9 @@
 import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { childEnv } from '@podpreview/shared';
+import { watchTreeRss } from './rss-tree.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 export const SAMPLES_DIR = path.join(REPO_ROOT, 'samples');
@@ -58,10 +60,16 @@ export function timeCommand(cmd: string, args: string[], env: NodeJS.ProcessEnv 
   return runTimed(cmd, args, env).then((r) => r.seconds);
 }
 
-export function runTimed(cmd: string, args: string[], env: NodeJS.ProcessEnv = childEnv()): Promise<{ seconds: number; stderr: string }> {
+export function runTimed(
+  cmd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = childEnv(),
+  onSpawn?: (pid: number) => void,
+): Promise<{ seconds: number; stderr: string }> {
   const t0 = performance.now();
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    if (child.pid !== undefined) onSpawn?.(child.pid);
     let stderr = '';
     child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
     child.on('close', (code) =>
@@ -72,13 +80,52 @@ export function runTimed(cmd: string, args: string[], env: NodeJS.ProcessEnv = c
   });
 }
 
-/** Node with a preload that reports its peak RSS: the seconds and the MiB of one command. */
-export async function timeNodeWithRss(args: string[], env: NodeJS.ProcessEnv): Promise<{ seconds: number; maxRssMib: number }> {
-  const preload = path.join(REPO_ROOT, 'bench', 'src', 'child', 'max-rss.preload.mjs');
-  const r = await runTimed(process.execPath, ['--import', preload, ...args], env);
-  const kib = Number(/podpreview-bench-max-rss-kib=(\d+)/.exec(r.stderr)?.[1] ?? Number.NaN);
-  return { seconds: r.seconds, maxRssMib: kib / 1024 };
+/**
+ * Node running `args`: its wall seconds and the peak RSS of its whole process tree (its
+ * redis-server and ffmpeg children included), sampled from /proc.
+ */
+export async function timeNodeWithTreeRss(args: string[], env: NodeJS.ProcessEnv): Promise<{ seconds: number; maxRssMib: number }> {
+  let watch: { stop(): number } | undefined;
+  try {
+    const r = await runTimed(process.execPath, args, env, (pid) => (watch = watchTreeRss(pid)));
+    return { seconds: r.seconds, maxRssMib: watch?.stop() ?? Number.NaN };
+  } finally {
+    watch?.stop();
+  }
 }
+
+/**
+ * Loops an episode and its SRT transcript to `seconds`: the cues of every pass shifted by the
+ * audio's length, so the text models see a transcript as long as the audio.
+ */
+export function makeTranscriptEpisode(audio: string, srt: string, outAudio: string, outSrt: string, seconds: number): { audio: string; transcript: string } {
+  makeEpisode(audio, outAudio, seconds);
+  const passSec = Number(execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', audio]).toString().trim());
+  const cues = readFileSync(srt, 'utf8')
+    .trim()
+    .split(/\r?\n\r?\n/);
+  const out: string[] = [];
+  for (let pass = 0; pass * passSec < seconds; pass++) {
+    for (const cue of cues) {
+      const [, times, ...text] = cue.split(/\r?\n/);
+      const [from, to] = (times ?? '').split(' --> ').map((t) => srtSec(t) + pass * passSec);
+      if (from === undefined || to === undefined || to > seconds) continue;
+      out.push(`${out.length + 1}\n${srtTime(from)} --> ${srtTime(to)}\n${text.join('\n')}`);
+    }
+  }
+  writeFileSync(outSrt, `${out.join('\n\n')}\n`);
+  return { audio: outAudio, transcript: outSrt };
+}
+
+const srtSec = (t: string) => {
+  const [h, m, s] = t.trim().replace(',', '.').split(':').map(Number);
+  return (h ?? 0) * 3600 + (m ?? 0) * 60 + (s ?? 0);
+};
+const srtTime = (sec: number) => {
+  const ms = Math.round(sec * 1000);
+  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+  return `${pad(Math.floor(ms / 3_600_000))}:${pad(Math.floor(ms / 60_000) % 60)}:${pad(Math.floor(ms / 1000) % 60)},${pad(ms % 1000, 3)}`;
+};
 
 /** Runs a bench child script (TypeScript, through tsx) and parses the JSON line it prints last. */
 export function runChild<T>(script: string, args: string[], env: Record<string, string> = {}): Promise<T> {

@@ -8,6 +8,8 @@ export interface ClipOptions {
   fadeOutSec?: number;
   bitrateKbps?: number;
   signal?: AbortSignal;
+  /** ffmpeg at a lower CPU priority (a normal-priority run's clip gives way to a priority run's). */
+  yieldCpu?: boolean;
 }
 
 /**
@@ -42,7 +44,7 @@ export async function renderClip(sourcePath: string, outPath: string, o: ClipOpt
     `${o.bitrateKbps ?? 96}k`,
     outPath,
   ];
-  const r = await runCommand('ffmpeg', args, o.signal ? { signal: o.signal } : {});
+  const r = await runCommand('ffmpeg', args, { ...(o.signal ? { signal: o.signal } : {}), ...(o.yieldCpu ? { yieldCpu: true } : {}) });
   const refused = refusedDemuxer(r.stderr);
   if (refused) throw new UnsupportedAudioError(sourcePath, `${refused} is not an audio container`);
   if (r.code !== 0) throw new Error(`rendering clip failed: ${r.stderr.trim().split('\n').slice(-2).join(' | ')}`);

@@ -20,6 +20,8 @@ export interface DecodeOptions {
   signal?: AbortSignal;
   /** Longer audio fails with AudioTooLongError: found by probing first, and enforced while decoding. */
   maxDurationSec?: number;
+  /** ffmpeg at a lower CPU priority (a normal-priority run's decode gives way to a priority run's). */
+  yieldCpu?: boolean;
 }
 
 /**
@@ -57,6 +59,7 @@ export async function decodeAudio(localPath: string, label = localPath, o: Decod
   ];
   const result = await runCommand('ffmpeg', [...args, '-f', 's16le', '-acodec', 'pcm_s16le', 'pipe:1'], {
     signal,
+    ...(o.yieldCpu ? { yieldCpu: true } : {}),
     onStdout: (chunk) => {
       if (tooLong) return;
       pcm.append(chunk);

@@ -51,3 +51,27 @@ export interface ResultsSink {
   finishedSince(sinceMs: number, limit: number): Promise<ResultRow[]>;
   close(): Promise<void>;
 }
+
+/**
+ * Rows waiting for the table where every process can add to them (a Redis list), handed to
+ * whichever process holds the table: see SessionResultsSink.
+ */
+export interface ResultRowSource {
+  /** False once nothing waits for this process any more: the table is then not opened at all. */
+  wanted(): boolean;
+  /** The oldest waiting rows, none when none wait. */
+  take(): Promise<readonly ResultRow[]>;
+  /** The rows `take` gave are committed: drop them from the waiting rows and tell their writers. */
+  committed(rows: readonly ResultRow[]): Promise<void>;
+}
+
+/**
+ * A results table one process at a time holds (an embedded file): rather than each process
+ * opening it for its own few rows, the process that has it writes everyone's waiting rows,
+ * batch after batch, in one session. Resolves with how many rows it wrote (0: not opened).
+ */
+export interface SessionResultsSink extends ResultsSink {
+  writeFrom(source: ResultRowSource): Promise<number>;
+}
+
+export const takesSessions = (sink: ResultsSink): sink is SessionResultsSink => typeof (sink as Partial<SessionResultsSink>).writeFrom === 'function';

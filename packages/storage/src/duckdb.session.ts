@@ -28,9 +28,27 @@ const MAX_RETRY_DELAY_MS = 200;
 const queues = new Map<string, Promise<unknown>>();
 
 export function withDuckDb<T>(dbPath: string, work: (conn: DuckDBConnection) => Promise<T>, options: DuckDbSessionOptions = {}): Promise<T> {
+  return queued(dbPath, () => openRunClose(path.resolve(dbPath), work, options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, () => true)).then((r) => r as T);
+}
+
+/**
+ * As withDuckDb, for work that may become pointless while it waits its turn or for the lock
+ * (another process did it meanwhile): `wanted` is asked before each open attempt, and once it
+ * says no, the file is not opened and the answer is undefined.
+ */
+export function withDuckDbIfWanted<T>(
+  dbPath: string,
+  work: (conn: DuckDBConnection) => Promise<T>,
+  wanted: () => boolean,
+  options: DuckDbSessionOptions = {},
+): Promise<T | undefined> {
+  return queued(dbPath, () => openRunClose(path.resolve(dbPath), work, options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, wanted));
+}
+
+function queued<T>(dbPath: string, op: () => Promise<T>): Promise<T> {
   const file = path.resolve(dbPath);
   const previous = queues.get(file) ?? Promise.resolve();
-  const result = previous.then(() => openRunClose(file, work, options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS));
+  const result = previous.then(op);
   const tail = result.catch(() => undefined);
   queues.set(file, tail);
   // Drop the entry once idle, so the map does not grow with every file ever touched.
@@ -40,9 +58,16 @@ export function withDuckDb<T>(dbPath: string, work: (conn: DuckDBConnection) => 
   return result;
 }
 
-async function openRunClose<T>(file: string, work: (conn: DuckDBConnection) => Promise<T>, lockTimeoutMs: number): Promise<T> {
+async function openRunClose<T>(
+  file: string,
+  work: (conn: DuckDBConnection) => Promise<T>,
+  lockTimeoutMs: number,
+  wanted: () => boolean,
+): Promise<T | undefined> {
+  if (!wanted()) return undefined;
   await mkdir(path.dirname(file), { recursive: true });
-  const instance = await openWithRetry(file, lockTimeoutMs);
+  const instance = await openWithRetry(file, lockTimeoutMs, wanted);
+  if (!instance) return undefined;
   try {
     const conn = await instance.connect();
     try {
@@ -56,7 +81,7 @@ async function openRunClose<T>(file: string, work: (conn: DuckDBConnection) => P
   }
 }
 
-async function openWithRetry(file: string, lockTimeoutMs: number): Promise<DuckDBInstance> {
+async function openWithRetry(file: string, lockTimeoutMs: number, wanted: () => boolean): Promise<DuckDBInstance | undefined> {
   const deadline = Date.now() + lockTimeoutMs;
   let delayMs = FIRST_RETRY_DELAY_MS;
   for (;;) {
@@ -70,6 +95,7 @@ async function openWithRetry(file: string, lockTimeoutMs: number): Promise<DuckD
       // Jitter keeps several waiting processes from retrying in lockstep.
       await sleep(Math.min(delayMs * (0.5 + Math.random()), Math.max(0, deadline - Date.now())));
       delayMs = Math.min(delayMs * 2, MAX_RETRY_DELAY_MS);
+      if (!wanted()) return undefined;
     }
   }
 }

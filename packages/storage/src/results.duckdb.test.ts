@@ -160,4 +160,44 @@ describe('DuckDbResultsSink within one process', () => {
     await sink.close();
     await expect(sink.forRun('x')).rejects.toThrow(/closed/);
   });
+
+  it('writeFrom: writes what the source hands, batch after batch, in one session, and reports each batch', async () => {
+    const dbPath = path.join(dir, 'shared.duckdb');
+    const sink = new DuckDbResultsSink(dbPath);
+    const rows = Array.from({ length: 7 }, (_, i) => succeededRow({ runId: `shared-${i}` }));
+    // A later row for run shared-0 in the same batch: the last one wins.
+    const replaced = succeededRow({ runId: 'shared-0', episodeId: 'ep-replaced' });
+    const batches = [[rows[0]!, rows[1]!, rows[2]!, replaced], [rows[3]!], [rows[4]!, rows[5]!, rows[6]!]];
+    const committed: string[][] = [];
+    const written = await sink.writeFrom({
+      wanted: () => true,
+      take: async () => batches.shift() ?? [],
+      committed: async (batch) => {
+        committed.push(batch.map((r) => r.runId));
+      },
+    });
+    expect(written).toBe(8);
+    expect(committed).toEqual([['shared-0', 'shared-1', 'shared-2', 'shared-0'], ['shared-3'], ['shared-4', 'shared-5', 'shared-6']]);
+    expect((await sink.forRun('shared-0'))?.episodeId).toBe('ep-replaced');
+    for (const r of rows.slice(1)) expect(await sink.forRun(r.runId)).toEqual(r);
+    await sink.close();
+  });
+
+  it('writeFrom: a source that is no longer wanted does not open the file', async () => {
+    const dbPath = path.join(dir, 'unopened.duckdb');
+    const sink = new DuckDbResultsSink(dbPath);
+    let took = 0;
+    const written = await sink.writeFrom({
+      wanted: () => false,
+      take: async () => {
+        took++;
+        return [succeededRow()];
+      },
+      committed: async () => {},
+    });
+    expect(written).toBe(0);
+    expect(took).toBe(0);
+    await expect(stat(dbPath)).rejects.toThrow(/ENOENT/);
+    await sink.close();
+  });
 });

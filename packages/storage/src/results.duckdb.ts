@@ -1,7 +1,8 @@
 import { BIGINT, DOUBLE, VARCHAR, type DuckDBConnection, type DuckDBType } from '@duckdb/node-api';
-import type { ResultRow, ResultsSink, VariantName } from '@podpreview/shared';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ResultRow, ResultRowSource, SessionResultsSink, VariantName } from '@podpreview/shared';
 import { RESULT_COLUMNS, rowFromColumns, rowToColumns, type ColumnKind, type ColumnSpec } from './results.columns.ts';
-import { withDuckDb, type DuckDbSessionOptions } from './duckdb.session.ts';
+import { withDuckDbIfWanted, type DuckDbSessionOptions } from './duckdb.session.ts';
 
 const TABLE = 'previews';
 
@@ -46,6 +47,18 @@ function upsert(n: number): { sql: string; types: DuckDBType[] } {
 
 /** How long a busy writer keeps the file before letting other processes have it. */
 const HOLD_OPEN_MS = 50;
+/**
+ * How long a session writing every process's rows (writeFrom) may keep the file: longer than a
+ * writer's own session, since it serves all writers, short enough for a reader's wait.
+ */
+const SHARED_HOLD_MS = 200;
+/**
+ * A shared session that finds no rows waiting looks again every LINGER_MS until none came for
+ * LINGER_IDLE_MS: the writers answered a moment ago hand in their next rows within a few Redis
+ * round trips, and reopening the file costs far more than the wait.
+ */
+const LINGER_MS = 2;
+const LINGER_IDLE_MS = 20;
 
 /** One transaction; the rows upserted in as few statements as the parameter limit allows. */
 async function insertBatch(conn: DuckDBConnection, batch: readonly ResultRow[]): Promise<void> {
@@ -86,7 +99,7 @@ interface WaitingRow {
  * Results in an embedded DuckDB file: the default for one machine, no server to run. The file
  * is opened per operation (see duckdb.session.ts), since several processes share it.
  */
-export class DuckDbResultsSink implements ResultsSink {
+export class DuckDbResultsSink implements SessionResultsSink {
   readonly dbPath: string;
   private readonly session: DuckDbSessionOptions;
   private closed = false;
@@ -150,6 +163,34 @@ export class DuckDbResultsSink implements ResultsSink {
     this.flushing = false;
   }
 
+  /**
+   * One session for rows every process adds to (see SessionResultsSink): batches taken from
+   * `source`, each committed and reported before the next, for up to HOLD_OPEN_MS while rows
+   * keep coming. The file is not opened once `source` no longer wants it (another process
+   * wrote its rows while this one waited for the lock).
+   */
+  async writeFrom(source: ResultRowSource): Promise<number> {
+    const written = await this.run(async (conn) => {
+      const until = performance.now() + SHARED_HOLD_MS;
+      let n = 0;
+      let lastRowsAt = performance.now();
+      while (performance.now() < until) {
+        const rows = await source.take();
+        if (rows.length === 0) {
+          if (performance.now() - lastRowsAt > LINGER_IDLE_MS) break;
+          await sleep(LINGER_MS);
+          continue;
+        }
+        lastRowsAt = performance.now();
+        await insertBatch(conn, rows);
+        await source.committed(rows);
+        n += rows.length;
+      }
+      return n;
+    }, source.wanted);
+    return written ?? 0;
+  }
+
   latestForEpisode(episodeId: string, variants?: readonly VariantName[]): Promise<ResultRow | undefined> {
     const v = ofVariants(variants);
     return this.selectOne(`WHERE episode_id = $episode_id${v.where} ${NEWEST}`, { episode_id: episodeId, ...v.params });
@@ -194,9 +235,11 @@ export class DuckDbResultsSink implements ResultsSink {
     return rows[0] ? rowFromColumns(rows[0]) : undefined;
   }
 
-  private run<T>(work: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+  private run<T>(work: (conn: DuckDBConnection) => Promise<T>): Promise<T>;
+  private run<T>(work: (conn: DuckDBConnection) => Promise<T>, wanted: () => boolean): Promise<T | undefined>;
+  private run<T>(work: (conn: DuckDBConnection) => Promise<T>, wanted: () => boolean = () => true): Promise<T | undefined> {
     if (this.closed) return Promise.reject(new Error(`DuckDbResultsSink(${this.dbPath}) is closed`));
-    const op = withDuckDb(
+    const op = withDuckDbIfWanted(
       this.dbPath,
       async (conn) => {
         // On every open, not once per sink: the file may have been deleted and recreated since
@@ -208,6 +251,7 @@ export class DuckDbResultsSink implements ResultsSink {
         }
         return work(conn);
       },
+      wanted,
       this.session,
     );
     this.pending.add(op);

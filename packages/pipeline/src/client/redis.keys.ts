@@ -17,6 +17,12 @@ export const inflightKey = (prefix: string, episodeId: string) => `${ns(prefix)}
 /** Result rows the results table could not take yet (it was down); written when it is back. */
 export const deadLetterKey = (prefix: string) => `${ns(prefix)}:results-dead-letter`;
 
+/** List: result rows on their way to an embedded results table, newest first (see runtime/results-spool.ts). */
+export const resultsPendingKey = (prefix: string) => `${ns(prefix)}:results-pending`;
+
+/** Channel: run ids whose rows the results table has just committed (a JSON array per message). */
+export const resultsCommittedChannel = (prefix: string) => `${ns(prefix)}:results-committed`;
+
 /** An episode's runs, scored by enqueue time (bounded by PODPREVIEW_RUNS_PER_EPISODE_MAX, expires with run state). */
 export const episodeRunsKey = (prefix: string, episodeId: string) => `${ns(prefix)}:episode-runs:${episodeId}`;
 

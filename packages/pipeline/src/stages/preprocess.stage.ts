@@ -44,7 +44,8 @@ export function createPreprocessStage(deps: PreprocessDeps) {
     const source = await deps.fetchSource(input.audioUri, { signal, finalAttempt });
     let transcript: TranscriptBlob | undefined;
     try {
-      const audio = await decodeAudio(source.localPath, input.audioUri, { signal, maxDurationSec: deps.maxDurationSec });
+      // A normal-priority run's decode gives the CPU way to a priority run's.
+      const audio = await decodeAudio(source.localPath, input.audioUri, { signal, maxDurationSec: deps.maxDurationSec, yieldCpu: !input.priority });
       if (!input.force) {
         const found = await deps.results.findSucceeded(input.episodeId, audio.contentHash, deps.dedupVariants);
         // Not its own row: a run redone after Redis lost its last second (a crash) may have written one already.

@@ -20,7 +20,13 @@ export function createSinkStage(deps: SinkDeps) {
       const source = path.join(dir, 'source');
       const clip = path.join(dir, 'preview.mp3');
       await deps.blobs.getToFile(input.sourceKey, source);
-      await renderClip(source, clip, { startSec: input.previewStartSec, durationSec: input.previewEndSec - input.previewStartSec, signal });
+      await renderClip(source, clip, {
+        startSec: input.previewStartSec,
+        durationSec: input.previewEndSec - input.previewStartSec,
+        signal,
+        // A normal-priority run's clip gives the CPU way to a priority run's.
+        yieldCpu: !input.priority,
+      });
       await deps.blobs.putFile(keys.clip, clip);
     } finally {
       await rm(dir, { recursive: true, force: true });

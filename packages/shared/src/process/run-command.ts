@@ -1,4 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { setPriority } from 'node:os';
 
 export interface CommandResult {
   stdout: Buffer;
@@ -14,7 +15,15 @@ export interface RunCommandOptions {
   signal?: AbortSignal;
   /** Takes stdout as it arrives instead of collecting it (`stdout` is then empty): large outputs are not held twice. */
   onStdout?: (chunk: Buffer) => void;
+  /**
+   * Runs the child at a lower CPU priority (nice 10): work for normal-priority runs gives way
+   * to a priority run's on a busy machine, and loses nothing on an idle one.
+   */
+  yieldCpu?: boolean;
 }
+
+/** The niceness of a child that yields the CPU (0 is the default, 19 the lowest priority). */
+const YIELDING_NICENESS = 10;
 
 /** A tool we shell out to is missing: say which package provides it instead of a bare ENOENT. */
 function startError(cmd: string, e: NodeJS.ErrnoException): Error {
@@ -34,6 +43,13 @@ export function runCommand(cmd: string, args: string[], o: RunCommandOptions = {
       ...(o.timeoutMs ? { timeout: o.timeoutMs } : {}),
       ...(o.signal ? { signal: o.signal } : {}),
     });
+    if (o.yieldCpu && child.pid !== undefined) {
+      try {
+        setPriority(child.pid, YIELDING_NICENESS);
+      } catch {
+        // Already gone, or not allowed here: it runs at the normal priority.
+      }
+    }
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', o.onStdout ?? ((b: Buffer) => out.push(b)));
