@@ -1,4 +1,4 @@
-import { CONFIG_VARIABLES, loadConfig, type Config, type StageSpec } from '@podpreview/shared';
+import { CONFIG_VARIABLES, loadConfig, SELECTION_WEIGHT_PARAMS, type Config, type StageSpec } from '@podpreview/shared';
 import {
   configMapEnv,
   containerEnv,
@@ -226,6 +226,18 @@ export function checkConfigMapVariables(r: RenderedOverlay): string[] {
   if (missing.length > 0) problems.push(`${r.overlay}: ConfigMap podpreview-config lacks ${missing.join(', ')}`);
   if (unknown.length > 0) problems.push(`${r.overlay}: ConfigMap podpreview-config has variables the configuration does not know: ${unknown.join(', ')}`);
   return problems;
+}
+
+/**
+ * Production selects with the weights that were evaluated: each PODPREVIEW_WEIGHT_* in the
+ * ConfigMap is the shipped value from the weights' list (a deliberate override belongs in an
+ * overlay's patch, where review sees it).
+ */
+export function checkSelectionWeights(r: RenderedOverlay): string[] {
+  const env = configMapEnv(r);
+  return Object.values(SELECTION_WEIGHT_PARAMS)
+    .filter((p) => env[p.env] !== undefined && Number(env[p.env]) !== p.value)
+    .map((p) => `${r.overlay}: ConfigMap sets ${p.env}=${env[p.env]}, the evaluated value is ${p.value}`);
 }
 
 /** The ConfigMap, and each Deployment container's environment (ConfigMap plus its own env), pass loadConfig. */

@@ -12,6 +12,7 @@ import {
   OVERLAY_SERVES_API,
   OVERLAY_SHADOWS,
   checkConfigMapVariables,
+  checkSelectionWeights,
   checkDisruptionBudgets,
   checkFallbackVariant,
   checkGpuPlacement,
@@ -119,6 +120,10 @@ describe.each(OVERLAYS)('infra/k8s/overlays/%s', (overlay) => {
 
   it('names every configuration variable in the ConfigMap, and only those', () => {
     expect(checkConfigMapVariables(rendered())).toEqual([]);
+  });
+
+  it('sets selection weights to the evaluated values', () => {
+    expect(checkSelectionWeights(rendered())).toEqual([]);
   });
 
   it('passes loadConfig with the ConfigMap and with each Deployment’s own environment', () => {
