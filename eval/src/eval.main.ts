@@ -12,10 +12,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '@podpreview/shared';
-import { FAMILY_SPLIT_SEED, FROZEN_TEST_SEED, familySplitDraws } from './draws.ts';
+import { type DrawSpec, FAMILY_SPLIT_SEED, FROZEN_TEST_SEED, familySplitDraws } from './draws.ts';
 import { runExternalSet } from './external.ts';
 import { HELD_OUT, heldOutTags } from './families.ts';
-import { recordFrozenRun } from './frozen.ts';
+import { startFrozenRun } from './frozen.ts';
 import { DEFAULT_SET_DIR, loadOrGenerateEvalSet, REPO_ROOT } from './generate.ts';
 import { heldOutFigures } from './heldout.ts';
 import { byGroup, byPath, outcomeOf, type SummaryGroup } from './outcomes.ts';
@@ -64,7 +64,7 @@ const intervals = (groups: SummaryGroup[]) => {
 };
 
 /** Generates (or reuses) a set and runs the pipeline on it: what every own-generator report starts from. */
-async function drawAndRun(o: { dir: string; seed?: number; count?: number; draws?: ReturnType<typeof familySplitDraws>; keptDir?: string }) {
+async function drawAndRun(o: { dir: string; seed?: number; count?: number; draws?: DrawSpec[]; keptDir?: string }) {
   const t0 = performance.now();
   const generated = await loadOrGenerateEvalSet({
     log: say,
@@ -124,8 +124,8 @@ if (parts.has('draws')) {
 
 if (parts.has('frozen')) {
   heading(`frozen test draw (seed ${FROZEN_TEST_SEED}, ${perPath} episodes a path; aggregates only)`);
-  const refusal = recordFrozenRun.check(REPO_ROOT, config, args.again === true);
-  if (refusal) throw new Error(refusal);
+  const frozen = startFrozenRun(REPO_ROOT, config, args.again === true);
+  if (frozen.refusal) throw new Error(frozen.refusal);
   const r = await drawAndRun({ dir: path.join(REPO_ROOT, '.data', 'eval-set-frozen'), seed: FROZEN_TEST_SEED, count: 2 * perPath });
   // Never the failure list: the frozen draw must not be read episode by episode.
   const all = r.scored.flatMap((s) => (s.system ? [s.system] : []));
@@ -140,7 +140,7 @@ if (parts.has('frozen')) {
     intervals: groups,
     markdown: intervalMarkdown(groups),
   };
-  recordFrozenRun.record(REPO_ROOT, config, { generator: r.set.generator, perPath, intervals: groups });
+  frozen.record({ generator: r.set.generator, perPath, intervals: groups });
 }
 
 if (parts.has('external')) {

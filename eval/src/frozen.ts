@@ -45,21 +45,27 @@ function currentChange(repoRoot: string, config: Config): { key: string; commit:
   return { key: changeKey({ commit, diff, config, generator: generatorVersion() }), commit };
 }
 
-export const recordFrozenRun = {
+export interface FrozenRunStart {
   /** Why the frozen draw must not run now (it already ran for this change), or null. */
-  check(repoRoot: string, config: Config, again: boolean): string | null {
-    const file = path.join(repoRoot, LOG);
-    if (again || !existsSync(file)) return null;
-    const { key } = currentChange(repoRoot, config);
-    const before = previousRun(readFileSync(file, 'utf8'), key);
-    return before
-      ? `the frozen test draw already ran for this change (${before.date}, commit ${before.commit.slice(0, 10)}; see ${LOG}): change something first, or pass --again and say so`
-      : null;
-  },
-  record(repoRoot: string, config: Config, run: Omit<FrozenRunLine, 'key' | 'commit' | 'date'>): void {
-    const { key, commit } = currentChange(repoRoot, config);
-    const line: FrozenRunLine = { key, commit, date: new Date().toISOString(), ...run };
-    mkdirSync(path.join(repoRoot, '.data'), { recursive: true });
-    appendFileSync(path.join(repoRoot, LOG), `${JSON.stringify(line)}\n`);
-  },
-};
+  refusal: string | null;
+  /** Logs the finished run under the change it started on. */
+  record(run: Omit<FrozenRunLine, 'key' | 'commit' | 'date'>): void;
+}
+
+/** Checks the log before the frozen draw runs, and keys the run by the change as it was then. */
+export function startFrozenRun(repoRoot: string, config: Config, again: boolean): FrozenRunStart {
+  const file = path.join(repoRoot, LOG);
+  const { key, commit } = currentChange(repoRoot, config);
+  const before = existsSync(file) ? previousRun(readFileSync(file, 'utf8'), key) : undefined;
+  return {
+    refusal:
+      before && !again
+        ? `the frozen test draw already ran for this change (${before.date}, commit ${before.commit.slice(0, 10)}; see ${LOG}): change something first, or pass --again and say so`
+        : null,
+    record(run) {
+      const line: FrozenRunLine = { key, commit, date: new Date().toISOString(), ...run };
+      mkdirSync(path.dirname(file), { recursive: true });
+      appendFileSync(file, `${JSON.stringify(line)}\n`);
+    },
+  };
+}
