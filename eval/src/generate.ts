@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { checkTools } from '@podpreview/synth';
 import type { EpisodeLabels, EvalSet } from './labels.ts';
 import { labelProblems } from './labels.check.ts';
-import { MASTER_SEED, planEvalSet, type EpisodePlan } from './plan.ts';
+import { DEFAULT_DRAW, drawsKey, planDraws, type DrawSpec } from './draws.ts';
+import { EPISODE_COUNT, MASTER_SEED, type EpisodePlan } from './plan.ts';
 import { renderEpisode } from './render.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -26,7 +27,8 @@ function generatorSources(): string[] {
       .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
       .sort()
       .map((f) => path.join(dir, f));
-  return [...['labels.ts', 'plan.ts', 'render.ts', 'script.ts'].map((f) => path.join(evalSrc, f)), ...list(path.join(evalSrc, 'content')), ...list(synthSrc)];
+  const own = ['content-pool.ts', 'draws.ts', 'families.ts', 'labels.ts', 'plan.families.ts', 'plan.ts', 'render.ts', 'script.heldout.ts', 'script.ts'];
+  return [...own.map((f) => path.join(evalSrc, f)), ...list(path.join(evalSrc, 'content')), ...list(synthSrc)];
 }
 
 /** Version of the generator: an epoch plus a hash of its sources, so any edit rebuilds the set. */
@@ -73,33 +75,53 @@ export function renderPlanned(plan: EpisodePlan, dir: string): EpisodeLabels {
   }
 }
 
-/** Splits the episodes over `jobs` child processes (rendering is synchronous tool calls). */
-async function renderAll(plans: EpisodePlan[], seed: number, dir: string, jobs: number, log: (m: string) => void): Promise<void> {
+/** What a generator worker answers for one episode: nothing, or why its labels could not be made. */
+export interface RenderReply {
+  index: number;
+  error: string | null;
+}
+
+/**
+ * Splits the episodes over `jobs` child processes (rendering is synchronous tool calls), each
+ * rendering one episode after another as it is handed them. An episode whose rendering fails
+ * (its labels disagree with the decoded audio) is returned with the reason, not retried.
+ */
+async function renderAll(plans: EpisodePlan[], draws: readonly DrawSpec[], dir: string, jobs: number, log: (m: string) => void): Promise<Map<number, string>> {
   const worker = fileURLToPath(new URL('./generate.worker.ts', import.meta.url));
   const queue = [...plans.keys()];
+  const failed = new Map<number, string>();
   let done = 0;
-  const runOne = (index: number) =>
+  const lane = () =>
     new Promise<void>((resolve, reject) => {
-      const child = fork(worker, [dir, String(index), String(seed)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
+      const child = fork(worker, [dir, JSON.stringify(draws)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
       let stderr = '';
       child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-      child.once('error', reject);
-      child.once('exit', (code) => {
-        if (code !== 0) return reject(new Error(`generating ${plans[index]!.id} failed (exit ${code}):\n${stderr.trim()}`));
-        log(`  ${plans[index]!.id} done (${++done}/${plans.length})`);
-        resolve();
+      const next = () => {
+        const index = queue.shift();
+        if (index === undefined) child.disconnect();
+        else child.send({ index });
+      };
+      child.on('message', (reply: RenderReply) => {
+        if (reply.error !== null) failed.set(reply.index, reply.error);
+        log(`  ${plans[reply.index]?.id} ${reply.error === null ? 'done' : 'FAILED'} (${++done}/${plans.length})`);
+        next();
       });
+      child.once('error', reject);
+      child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`a generator worker failed (exit ${code}):\n${stderr.trim()}`))));
+      next();
     });
-  const lane = async () => {
-    for (let i = queue.shift(); i !== undefined; i = queue.shift()) await runOne(i);
-  };
-  await Promise.all(Array.from({ length: Math.max(1, jobs) }, lane));
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(jobs, plans.length)) }, lane));
+  return failed;
 }
 
 export interface GenerateOptions {
   dir?: string;
   /** The planner's seed (default MASTER_SEED, the set the README's figures are from). */
   seed?: number;
+  /** Episodes of that seed's draw (default EPISODE_COUNT). */
+  count?: number;
+  /** Several draws in one set (the leave-one-family-out split); replaces seed and count. */
+  draws?: DrawSpec[];
   /** Child processes rendering episodes at once; default: one per core. */
   jobs?: number;
   /** Rebuild even when the cached set is current. */
@@ -124,22 +146,37 @@ export async function loadOrGenerateEvalSet(o: GenerateOptions = {}): Promise<Ge
   const dir = path.resolve(o.dir ?? DEFAULT_SET_DIR);
   const log = o.log ?? (() => {});
   const started = performance.now();
-  const seed = o.seed ?? MASTER_SEED;
-  const version = `${generatorVersion()}${seed === MASTER_SEED ? '' : `-seed-${seed}`}`;
+  const draws = o.draws ?? [{ ...DEFAULT_DRAW, seed: o.seed ?? MASTER_SEED, count: o.count ?? EPISODE_COUNT }];
+  const key = drawsKey(draws);
+  const version = `${generatorVersion()}${key === '' ? '' : `-draws-${key}`}`;
   const cached = o.force ? null : readCached(dir, version);
   if (cached) return { set: cached, dir, generated: false, seconds: (performance.now() - started) / 1000 };
 
   checkTools(['espeak-ng', 'flite', 'sox', 'fluidsynth', 'ffmpeg', 'ffprobe']);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const plans = planEvalSet(undefined, seed);
+  const plans = planDraws(draws);
   const jobs = o.jobs ?? availableParallelism();
   log(`generating ${plans.length} episodes into ${dir} (generator ${version}, ${jobs} at a time)…`);
-  await renderAll(plans, seed, dir, jobs, log);
-  const episodes = plans.map((p) => JSON.parse(readFileSync(path.join(dir, `${p.id}.labels.json`), 'utf8')) as EpisodeLabels);
-  const problems = episodes.flatMap((e) => labelProblems(e, SET_CHECKS).map((p) => `${e.id}: ${p}`));
-  if (problems.length > 0) throw new Error(`the generated set is inconsistent:\n  ${problems.join('\n  ')}`);
-  const set: EvalSet = { generator: version, episodes };
+  const failed = await renderAll(plans, draws, dir, jobs, log);
+  // An episode whose labels fail a check is left out of the set and named, never kept with looser labels.
+  const excluded: { id: string; reasons: string[] }[] = [];
+  const episodes: EpisodeLabels[] = [];
+  for (const [i, p] of plans.entries()) {
+    const error = failed.get(i);
+    if (error !== undefined) {
+      excluded.push({ id: p.id, reasons: [error] });
+      continue;
+    }
+    const e = JSON.parse(readFileSync(path.join(dir, `${p.id}.labels.json`), 'utf8')) as EpisodeLabels;
+    const problems = labelProblems(e, SET_CHECKS);
+    if (problems.length > 0) excluded.push({ id: p.id, reasons: problems });
+    else episodes.push(e);
+  }
+  if (excluded.length > plans.length / 10) {
+    throw new Error(`the generated set is inconsistent:\n  ${excluded.map((x) => `${x.id}: ${x.reasons.join('; ')}`).join('\n  ')}`);
+  }
+  const set: EvalSet = { generator: version, episodes, ...(excluded.length > 0 ? { excluded } : {}) };
   writeFileSync(path.join(dir, SET_LABELS), `${JSON.stringify(set, null, 1)}\n`);
   return { set, dir, generated: true, seconds: (performance.now() - started) / 1000 };
 }

@@ -1,3 +1,5 @@
+import type { Families } from './families.ts';
+
 /**
  * Ground truth for one generated episode. Times are seconds on the encoded file's own
  * timeline, computed from sample counts (exact to the millisecond).
@@ -48,6 +50,8 @@ export interface EpisodeLabels {
   /** One line per part, in order, for reading failures ("music 14.0 s", "ad pre-roll over bed", …). */
   structure: string[];
   voices: Record<Speaker, string>;
+  /** What the episode is made of (absent in sets made before families were tagged). */
+  families?: Families;
   segments: Segment[];
   sentences: SentenceLabel[];
   beds: Bed[];
@@ -57,4 +61,6 @@ export interface EvalSet {
   /** Changes whenever the generator's sources change; a cached set with another value is rebuilt. */
   generator: string;
   episodes: EpisodeLabels[];
+  /** Planned episodes left out because their labels failed a check (rendering or labelProblems), with why. */
+  excluded?: { id: string; reasons: string[] }[];
 }

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { checkSentence } from '@podpreview/synth';
+import { VOICES } from './content/voices.ts';
+import { familySplitDraws, planDraws } from './draws.ts';
+import { heldOutTags, IN_DISTRIBUTION, UNHEARD_PROGRAMS, UNHEARD_VOICES } from './families.ts';
 import { planEvalSet, type EpisodePlan } from './plan.ts';
 import { SENTENCE_RULES } from './render.ts';
 
@@ -55,5 +58,67 @@ describe('planEvalSet', () => {
         }
       }
     }
+  });
+});
+
+describe('family draws', () => {
+  const lines = (p: EpisodePlan) => speech(p).flatMap((x) => x.lines);
+  const songs = (p: EpisodePlan): { keys: number; drums: string }[] =>
+    p.parts.flatMap((x): { keys: number; drums: string }[] => (x.type === 'music' ? [x.song] : x.type === 'speech' && x.bed ? [x.bed.style] : []));
+
+  it('tags in-distribution episodes with the in-distribution families and their voices', () => {
+    for (const p of plans) {
+      expect(p.families).toEqual(IN_DISTRIBUTION);
+      for (const v of Object.values(p.voices)) expect(Object.keys(VOICES), p.id).toContain(v);
+    }
+  });
+
+  it('changes only the held-out family of each draw', () => {
+    const draws = familySplitDraws(11, 6);
+    const planned = planDraws(draws);
+    expect(planned).toHaveLength(draws.length * 12);
+    expect(new Set(planned.map((p) => p.id)).size).toBe(planned.length);
+    for (const p of planned) {
+      expect(heldOutTags(p.families), p.id).toHaveLength(1);
+      for (const line of lines(p)) expect(() => checkSentence(line.text, SENTENCE_RULES), line.text).not.toThrow();
+      const unheardVoices = Object.values(p.voices).every((v) => v in UNHEARD_VOICES);
+      expect(unheardVoices, p.id).toBe(p.families.voices === 'unheard');
+      const unheard = (s: { keys: number; drums: string }) => (UNHEARD_PROGRAMS.keys as readonly number[]).includes(s.keys) && s.drums === 'none';
+      if (p.families.music === 'unheard') expect(songs(p).every(unheard), p.id).toBe(true);
+      else expect(songs(p).some(unheard), p.id).toBe(false);
+    }
+  });
+
+  it('gives the solo show one voice and no guest, and story ads none of the stock ad phrases', () => {
+    const planned = planDraws(familySplitDraws(5, 6));
+    const solo = planned.filter((p) => p.families.format === 'solo');
+    expect(solo.length).toBe(12);
+    for (const p of solo) {
+      expect(
+        lines(p).every((l) => l.speaker !== 'guest'),
+        p.id,
+      ).toBe(true);
+      expect(p.voices.guest).toBe(p.voices.host);
+    }
+    const story = planned.filter((p) => p.families.ads === 'story');
+    const stock = /brought to you|sponsor|promo code/i;
+    for (const p of story) {
+      const ads = speech(p).filter((x) => x.kind === 'ad');
+      expect(ads.length, p.id).toBeGreaterThan(0);
+      for (const a of ads) for (const l of a.lines) expect(l.text, p.id).not.toMatch(stock);
+    }
+    const stockAds = plans.flatMap((p) =>
+      speech(p)
+        .filter((x) => x.kind === 'ad')
+        .flatMap((x) => x.lines),
+    );
+    expect(stockAds.some((l) => stock.test(l.text))).toBe(true);
+  });
+
+  it('plans draws larger than the topics last by going round them again', () => {
+    const big = planEvalSet(120, 3);
+    expect(big).toHaveLength(120);
+    expect(big.filter((p) => p.transcript).length).toBe(60);
+    expect(big.every((p) => speech(p).some((x) => x.kind === 'content'))).toBe(true);
   });
 });

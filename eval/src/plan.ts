@@ -1,11 +1,15 @@
 import { chance, intBetween, mulberry32, pick, shuffled, uniform, type Container, type Rng, type SongSpec } from '@podpreview/synth';
 import { SPONSORS } from './content/ads.ts';
-import { bedStyle, songOf, themeStyle, type Style } from './content/music.ts';
-import { GUESTS, HOSTS, SHOWS } from './content/shows.ts';
-import { TOPICS, type Topic, type TopicLine } from './content/topics.ts';
-import { ANNOUNCERS, HOSTS_AND_GUESTS } from './content/voices.ts';
+import { STORY_ADS } from './content/heldout.wording.ts';
+import { songOf, type Style } from './content/music.ts';
+import { HOSTS, SHOWS } from './content/shows.ts';
+import type { TopicLine } from './content/topics.ts';
+import { ContentPool } from './content-pool.ts';
+import { familiesOf, type Families } from './families.ts';
 import type { Speaker, SpeechKind } from './labels.ts';
+import { castOf, stylesOf } from './plan.families.ts';
 import { adLines, introLines, outroLines, type Line, type ShowContext } from './script.ts';
+import { soloIntroLines, soloOutroLines, storyAdLines } from './script.heldout.ts';
 
 /**
  * The seeded planner: decides each episode's structure and words before any audio exists.
@@ -32,8 +36,10 @@ export interface EpisodePlan {
   container: Container;
   bitrateK: number;
   transcript: { format: 'vtt' | 'srt'; sentencesPerCue: 1 | 2 } | null;
-  /** Keys into VOICES. */
+  /** Keys into VOICES (or UNHEARD_VOICES). */
   voices: Record<Speaker, string>;
+  /** What the episode is made of; held-out values only in leave-one-family-out draws. */
+  families: Families;
   parts: Part[];
   /** Rough length from word counts, for planning only. */
   estimatedSec: number;
@@ -52,35 +58,6 @@ const estimateLines = (lines: readonly { text: string }[]): number => lines.redu
 
 function estimatePlan(parts: readonly Part[]): number {
   return parts.reduce((s, p) => s + (p.type === 'music' ? p.song.seconds + p.gapSec : p.type === 'silence' ? p.seconds : estimateLines(p.lines) + p.gapSec), 0);
-}
-
-/**
- * Topics are consumed in order, chunk by chunk, across the whole set: no sentence is spoken in
- * two episodes. An episode that stops mid-topic leaves the rest to the next episode, which then
- * continues that conversation.
- */
-class ContentPool {
-  private queue: { topic: Topic; guest: string; chunks: TopicLine[][] }[];
-
-  constructor(rng: Rng) {
-    const guests = shuffled(rng, GUESTS);
-    this.queue = shuffled(rng, TOPICS).map((topic, i) => ({ topic, guest: guests[i % guests.length]!, chunks: [...topic.chunks] }));
-  }
-
-  /** The topic (and its guest) the next chunk belongs to. */
-  peek(): { topic: Topic; guest: string } {
-    const head = this.queue[0];
-    if (!head) throw new Error('content pool exhausted: add topics to eval/src/content or plan shorter episodes');
-    return head;
-  }
-
-  take(): TopicLine[] {
-    const head = this.queue[0];
-    const chunk = head?.chunks.shift();
-    if (!head || !chunk) throw new Error('content pool exhausted: add topics to eval/src/content or plan shorter episodes');
-    if (head.chunks.length === 0) this.queue.shift();
-    return chunk;
-  }
 }
 
 /** Splits chunks into `n` contiguous blocks, retrying cut points until one block is long enough. */
@@ -108,30 +85,44 @@ const toLines = (chunk: TopicLine[]): Line[] => chunk.map((l) => ({ speaker: l.s
 function planEpisode(index: number, pool: ContentPool, set: SetChoices, setSeed: number): EpisodePlan {
   const seed = (setSeed ^ Math.imul(index + 1, 0x9e3779b1)) >>> 0;
   const rng = mulberry32(seed);
-  const id = `ep${String(index + 1).padStart(2, '0')}`;
+  const id = `${set.idPrefix}ep${String(index + 1).padStart(set.count > 99 ? 3 : 2, '0')}`;
+  const { families } = set;
+  const solo = families.format === 'solo';
+  // A solo host reads the whole conversation, questions and answers alike.
+  const take = (): TopicLine[] => (solo ? pool.take().map((l) => ({ ...l, speaker: 'host' as const })) : pool.take());
   const [lo, hi] = TARGET_SEC;
   const targetSec = lo + ((hi - lo) * (set.lengthSlots[index]! + rng())) / EPISODE_COUNT;
   // Short episodes get a leaner frame (one ad, shorter music), as short real shows do.
   const lean = targetSec < 190;
 
-  const [hostVoice, guestVoice] = shuffled(rng, HOSTS_AND_GUESTS);
+  const cast = castOf(families);
+  const styles = stylesOf(families);
+  const [hostVoice, guestVoice] = shuffled(rng, cast.hostsAndGuests);
   const hostRead = chance(rng, 0.45);
   const announcerVoice = hostRead
     ? hostVoice!
     : pick(
         rng,
-        ANNOUNCERS.filter((v) => v !== hostVoice && v !== guestVoice),
+        cast.announcers.filter((v) => v !== hostVoice && v !== guestVoice),
       );
   const { topic, guest } = pool.peek();
   const ctx: ShowContext = { show: SHOWS[index % SHOWS.length]!, host: HOSTS[index % HOSTS.length]!, guest, role: topic.guestRole, subject: topic.subject };
-  const theme = themeStyle(rng);
-  const bed = (gain: readonly [number, number]): BedPlan => ({ style: bedStyle(rng), gain: uniform(rng, gain[0], gain[1]) });
+  const theme = styles.theme(rng);
+  const bed = (gain: readonly [number, number]): BedPlan => ({ style: styles.bed(rng), gain: uniform(rng, gain[0], gain[1]) });
   const gap = (a: number, b: number): number => Math.round(uniform(rng, a, b) * 1000) / 1000;
   const sponsors = shuffled(rng, SPONSORS);
+  const stories = families.ads === 'story' ? shuffled(rng, STORY_ADS) : [];
+  // At most two ad reads an episode: each pool holds more than that.
+  const nextStory = () => {
+    const story = stories.pop();
+    if (!story) throw new Error('more ad reads than story ads');
+    return story;
+  };
+  const reader: Speaker = hostRead ? 'host' : 'announcer';
   const ad = (note: string, withLead: boolean): Part => ({
     type: 'speech',
     kind: 'ad',
-    lines: adLines(ctx, sponsors.pop()!, hostRead ? 'host' : 'announcer', withLead, rng),
+    lines: families.ads === 'story' ? storyAdLines(ctx, nextStory(), reader, withLead, rng) : adLines(ctx, sponsors.pop()!, reader, withLead, rng),
     gapSec: gap(0.7, 1.3),
     bed: chance(rng, 0.4) ? bed([0.35, 0.5]) : null,
     note: `${note}${hostRead ? ', host-read' : ''}`,
@@ -145,8 +136,8 @@ function planEpisode(index: number, pool: ContentPool, set: SetChoices, setSeed:
     head.push({ type: 'music', song: songOf(theme, gap(5, lean ? 12 : 25)), gapSec: gap(0, 1), note: 'music intro' });
   } else if (opening === 'cold-open') {
     // A teaser from this episode's own conversation, then the theme.
-    teaserChunk = pool.take();
-    teaser = teaserChunk.filter((l) => l.speaker === 'guest').slice(0, 2);
+    teaserChunk = take();
+    teaser = solo ? teaserChunk.slice(1, 3) : teaserChunk.filter((l) => l.speaker === 'guest').slice(0, 2);
     head.push({ type: 'speech', kind: 'content', lines: toLines(teaser), gapSec: gap(0.2, 1), bed: null, note: 'cold open' });
     head.push({ type: 'music', song: songOf(theme, gap(4, 10)), gapSec: gap(0.6, 1), note: 'theme after cold open' });
   }
@@ -155,7 +146,7 @@ function planEpisode(index: number, pool: ContentPool, set: SetChoices, setSeed:
   head.push({
     type: 'speech',
     kind: 'intro',
-    lines: introLines(ctx, rng),
+    lines: solo ? soloIntroLines(ctx, rng) : introLines(ctx, rng),
     gapSec: head.length === 0 ? gap(0.2, 1.2) : gap(0.5, 1),
     bed: opening !== 'straight' && chance(rng, 0.45) ? bed([0.35, 0.5]) : null,
     note: 'spoken intro',
@@ -166,7 +157,7 @@ function planEpisode(index: number, pool: ContentPool, set: SetChoices, setSeed:
     {
       type: 'speech',
       kind: 'outro',
-      lines: outroLines(ctx, rng),
+      lines: solo ? soloOutroLines(ctx, rng) : outroLines(ctx, rng),
       gapSec: gap(0.7, 1.2),
       bed: chance(rng, 0.3) ? bed([0.35, 0.5]) : null,
       note: 'spoken outro',
@@ -192,7 +183,7 @@ function planEpisode(index: number, pool: ContentPool, set: SetChoices, setSeed:
     }
   }
   while (have < needSec) {
-    const c = pool.take();
+    const c = take();
     chunks.push(c);
     have += estimateLines(c);
   }
@@ -217,7 +208,7 @@ function planEpisode(index: number, pool: ContentPool, set: SetChoices, setSeed:
         const long = chance(rng, 0.3);
         body.push({
           type: 'music',
-          song: songOf(long ? bedStyle(rng) : theme, long ? gap(8, 15) : gap(2, 6)),
+          song: songOf(long ? styles.bed(rng) : theme, long ? gap(8, 15) : gap(2, 6)),
           gapSec: gap(0.5, 1),
           note: long ? 'music interlude' : 'sting',
         });
@@ -249,7 +240,8 @@ function planEpisode(index: number, pool: ContentPool, set: SetChoices, setSeed:
     container,
     bitrateK,
     transcript: set.transcripts[index] ? { format: chance(rng, 0.5) ? 'vtt' : 'srt', sentencesPerCue: chance(rng, 0.5) ? 1 : 2 } : null,
-    voices: { host: hostVoice!, guest: guestVoice!, announcer: announcerVoice },
+    voices: { host: hostVoice!, guest: solo ? hostVoice! : guestVoice!, announcer: announcerVoice },
+    families,
     parts,
     estimatedSec: Math.round(estimatePlan(parts)),
   };
@@ -257,6 +249,10 @@ function planEpisode(index: number, pool: ContentPool, set: SetChoices, setSeed:
 
 /** Choices balanced over the whole set rather than drawn per episode. */
 interface SetChoices {
+  count: number;
+  families: Families;
+  /** Prepended to episode ids, so draws of several families can share a directory. */
+  idPrefix: string;
   lengthSlots: number[];
   containers: Container[];
   transcripts: boolean[];
@@ -267,9 +263,12 @@ interface SetChoices {
  * lengths, structures, voices, topics and orders): a check that tuning on the default set did
  * not fit its particular draws.
  */
-export function planEvalSet(count = EPISODE_COUNT, seed = MASTER_SEED): EpisodePlan[] {
+export function planEvalSet(count = EPISODE_COUNT, seed = MASTER_SEED, o: { families?: Partial<Families>; idPrefix?: string } = {}): EpisodePlan[] {
   const rng = mulberry32(seed);
   const set: SetChoices = {
+    count,
+    families: familiesOf(o.families),
+    idPrefix: o.idPrefix ?? '',
     lengthSlots: shuffled(
       rng,
       Array.from({ length: count }, (_, i) => (i * EPISODE_COUNT) / count),

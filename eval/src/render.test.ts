@@ -3,10 +3,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { missingTools, mulberry32 } from '@podpreview/synth';
-import { bedStyle, songOf, themeStyle } from './content/music.ts';
+import { songOf } from './content/music.ts';
+import { familiesOf, type Families } from './families.ts';
 import { labelProblems } from './labels.check.ts';
 import type { SentenceLabel } from './labels.ts';
 import type { EpisodePlan } from './plan.ts';
+import { stylesOf } from './plan.families.ts';
 import { renderEpisode, toCues } from './render.ts';
 
 const missing = missingTools(['espeak-ng', 'flite', 'sox', 'fluidsynth', 'ffmpeg', 'ffprobe']);
@@ -14,9 +16,11 @@ const missing = missingTools(['espeak-ng', 'flite', 'sox', 'fluidsynth', 'ffmpeg
 const dir = mkdtempSync(path.join(tmpdir(), 'podpreview-eval-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** A 40-second episode touching every part type: music, beds, silence, both engines. */
-function smallPlan(): EpisodePlan {
+/** A 40-second episode touching every part type: music, beds, silence, both engines (or the unheard voices and instruments). */
+function smallPlan(override: Partial<Families> = {}): EpisodePlan {
   const rng = mulberry32(7);
+  const families = familiesOf(override);
+  const { theme, bed } = stylesOf(families);
   const line = (speaker: 'host' | 'guest' | 'announcer', text: string) => ({ speaker, text });
   return {
     id: 'tiny',
@@ -25,16 +29,20 @@ function smallPlan(): EpisodePlan {
     container: 'ogg',
     bitrateK: 24,
     transcript: { format: 'srt', sentencesPerCue: 2 },
-    voices: { host: 'scotland-m4', guest: 'flite-slt', announcer: 'us-m7' },
+    voices:
+      families.voices === 'unheard'
+        ? { host: 'us-klatt4', guest: 'rp-max', announcer: 'us-linda' }
+        : { host: 'scotland-m4', guest: 'flite-slt', announcer: 'us-m7' },
+    families,
     estimatedSec: 40,
     parts: [
-      { type: 'music', song: songOf(themeStyle(rng), 3), gapSec: 0.2, note: 'music intro' },
+      { type: 'music', song: songOf(theme(rng), 3), gapSec: 0.2, note: 'music intro' },
       {
         type: 'speech',
         kind: 'intro',
         lines: [line('host', "Welcome to Test Show, I'm your host.")],
         gapSec: 0.6,
-        bed: { style: bedStyle(rng), gain: 0.4 },
+        bed: { style: bed(rng), gain: 0.4 },
         note: 'spoken intro',
       },
       {
@@ -76,6 +84,14 @@ describe('renderEpisode', () => {
     const srt = readFileSync(path.join(dir, labels.transcript!), 'utf8');
     expect(srt.match(/-->/g)).toHaveLength(5);
     expect(srt).toContain('What makes a good test episode? It is short, but it still has every part the real ones have.');
+  });
+
+  it('renders the unheard voices and instruments with labels that pass the same strict check', () => {
+    const labels = renderEpisode({ ...smallPlan({ voices: 'unheard', music: 'unheard' }), id: 'tiny-unheard' }, dir, dir);
+    expect(labelProblems(labels)).toEqual([]);
+    expect(labels.families).toMatchObject({ voices: 'unheard', music: 'unheard' });
+    expect(labels.voices.host).toBe('us-klatt4');
+    expect(labels.segments.map((s) => s.kind)).toEqual(['music', 'intro', 'content', 'silence', 'ad', 'outro']);
   });
 });
 

@@ -19,9 +19,9 @@ import {
   type SentenceRules,
 } from '@podpreview/synth';
 import { songOf } from './content/music.ts';
-import { VOICES } from './content/voices.ts';
 import type { Bed, EpisodeLabels, Segment, SentenceLabel } from './labels.ts';
 import type { EpisodePlan, Part } from './plan.ts';
+import { voiceOf } from './plan.families.ts';
 
 /** Conversational lines may be short ("And nobody minded?") or long; each is one sentence. */
 export const SENTENCE_RULES: SentenceRules = { minWords: 3, maxWords: 34 };
@@ -69,7 +69,7 @@ export function renderEpisode(plan: EpisodePlan, outDir: string, workDir: string
     let last = -1;
     let previous: string | null = null;
     for (const line of part.lines) {
-      const voice = VOICES[plan.voices[line.speaker]];
+      const voice = voiceOf(plan.voices[line.speaker]);
       if (!voice) throw new Error(`${plan.id}: no voice "${plan.voices[line.speaker]}"`);
       const gap = previous === null ? part.gapSec : turnPauseSec(previous === line.speaker, rng);
       const { start, end } = place(renderSentence(line.text, voice, workDir, SENTENCE_RULES), gap);
@@ -132,6 +132,7 @@ export function renderEpisode(plan: EpisodePlan, outDir: string, workDir: string
     durationSec: verification.decodedSec,
     structure,
     voices: { host: plan.voices.host, guest: plan.voices.guest, announcer: plan.voices.announcer },
+    families: plan.families,
     segments,
     sentences,
     beds,

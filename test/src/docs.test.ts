@@ -39,16 +39,12 @@ describe('README', () => {
       for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
         if (target === undefined || /^(https?:|mailto:|#)/.test(target)) continue;
         const file = path.normalize(path.join(path.dirname(page), target.split('#')[0] ?? ''));
-        if (PENDING_DOCS.has(file)) continue;
         if (!existsSync(path.join(REPO_ROOT, file))) broken.push(`${page} -> ${target}`);
       }
     }
     expect(broken).toEqual([]);
   });
 });
-
-/** Linked from the README, written on the branches of other issues (evaluation, selection parameters). */
-const PENDING_DOCS = new Set(['docs/evaluation.md']);
 
 /** Files (tracked or new) matching a pattern; git grep exits 1 when nothing matches. */
 function gitGrep(args: string[]): string[] {
