@@ -80,9 +80,9 @@ const hits = (urls: string[], fragments: string[]) => [
 
 describe('the client side of the pipeline', () => {
   it('loads neither onnxruntime-node nor any stage or model code', async () => {
-    const r = await loadsOf('client', ['--input-type=module', '-e', "await import('@podpreview/pipeline/client');"]);
+    const r = await loadsOf('client', ['--input-type=module', '-e', "await import('@podpreview/runs');"]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.urls.some((u) => u.includes('/packages/pipeline/src/client/'))).toBe(true);
+    expect(r.urls.some((u) => u.includes('/packages/runs/src/'))).toBe(true);
     expect(hits(r.urls, WORKER_ONLY)).toEqual([]);
   });
 
