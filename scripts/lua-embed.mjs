@@ -1,10 +1,10 @@
 // Every Lua script's text by name, for the bundles: the loader
-// (packages/pipeline/src/client/lua/index.ts) takes them from `__PODPREVIEW_LUA__` where esbuild
+// (packages/runs/src/lua/index.ts) takes them from `__PODPREVIEW_LUA__` where esbuild
 // defined it, since the images ship the bundles and not the .lua files beside the sources.
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 
-export const LUA_DIR = path.join('packages', 'pipeline', 'src', 'client', 'lua');
+export const LUA_DIR = path.join('packages', 'runs', 'src', 'lua');
 
 /** esbuild's `define` entry carrying the scripts. */
 export async function luaDefine(root) {

@@ -5,7 +5,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
-import { startPrivateRedis } from '@podpreview/pipeline/client';
+import { startPrivateRedis } from '@podpreview/runs';
 import { childEnv, loadConfig } from '@podpreview/shared';
 import Table from 'cli-table3';
 import {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import Table from 'cli-table3';
-import { enqueueEpisode, waitForRuns } from '@podpreview/pipeline/client';
+import { enqueueEpisode, waitForRuns } from '@podpreview/runs';
 import { startLocalPipeline } from '@podpreview/pipeline/worker';
 import { expandInputs } from '@podpreview/producer/inputs';
 import { createLogger, EnqueueRequest, loadConfig, STAGE_NAMES } from '@podpreview/shared';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Table from 'cli-table3';
-import { createRedis, enqueueEpisode, latestRunKey, runStateKey, startPrivateRedis } from '@podpreview/pipeline/client';
+import { createRedis, enqueueEpisode, latestRunKey, runStateKey, startPrivateRedis } from '@podpreview/runs';
 import { startLocalPipeline } from '@podpreview/pipeline/worker';
 import { createLogger, EnqueueRequest, loadConfig, STAGE_NAMES } from '@podpreview/shared';
 import { makeEpisode, SAMPLES_DIR } from './figures/common.ts';

@@ -9,7 +9,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { enqueueEpisode, waitForRuns } from '@podpreview/pipeline/client';
+import { enqueueEpisode, waitForRuns } from '@podpreview/runs';
 import { startLocalPipeline } from '@podpreview/pipeline/worker';
 import { type Config, createLogger, EnqueueRequest, loadConfig } from '@podpreview/shared';
 import { EXTERNAL_KEPT_DIR, EXTERNAL_SET_DIR, type ExternalPredictions, listExternalEpisodes, scoreExternal } from './external.ts';

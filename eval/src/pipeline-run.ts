@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { enqueueEpisode, waitForRuns } from '@podpreview/pipeline/client';
+import { enqueueEpisode, waitForRuns } from '@podpreview/runs';
 import { startLocalPipeline } from '@podpreview/pipeline/worker';
 import { createLogger, EnqueueRequest, type Config } from '@podpreview/shared';
 import { keepSelectionInputs } from './kept-runs.ts';

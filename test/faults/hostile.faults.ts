@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApi } from '@podpreview/producer/api';
-import { closeQueues, createQueues, createRedis, type StageQueues, waitForRuns } from '@podpreview/pipeline/client';
+import { closeQueues, createQueues, createRedis, type StageQueues, waitForRuns } from '@podpreview/runs';
 import { type LocalPipeline, startLocalPipeline } from '@podpreview/pipeline/worker';
 import type { ResultsSink } from '@podpreview/shared';
 import { createResultsSink } from '@podpreview/storage';

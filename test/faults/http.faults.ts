@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyServerTimeouts, createApi } from '@podpreview/producer/api';
-import { closeQueues, createQueues, createRedis, type StageQueues, waitForRuns } from '@podpreview/pipeline/client';
+import { closeQueues, createQueues, createRedis, type StageQueues, waitForRuns } from '@podpreview/runs';
 import { type Fleet, startFleet } from '@podpreview/pipeline/worker';
 import { type ResultsSink, STAGE_NAMES } from '@podpreview/shared';
 import { createResultsSink } from '@podpreview/storage';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Job } from 'bullmq';
-import { enqueueEpisode, waitForRuns } from '@podpreview/pipeline/client';
+import { enqueueEpisode, waitForRuns } from '@podpreview/runs';
 import { type LocalPipeline, startLocalPipeline } from '@podpreview/pipeline/worker';
 import { EnqueueRequest } from '@podpreview/shared';
 import { REPO_ROOT, SAMPLES_DIR, startTestEnv, type TestEnv } from '../src/harness.ts';

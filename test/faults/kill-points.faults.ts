@@ -4,7 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeQueues, createQueues, createRedis, enqueueEpisode, type StageQueues } from '@podpreview/pipeline/client';
+import { closeQueues, createQueues, createRedis, enqueueEpisode, type StageQueues } from '@podpreview/runs';
 import { EnqueueRequest, type ResultsSink } from '@podpreview/shared';
 import { createResultsSink } from '@podpreview/storage';
 import { SAMPLES_DIR, startTestEnv, type TestEnv } from '../src/harness.ts';

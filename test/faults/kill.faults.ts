@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Job } from 'bullmq';
-import { closeQueues, createQueues, createRedis, enqueueEpisode, type StageQueues, waitForRuns } from '@podpreview/pipeline/client';
+import { closeQueues, createQueues, createRedis, enqueueEpisode, type StageQueues, waitForRuns } from '@podpreview/runs';
 import { EnqueueRequest, type ResultsSink, STAGE_NAMES, type StageName } from '@podpreview/shared';
 import { createResultsSink } from '@podpreview/storage';
 import { SAMPLES_DIR, startTestEnv, type TestEnv } from '../src/harness.ts';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApi } from '@podpreview/producer/api';
-import { closeQueues, createQueues, createRedis, freePort, type StageQueues, startPrivateRedis, waitForRuns } from '@podpreview/pipeline/client';
+import { closeQueues, createQueues, createRedis, freePort, type StageQueues, startPrivateRedis, waitForRuns } from '@podpreview/runs';
 import type { ResultsSink } from '@podpreview/shared';
 import { createResultsSink } from '@podpreview/storage';
 import { SAMPLES_DIR, startTestEnv, type TestEnv } from '../src/harness.ts';

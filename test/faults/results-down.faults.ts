@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeQueues, createQueues, createRedis, enqueueEpisode, type StageQueues, waitForRuns } from '@podpreview/pipeline/client';
+import { closeQueues, createQueues, createRedis, enqueueEpisode, type StageQueues, waitForRuns } from '@podpreview/runs';
 import { createHandlers, createServices, type StageWorkers, startStageWorkers } from '@podpreview/pipeline/worker';
 import { EnqueueRequest, type ResultRow, type ResultsSink, STAGE_NAMES } from '@podpreview/shared';
 import { SAMPLES_DIR, startTestEnv, type TestEnv } from '../src/harness.ts';

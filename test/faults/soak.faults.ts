@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enqueueEpisode, waitForRuns } from '@podpreview/pipeline/client';
+import { enqueueEpisode, waitForRuns } from '@podpreview/runs';
 import { type LocalPipeline, startLocalPipeline } from '@podpreview/pipeline/worker';
 import { EnqueueRequest, STAGES } from '@podpreview/shared';
 import { SAMPLES_DIR, startTestEnv, type TestEnv } from '../src/harness.ts';

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
-import { deadLetterKey, type StageQueues } from '@podpreview/pipeline/client';
+import { deadLetterKey, type StageQueues } from '@podpreview/runs';
 import type { ResultRow, ResultsSink } from '@podpreview/shared';
 import { REPO_ROOT } from '../src/harness.ts';
 import type { ScenarioResult } from './report.ts';

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enqueueEpisode, waitForRuns } from '@podpreview/pipeline/client';
+import { enqueueEpisode, waitForRuns } from '@podpreview/runs';
 import { type LocalPipeline, startLocalPipeline } from '@podpreview/pipeline/worker';
 import { EnqueueRequest, getJsonBlob, runBlobKeys, runCommandSync, SelectionBlob } from '@podpreview/shared';
 import { SAMPLES_DIR, startTestEnv, type TestEnv } from './harness.ts';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeQueues, createQueues, createRedis, freePort, PRIORITY_URGENT } from '@podpreview/pipeline/client';
+import { closeQueues, createQueues, createRedis, freePort, PRIORITY_URGENT } from '@podpreview/runs';
 import { createResultsSink } from '@podpreview/storage';
 import { readLabels, REPO_ROOT, SAMPLES_DIR, startTestEnv, type SampleLabel, type TestEnv } from './harness.ts';
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enqueueEpisode, ownKeyPrefix, queueBacklog, queueKeyPrefix, runStateKey, type StageQueues, waitForRuns } from '@podpreview/pipeline/client';
+import { enqueueEpisode, ownKeyPrefix, queueBacklog, queueKeyPrefix, runStateKey, type StageQueues, waitForRuns } from '@podpreview/runs';
 import type { LocalPipeline } from '@podpreview/pipeline/worker';
 import { EnqueueRequest, STAGES } from '@podpreview/shared';
 import { REPO_ROOT, SAMPLES_DIR, type TestEnv } from './harness.ts';

@@ -7,7 +7,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDashboard } from '@podpreview/dashboard/app';
 import { type Monitor, startMonitor } from '@podpreview/ops';
-import { closeQueues, createQueues, createRedis, enqueueEpisode, queueBacklog, type StageQueues, waitForRuns } from '@podpreview/pipeline/client';
+import { closeQueues, createQueues, createRedis, enqueueEpisode, queueBacklog, type StageQueues, waitForRuns } from '@podpreview/runs';
 import { type Fleet, startFleet } from '@podpreview/pipeline/worker';
 import { EnqueueRequest, type ResultsSink, STAGE_NAMES } from '@podpreview/shared';
 import { createBlobStore, createResultsSink } from '@podpreview/storage';

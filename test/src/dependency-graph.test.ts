@@ -1,13 +1,16 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import path from 'node:path';
 import { build, type Plugin } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from './harness.ts';
 
-// The client/worker boundary in the dependency graph, not only at run time: everything the
-// client side can import (static and lazy imports, through our own packages' sources), and then
-// every npm package among those with its package.json dependencies, transitively.
+// The client/worker boundary in the dependency graph, not only at run time, seen two ways:
+// - by imports: everything the client side can import (static and lazy imports, through our own
+//   packages' sources), and then every npm package among those with its package.json
+//   dependencies, transitively;
+// - by package.json: the dependencies our packages declare, followed through our workspace
+//   packages and then through npm's, transitively (what `npm ci --omit=dev` would install for it).
 
 /** Our packages are followed file by file (through their entry points); npm packages by name. */
 const npmExternal: Plugin = {
@@ -39,7 +42,56 @@ async function dependencyGraph(entry: string): Promise<Graph> {
   });
   const inputs = Object.entries(result.metafile.inputs);
   const direct = inputs.flatMap(([, input]) => input.imports.filter((i) => i.external && !isBuiltin(i.path)).map((i) => packageName(i.path)));
-  return { files: inputs.map(([file]) => file), packages: npmClosure(direct) };
+  return { files: inputs.map(([file]) => file), packages: npmClosure(direct.map((name) => ({ name, from: REPO_ROOT }))) };
+}
+
+interface DeclaredGraph {
+  /** Our workspace packages reached by name, the starting one included. */
+  workspaces: Set<string>;
+  /** npm packages reached through the dependencies of those and of each other. */
+  packages: Set<string>;
+}
+
+type Manifest = Record<string, unknown>;
+const readPackageJson = (dir: string) => JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as Manifest;
+
+/** Run-time dependencies a package.json declares (devDependencies are not installed with it). */
+const declared = (pkg: Manifest) =>
+  [pkg.dependencies, pkg.optionalDependencies, pkg.peerDependencies].flatMap((deps) => Object.keys(typeof deps === 'object' && deps !== null ? deps : {}));
+
+/** Our workspace packages by name, from the root package.json's workspace folders. */
+function workspaceDirs(): Map<string, string> {
+  const dirs = new Map<string, string>();
+  const patterns = readPackageJson(REPO_ROOT).workspaces as string[];
+  for (const pattern of patterns) {
+    const parent = pattern.endsWith('/*') ? path.join(REPO_ROOT, pattern.slice(0, -2)) : undefined;
+    const candidates = parent ? readdirSync(parent).map((d) => path.join(parent, d)) : [path.join(REPO_ROOT, pattern)];
+    for (const dir of candidates) {
+      if (!existsSync(path.join(dir, 'package.json'))) continue;
+      dirs.set(readPackageJson(dir).name as string, dir);
+    }
+  }
+  return dirs;
+}
+
+function declaredGraph(packageDirFromRoot: string): DeclaredGraph {
+  const dirs = workspaceDirs();
+  const start = readPackageJson(path.join(REPO_ROOT, packageDirFromRoot)).name as string;
+  const workspaces = new Set<string>();
+  const npm: { name: string; from: string }[] = [];
+  for (const queue = [start], seen = new Set(queue); queue.length > 0; ) {
+    const name = queue.shift() as string;
+    const dir = dirs.get(name);
+    if (!dir) throw new Error(`${name} is not a workspace package`);
+    workspaces.add(name);
+    for (const dep of declared(readPackageJson(dir))) {
+      if (dirs.has(dep)) {
+        if (!seen.has(dep)) queue.push(dep);
+        seen.add(dep);
+      } else npm.push({ name: dep, from: dir });
+    }
+  }
+  return { workspaces, packages: npmClosure(npm) };
 }
 
 function packageName(specifier: string): string {
@@ -56,23 +108,21 @@ function packageDir(name: string, from: string): string | undefined {
   }
 }
 
-function npmClosure(names: string[]): Set<string> {
+/** npm packages from where they are required, with their dependencies, transitively. */
+function npmClosure(roots: { name: string; from: string }[]): Set<string> {
   const seen = new Set<string>();
-  const queue = names.map((name) => ({ name, from: REPO_ROOT }));
+  const queue = [...roots];
   for (let next = queue.shift(); next; next = queue.shift()) {
     const dir = packageDir(next.name, next.from);
     if (!dir || seen.has(dir)) continue;
     seen.add(dir);
-    const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as Record<string, Record<string, string> | undefined>;
-    for (const deps of [pkg.dependencies, pkg.optionalDependencies, pkg.peerDependencies]) {
-      for (const dep of Object.keys(deps ?? {})) queue.push({ name: dep, from: dir });
-    }
+    for (const dep of declared(readPackageJson(dir))) queue.push({ name: dep, from: dir });
   }
   return new Set([...seen].map((dir) => path.relative(path.join(REPO_ROOT, 'node_modules'), dir).split(`${path.sep}node_modules${path.sep}`).at(-1) ?? dir));
 }
 
-/** Worker-side code: models (but their manifest), stage code, the runtime, selection. */
-const WORKER_SIDE = /^packages\/(models\/src\/(?!manifest\.ts$|errors\/)|pipeline\/src\/(runtime|stages|selection|worker)\/)/;
+/** Worker-side code: models, stage code, the runtime, selection (the manifest is its own package). */
+const WORKER_SIDE = /^packages\/(models\/src\/|pipeline\/src\/)/;
 
 describe('the client side has no path to onnxruntime-node', () => {
   for (const [name, entry] of [
@@ -92,5 +142,26 @@ describe('the client side has no path to onnxruntime-node', () => {
     const graph = await dependencyGraph('apps/workers/src/worker.main.ts');
     expect(graph.packages).toContain('onnxruntime-node');
     expect(graph.files.filter((f) => WORKER_SIDE.test(f)).length).toBeGreaterThan(0);
+  });
+});
+
+describe('the client side declares no path to onnxruntime-node', () => {
+  for (const name of ['packages/ops', 'apps/dashboard']) {
+    it(`${name}: neither its package.json nor those of the packages it depends on, transitively, reach it`, () => {
+      const graph = declaredGraph(name);
+      expect([...graph.workspaces].filter((w) => w === '@podpreview/models' || w === '@podpreview/pipeline')).toEqual([]);
+      expect([...graph.packages].filter((p) => p.startsWith('onnxruntime'))).toEqual([]);
+      // The walk did follow our packages and then npm's.
+      expect(graph.workspaces).toContain('@podpreview/runs');
+      expect(graph.workspaces).toContain('@podpreview/model-manifest');
+      expect(graph.packages).toContain('bullmq');
+    });
+  }
+
+  it('sees the path where there is one: the workers declare it through the pipeline and the models', () => {
+    const graph = declaredGraph('apps/workers');
+    expect(graph.workspaces).toContain('@podpreview/pipeline');
+    expect(graph.workspaces).toContain('@podpreview/models');
+    expect(graph.packages).toContain('onnxruntime-node');
   });
 });

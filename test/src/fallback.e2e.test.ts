@@ -14,7 +14,7 @@ import {
   runStatus,
   type StageQueues,
   waitForRuns,
-} from '@podpreview/pipeline/client';
+} from '@podpreview/runs';
 import { createHandlers, createServices, fallbackRunIdOf, type LocalPipeline, startLocalPipeline, startStageWorkers } from '@podpreview/pipeline/worker';
 import { type Config, EnqueueRequest, loadConfig, loadVariantConfig, type ResultsSink, STAGE_NAMES, type StageName } from '@podpreview/shared';
 import { verifyCallback } from '@podpreview/client';

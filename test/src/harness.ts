@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLogger, loadConfig, type Config, type Logger } from '@podpreview/shared';
-import { startPrivateRedis, type PrivateRedis } from '@podpreview/pipeline/client';
+import { startPrivateRedis, type PrivateRedis } from '@podpreview/runs';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const SAMPLES_DIR = path.join(REPO_ROOT, 'samples');

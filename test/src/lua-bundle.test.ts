@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LUA_SCRIPTS } from '@podpreview/pipeline/client';
+import { LUA_SCRIPTS } from '@podpreview/runs';
 import { LUA_DIR, luaDefine } from '../../scripts/lua-embed.mjs';
 import { REPO_ROOT } from './harness.ts';
 

@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeAudio } from '@podpreview/audio';
-import { enqueueEpisode, waitForRuns } from '@podpreview/pipeline/client';
+import { enqueueEpisode, waitForRuns } from '@podpreview/runs';
 import { type LocalPipeline, startLocalPipeline } from '@podpreview/pipeline/worker';
 import { buildInfo, EnqueueRequest, getJsonBlob, runBlobKeys, SelectionBlob } from '@podpreview/shared';
 import { readLabels, SAMPLES_DIR, startTestEnv, type SampleLabel, type TestEnv } from './harness.ts';

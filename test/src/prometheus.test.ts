@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { createDashboard } from '@podpreview/dashboard/app';
 import { type Monitor, renderAlertRules, startMonitor } from '@podpreview/ops';
-import { closeQueues, createQueues, createRedis, enqueueEpisode, freePort, type StageQueues } from '@podpreview/pipeline/client';
+import { closeQueues, createQueues, createRedis, enqueueEpisode, freePort, type StageQueues } from '@podpreview/runs';
 import { EnqueueRequest, loadConfig, type ResultsSink } from '@podpreview/shared';
 import { createBlobStore, createResultsSink } from '@podpreview/storage';
 import { REPO_ROOT, SAMPLES_DIR, startTestEnv, type TestEnv } from './harness.ts';

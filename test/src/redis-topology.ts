@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
-import { closeQueues, createQueues, createRedis, freePort, privateRedisArgs, type StageQueues } from '@podpreview/pipeline/client';
+import { closeQueues, createQueues, createRedis, freePort, privateRedisArgs, type StageQueues } from '@podpreview/runs';
 import { type LocalPipeline, startLocalPipeline } from '@podpreview/pipeline/worker';
 import { redisTargetOf } from '@podpreview/shared';
 import { startTestEnv, type TestEnv } from './harness.ts';

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Job } from 'bullmq';
-import { closeQueues, createQueues, createRedis, deadLetterKey, enqueueEpisode, inflightKey, type StageQueues, waitForRuns } from '@podpreview/pipeline/client';
+import { closeQueues, createQueues, createRedis, deadLetterKey, enqueueEpisode, inflightKey, type StageQueues, waitForRuns } from '@podpreview/runs';
 import { type StageHandlers, startStageWorkers } from '@podpreview/pipeline/worker';
 import { EnqueueRequest, type ResultRow, type ResultsSink, runCommand, type StageName } from '@podpreview/shared';
 import { createResultsSink } from '@podpreview/storage';

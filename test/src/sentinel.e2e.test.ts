@@ -2,7 +2,7 @@ import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enqueueEpisode, isTerminal, runStatus, type StageQueues, waitForRuns } from '@podpreview/pipeline/client';
+import { enqueueEpisode, isTerminal, runStatus, type StageQueues, waitForRuns } from '@podpreview/runs';
 import type { LocalPipeline } from '@podpreview/pipeline/worker';
 import { EnqueueRequest, redisTargetOf } from '@podpreview/shared';
 import { REPO_ROOT, SAMPLES_DIR, type TestEnv } from './harness.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type PrivateRedis, startPrivateRedis } from '@podpreview/pipeline/client';
+import { type PrivateRedis, startPrivateRedis } from '@podpreview/runs';
 import { fleetHealth, type StageWorkers, startStageWorkers } from '@podpreview/pipeline/worker';
 import type { ResultsSink } from '@podpreview/shared';
 import { createResultsSink } from '@podpreview/storage';

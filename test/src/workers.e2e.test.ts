@@ -4,16 +4,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Job } from 'bullmq';
 import { modelsForStage, readManifest } from '@podpreview/models';
-import {
-  closeQueues,
-  createQueues,
-  createRedis,
-  enqueueEpisode,
-  freePort,
-  type StageQueues,
-  startPrivateRedis,
-  waitForRuns,
-} from '@podpreview/pipeline/client';
+import { closeQueues, createQueues, createRedis, enqueueEpisode, freePort, type StageQueues, startPrivateRedis, waitForRuns } from '@podpreview/runs';
 import { startFleet } from '@podpreview/pipeline/worker';
 import { EnqueueRequest, loadConfig, type StageName } from '@podpreview/shared';
 import { REPO_ROOT, SAMPLES_DIR, startTestEnv, type TestEnv } from './harness.ts';

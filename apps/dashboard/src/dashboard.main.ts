@@ -28,7 +28,7 @@ Every setting is an environment variable too: see docs/configuration.md.`,
   .opts<{ redisUrl?: string; host?: string; port?: string }>();
 
 const { startMonitor } = await import('@podpreview/ops');
-const { closeQueues, connectRedis, createQueues } = await import('@podpreview/pipeline/client');
+const { closeQueues, connectRedis, createQueues } = await import('@podpreview/runs');
 const { checkDashboardBind, childEnv, ConfigError, createLogger, errorMessage, loadConfig, RedisUnavailableError, redisTargetOf } = await import(
   '@podpreview/shared'
 );

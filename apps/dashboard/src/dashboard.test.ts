@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Monitor, startMonitor } from '@podpreview/ops';
-import { closeQueues, createQueues, createRedis, type PrivateRedis, type StageQueues, startPrivateRedis } from '@podpreview/pipeline/client';
+import { closeQueues, createQueues, createRedis, type PrivateRedis, type StageQueues, startPrivateRedis } from '@podpreview/runs';
 import { type Config, checkDashboardBind, createLogger, loadConfig, type ResultRow, type ResultsSink } from '@podpreview/shared';
 import { createBlobStore, createResultsSink } from '@podpreview/storage';
 import { createDashboard, redactJobData } from './dashboard.ts';

@@ -4,7 +4,7 @@ import { ExpressAdapter } from '@bull-board/express';
 import express, { type Express } from 'express';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { bullmqMetrics, episodeDetails, type Monitor, overviewCharts, queueMetricsRegistry, watchedQueues } from '@podpreview/ops';
-import type { StageQueues } from '@podpreview/pipeline/client';
+import type { StageQueues } from '@podpreview/runs';
 import { type BlobStore, type Config, displayUri, EpisodeId, hostAllowed, type Logger, type ResultsSink } from '@podpreview/shared';
 import { clipSource } from '@podpreview/storage';
 import { basicAuth } from './basic-auth.ts';

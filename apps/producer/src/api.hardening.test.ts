@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeQueues, createQueues, createRedis, idempotencyKey, type PrivateRedis, type StageQueues, startPrivateRedis } from '@podpreview/pipeline/client';
+import { closeQueues, createQueues, createRedis, idempotencyKey, type PrivateRedis, type StageQueues, startPrivateRedis } from '@podpreview/runs';
 import { type Config, createLogger, loadConfig, type ResultRow, type ResultsSink } from '@podpreview/shared';
 import { createResultsSink } from '@podpreview/storage';
 import { createApi } from './api.ts';

@@ -14,7 +14,7 @@ import {
   startPrivateRedis,
   type PrivateRedis,
   type StageQueues,
-} from '@podpreview/pipeline/client';
+} from '@podpreview/runs';
 import { createLogger, loadConfig, type Config, type ResultRow, type ResultsSink } from '@podpreview/shared';
 import { createResultsSink } from '@podpreview/storage';
 import { createApi } from './api.ts';

@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { versionReport } from '@podpreview/ops';
-import type { StageQueues } from '@podpreview/pipeline/client';
+import type { StageQueues } from '@podpreview/runs';
 import type { BlobStore, Config, Logger, ResultsSink } from '@podpreview/shared';
 import { createBlobStore } from '@podpreview/storage';
 import { authenticate, rejectForeignHost } from './http/auth.ts';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeQueues, createQueues, createRedis, enqueueEpisode, type PrivateRedis, type StageQueues, startPrivateRedis } from '@podpreview/pipeline/client';
+import { closeQueues, createQueues, createRedis, enqueueEpisode, type PrivateRedis, type StageQueues, startPrivateRedis } from '@podpreview/runs';
 import { type BlobStore, type Config, createLogger, EnqueueRequest, loadConfig, type ResultRow, type ResultsSink } from '@podpreview/shared';
 import { createResultsSink, GcsBlobStore, LocalBlobStore } from '@podpreview/storage';
 import { type GcsStandin, startGcsStandin } from '@podpreview/storage/testing';

@@ -3,16 +3,7 @@ import Table from 'cli-table3';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BlobStore, type Config, type EnqueueRequest, type Logger, redisTargetOf } from '@podpreview/shared';
-import {
-  closeQueues,
-  createQueues,
-  connectRedis,
-  enqueueEpisode,
-  type RunStatus,
-  type StageBacklog,
-  type StageQueues,
-  waitForRuns,
-} from '@podpreview/pipeline/client';
+import { closeQueues, createQueues, connectRedis, enqueueEpisode, type RunStatus, type StageBacklog, type StageQueues, waitForRuns } from '@podpreview/runs';
 import { expandInputs, type InputOptions } from './inputs.ts';
 
 export interface EnqueueCommandOptions extends InputOptions {

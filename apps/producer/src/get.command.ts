@@ -1,4 +1,4 @@
-import { answerVariantsOf, closeQueues, connectRedis, createQueues, episodeAnswer } from '@podpreview/pipeline/client';
+import { answerVariantsOf, closeQueues, connectRedis, createQueues, episodeAnswer } from '@podpreview/runs';
 import { type Config, redisTargetOf } from '@podpreview/shared';
 import { createBlobStore, createResultsSink } from '@podpreview/storage';
 import type { Episode } from './http/api.schemas.ts';

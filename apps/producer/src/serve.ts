@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { closeQueues, connectRedis, createQueues } from '@podpreview/pipeline/client';
+import { closeQueues, connectRedis, createQueues } from '@podpreview/runs';
 import { type Config, ConfigError, createLogger, isLoopbackHost, redisTargetOf } from '@podpreview/shared';
 import { createResultsSink, createBlobStore } from '@podpreview/storage';
 import { startCallbackWorker } from './callbacks/delivery.ts';

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { SpanKind } from '@opentelemetry/api';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeQueues, createQueues, createRedis, type PrivateRedis, type StageQueues, startPrivateRedis, waitForRuns } from '@podpreview/pipeline/client';
+import { closeQueues, createQueues, createRedis, type PrivateRedis, type StageQueues, startPrivateRedis, waitForRuns } from '@podpreview/runs';
 import { type StageHandlers, type StageWorkers, startStageWorkers } from '@podpreview/pipeline/worker';
 import { type Config, createLogger, loadConfig, registerTracing, type ResultsSink, STAGE_NAMES, type Tracing } from '@podpreview/shared';
 import { createResultsSink } from '@podpreview/storage';

@@ -5,7 +5,7 @@
 // raw chain writes no rows either, and the table's own speed is a figure of its own.
 import path from 'node:path';
 import { Queue, Worker } from 'bullmq';
-import { closeQueues, createQueues, createRedis, jobOptions, startPrivateRedis } from '@podpreview/pipeline/client';
+import { closeQueues, createQueues, createRedis, jobOptions, startPrivateRedis } from '@podpreview/runs';
 import { type StageHandlers, startStageWorkers } from '@podpreview/pipeline/worker';
 import { createLogger, loadConfig, type ResultsSink, STAGE_NAMES } from '@podpreview/shared';
 

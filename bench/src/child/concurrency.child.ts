@@ -1,7 +1,7 @@
 // Distinct 5-minute episodes through a warm fleet in one process: one after another and all at
 // once, in the order `first` (sequential | concurrent) says. Prints both wall times.
 import path from 'node:path';
-import { enqueueEpisode, waitForRuns } from '@podpreview/pipeline/client';
+import { enqueueEpisode, waitForRuns } from '@podpreview/runs';
 import { startLocalPipeline } from '@podpreview/pipeline/worker';
 import { createLogger, EnqueueRequest, loadConfig } from '@podpreview/shared';
 

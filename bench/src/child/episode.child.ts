@@ -3,7 +3,7 @@
 // `repeats` times each, alternating which goes first. With a transcript (4th argument), stage B's
 // text models run too. Prints the times and this process's peak RSS.
 import path from 'node:path';
-import { enqueueEpisode, waitForRuns } from '@podpreview/pipeline/client';
+import { enqueueEpisode, waitForRuns } from '@podpreview/runs';
 import { createHandlers, createServices, startLocalPipeline } from '@podpreview/pipeline/worker';
 import { createLogger, EnqueueRequest, loadConfig, parseStageInput, STAGES, type StageName } from '@podpreview/shared';
 

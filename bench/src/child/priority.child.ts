@@ -5,7 +5,7 @@
 // loaded measurement, so the figure stays bounded in time. Prints the latencies.
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { enqueueEpisode, startPrivateRedis, waitForRuns } from '@podpreview/pipeline/client';
+import { enqueueEpisode, startPrivateRedis, waitForRuns } from '@podpreview/runs';
 import { startFleet } from '@podpreview/pipeline/worker';
 import { startApiServer } from '@podpreview/producer/serve';
 import { createLogger, EnqueueRequest, loadConfig, STAGE_NAMES } from '@podpreview/shared';

@@ -3,7 +3,7 @@
 // spool included), starting at `startAtMs` (epoch; so that several writers start together, their
 // start-up left out). Prints {"startedAtMs": …, "endedAtMs": …}.
 import { randomUUID } from 'node:crypto';
-import { createRedis } from '@podpreview/pipeline/client';
+import { createRedis } from '@podpreview/runs';
 import { createResultsWriter } from '@podpreview/pipeline/worker';
 import { createLogger, type ResultRow } from '@podpreview/shared';
 import { DuckDbResultsSink } from '@podpreview/storage';

@@ -1,4 +1,3 @@
-export * from './manifest.ts';
 export * from './session.ts';
 export * from './pcm.ts';
 export * from './model-threads.ts';
@@ -14,7 +13,7 @@ export * from './text.context.ts';
 export * from './centrality.ts';
 export * from './sound-events.ts';
 export * from './voice-embed.ts';
-export * from './errors/model-integrity.error.ts';
+export * from '@podpreview/model-manifest';
 export * from './asr/speech-to-text.ts';
 export * from './asr/pocketsphinx.ts';
 export * from './asr/wer.ts';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { modelsForStage, readManifest } from './manifest.ts';
+import { modelsForStage, readManifest } from '@podpreview/model-manifest';
 import { ModelThreads } from './model-threads.ts';
 import { createModelSession, ort } from './session.ts';
 

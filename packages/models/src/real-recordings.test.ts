@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadRealClips, measureRealRecordings, type RealClip, REAL_AUDIO_ROOT, realRecordingsAvailable } from './evaluation/real-recordings.ts';
-import { modelsForStage, readManifest, type ModelEntry } from './manifest.ts';
+import { modelsForStage, readManifest, type ModelEntry } from '@podpreview/model-manifest';
 import { ModelThreads } from './model-threads.ts';
 import { createModelSession, type ModelSession } from './session.ts';
 

@@ -2,7 +2,7 @@ import { copyFile, mkdtemp, readFile, symlink, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_MANIFEST_PATH } from './manifest.ts';
+import { DEFAULT_MANIFEST_PATH } from '@podpreview/model-manifest';
 import { modelMetricsRegistry } from './metrics.ts';
 import { ModelRegistry } from './registry.ts';
 import { UsageMeter } from './usage.ts';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import type { Logger, ModelRef, StageName } from '@podpreview/shared';
-import { DEFAULT_MANIFEST_PATH, modelsForStage, readManifest, type ModelEntry } from './manifest.ts';
+import { DEFAULT_MANIFEST_PATH, modelsForStage, readManifest, type ModelEntry } from '@podpreview/model-manifest';
 import { modelMetrics } from './metrics.ts';
 import { MicroBatcher } from './micro-batcher.ts';
 import { ModelThreads } from './model-threads.ts';

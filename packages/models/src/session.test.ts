@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { modelsForStage, readManifest } from './manifest.ts';
+import { modelsForStage, readManifest } from '@podpreview/model-manifest';
 import { chooseProvider, createModelSession, ort } from './session.ts';
 
 const hasCuda = ort.listSupportedBackends().some((b) => b.name === 'cuda' && b.bundled !== false);

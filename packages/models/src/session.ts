@@ -1,6 +1,6 @@
 import * as ort from 'onnxruntime-node';
 import type { Logger } from '@podpreview/shared';
-import { loadVerifiedWeights, type ModelEntry } from './manifest.ts';
+import { loadVerifiedWeights, type ModelEntry } from '@podpreview/model-manifest';
 import type { ModelThreads } from './model-threads.ts';
 
 export type ExecutionProviderChoice = 'cpu' | 'cuda' | 'auto';

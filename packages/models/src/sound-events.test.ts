@@ -2,8 +2,7 @@ import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ModelIntegrityError } from './errors/model-integrity.error.ts';
-import { loadVerifiedWeights, modelsForStage, readManifest, resolveModelPath, type ModelEntry } from './manifest.ts';
+import { loadVerifiedWeights, type ModelEntry, ModelIntegrityError, modelsForStage, readManifest, resolveModelPath } from '@podpreview/model-manifest';
 import { audioGolden, decode16k, fakeAudioSession, goldenBatch as goldenBatchOf, SAMPLES_DIR } from './testing/fixtures.ts';
 import { createModelSession, ort, type ModelSession } from './session.ts';
 import { runSoundEvents, SOUND_EVENTS_WINDOW_SAMPLES, soundEventFrameCount } from './sound-events.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ModelEntry } from './manifest.ts';
+import type { ModelEntry } from '@podpreview/model-manifest';
 import { ort, type ModelSession } from './session.ts';
 import { featurizeInto, TEXT_FEATURIZER_ID } from './text.features.ts';
 import { loadVocabulary, type Vocabulary, wordIdsInto } from './text.words.ts';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { independentEpisodeF1 } from './evaluation/independent-text.ts';
-import { loadVerifiedWeights, modelsForStage, readManifest, type ModelEntry } from './manifest.ts';
+import { loadVerifiedWeights, modelsForStage, readManifest, type ModelEntry } from '@podpreview/model-manifest';
 import { createModelSession, type ModelSession } from './session.ts';
 import { CONTEXT_DIMS, type ContextSentence, contextRows, scoreContext, sentenceContextParams } from './text.context.ts';
 

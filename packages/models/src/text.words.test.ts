@@ -3,7 +3,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ModelIntegrityError } from './errors/model-integrity.error.ts';
+import { ModelIntegrityError } from '@podpreview/model-manifest';
 import { loadVocabulary, type Vocabulary, wordIds, wordIdsInto } from './text.words.ts';
 
 /** A word list laid out as training/text/train.py --words writes weights/word-vocab.txt. */

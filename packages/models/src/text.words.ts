@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ModelIntegrityError } from './errors/model-integrity.error.ts';
-import { DEFAULT_MANIFEST_PATH } from './manifest.ts';
+import { DEFAULT_MANIFEST_PATH, ModelIntegrityError } from '@podpreview/model-manifest';
 import { tokenize } from './text.features.ts';
 
 /**

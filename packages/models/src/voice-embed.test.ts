@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCommandSync } from '@podpreview/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadVerifiedWeights, modelsForStage, readManifest, type ModelEntry } from './manifest.ts';
+import { loadVerifiedWeights, modelsForStage, readManifest, type ModelEntry } from '@podpreview/model-manifest';
 import { createModelSession, ort, type ModelSession } from './session.ts';
 import { SOUND_EVENTS_WINDOW_SAMPLES as W } from './sound-events.ts';
 import { fakeAudioSession } from './testing/fixtures.ts';

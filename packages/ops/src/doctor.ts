@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { access, constants, mkdir, readFile } from 'node:fs/promises';
-import { DEFAULT_MANIFEST_PATH, type ModelEntry, readManifest, resolveModelPath } from '@podpreview/models/manifest';
-import { connectRedis } from '@podpreview/pipeline/client';
+import { DEFAULT_MANIFEST_PATH, type ModelEntry, readManifest, resolveModelPath } from '@podpreview/model-manifest';
+import { connectRedis } from '@podpreview/runs';
 import { type BuildInfo, buildInfo, type Config, describeRedisTarget, errorMessage, redisTargetOf, runCommand } from '@podpreview/shared';
 
 export interface ModelFile {

@@ -1,4 +1,4 @@
-import { episodeAnswer, type RunStatus, runStatus, type StageQueues } from '@podpreview/pipeline/client';
+import { episodeAnswer, type RunStatus, runStatus, type StageQueues } from '@podpreview/runs';
 import { type BlobStore, getJsonBlob, type ResultRow, type ResultsSink, runBlobKeys, SelectionBlob } from '@podpreview/shared';
 
 export interface EpisodeDetails {

@@ -1,4 +1,4 @@
-import type { StageQueues } from '@podpreview/pipeline/client';
+import type { StageQueues } from '@podpreview/runs';
 import { type ResultRow, STAGE_NAMES, STAGES, type StageName } from '@podpreview/shared';
 import type { Overview } from './overview.ts';
 import { ingestLatencies, stageTimes } from './overview.ts';

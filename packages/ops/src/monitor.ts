@@ -1,4 +1,4 @@
-import type { StageQueues } from '@podpreview/pipeline/client';
+import type { StageQueues } from '@podpreview/runs';
 import { type Config, errorMessage, type Logger, type ResultRow, type ResultsSink, type StageName } from '@podpreview/shared';
 import { type AlertState, alertChanges, announce } from './alerts.ts';
 import { collectHistory, type History, minutePoint } from './history.ts';

@@ -1,4 +1,4 @@
-import { deadLetterKey, type StageQueues } from '@podpreview/pipeline/client';
+import { deadLetterKey, type StageQueues } from '@podpreview/runs';
 import { type Config, type ResultRow, type ResultsSink, STAGE_NAMES, type StageName, type VariantName } from '@podpreview/shared';
 import { type AlertState, evaluateAlerts } from './alerts.ts';
 import { percentile, type QueueCounts, type QueueStats, queueCounts, watchedQueues } from './queue-stats.ts';

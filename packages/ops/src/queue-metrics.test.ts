@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { type Metrics, UnrecoverableError, Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeQueues, createQueues, createRedis, type PrivateRedis, type StageQueues, startPrivateRedis } from '@podpreview/pipeline/client';
+import { closeQueues, createQueues, createRedis, type PrivateRedis, type StageQueues, startPrivateRedis } from '@podpreview/runs';
 import { loadConfig } from '@podpreview/shared';
 import { renderAlertRules } from './prometheus.rules.ts';
 import { ALERT_NAMES } from './prometheus.rules.ts';

@@ -1,5 +1,5 @@
 import type { Metrics, Queue } from 'bullmq';
-import { PRIORITY_NORMAL, PRIORITY_URGENT, type StageQueues } from '@podpreview/pipeline/client';
+import { PRIORITY_NORMAL, PRIORITY_URGENT, type StageQueues } from '@podpreview/runs';
 import { STAGES, type StageName, type VariantName } from '@podpreview/shared';
 
 /** A queue the dashboard watches: a stage queue or a callbacks queue, of this variant or another on the same Redis. */

@@ -1,4 +1,4 @@
-import { dashboardSeriesKey, luaScript, type RedisConnection } from '@podpreview/pipeline/client';
+import { dashboardSeriesKey, luaScript, type RedisConnection } from '@podpreview/runs';
 import { STAGE_NAMES, type StageName } from '@podpreview/shared';
 
 /** One minute of the overview's history: what the charts draw besides BullMQ's own throughput. */

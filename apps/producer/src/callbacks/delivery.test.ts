@@ -5,7 +5,7 @@ import type { Queue } from 'bullmq';
 import { Webhook } from 'standardwebhooks';
 import { standardWebhooksSecret, verifyCallback } from '@podpreview/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCallbackQueue, createRedis, enqueueCallbacks, type PrivateRedis, startPrivateRedis } from '@podpreview/pipeline/client';
+import { createCallbackQueue, createRedis, enqueueCallbacks, type PrivateRedis, startPrivateRedis } from '@podpreview/runs';
 import { type Config, createLogger, loadConfig } from '@podpreview/shared';
 import type { Run } from '../http/api.schemas.ts';
 import { startCallbackWorker } from './delivery.ts';

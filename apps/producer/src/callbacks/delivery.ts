@@ -2,7 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
 import { callbackHeaders } from '@podpreview/client';
-import { CALLBACK_QUEUE, CallbackJob, createRedis, queueKeyPrefix } from '@podpreview/pipeline/client';
+import { CALLBACK_QUEUE, CallbackJob, createRedis, queueKeyPrefix } from '@podpreview/runs';
 import type { Config, Logger, RedisTarget } from '@podpreview/shared';
 import { assertPublicHost, BlockedAddressError, guardedLookup } from '@podpreview/storage';
 import type { CallbackBody, Run } from '../http/api.schemas.ts';

@@ -17,7 +17,7 @@ export function registerReplay(program: Command, ctx: CliContext): void {
       if (!(Number.isInteger(limit) && limit > 0)) throw new Error(`--limit: a positive whole number (got ${o.limit})`);
       const redis = await requireRedis(config, 'replay enqueues into the Redis the workers consume');
       const [{ closeQueues, connectRedis, createQueues, replayFailures }, { createResultsSink }] = await Promise.all([
-        import('@podpreview/pipeline/client'),
+        import('@podpreview/runs'),
         import('@podpreview/storage'),
       ]);
       const queues = createQueues(await connectRedis(redis, 'client', config.redisConnectTimeoutMs), config);

@@ -15,7 +15,7 @@ export function registerRetry(program: Command, ctx: CliContext): void {
       const { createLogger, EnqueueRequest } = await shared();
       const config = await ctx.config();
       const redis = await requireRedis(config, 'retry reads the run from the Redis it ran on');
-      const { closeQueues, connectRedis, createQueues } = await import('@podpreview/pipeline/client');
+      const { closeQueues, connectRedis, createQueues } = await import('@podpreview/runs');
       const queues = createQueues(await connectRedis(redis, 'client', config.redisConnectTimeoutMs), config);
       const record = await queues.runs.read(runId).finally(() => closeQueues(queues));
       if (!record?.request) throw new Error(`run ${runId} is not known (never, or longer ago than PODPREVIEW_RUN_STATE_TTL_MS)`);

@@ -12,7 +12,7 @@ export function registerStatus(program: Command, ctx: CliContext): void {
     .action(async (o: { json: boolean; watch: boolean; interval: number }) => {
       const config = await ctx.config();
       const redis = await requireRedis(config, 'status reads the queues in that Redis');
-      const { closeQueues, connectRedis, createQueues, queueBacklog } = await import('@podpreview/pipeline/client');
+      const { closeQueues, connectRedis, createQueues, queueBacklog } = await import('@podpreview/runs');
       const { backlogTable } = await import('../enqueue.command.ts');
       const queues = createQueues(await connectRedis(redis, 'client', config.redisConnectTimeoutMs), config);
       let stopped = false;

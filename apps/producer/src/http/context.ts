@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import type { z } from 'zod';
-import { createCallbackQueue, type StageQueues } from '@podpreview/pipeline/client';
+import { createCallbackQueue, type StageQueues } from '@podpreview/runs';
 import type { BlobStore, Config, Logger, ResultsSink } from '@podpreview/shared';
 import { idempotencyStore } from './idempotency.ts';
 import type { createApiMetrics } from './metrics.ts';

@@ -1,4 +1,4 @@
-import type { StageQueues } from '@podpreview/pipeline/client';
+import type { StageQueues } from '@podpreview/runs';
 import { RedisUnavailableError } from '@podpreview/shared';
 import { DuckDbLockTimeoutError } from '@podpreview/storage';
 

@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import type { StageQueues } from '@podpreview/pipeline/client';
+import type { StageQueues } from '@podpreview/runs';
 import type { ResultsSink } from '@podpreview/shared';
 
 /** A dependency that has not answered in this long counts as down for /readyz. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { idempotencyKey, type StageQueues } from '@podpreview/pipeline/client';
+import { idempotencyKey, type StageQueues } from '@podpreview/runs';
 
 type Redis = StageQueues['redis'];
 

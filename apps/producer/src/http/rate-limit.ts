@@ -1,6 +1,6 @@
 import type { ClientRateLimitInfo, Options, Store } from 'express-rate-limit';
 import { RedisStore } from 'rate-limit-redis';
-import { rateLimitKeyPrefix, type RedisConnection } from '@podpreview/pipeline/client';
+import { rateLimitKeyPrefix, type RedisConnection } from '@podpreview/runs';
 import { errorMessage, type Logger } from '@podpreview/shared';
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RunStatus as PipelineRunStatus } from '@podpreview/pipeline/client';
+import type { RunStatus as PipelineRunStatus } from '@podpreview/runs';
 import type { ResultRow } from '@podpreview/shared';
 import { Run } from './api.schemas.ts';
 import { type ClipLocator, rowView, runView, stageStatus } from './run-view.ts';

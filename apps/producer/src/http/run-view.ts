@@ -1,4 +1,4 @@
-import { codeOfReason, type RunStatus as PipelineRunStatus, type StageState } from '@podpreview/pipeline/client';
+import { codeOfReason, type RunStatus as PipelineRunStatus, type StageState } from '@podpreview/runs';
 import type { ResultRow, StageName } from '@podpreview/shared';
 import type { ClipLocation, PublicResult, Run, RunStatus, StageStatus } from './api.schemas.ts';
 

@@ -1,12 +1,4 @@
-import {
-  answerVariantsOf,
-  episodeAnswer,
-  episodeRunIdsAllVariants,
-  latestResultFor,
-  runStatus,
-  runStatusForListing,
-  type StageQueues,
-} from '@podpreview/pipeline/client';
+import { answerVariantsOf, episodeAnswer, episodeRunIdsAllVariants, latestResultFor, runStatus, runStatusForListing, type StageQueues } from '@podpreview/runs';
 import type { BlobStore, Config, ResultRow, ResultsSink } from '@podpreview/shared';
 import type { ClipLocation, Run, RunStatus } from './api.schemas.ts';
 import { type ClipLocator, rowView, runView } from './run-view.ts';

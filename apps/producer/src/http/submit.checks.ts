@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import type { CostlyWork } from '@podpreview/pipeline/client';
+import type { CostlyWork } from '@podpreview/runs';
 import { type Config, InputNotAllowedError, InputNotFoundError } from '@podpreview/shared';
 import { assertPublicHost, BlockedAddressError, checkInput } from '@podpreview/storage';
 import { sendProblem } from './problem.ts';

@@ -3,9 +3,8 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runCommand } from '@podpreview/shared';
-import { ModelIntegrityError } from '../errors/model-integrity.error.ts';
+import { type ModelEntry, ModelIntegrityError, resolveModelPath } from '@podpreview/model-manifest';
 import { inParallel } from '../in-parallel.ts';
-import { type ModelEntry, resolveModelPath } from '../manifest.ts';
 import type { Pcm } from '../pcm.ts';
 import type { AsrResult, AsrWord, SpeechToText } from './speech-to-text.ts';
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { median3 } from '@podpreview/shared';
-import type { ModelEntry } from '../manifest.ts';
+import type { ModelEntry } from '@podpreview/model-manifest';
 import type { ModelSession } from '../session.ts';
 import { scoreTexts } from '../text.classifier.ts';
 import { type ContextSentence, scoreContext } from '../text.context.ts';

@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCommandSync } from '@podpreview/shared';
-import type { ModelEntry } from '../manifest.ts';
+import type { ModelEntry } from '@podpreview/model-manifest';
 import type { ModelSession } from '../session.ts';
 import { runSoundEvents, SOUND_EVENT_CLASSES } from '../sound-events.ts';
 import { runSileroVad } from '../vad.silero.ts';

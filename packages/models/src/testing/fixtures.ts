@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { bytesToFloat32, runCommandSync } from '@podpreview/shared';
-import type { ModelEntry } from '../manifest.ts';
+import type { ModelEntry } from '@podpreview/model-manifest';
 import type { ModelSession, ort } from '../session.ts';
 
 /** Shared by the model tests: the bundled samples and the audio training script's golden vectors. */

@@ -1,6 +1,5 @@
 import { type Config, EnqueueRequest, type Logger, type ResultRow } from '@podpreview/shared';
-import { enqueueEpisode } from '../client/enqueue.ts';
-import type { StageQueues } from '../client/queues.ts';
+import { enqueueEpisode, type StageQueues } from '@podpreview/runs';
 
 /**
  * The speech-to-text upgrade pass (PODPREVIEW_ASR=upgrade). Transcribing costs about a third of

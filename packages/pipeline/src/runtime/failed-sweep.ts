@@ -1,9 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type Config, type Logger, PodpreviewError, type StageName } from '@podpreview/shared';
-import { codeOfReason } from '../client/status.ts';
-import type { StageQueues } from '../client/queues.ts';
-import { luaScript } from '../client/lua/index.ts';
-import { failedSweepLockKey } from '../client/redis.keys.ts';
+import { codeOfReason, failedSweepLockKey, luaScript, type StageQueues } from '@podpreview/runs';
 import { type EndedRow, failureRow } from './result-row.ts';
 
 /** Failed jobs looked at per stage and sweep: the newest, where a lost record would be. */

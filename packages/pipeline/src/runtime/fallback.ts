@@ -1,9 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type Config, EnqueueRequest, type Logger } from '@podpreview/shared';
-import { enqueueEpisode } from '../client/enqueue.ts';
-import type { StageQueues } from '../client/queues.ts';
-import { luaScript } from '../client/lua/index.ts';
-import { fallbackSweepCursorKey, fallbackSweepLockKey } from '../client/redis.keys.ts';
+import { enqueueEpisode, fallbackSweepCursorKey, fallbackSweepLockKey, luaScript, type StageQueues } from '@podpreview/runs';
 import { pipelineMetrics } from './metrics.ts';
 
 /**

@@ -5,9 +5,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger, type ResultRow, type ResultRowSource, type SessionResultsSink } from '@podpreview/shared';
 import { DuckDbResultsSink } from '@podpreview/storage';
-import { resultsPendingKey } from '../client/redis.keys.ts';
-import { createRedis, type RedisConnection } from '../client/redis.ts';
-import { type PrivateRedis, startPrivateRedis } from '../client/redis.server.ts';
+import { createRedis, type PrivateRedis, type RedisConnection, resultsPendingKey, startPrivateRedis } from '@podpreview/runs';
 import { createResultsSpool, type ResultsSpool } from './results-spool.ts';
 
 // The spool on a real private Redis and a real DuckDB file: several writers (as several worker

@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Cluster } from 'ioredis';
 import type { Logger, ResultRow, ResultRowSource, SessionResultsSink } from '@podpreview/shared';
-import { resultsCommittedChannel, resultsPendingKey } from '../client/redis.keys.ts';
-import type { RedisConnection } from '../client/redis.ts';
+import { type RedisConnection, resultsCommittedChannel, resultsPendingKey } from '@podpreview/runs';
 
 export interface ResultsSpoolOptions {
   sink: SessionResultsSink;

@@ -1,6 +1,5 @@
-import type { RedisConnection } from '../client/redis.ts';
+import { deadLetterKey, type RedisConnection } from '@podpreview/runs';
 import { type Logger, type ResultRow, type ResultsSink, takesSessions } from '@podpreview/shared';
-import { deadLetterKey } from '../client/redis.keys.ts';
 import { pipelineMetrics } from './metrics.ts';
 import { createResultsSpool } from './results-spool.ts';
 

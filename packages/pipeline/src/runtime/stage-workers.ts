@@ -1,9 +1,6 @@
 import type { Worker } from 'bullmq';
 import type { Config, Logger, RedisTarget, ResultRow, ResultsSink, StageName } from '@podpreview/shared';
-import { closeQueues, createQueues, type StageQueues } from '../client/queues.ts';
-import { createRedis } from '../client/redis.ts';
-import { createCallbackQueue, enqueueCallbacks } from '../client/callbacks.ts';
-import type { CallbackTarget } from '../client/run-record.ts';
+import { type CallbackTarget, closeQueues, createCallbackQueue, createQueues, createRedis, enqueueCallbacks, type StageQueues } from '@podpreview/runs';
 import { startAsrUpgrade } from './asr-upgrade.ts';
 import { startFailedJobSweep } from './failed-sweep.ts';
 import { handOverToFallback, startFallbackSweep } from './fallback.ts';

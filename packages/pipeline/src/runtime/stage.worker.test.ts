@@ -6,11 +6,16 @@ import { Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Config, createLogger, EnqueueRequest, loadConfig, type ResultRow, type ResultsSink, stageSpec } from '@podpreview/shared';
 import { createResultsSink } from '@podpreview/storage';
-import { enqueueEpisode } from '../client/enqueue.ts';
-import { queueKeyPrefix } from '../client/key-prefix.ts';
-import { closeQueues, createQueues, type StageQueues } from '../client/queues.ts';
-import { createRedis } from '../client/redis.ts';
-import { type PrivateRedis, startPrivateRedis } from '../client/redis.server.ts';
+import {
+  closeQueues,
+  createQueues,
+  createRedis,
+  enqueueEpisode,
+  type PrivateRedis,
+  queueKeyPrefix,
+  type StageQueues,
+  startPrivateRedis,
+} from '@podpreview/runs';
 import type { StageHandlers } from './outcome.ts';
 import { type StageWorkers, startStageWorkers } from './stage-workers.ts';
 

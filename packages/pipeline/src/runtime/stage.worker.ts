@@ -13,10 +13,8 @@ import {
   stageSpec,
   TRACER_NAME,
 } from '@podpreview/shared';
-import { queueKeyPrefix } from '../client/key-prefix.ts';
-import { jobOptions, type StageQueues } from '../client/queues.ts';
+import { jobOptions, queueKeyPrefix, queueTelemetry, type StageQueues } from '@podpreview/runs';
 import { RecordedFailureError } from './errors/recorded-failure.error.ts';
-import { queueTelemetry } from '../client/telemetry.ts';
 import { RejectedInputError } from './errors/rejected-input.error.ts';
 import { pipelineMetrics } from './metrics.ts';
 import type { StageHandler } from './outcome.ts';

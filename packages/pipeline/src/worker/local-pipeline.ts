@@ -1,5 +1,5 @@
 import { describeRedisTarget, type RedisTarget, redisTargetOf, STAGE_NAMES, type Config, type Logger } from '@podpreview/shared';
-import { type PrivateRedis, startPrivateRedis } from '../client/redis.server.ts';
+import { type PrivateRedis, startPrivateRedis } from '@podpreview/runs';
 import { type Fleet, startFleet } from './fleet.ts';
 
 export interface LocalPipeline {

@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { runStatus } from '@podpreview/pipeline/client';
+import { runStatus } from '@podpreview/runs';
 import { clipSource } from '@podpreview/storage';
 import type { ApiContext } from '../context.ts';
 import { clipResponses, rangeHeader } from '../doc.ts';

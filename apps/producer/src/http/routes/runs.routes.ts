@@ -1,4 +1,4 @@
-import { runStatus } from '@podpreview/pipeline/client';
+import { runStatus } from '@podpreview/runs';
 import { CancelReceipt, Run } from '../api.schemas.ts';
 import { COMMON, json, problem, ref } from '../doc.ts';
 import { sendProblem } from '../problem.ts';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import express, { type Request, type Response } from 'express';
-import { type CostlyWork, enqueueCallbacks, enqueueEpisode, isTerminal, releaseInFlight, reserveInFlight, runStatus } from '@podpreview/pipeline/client';
+import { type CostlyWork, enqueueCallbacks, enqueueEpisode, isTerminal, releaseInFlight, reserveInFlight, runStatus } from '@podpreview/runs';
 import { describeIssues, EnqueueRequest, RunInFlightDiffersError } from '@podpreview/shared';
 import { SubmitReceipt } from '../api.schemas.ts';
 import { hasScope } from '../auth.ts';

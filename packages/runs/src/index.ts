@@ -1,7 +1,7 @@
 /**
  * The client side of the pipeline: what the producer, the HTTP API and the dashboard need to
  * submit episodes and read runs and queues. It loads no models, no stage code and no audio
- * tooling, so those processes start fast and stay small; the worker side is `./worker`.
+ * tooling, so those processes start fast and stay small; the worker side is `@podpreview/pipeline/worker`.
  */
 export * from './redis.keys.ts';
 export * from './redis.ts';

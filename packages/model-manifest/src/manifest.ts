@@ -44,7 +44,10 @@ const ModelEntry = z.object({
 export type ModelEntry = z.infer<typeof ModelEntry>;
 const Manifest = z.object({ models: z.array(ModelEntry).min(1) });
 
-export const DEFAULT_MANIFEST_PATH = fileURLToPath(new URL('../manifest.json', import.meta.url));
+// The manifest stays beside the weights it names, in the models package; this package only reads
+// it. Found from this file's URL, which the bundles keep (scripts/build.mjs), so the images, which
+// ship packages/models/manifest.json, find it at the same place.
+export const DEFAULT_MANIFEST_PATH = fileURLToPath(new URL('../../models/manifest.json', import.meta.url));
 
 export async function readManifest(manifestPath = DEFAULT_MANIFEST_PATH): Promise<ModelEntry[]> {
   return Manifest.parse(JSON.parse(await readFile(manifestPath, 'utf8'))).models;
