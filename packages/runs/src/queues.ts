@@ -69,6 +69,7 @@ const limitsOf = (c: RunLimits): RunLimits => ({ runStateTtlMs: c.runStateTtlMs,
 /** Closes the queues and the connection they share (BullMQ leaves a connection it was given open). */
 export async function closeQueues(queues: StageQueues): Promise<void> {
   const all = [queues, queues.shadow, queues.fallback].filter((q): q is StageQueues => q !== undefined);
+  for (const q of all) q.runs.close();
   await Promise.all(all.flatMap((q) => [...STAGES.map((s) => q[s.name].close()), q.callbacks.close()]));
   queues.redis.disconnect();
 }

@@ -26,6 +26,12 @@ export const resultsCommittedChannel = (prefix: string) => `${ns(prefix)}:result
 /** An episode's runs, scored by enqueue time (bounded by PODPREVIEW_RUNS_PER_EPISODE_MAX, expires with run state). */
 export const episodeRunsKey = (prefix: string, episodeId: string) => `${ns(prefix)}:episode-runs:${episodeId}`;
 
+/** Runs a client asked to cancel, scored by the request's time (bounded by PODPREVIEW_RUN_INDEX_MAX and the run-state TTL). */
+export const cancelledRunsKey = (prefix: string) => `${ns(prefix)}:cancelled-runs`;
+
+/** Channel: the id of each run a client asked to cancel, as the request is taken. */
+export const cancelChannel = (prefix: string) => `${ns(prefix)}:cancel`;
+
 /** Every run, scored by enqueue time, for listings (bounded by PODPREVIEW_RUN_INDEX_MAX and the run-state TTL). */
 export const runIndexKey = (prefix: string) => `${ns(prefix)}:run-index`;
 

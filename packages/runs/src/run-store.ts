@@ -1,7 +1,8 @@
 import type { Config, ResultRow } from '@podpreview/shared';
+import { CancelWatch } from './cancel-watch.ts';
 import { luaScript } from './lua/index.ts';
 import type { RedisConnection } from './redis.ts';
-import { episodeRunsKey, inflightKey, latestRunKey, runCallbacksKey, runIndexKey, runStateKey } from './redis.keys.ts';
+import { cancelChannel, cancelledRunsKey, episodeRunsKey, inflightKey, latestRunKey, runCallbacksKey, runIndexKey, runStateKey } from './redis.keys.ts';
 import { type CallbackTarget, outcomeOf, parseRunRecord, parseTargets, type RunRecord } from './run-record.ts';
 
 /** How long run state lives in Redis, and how many runs its indexes keep. */
@@ -27,11 +28,20 @@ const MAX_READERS_PER_RUN = 100;
  * cancel and hand-over flags. Nothing else writes these keys.
  */
 export class RunStore {
+  private readonly cancels: CancelWatch;
+
   constructor(
     private readonly redis: RedisConnection,
     readonly prefix: string,
     private readonly limits: RunLimits,
-  ) {}
+  ) {
+    this.cancels = new CancelWatch(redis, prefix, limits.runIndexMax);
+  }
+
+  /** Stops watching for cancel requests (the subscription has a connection of its own). */
+  close(): void {
+    this.cancels.close();
+  }
 
   /**
    * Written at enqueue before the run claims its episode, so a claim holder without a record is
@@ -200,12 +210,30 @@ export class RunStore {
 
   /** 'requested': workers stop the run at the next stage boundary; 'ended': it had already ended; 'unknown': no such run (or it expired). */
   async requestCancel(runId: string): Promise<'requested' | 'ended' | 'unknown'> {
-    return (await luaScript('request-cancel').run(this.redis, [runStateKey(this.prefix, runId)], [])) as 'requested' | 'ended' | 'unknown';
+    const outcome = (await luaScript('request-cancel').run(this.redis, [runStateKey(this.prefix, runId)], [])) as 'requested' | 'ended' | 'unknown';
+    if (outcome === 'requested') {
+      const key = cancelledRunsKey(this.prefix);
+      const now = Date.now();
+      // Added before it is published, so a worker that hears of it and rereads finds it too.
+      await this.redis
+        .multi()
+        .zadd(key, now, runId)
+        .zremrangebyscore(key, '-inf', now - this.limits.runStateTtlMs)
+        .zremrangebyrank(key, 0, -this.limits.runIndexMax - 1)
+        .pexpire(key, this.limits.runStateTtlMs)
+        .exec();
+      await this.redis.publish(cancelChannel(this.prefix), runId);
+    }
+    return outcome;
   }
 
-  /** Whether a client asked to cancel the run (checked by workers at each stage boundary). */
+  /**
+   * Whether a client asked to cancel the run (checked by workers at each stage boundary), from
+   * this process's CancelWatch: normally known within a millisecond of the request, at worst
+   * within CANCEL_REREAD_MS.
+   */
   async isCancelRequested(runId: string): Promise<boolean> {
-    return (await this.redis.hget(runStateKey(this.prefix, runId), 'cancelRequested')) === '1';
+    return this.cancels.has(runId);
   }
 
   /**
