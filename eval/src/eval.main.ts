@@ -13,6 +13,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '@podpreview/shared';
 import { type DrawSpec, FAMILY_SPLIT_SEED, FROZEN_TEST_SEED, familySplitDraws } from './draws.ts';
+import { EXTERNAL_SET_DIR } from './external.ts';
 import { runExternalSet } from './external-report.ts';
 import { HELD_OUT, heldOutTags } from './families.ts';
 import { startFrozenRun } from './frozen.ts';
@@ -32,7 +33,7 @@ const { values: args } = parseArgs({
     only: { type: 'string', default: 'draws,external,families' },
     frozen: { type: 'boolean', default: false },
     again: { type: 'boolean', default: false },
-    external: { type: 'string', default: path.join(REPO_ROOT, '..', 'shared', 'eval-external') },
+    external: { type: 'string', default: EXTERNAL_SET_DIR },
   },
 });
 const int = (name: string, v: string | undefined, lo: number, hi: number): number => {

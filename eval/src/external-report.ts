@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { listExternalEpisodes } from './external.ts';
 import type { EpisodeOutcome } from './outcomes.ts';
 
 /**
@@ -45,17 +46,9 @@ export function externalOutcomes(
     });
 }
 
-/** Which external episodes come with a transcript, from each episode's `labels.json`. */
+/** Which external episodes come with a transcript: the files run.sh hands the CLI. */
 export function readExternalTranscripts(setDir: string): Record<string, boolean> {
-  const episodes = path.join(setDir, 'episodes');
-  const out: Record<string, boolean> = {};
-  for (const d of readdirSync(episodes).sort()) {
-    const file = path.join(episodes, d, 'labels.json');
-    if (!existsSync(file)) continue;
-    const labels = JSON.parse(readFileSync(file, 'utf8')) as { id: string; has_transcript?: boolean };
-    out[labels.id] = labels.has_transcript === true;
-  }
-  return out;
+  return Object.fromEntries(listExternalEpisodes(setDir).map((e) => [e.id, e.transcriptPath !== undefined]));
 }
 
 function runTool(cmd: string, args: string[], cwd: string, onLine: (line: string) => void): Promise<void> {

@@ -1,3 +1,4 @@
+import { mulberry32 } from '@podpreview/synth';
 /**
  * 95 % intervals for the eval's figures: Wilson's score interval for a share of episodes, a
  * percentile bootstrap for a mean. Pure and seeded, so a report prints the same interval for
@@ -33,18 +34,6 @@ export function wilson(successes: number, n: number, z = Z_95): Estimate {
   return { value: p, lo: Math.max(0, Math.min(p, centre - half)), hi: Math.min(1, Math.max(p, centre + half)), n };
 }
 
-/** Deterministic uniform numbers in [0, 1) (mulberry32), so resamples repeat run to run. */
-function uniforms(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** The q-quantile of sorted values, linearly interpolated. */
 export function quantile(sorted: readonly number[], q: number): number {
   if (sorted.length === 0) return NaN;
@@ -72,7 +61,7 @@ export function bootstrapMean(values: readonly number[], o: BootstrapOptions = {
   if (n === 0) return { value: NaN, lo: NaN, hi: NaN, n };
   if (values.some((v) => !Number.isFinite(v))) throw new Error('bootstrapMean: every value must be finite');
   const resamples = o.resamples ?? 4000;
-  const next = uniforms(o.seed ?? 0x5eed);
+  const next = mulberry32(o.seed ?? 0x5eed);
   const mean = values.reduce((s, v) => s + v, 0) / n;
   const means: number[] = [];
   for (let r = 0; r < resamples; r++) {

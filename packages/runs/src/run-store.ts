@@ -221,8 +221,8 @@ export class RunStore {
         .zremrangebyscore(key, '-inf', now - this.limits.runStateTtlMs)
         .zremrangebyrank(key, 0, -this.limits.runIndexMax - 1)
         .pexpire(key, this.limits.runStateTtlMs)
+        .publish(cancelChannel(this.prefix), runId)
         .exec();
-      await this.redis.publish(cancelChannel(this.prefix), runId);
     }
     return outcome;
   }
