@@ -182,6 +182,13 @@ describe('images (infra/docker)', () => {
     ).toEqual([]);
     // Every file copied from the sources still exists (a moved file breaks the image, not a run).
     for (const p of fromBuild.filter((p) => !p.endsWith('/dist'))) expect(existsSync(path.join(REPO_ROOT_DIR, p)), p).toBe(true);
+    // The model threads' script starts from the sources, not a bundle: what it imports is copied too.
+    const threadScript = 'packages/models/src/session.thread.mjs';
+    const imported = [...readFileSync(path.join(REPO_ROOT_DIR, threadScript), 'utf8').matchAll(/from '\.\/([^']+)'/g)].map(
+      (m) => `packages/models/src/${m[1]}`,
+    );
+    expect(imported.length).toBeGreaterThan(0);
+    expect(fromBuild).toEqual(expect.arrayContaining([threadScript, ...imported]));
     expect(stage.filter((l) => /^COPY --from=deps \/app\/ \.\/$/.test(l))).toHaveLength(1);
     expect(stage.some((l) => /^USER node$/.test(l))).toBe(true);
     // The stages that install are each named by FROM ${NODE_IMAGE} (a digest goes in one ARG).

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { modelsForStage, readManifest } from '@podpreview/model-manifest';
 import { ModelThreads } from './model-threads.ts';
-import { createModelSession, ort } from './session.ts';
+import { toSharedPcm } from './pcm.ts';
+import { createModelSession, ort, runKernel } from './session.ts';
 
 const threads: ModelThreads[] = [];
 afterEach(async () => {
@@ -29,6 +30,23 @@ describe('model threads', () => {
       const b = direct[i]!.probs!.data as Float32Array;
       for (let k = 0; k < 3; k++) expect(a[k]).toBeCloseTo(b[k]!, 5);
     }
+    await local.dispose();
+  });
+
+  it('run a kernel over shared PCM as the calling thread does, kernels started together on different lanes', async () => {
+    const { t, session } = await sedOnThreads(2);
+    const local = await createModelSession(session.entry, 'cpu');
+    const pcm = toSharedPcm(Int16Array.from({ length: 16_000 * 6 }, (_, i) => Math.round(8000 * Math.sin(i / 7) * (i % 16_000 < 8000 ? 1 : 0.1))));
+    const plan = (first: number) => ({ first, count: 5, hop: 8000, width: 16_000, maxBatch: 2, output: 'probs', outputWidth: 3, label: 'sed-mini' });
+    const both = Promise.all([runKernel(session, 'windows', pcm, plan(0)), runKernel(session, 'windows', pcm, plan(5))]);
+    expect(t.inFlight()).toEqual([1, 1]);
+    const [a, b] = await both;
+    const direct = await runKernel(local, 'windows', pcm, plan(0));
+    expect(a.items).toEqual([2, 2, 1]);
+    expect(a.values.length).toBe(15);
+    for (let k = 0; k < 15; k++) expect(a.values[k]).toBeCloseTo(direct.values[k]!, 5);
+    // Windows 5… start where the audio is quieter: a different answer, not a copy of the first.
+    expect([...b.values]).not.toEqual([...a.values]);
     await local.dispose();
   });
 

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
+import type { KernelName, KernelPlans, KernelResult, Pcm } from './kernels.mjs';
 
 type Feeds = Record<string, ort.Tensor>;
 type Outputs = Record<string, ort.Tensor>;
@@ -11,11 +12,14 @@ interface WireTensor {
 interface Reply {
   id: number;
   outputs?: Record<string, WireTensor>;
+  kernel?: KernelResult;
   error?: string;
 }
 interface Lane {
   worker: Worker;
   pending: Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void }>;
+  /** Calls given this lane that wait for its models to load (not yet in `pending`). */
+  waiting: number;
   /** The models loaded on this lane (a restarted lane loads them again). */
   ready: Promise<void>;
 }
@@ -48,6 +52,11 @@ export class ModelThreads {
     return this.lanes.length;
   }
 
+  /** Calls given each lane and not yet answered. */
+  inFlight(): number[] {
+    return this.lanes.map((l) => (l ? l.pending.size + l.waiting : 0));
+  }
+
   /** Loads a model on every lane; a model ONNX Runtime cannot load fails here. */
   async load(key: string, weights: Uint8Array, providers: string[]): Promise<void> {
     const lanes = this.lanes.map((_, i) => this.lane(i));
@@ -72,8 +81,7 @@ export class ModelThreads {
 
   async run(key: string, feeds: Feeds): Promise<Outputs> {
     if (this.closed) throw new Error(`model threads are closed (${key})`);
-    const lane = this.lane(this.leastBusy());
-    await lane.ready;
+    const lane = await this.pick();
     const wire: Record<string, WireTensor> = {};
     for (const [name, t] of Object.entries(feeds)) wire[name] = { type: t.type, dims: t.dims, data: t.data };
     const r = await this.call(lane, { op: 'run', key, feeds: wire });
@@ -82,14 +90,42 @@ export class ModelThreads {
     return outputs;
   }
 
+  /**
+   * Runs a kernel (kernels.mjs) on the least busy lane: one message each way for a whole
+   * stretch of audio. `samples` in shared memory are read in place; others are copied over.
+   */
+  async kernel<K extends KernelName>(key: string, name: K, samples: Pcm, plan: KernelPlans[K]): Promise<KernelResult> {
+    if (this.closed) throw new Error(`model threads are closed (${key})`);
+    const lane = await this.pick();
+    const r = await this.call(lane, { op: 'kernel', key, name, samples, plan });
+    if (!r.kernel) throw new Error(`model thread returned no kernel result (${key}, ${name})`);
+    return r.kernel;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     await Promise.all(this.lanes.map((l) => l?.worker.terminate()));
   }
 
+  /**
+   * The least busy lane, once its models are loaded. Counted as busy from the moment it is
+   * picked, so calls made together spread over the lanes instead of all taking the first.
+   */
+  private async pick(): Promise<Lane> {
+    const lane = this.lane(this.leastBusy());
+    lane.waiting++;
+    try {
+      await lane.ready;
+    } finally {
+      lane.waiting--;
+    }
+    return lane;
+  }
+
   private leastBusy(): number {
     let best = 0;
-    const busy = (i: number) => this.lanes[i]?.pending.size ?? 0;
+    const load = this.inFlight();
+    const busy = (i: number) => load[i]!;
     for (let i = 1; i < this.lanes.length; i++) if (busy(i) < busy(best)) best = i;
     return best;
   }
@@ -112,7 +148,7 @@ export class ModelThreads {
     if (existing) return existing;
     const worker = new Worker(THREAD_SCRIPT);
     worker.unref();
-    const lane: Lane = { worker, pending: new Map(), ready: Promise.resolve() };
+    const lane: Lane = { worker, pending: new Map(), waiting: 0, ready: Promise.resolve() };
     const ended = (why: Error) => {
       for (const p of lane.pending.values()) p.reject(why);
       lane.pending.clear();

@@ -150,10 +150,21 @@ export class ModelRegistry {
       modelMetrics.batchSize.observe(labels, items);
       modelMetrics.batchSeconds.observe(labels, ms / 1000);
     };
+    // A kernel on a model thread reports its calls when it ends.
+    const kernel: Pick<ModelSession, 'kernel'> = raw.kernel
+      ? {
+          kernel: async (name, samples, plan) => {
+            const r = await raw.kernel!(name, samples, plan);
+            r.items.forEach((items, i) => record(items, r.ms[i] ?? 0));
+            return r;
+          },
+        }
+      : {};
     // Stateful or scalar-input models (the VAD) batch inside their runner instead.
     if (entry.kind === 'vad' || entry.batching.maxBatch <= 1) {
       return {
         ...raw,
+        ...kernel,
         run: async (feeds) => {
           const started = performance.now();
           const out = await raw.run(feeds);
@@ -164,7 +175,7 @@ export class ModelRegistry {
       };
     }
     const batcher = new MicroBatcher(raw, { maxBatch: entry.batching.maxBatch, maxWaitMs: entry.batching.maxWaitMs, onBatch: record });
-    return { ...raw, run: (feeds) => batcher.run(feeds) };
+    return { ...raw, ...kernel, run: (feeds) => batcher.run(feeds) };
   }
 
   /** Disposes the sessions of `gen` that `keep` does not share. */

@@ -5,6 +5,7 @@
 // Plain JavaScript so it starts the same from the sources, from a bundle and in the images.
 import { parentPort } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
+import { KERNELS } from './kernels.mjs';
 
 const sessions = new Map();
 
@@ -35,6 +36,14 @@ async function handle(m) {
       for (const [name, t] of Object.entries(out)) outputs[name] = { type: t.type, dims: t.dims, data: t.data };
       return { outputs };
     }
+    case 'kernel': {
+      const session = sessions.get(m.key);
+      if (!session) throw new Error(`model ${m.key} is not loaded on this thread`);
+      const kernel = KERNELS[m.name];
+      if (!kernel) throw new Error(`unknown kernel ${m.name}`);
+      const r = await kernel({ run: (feeds) => session.run(feeds), Tensor: ort.Tensor }, m.samples, m.plan);
+      return { kernel: r, transfer: [r.values.buffer] };
+    }
     default:
       throw new Error(`unknown op ${m.op}`);
   }
@@ -42,7 +51,7 @@ async function handle(m) {
 
 parentPort.on('message', (m) => {
   handle(m).then(
-    (r) => parentPort.postMessage({ id: m.id, ...r }),
+    ({ transfer, ...r }) => parentPort.postMessage({ id: m.id, ...r }, transfer ?? []),
     (err) => parentPort.postMessage({ id: m.id, error: err instanceof Error ? err.message : String(err) }),
   );
 });

@@ -1,6 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import type { Logger } from '@podpreview/shared';
 import { loadVerifiedWeights, type ModelEntry } from '@podpreview/model-manifest';
+import { KERNELS, type KernelName, type KernelPlans, type KernelResult, type Pcm } from './kernels.mjs';
 import type { ModelThreads } from './model-threads.ts';
 
 export type ExecutionProviderChoice = 'cpu' | 'cuda' | 'auto';
@@ -13,7 +14,19 @@ export interface ModelSession {
   /** Calls that run in parallel (model threads); runners keep this many in flight. */
   readonly lanes: number;
   run(feeds: Record<string, ort.Tensor>): Promise<Record<string, ort.Tensor>>;
+  /**
+   * Runs a kernel (kernels.mjs) where the model lives: on a model thread, reading `samples` in
+   * place when they are in shared memory (toSharedPcm). Absent where the model runs on the
+   * calling thread: runKernel then drives it through `run`.
+   */
+  kernel?<K extends KernelName>(name: K, samples: Pcm, plan: KernelPlans[K]): Promise<KernelResult>;
   dispose(): Promise<void>;
+}
+
+/** A kernel over `session`: on its model thread when it has one, else here through `session.run`. */
+export function runKernel<K extends KernelName>(session: ModelSession, name: K, samples: Pcm, plan: KernelPlans[K]): Promise<KernelResult> {
+  if (session.kernel) return session.kernel(name, samples, plan);
+  return KERNELS[name]({ run: (feeds) => session.run(feeds), Tensor: ort.Tensor }, samples, plan);
 }
 
 export { ort };
@@ -54,6 +67,7 @@ export async function createModelSession(entry: ModelEntry, provider: 'cpu' | 'c
       loadMs: performance.now() - started,
       lanes: threads.size,
       run: (feeds) => threads.run(key, feeds),
+      kernel: (name, samples, plan) => threads.kernel(key, name, samples, plan),
       dispose: () => threads.unload(key),
     };
   }

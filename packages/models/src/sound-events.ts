@@ -1,9 +1,11 @@
 import { inParallel } from './in-parallel.ts';
-import { copyPcm, type Pcm } from './pcm.ts';
-import { ort, type ModelSession } from './session.ts';
+import { type Pcm, toSharedPcm } from './pcm.ts';
+import { type ModelSession, runKernel } from './session.ts';
 
 export const SOUND_EVENT_CLASSES = ['speech', 'music', 'noise'] as const;
 export const SOUND_EVENTS_SAMPLE_RATE_HZ = 16_000;
+/** Tasks per lane a windowed model's episode is cut into (a lane that finishes early takes the next). */
+const TASKS_PER_LANE = 2;
 /** One model input: 1 s of 16 kHz mono. */
 export const SOUND_EVENTS_WINDOW_SAMPLES = 16_000;
 
@@ -48,7 +50,7 @@ export interface WindowedOutput {
 /**
  * A 1 s-window model over a whole episode: windows every `hopSec`, at most `maxBatch` per run,
  * each window's `output.width` values in order. Windows are independent, so a micro-batcher may
- * merge these calls with other jobs'.
+ * merge these calls with other jobs' (CUDA, where models run on the calling thread).
  */
 export async function runWindowed(session: ModelSession, samples: Pcm, options: SoundEventOptions, output: WindowedOutput) {
   const { maxBatch } = options;
@@ -59,24 +61,27 @@ export async function runWindowed(session: ModelSession, samples: Pcm, options: 
   const frames = soundEventFrameCount(samples.length, hop);
   const values = new Float32Array(frames * output.width);
   const batchSizes: number[] = [];
+  // Stretches of windows, a few per lane so the lanes stay evenly busy: each runs as one task
+  // on a model thread that reads the shared PCM in place.
+  const lanes = options.lanes ?? 1;
+  const perTask = Math.max(maxBatch, Math.ceil(frames / (lanes * TASKS_PER_LANE) / maxBatch) * maxBatch);
   const firsts: number[] = [];
-  for (let first = 0; first < frames; first += maxBatch) firsts.push(first);
-  await inParallel(firsts, options.lanes ?? 1, async (first) => {
-    const batch = Math.min(maxBatch, frames - first);
-    // A fresh buffer per call: a micro-batcher may still hold the previous one. Zero-filled,
-    // so the part of the last window past the end of the audio is silence.
-    const input = new Float32Array(batch * width);
-    for (let b = 0; b < batch; b++) {
-      const from = (first + b) * hop;
-      copyPcm(input, b * width, samples, from, from + width);
-    }
-    const out = await session.run({ audio: new ort.Tensor('float32', input, [batch, width]) });
-    const p = out[output.name];
-    if (!p || p.dims[0] !== batch || p.dims[1] !== output.width) {
-      throw new Error(`${session.entry.id}: expected output ${output.name} [${batch}, ${output.width}], got ${p ? `[${p.dims.join(', ')}]` : 'none'}`);
-    }
-    values.set((p.data as Float32Array).subarray(0, batch * output.width), first * output.width);
-    batchSizes.push(batch);
+  for (let first = 0; first < frames; first += perTask) firsts.push(first);
+  const shared = session.kernel ? toSharedPcm(samples) : samples;
+  await inParallel(firsts, lanes, async (first) => {
+    const count = Math.min(perTask, frames - first);
+    const r = await runKernel(session, 'windows', shared, {
+      first,
+      count,
+      hop,
+      width,
+      maxBatch,
+      output: output.name,
+      outputWidth: output.width,
+      label: session.entry.id,
+    });
+    values.set(r.values, first * output.width);
+    batchSizes.push(...r.items);
   });
   return { frameSec: hop / SOUND_EVENTS_SAMPLE_RATE_HZ, values, runs: batchSizes.length, batchSizes };
 }

@@ -15,19 +15,36 @@ export class UsageMeter {
 
   wrap(session: ModelSession): ModelSession {
     const key = `${session.entry.id}@${session.entry.version}`;
+    const add = (calls: number, items: number, ms: number) => {
+      const u = this.totals.get(key) ?? { calls: 0, items: 0, inferenceMs: 0 };
+      u.calls += calls;
+      u.items += items;
+      u.inferenceMs += ms;
+      this.totals.set(key, u);
+    };
+    const { kernel } = session;
     return {
       ...session,
       run: async (feeds) => {
         const started = performance.now();
         const out = await session.run(feeds);
-        const u = this.totals.get(key) ?? { calls: 0, items: 0, inferenceMs: 0 };
         const first = Object.values(feeds)[0];
-        u.calls++;
-        u.items += first && first.dims.length > 0 ? first.dims[0]! : 1;
-        u.inferenceMs += performance.now() - started;
-        this.totals.set(key, u);
+        add(1, first && first.dims.length > 0 ? first.dims[0]! : 1, performance.now() - started);
         return out;
       },
+      ...(kernel
+        ? {
+            kernel: async (name, samples, plan) => {
+              const r = await kernel.call(session, name, samples, plan);
+              add(
+                r.items.length,
+                r.items.reduce((a, b) => a + b, 0),
+                r.ms.reduce((a, b) => a + b, 0),
+              );
+              return r;
+            },
+          }
+        : {}),
     };
   }
 

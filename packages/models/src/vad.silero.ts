@@ -1,14 +1,11 @@
 import { inParallel } from './in-parallel.ts';
-import { copyPcm, copyPcmHalfRate, type Pcm } from './pcm.ts';
-import { ort, type ModelSession } from './session.ts';
+import { type Pcm, toSharedPcm } from './pcm.ts';
+import { type ModelSession, runKernel } from './session.ts';
 
 /** Rate of the PCM the runner takes; frames are 32 ms of it. */
 export const VAD_SAMPLE_RATE_HZ = 16_000;
 export const VAD_FRAME_SAMPLES = 512;
 export const VAD_FRAME_SEC = VAD_FRAME_SAMPLES / VAD_SAMPLE_RATE_HZ;
-const STATE_SIZE = 2 * 128;
-/** Silero's two modes: samples per 32 ms frame and the context carried from the previous one. */
-const MODES = { 16000: { frame: 512, context: 64 }, 8000: { frame: 256, context: 32 } } as const;
 
 export interface VadOptions {
   maxBatch: number;
@@ -41,10 +38,7 @@ export interface VadResult {
  */
 export async function runSileroVad(session: ModelSession, samples: Pcm, options: VadOptions): Promise<VadResult> {
   const o = { segmentSec: 5, warmupFrames: 32, lanes: 1, sampleRateHz: VAD_SAMPLE_RATE_HZ as 16_000 | 8000, ...options };
-  const mode = MODES[o.sampleRateHz];
-  if (!mode) throw new RangeError(`Silero runs at 16000 or 8000 Hz, not ${o.sampleRateHz}`);
-  const context = mode.context;
-  const copyFrame = o.sampleRateHz === VAD_SAMPLE_RATE_HZ ? copyPcm : copyPcmHalfRate;
+  if (o.sampleRateHz !== 16_000 && o.sampleRateHz !== 8000) throw new RangeError(`Silero runs at 16000 or 8000 Hz, not ${o.sampleRateHz}`);
   const frames = Math.ceil(samples.length / VAD_FRAME_SAMPLES);
   const probs = new Float32Array(frames);
   // Wall time follows the number of sequential steps (segment length), not the batch width,
@@ -55,48 +49,23 @@ export async function runSileroVad(session: ModelSession, samples: Pcm, options:
   for (let keepFrom = 0; keepFrom < frames; keepFrom += segFrames) {
     segments.push({ first: Math.max(0, keepFrom - o.warmupFrames), keepFrom, end: Math.min(frames, keepFrom + segFrames) });
   }
-  const sr = new ort.Tensor('int64', BigInt64Array.from([BigInt(o.sampleRateHz)]), []);
   const batchSizes: number[] = [];
   let runs = 0;
   const groups: (typeof segments)[] = [];
   // Even groups, at least one per lane (a short episode still uses every lane).
   const perGroup = Math.max(1, Math.min(o.maxBatch, Math.ceil(segments.length / o.lanes)));
   for (let g = 0; g < segments.length; g += perGroup) groups.push(segments.slice(g, g + perGroup));
-  // Groups are independent sequences: with several lanes they run side by side.
+  // Groups are independent sequences: with several lanes they run side by side, each on a
+  // model thread that reads the shared PCM in place.
+  const shared = session.kernel ? toSharedPcm(samples) : samples;
   const runGroup = async (group: typeof segments) => {
-    const batch = group.length;
-    batchSizes.push(batch);
-    const width = context + mode.frame;
-    let state = new Float32Array(STATE_SIZE * batch);
-    const contexts = new Float32Array(context * batch);
-    const steps = Math.max(...group.map((s) => s.end - s.first));
-    for (let step = 0; step < steps; step++) {
-      // A fresh buffer per call: a model thread may still be reading the previous one.
-      const input = new Float32Array(width * batch);
-      for (let b = 0; b < batch; b++) {
-        const seg = group[b]!;
-        const frame = seg.first + step;
-        const row = input.subarray(b * width, (b + 1) * width);
-        row.set(contexts.subarray(b * context, (b + 1) * context), 0);
-        if (frame < seg.end) {
-          const from = frame * VAD_FRAME_SAMPLES;
-          copyFrame(row, context, samples, from, from + VAD_FRAME_SAMPLES);
-        }
-        contexts.set(row.subarray(width - context), b * context);
-      }
-      const out = await session.run({
-        input: new ort.Tensor('float32', input, [batch, width]),
-        state: new ort.Tensor('float32', state, [2, batch, 128]),
-        sr,
-      });
-      runs++;
-      const p = out.output!.data as Float32Array;
-      state = new Float32Array(out.stateN!.data as Float32Array);
-      for (let b = 0; b < batch; b++) {
-        const seg = group[b]!;
-        const frame = seg.first + step;
-        if (frame >= seg.keepFrom && frame < seg.end) probs[frame] = p[b]!;
-      }
+    const r = await runKernel(session, 'silero', shared, { sampleRateHz: o.sampleRateHz, segments: group });
+    batchSizes.push(group.length);
+    runs += r.items.length;
+    let at = 0;
+    for (const seg of group) {
+      probs.set(r.values.subarray(at, at + seg.end - seg.keepFrom), seg.keepFrom);
+      at += seg.end - seg.keepFrom;
     }
   };
   await inParallel(groups, o.lanes, runGroup);

@@ -1,4 +1,4 @@
-import { type ModelLease, UsageMeter } from '@podpreview/models';
+import { type ModelLease, toSharedPcm, UsageMeter } from '@podpreview/models';
 import { type BlobStore, bytesToInt16, type EnsembleAInput, runBlobKeys, type TrackRef } from '@podpreview/shared';
 import type { StageOutcome } from '../runtime/outcome.ts';
 import { putTrack } from '../tracks.ts';
@@ -14,7 +14,8 @@ export interface EnsembleADeps {
 export function createEnsembleAStage(deps: EnsembleADeps) {
   return async (input: EnsembleAInput): Promise<StageOutcome<'ensemble-a'>> => {
     const keys = runBlobKeys(input.episodeId, input.runId);
-    const samples = bytesToInt16(await deps.blobs.get(input.pcmKey));
+    // In shared memory once: every model thread reads it in place.
+    const samples = toSharedPcm(bytesToInt16(await deps.blobs.get(input.pcmKey)));
     const lease = await deps.models();
     const meter = new UsageMeter();
     try {
