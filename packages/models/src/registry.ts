@@ -155,7 +155,7 @@ export class ModelRegistry {
       ? {
           kernel: async (name, samples, plan) => {
             const r = await raw.kernel!(name, samples, plan);
-            r.items.forEach((items, i) => record(items, r.ms[i] ?? 0));
+            for (const [i, items] of r.items.entries()) record(items, r.ms[i] ?? 0);
             return r;
           },
         }
