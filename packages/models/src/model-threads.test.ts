@@ -50,6 +50,17 @@ describe('model threads', () => {
     await local.dispose();
   });
 
+  it('give a priority job’s call the next free lane, ahead of calls queued before it', async () => {
+    const { session } = await sedOnThreads(1);
+    const pcm = toSharedPcm(new Int16Array(16_000 * 4));
+    const plan = { first: 0, count: 4, hop: 8000, width: 16_000, maxBatch: 2, output: 'probs', outputWidth: 3, label: 'sed-mini' };
+    const done: string[] = [];
+    const call = (name: string, urgent: boolean) => runKernel(session, 'windows', pcm, plan, { urgent }).then(() => done.push(name));
+    await Promise.all([call('normal-1', false), call('normal-2', false), call('normal-3', false), call('urgent', true)]);
+    // normal-1 had the lane already; the priority call went next.
+    expect(done).toEqual(['normal-1', 'urgent', 'normal-2', 'normal-3']);
+  });
+
   it('a thread that dies fails its calls with a reason; the next call gets a new thread with the models loaded again', async () => {
     const { t, session } = await sedOnThreads(1);
     const lane = (t as unknown as { lanes: { worker: { terminate(): Promise<number> } }[] }).lanes[0]!;

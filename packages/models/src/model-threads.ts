@@ -23,6 +23,12 @@ interface Lane {
   /** The models loaded on this lane (a restarted lane loads them again). */
   ready: Promise<void>;
 }
+interface Queued {
+  message: Record<string, unknown>;
+  urgent: boolean;
+  resolve: (r: Reply) => void;
+  reject: (e: Error) => void;
+}
 interface Loaded {
   weights: Uint8Array;
   providers: string[];
@@ -33,8 +39,8 @@ const THREAD_SCRIPT = new URL('./session.thread.mjs', import.meta.url);
 /**
  * A stage's model threads: `lanes` threads, each holding a session of every loaded model, so
  * up to `lanes` inference calls run at once and none blocks the event loop (onnxruntime-node
- * runs inference synchronously on the calling thread). A call goes to the lane with the fewest
- * in flight. A lane whose thread dies fails its calls (the job retries) and is replaced, with
+ * runs inference synchronously on the calling thread). Calls wait in one queue, priority jobs'
+ * first, and each lane takes the next as it becomes free. A lane whose thread dies fails its calls (the job retries) and is replaced, with
  * the models loaded again, at the next call.
  */
 export class ModelThreads {
@@ -42,6 +48,8 @@ export class ModelThreads {
   private readonly models = new Map<string, Loaded>();
   private nextId = 0;
   private closed = false;
+  /** Calls waiting for a lane, priority jobs' first. */
+  private readonly queue: Queued[] = [];
 
   constructor(lanes: number) {
     if (!Number.isInteger(lanes) || lanes < 1) throw new RangeError(`model threads must be a positive integer, got ${lanes}`);
@@ -52,7 +60,7 @@ export class ModelThreads {
     return this.lanes.length;
   }
 
-  /** Calls given each lane and not yet answered. */
+  /** Calls given each lane and not yet answered (at most one each). */
   inFlight(): number[] {
     return this.lanes.map((l) => (l ? l.pending.size + l.waiting : 0));
   }
@@ -79,55 +87,60 @@ export class ModelThreads {
     await Promise.allSettled(this.lanes.filter((l) => l).map((l) => this.call(l!, { op: 'unload', key })));
   }
 
-  async run(key: string, feeds: Feeds): Promise<Outputs> {
-    if (this.closed) throw new Error(`model threads are closed (${key})`);
-    const lane = await this.pick();
+  /** One inference call; `urgent` (a priority job's) goes ahead of the calls waiting for a lane. */
+  async run(key: string, feeds: Feeds, o: { urgent?: boolean } = {}): Promise<Outputs> {
     const wire: Record<string, WireTensor> = {};
     for (const [name, t] of Object.entries(feeds)) wire[name] = { type: t.type, dims: t.dims, data: t.data };
-    const r = await this.call(lane, { op: 'run', key, feeds: wire });
+    const r = await this.submit({ op: 'run', key, feeds: wire }, key, o.urgent === true);
     const outputs: Outputs = {};
     for (const [name, t] of Object.entries(r.outputs ?? {})) outputs[name] = new ort.Tensor(t.type as 'float32', t.data as Float32Array, t.dims);
     return outputs;
   }
 
   /**
-   * Runs a kernel (kernels.mjs) on the least busy lane: one message each way for a whole
+   * Runs a kernel (kernels.mjs) on the next free lane: one message each way for a whole
    * stretch of audio. `samples` in shared memory are read in place; others are copied over.
    */
-  async kernel<K extends KernelName>(key: string, name: K, samples: Pcm, plan: KernelPlans[K]): Promise<KernelResult> {
-    if (this.closed) throw new Error(`model threads are closed (${key})`);
-    const lane = await this.pick();
-    const r = await this.call(lane, { op: 'kernel', key, name, samples, plan });
+  async kernel<K extends KernelName>(key: string, name: K, samples: Pcm, plan: KernelPlans[K], o: { urgent?: boolean } = {}): Promise<KernelResult> {
+    const r = await this.submit({ op: 'kernel', key, name, samples, plan }, key, o.urgent === true);
     if (!r.kernel) throw new Error(`model thread returned no kernel result (${key}, ${name})`);
     return r.kernel;
   }
 
   async close(): Promise<void> {
     this.closed = true;
+    for (const q of this.queue.splice(0)) q.reject(new Error('model threads are closed'));
     await Promise.all(this.lanes.map((l) => l?.worker.terminate()));
   }
 
   /**
-   * The least busy lane, once its models are loaded. Counted as busy from the moment it is
-   * picked, so calls made together spread over the lanes instead of all taking the first.
+   * Queues a call for the next free lane: each lane runs one call at a time, so a priority
+   * job's call waits for at most the calls already running, not for every call queued before it.
    */
-  private async pick(): Promise<Lane> {
-    const lane = this.lane(this.leastBusy());
-    lane.waiting++;
-    try {
-      await lane.ready;
-    } finally {
-      lane.waiting--;
-    }
-    return lane;
+  private submit(message: Record<string, unknown>, key: string, urgent: boolean): Promise<Reply> {
+    if (this.closed) return Promise.reject(new Error(`model threads are closed (${key})`));
+    return new Promise<Reply>((resolve, reject) => {
+      const item: Queued = { message, urgent, resolve, reject };
+      const at = urgent ? this.queue.findIndex((q) => !q.urgent) : -1;
+      this.queue.splice(at === -1 ? this.queue.length : at, 0, item);
+      this.dispatch();
+    });
   }
 
-  private leastBusy(): number {
-    let best = 0;
+  /** Gives queued calls to idle lanes; a lane counts as busy from the moment it is given one. */
+  private dispatch(): void {
     const load = this.inFlight();
-    const busy = (i: number) => load[i]!;
-    for (let i = 1; i < this.lanes.length; i++) if (busy(i) < busy(best)) best = i;
-    return best;
+    for (let i = 0; i < this.lanes.length && this.queue.length > 0; i++) {
+      if (load[i]! > 0) continue;
+      const item = this.queue.shift()!;
+      const lane = this.lane(i);
+      lane.waiting++;
+      lane.ready
+        .finally(() => lane.waiting--)
+        .then(() => this.call(lane, item.message))
+        .then(item.resolve, item.reject)
+        .finally(() => this.dispatch());
+    }
   }
 
   private call(lane: Lane, message: Record<string, unknown>): Promise<Reply> {

@@ -153,8 +153,8 @@ export class ModelRegistry {
     // A kernel on a model thread reports its calls when it ends.
     const kernel: Pick<ModelSession, 'kernel'> = raw.kernel
       ? {
-          kernel: async (name, samples, plan) => {
-            const r = await raw.kernel!(name, samples, plan);
+          kernel: async (name, samples, plan, o) => {
+            const r = await raw.kernel!(name, samples, plan, o);
             for (const [i, items] of r.items.entries()) record(items, r.ms[i] ?? 0);
             return r;
           },

@@ -19,13 +19,24 @@ export interface ModelSession {
    * place when they are in shared memory (toSharedPcm). Absent where the model runs on the
    * calling thread: runKernel then drives it through `run`.
    */
-  kernel?<K extends KernelName>(name: K, samples: Pcm, plan: KernelPlans[K]): Promise<KernelResult>;
+  kernel?<K extends KernelName>(name: K, samples: Pcm, plan: KernelPlans[K], o?: KernelOptions): Promise<KernelResult>;
   dispose(): Promise<void>;
 }
 
+export interface KernelOptions {
+  /** A priority job's: it goes ahead of the calls waiting for a model thread. */
+  urgent?: boolean;
+}
+
 /** A kernel over `session`: on its model thread when it has one, else here through `session.run`. */
-export function runKernel<K extends KernelName>(session: ModelSession, name: K, samples: Pcm, plan: KernelPlans[K]): Promise<KernelResult> {
-  if (session.kernel) return session.kernel(name, samples, plan);
+export function runKernel<K extends KernelName>(
+  session: ModelSession,
+  name: K,
+  samples: Pcm,
+  plan: KernelPlans[K],
+  o: KernelOptions = {},
+): Promise<KernelResult> {
+  if (session.kernel) return session.kernel(name, samples, plan, o);
   return KERNELS[name]({ run: (feeds) => session.run(feeds), Tensor: ort.Tensor }, samples, plan);
 }
 
@@ -67,7 +78,7 @@ export async function createModelSession(entry: ModelEntry, provider: 'cpu' | 'c
       loadMs: performance.now() - started,
       lanes: threads.size,
       run: (feeds) => threads.run(key, feeds),
-      kernel: (name, samples, plan) => threads.kernel(key, name, samples, plan),
+      kernel: (name, samples, plan, ko) => threads.kernel(key, name, samples, plan, ko),
       dispose: () => threads.unload(key),
     };
   }

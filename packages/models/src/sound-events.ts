@@ -19,6 +19,8 @@ export interface SoundEventOptions {
    * @defaultValue 0.5
    */
   hopSec?: number;
+  /** A priority job's run: its calls go ahead of others waiting for a model thread. */
+  urgent?: boolean;
 }
 
 export interface SoundEventResult {
@@ -70,16 +72,22 @@ export async function runWindowed(session: ModelSession, samples: Pcm, options: 
   const shared = session.kernel ? toSharedPcm(samples) : samples;
   await inParallel(firsts, lanes, async (first) => {
     const count = Math.min(perTask, frames - first);
-    const r = await runKernel(session, 'windows', shared, {
-      first,
-      count,
-      hop,
-      width,
-      maxBatch,
-      output: output.name,
-      outputWidth: output.width,
-      label: session.entry.id,
-    });
+    const r = await runKernel(
+      session,
+      'windows',
+      shared,
+      {
+        first,
+        count,
+        hop,
+        width,
+        maxBatch,
+        output: output.name,
+        outputWidth: output.width,
+        label: session.entry.id,
+      },
+      { urgent: options.urgent === true },
+    );
     values.set(r.values, first * output.width);
     batchSizes.push(...r.items);
   });

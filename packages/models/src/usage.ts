@@ -34,8 +34,8 @@ export class UsageMeter {
       },
       ...(kernel
         ? {
-            kernel: async (name, samples, plan) => {
-              const r = await kernel.call(session, name, samples, plan);
+            kernel: async (name, samples, plan, o) => {
+              const r = await kernel.call(session, name, samples, plan, o);
               add(
                 r.items.length,
                 r.items.reduce((a, b) => a + b, 0),

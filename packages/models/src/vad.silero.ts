@@ -20,6 +20,8 @@ export interface VadOptions {
    * costs ~35 % less for the same 32 ms frames (measured: 98 % of frames decided alike).
    */
   sampleRateHz?: 16_000 | 8000;
+  /** A priority job's run: its calls go ahead of others waiting for a model thread. */
+  urgent?: boolean;
 }
 
 export interface VadResult {
@@ -37,7 +39,7 @@ export interface VadResult {
  * segment boundary does not show in the track.
  */
 export async function runSileroVad(session: ModelSession, samples: Pcm, options: VadOptions): Promise<VadResult> {
-  const o = { segmentSec: 5, warmupFrames: 32, lanes: 1, sampleRateHz: VAD_SAMPLE_RATE_HZ as 16_000 | 8000, ...options };
+  const o = { segmentSec: 5, warmupFrames: 32, lanes: 1, sampleRateHz: VAD_SAMPLE_RATE_HZ as 16_000 | 8000, urgent: false, ...options };
   if (o.sampleRateHz !== 16_000 && o.sampleRateHz !== 8000) throw new RangeError(`Silero runs at 16000 or 8000 Hz, not ${o.sampleRateHz}`);
   const frames = Math.ceil(samples.length / VAD_FRAME_SAMPLES);
   const probs = new Float32Array(frames);
@@ -59,7 +61,7 @@ export async function runSileroVad(session: ModelSession, samples: Pcm, options:
   // model thread that reads the shared PCM in place.
   const shared = session.kernel ? toSharedPcm(samples) : samples;
   const runGroup = async (group: typeof segments) => {
-    const r = await runKernel(session, 'silero', shared, { sampleRateHz: o.sampleRateHz, segments: group });
+    const r = await runKernel(session, 'silero', shared, { sampleRateHz: o.sampleRateHz, segments: group }, { urgent: o.urgent === true });
     batchSizes.push(group.length);
     runs += r.items.length;
     let at = 0;

@@ -1,6 +1,6 @@
-import { Cluster } from 'ioredis';
 import type { RedisConnection } from './redis.ts';
 import { cancelChannel, cancelledRunsKey } from './redis.keys.ts';
+import { subscribe } from './subscriber.ts';
 
 /**
  * A message missed while the subscription was down (a Redis restart) is learnt from the set
@@ -16,7 +16,7 @@ export const CANCEL_REREAD_MS = 5_000;
  */
 export class CancelWatch {
   private known = new Set<string>();
-  private sub: RedisConnection | undefined;
+  private sub: { close(): void } | undefined;
   private timer: NodeJS.Timeout | undefined;
   private opening: Promise<void> | undefined;
 
@@ -37,15 +37,12 @@ export class CancelWatch {
   }
 
   private async open(): Promise<void> {
-    const sub: RedisConnection = this.redis instanceof Cluster ? this.redis.duplicate() : this.redis.duplicate();
     // Reconnects are ioredis's; the reread covers what is said meanwhile.
-    sub.on('error', () => {});
-    sub.on('message', (_channel: string, runId: string) => this.known.add(runId));
+    const sub = await subscribe(this.redis, cancelChannel(this.prefix), (runId) => this.known.add(runId));
     try {
-      await sub.subscribe(cancelChannel(this.prefix));
       await this.reread();
     } catch (err) {
-      sub.disconnect();
+      sub.close();
       throw err;
     }
     this.sub = sub;
@@ -64,7 +61,7 @@ export class CancelWatch {
 
   close(): void {
     if (this.timer) clearInterval(this.timer);
-    this.sub?.disconnect();
+    this.sub?.close();
     this.sub = undefined;
     this.opening = undefined;
   }

@@ -4,6 +4,7 @@ import { jobOptions, type StageQueues } from './queues.ts';
 import { awaitReplicas } from './redis.ts';
 import type { CallbackTarget, RunRecord } from './run-record.ts';
 import { isTerminal, runStatus } from './status.ts';
+import { announceUrgent } from './urgent.ts';
 
 export interface EnqueueReceipt {
   runId: string;
@@ -84,6 +85,7 @@ export async function enqueueEpisode(
     if (o.callback) await runs.addCallback(runId, o.callback);
     await runs.recordLatest(req.id, runId, enqueuedAtMs);
     await queues.preprocess.add('preprocess', payload, jobOptions(config, runId, req.priority));
+    if (req.priority) await announceUrgent(queues, 'preprocess').catch(() => {});
     replicas = await awaitReplicas(redis, config.enqueueWaitReplicas, config.enqueueWaitTimeoutMs);
   } catch (err) {
     // Nothing was queued: let the next request start a run instead of joining this one.

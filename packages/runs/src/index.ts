@@ -18,5 +18,6 @@ export * from './redis.server.ts';
 export * from './callbacks.ts';
 export * from './replay.ts';
 export * from './quota.ts';
+export * from './urgent.ts';
 export * from './telemetry.ts';
 export * from './lua/index.ts';

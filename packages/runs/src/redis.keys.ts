@@ -32,6 +32,9 @@ export const cancelledRunsKey = (prefix: string) => `${ns(prefix)}:cancelled-run
 /** Channel: the id of each run a client asked to cancel, as the request is taken. */
 export const cancelChannel = (prefix: string) => `${ns(prefix)}:cancel`;
 
+/** Channel: the stage whose queue just took a priority job (the workers' priority lanes wake). */
+export const urgentChannel = (prefix: string) => `${ns(prefix)}:urgent`;
+
 /** Every run, scored by enqueue time, for listings (bounded by PODPREVIEW_RUN_INDEX_MAX and the run-state TTL). */
 export const runIndexKey = (prefix: string) => `${ns(prefix)}:run-index`;
 

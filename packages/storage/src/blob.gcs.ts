@@ -58,6 +58,14 @@ export class GcsBlobStore implements BlobStore {
       throw this.notFoundOr(key, err);
     }
   }
+  /** Downloaded, then copied into shared memory once (the client hands back a Buffer). */
+  async getShared(key: string): Promise<Uint8Array> {
+    const data = await this.get(key);
+    const bytes = new Uint8Array(new SharedArrayBuffer(data.byteLength));
+    bytes.set(data);
+    return bytes;
+  }
+
 
   async exists(key: string): Promise<boolean> {
     assertBlobKey(key);

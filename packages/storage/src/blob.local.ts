@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { readFile, rm, stat } from 'node:fs/promises';
+import { open, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BlobStore } from '@podpreview/shared';
@@ -25,6 +25,26 @@ export class LocalBlobStore implements BlobStore {
   async get(key: string): Promise<Buffer> {
     try {
       return await readFile(this.pathFor(key));
+    } catch (err) {
+      throw this.notFoundOr(key, err);
+    }
+  }
+
+  async getShared(key: string): Promise<Uint8Array> {
+    try {
+      const file = await open(this.pathFor(key));
+      try {
+        const { size } = await file.stat();
+        const bytes = new Uint8Array(new SharedArrayBuffer(size));
+        for (let at = 0; at < size; ) {
+          const { bytesRead } = await file.read(bytes, at, size - at, at);
+          if (bytesRead === 0) throw new Error(`${this.uri(key)}: ended after ${at} of ${size} bytes`);
+          at += bytesRead;
+        }
+        return bytes;
+      } finally {
+        await file.close();
+      }
     } catch (err) {
       throw this.notFoundOr(key, err);
     }

@@ -37,6 +37,15 @@ export function blobStoreContract(name: string, create: () => Promise<BlobStoreF
       expect(await store.get('episodes/ep-1/vad/track.f32')).toEqual(Buffer.from(data));
     });
 
+    it('reads a blob into shared memory, and a missing one fails as get does', async () => {
+      const data = Uint8Array.from({ length: 70_000 }, (_, i) => (i * 7) % 251);
+      await store.put('episodes/ep-1/audio.pcm', data);
+      const shared = await store.getShared('episodes/ep-1/audio.pcm');
+      expect(shared.buffer).toBeInstanceOf(SharedArrayBuffer);
+      expect(Buffer.from(shared)).toEqual(Buffer.from(data));
+      expect(await store.getShared('nope/missing.pcm').catch((e: unknown) => e)).toBeInstanceOf(BlobNotFoundError);
+    });
+
     it('stores only the view of a Uint8Array, not its whole buffer', async () => {
       const backing = new Uint8Array([9, 9, 1, 2, 3, 9]);
       await store.put('view.bin', backing.subarray(2, 5));

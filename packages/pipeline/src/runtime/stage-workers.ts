@@ -8,6 +8,7 @@ import type { StageHandler, StageHandlers } from './outcome.ts';
 import type { EndedRow } from './result-row.ts';
 import { createResultsWriter, type ResultsWriter } from './results-writer.ts';
 import { pipelineMetricsRegistry } from './metrics.ts';
+import { PriorityLanes } from './priority-lane.ts';
 import { startStageWorker } from './stage.worker.ts';
 
 export interface StageWorkersOptions {
@@ -100,12 +101,15 @@ export async function startStageWorkers(o: StageWorkersOptions): Promise<StageWo
   };
   const sweep = startFallbackSweep(queues, config, log);
   const failedSweep = startFailedJobSweep(queues, o.stages, endRun, config, log);
+  const lanes = config.priorityLane ? new PriorityLanes({ holdMs: config.priorityHoldMs, log }) : undefined;
+  await lanes?.listen(queues);
   const workers = o.stages.map((stage) => {
     const handler = o.handlers[stage] as StageHandler<typeof stage> | undefined;
     if (!handler) throw new Error(`stage ${stage} has no handler`);
-    return startStageWorker(stage, handler, { config, connection, queues, endRun, log });
+    return startStageWorker(stage, handler, { config, connection, queues, endRun, log, ...(lanes ? { lanes } : {}) });
   });
   await Promise.all(workers.map((w) => w.waitUntilReady()));
+  const everyWorker = [...workers, ...(lanes?.laneWorkers() ?? [])];
   return {
     stages: o.stages,
     queues,
@@ -114,12 +118,13 @@ export async function startStageWorkers(o: StageWorkersOptions): Promise<StageWo
     redisStatus: () => ({ workers: connection.status, queues: queues.redis.status }),
     stop: async (graceMs = config.shutdownGraceMs) => {
       let forced = false;
-      const graceful = Promise.all(workers.map((w) => w.close()));
+      lanes?.close();
+      const graceful = Promise.all(everyWorker.map((w) => w.close()));
       const timer = new Promise<'timeout'>((r) => setTimeout(r, graceMs, 'timeout').unref());
       if ((await Promise.race([graceful, timer])) === 'timeout') {
         // In-flight jobs are handed back: their locks lapse and another worker picks them up.
         forced = true;
-        await Promise.all(workers.map((w) => w.close(true)));
+        await Promise.all(everyWorker.map((w) => w.close(true)));
       }
       results.stop();
       sweep.stop();

@@ -13,11 +13,12 @@ import {
   stageSpec,
   TRACER_NAME,
 } from '@podpreview/shared';
-import { jobOptions, queueKeyPrefix, queueTelemetry, type StageQueues } from '@podpreview/runs';
+import { announceUrgent, jobOptions, PRIORITY_URGENT, queueKeyPrefix, queueTelemetry, type StageQueues } from '@podpreview/runs';
 import { RecordedFailureError } from './errors/recorded-failure.error.ts';
 import { RejectedInputError } from './errors/rejected-input.error.ts';
 import { pipelineMetrics } from './metrics.ts';
 import type { StageHandler } from './outcome.ts';
+import type { PriorityLanes } from './priority-lane.ts';
 import { cancelledRow, type EndedRow, failureRow, terminalRow } from './result-row.ts';
 
 export interface StageWorkerDeps {
@@ -30,6 +31,8 @@ export interface StageWorkerDeps {
    */
   endRun(row: EndedRow, o?: { inputRejected?: boolean }): Promise<void>;
   log: Logger;
+  /** This process's priority lanes (PODPREVIEW_PRIORITY_LANE): the stage gets one beside its worker. */
+  lanes?: PriorityLanes;
 }
 
 /**
@@ -66,6 +69,7 @@ export function startStageWorker<S extends StageName>(stage: S, handler: StageHa
         const payload = { ...outcome.payload, timingsMs };
         checkPayloadSize(stage, spec.next, payload);
         await queues[spec.next].add(spec.next, payload, jobOptions(config, input.runId, input.priority));
+        if (input.priority) await announceUrgent(queues, spec.next).catch(() => {});
         if (log.isLevelEnabled('debug')) jobLog().debug({ ms: timingsMs[stage] }, 'stage done');
         pipelineMetrics.jobs.inc({ stage, outcome: 'forwarded' });
         return { status: 'forwarded', next: spec.next };
@@ -105,43 +109,65 @@ export function startStageWorker<S extends StageName>(stage: S, handler: StageHa
     }
   };
 
-  const worker = new Worker(spec.queue, processor, {
+  const lanes = deps.lanes;
+  const tracked = (job: Job) => (lanes ? lanes.track(job.opts.priority === PRIORITY_URGENT, () => processor(job)) : processor(job));
+  const options = (concurrency: number, name: string) => ({
     connection: deps.connection,
     prefix: queueKeyPrefix(config.queuePrefix, spec.queue, queues.redis.isCluster),
-    concurrency: config.concurrency[stage],
+    concurrency,
     // The lock is renewed every lockDuration/2; a job whose worker died is found by the stall
     // check once the lock has lapsed, so it runs again within lockDuration + stalledInterval.
     lockDuration: config.lockDurationMs,
     stalledInterval: config.stalledIntervalMs,
     maxStalledCount: config.maxStalledCount,
-    name: `podpreview-${stage}`,
+    name,
     // Exact per-minute completed/failed counts in Redis (Queue.getMetrics): the dashboard's rates.
     metrics: { maxDataPoints: config.queueMetricsMaxPoints },
     telemetry: queueTelemetry(config),
   });
-
-  worker.on('stalled', (runId, previous) => {
-    pipelineMetrics.stalls.inc({ stage });
-    log.warn({ runId, was: previous }, 'job stalled (its worker died or blocked past the lock); it runs again');
-  });
-
-  // Retries exhausted, or the job stalled too often (a worker died mid-job): the processor
-  // never got to record these, so the failure row is written here.
-  worker.on('failed', (job, err) => {
-    if (!job) return;
-    const jobLog = log.child({ runId: job.id, episodeId: (job.data as { episodeId?: string })?.episodeId, attempt: job.attemptsMade });
-    void (async () => {
-      if ((err as { recorded?: boolean }).recorded === true) return;
-      if ((await job.getState()) !== 'failed') {
-        jobLog.warn({ err: err.message, stack: err.stack }, 'attempt failed; will retry');
-        return;
-      }
-      await endRun(failureRow(stage, String(job.id), job.data, err, Date.now()));
-      jobLog.error({ err: err.message, stack: err.stack }, 'run failed');
-    })().catch((e: unknown) => log.error({ err: String(e) }, 'could not record failure row'));
-  });
-  worker.on('error', (err) => log.error({ err: err.message }, 'worker error'));
+  const worker = new Worker(spec.queue, tracked, options(config.concurrency[stage], `podpreview-${stage}`));
+  watch(worker);
+  if (lanes) {
+    lanes.addNormal(worker);
+    const lane = new Worker(
+      spec.queue,
+      async (job: Job) => {
+        try {
+          return await tracked(job);
+        } finally {
+          await lanes.laneDone(stage);
+        }
+      },
+      { ...options(1, `podpreview-${stage}-priority`), autorun: false },
+    );
+    watch(lane);
+    lanes.addLane(stage, lane, queues[stage]);
+  }
   return worker;
+
+  function watch(worker: Worker): void {
+    worker.on('stalled', (runId, previous) => {
+      pipelineMetrics.stalls.inc({ stage });
+      log.warn({ runId, was: previous }, 'job stalled (its worker died or blocked past the lock); it runs again');
+    });
+
+    // Retries exhausted, or the job stalled too often (a worker died mid-job): the processor
+    // never got to record these, so the failure row is written here.
+    worker.on('failed', (job, err) => {
+      if (!job) return;
+      const jobLog = log.child({ runId: job.id, episodeId: (job.data as { episodeId?: string })?.episodeId, attempt: job.attemptsMade });
+      void (async () => {
+        if ((err as { recorded?: boolean }).recorded === true) return;
+        if ((await job.getState()) !== 'failed') {
+          jobLog.warn({ err: err.message, stack: err.stack }, 'attempt failed; will retry');
+          return;
+        }
+        await endRun(failureRow(stage, String(job.id), job.data, err, Date.now()));
+        jobLog.error({ err: err.message, stack: err.stack }, 'run failed');
+      })().catch((e: unknown) => log.error({ err: String(e) }, 'could not record failure row'));
+    });
+    worker.on('error', (err) => log.error({ err: err.message }, 'worker error'));
+  }
 }
 
 /**

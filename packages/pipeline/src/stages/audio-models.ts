@@ -2,7 +2,7 @@ import { type ModelEntry, type ModelSession, type Pcm, runSileroVad, runSoundEve
 import type { Track } from '../tracks.ts';
 
 /** Track name under which each kind of audio model stores its output. */
-export type AudioRunner = (session: ModelSession, entry: ModelEntry, samples: Pcm) => Promise<Omit<Track, 'frames'>>;
+export type AudioRunner = (session: ModelSession, entry: ModelEntry, samples: Pcm, o?: { urgent?: boolean }) => Promise<Omit<Track, 'frames'>>;
 
 /**
  * Stage A's runners, by model kind: the manifest says which models a stage has, and this
@@ -11,22 +11,24 @@ export type AudioRunner = (session: ModelSession, entry: ModelEntry, samples: Pc
 export const AUDIO_RUNNERS: Partial<Record<ModelEntry['kind'], { track: string; run: AudioRunner }>> = {
   vad: {
     track: 'vad',
-    run: async (session, entry, samples) => {
+    run: async (session, entry, samples, o = {}) => {
       const r = await runSileroVad(session, samples, {
         ...entry.batching,
         lanes: session.lanes,
         ...(entry.params?.sampleRateHz === 8000 ? { sampleRateHz: 8000 as const } : {}),
+        urgent: o.urgent === true,
       });
       return { frameSec: r.frameSec, channels: ['speech'], data: r.probs };
     },
   },
   'sound-events': {
     track: 'sound-events',
-    run: async (session, entry, samples) => {
+    run: async (session, entry, samples, o = {}) => {
       const r = await runSoundEvents(session, samples, {
         maxBatch: entry.batching.maxBatch,
         lanes: session.lanes,
         hopSec: Number(entry.params?.hopSec ?? 0.5),
+        urgent: o.urgent === true,
       });
       // 1 s windows every hop: each frame describes more audio than its hop.
       return { frameSec: r.frameSec, spanSec: Number(entry.params?.windowSec ?? 1), channels: [...r.classes], data: r.probs };
@@ -34,13 +36,14 @@ export const AUDIO_RUNNERS: Partial<Record<ModelEntry['kind'], { track: string; 
   },
   'voice-embedding': {
     track: 'voice',
-    run: async (session, entry, samples) => {
+    run: async (session, entry, samples, o = {}) => {
       const dims = Number(entry.params?.embeddingDim ?? 32);
       const r = await runVoiceEmbedding(session, samples, {
         maxBatch: entry.batching.maxBatch,
         lanes: session.lanes,
         hopSec: Number(entry.params?.hopSec ?? 0.5),
         dims,
+        urgent: o.urgent === true,
       });
       return {
         frameSec: r.frameSec,

@@ -1,4 +1,4 @@
-import { type ModelLease, toSharedPcm, UsageMeter } from '@podpreview/models';
+import { type ModelLease, UsageMeter } from '@podpreview/models';
 import { type BlobStore, bytesToInt16, type EnsembleAInput, runBlobKeys, type TrackRef } from '@podpreview/shared';
 import type { StageOutcome } from '../runtime/outcome.ts';
 import { putTrack } from '../tracks.ts';
@@ -14,8 +14,8 @@ export interface EnsembleADeps {
 export function createEnsembleAStage(deps: EnsembleADeps) {
   return async (input: EnsembleAInput): Promise<StageOutcome<'ensemble-a'>> => {
     const keys = runBlobKeys(input.episodeId, input.runId);
-    // In shared memory once: every model thread reads it in place.
-    const samples = toSharedPcm(bytesToInt16(await deps.blobs.get(input.pcmKey)));
+    // Read into shared memory: every model thread reads it in place.
+    const samples = bytesToInt16(await deps.blobs.getShared(input.pcmKey));
     const lease = await deps.models();
     const meter = new UsageMeter();
     try {
@@ -24,7 +24,7 @@ export function createEnsembleAStage(deps: EnsembleADeps) {
         lease.entries.map(async (entry) => {
           const runner = AUDIO_RUNNERS[entry.kind];
           if (!runner) throw new Error(`no stage-A runner for model kind ${entry.kind} (${entry.id})`);
-          const track = await runner.run(meter.wrap(lease.get(entry.id)), entry, samples);
+          const track = await runner.run(meter.wrap(lease.get(entry.id)), entry, samples, { urgent: input.priority });
           return [runner.track, await putTrack(deps.blobs, keys.track(runner.track), track)] as const;
         }),
       );

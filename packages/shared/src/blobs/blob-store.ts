@@ -2,6 +2,11 @@
 export interface BlobStore {
   put(key: string, data: Uint8Array): Promise<void>;
   get(key: string): Promise<Buffer>;
+  /**
+   * The blob in shared memory (a SharedArrayBuffer), read there directly where the store can:
+   * model threads then read the episode's PCM in place, with no copy per thread or call.
+   */
+  getShared(key: string): Promise<Uint8Array>;
   exists(key: string): Promise<boolean>;
   /** Uploads a local file (source audio, rendered clips) without loading it whole. */
   putFile(key: string, localPath: string): Promise<void>;

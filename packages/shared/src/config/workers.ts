@@ -3,7 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../errors/config.error.ts';
 import { STAGE_NAMES, type StageName } from '../stages.ts';
-import { type EnvOf, int, type LoadContext, type Setting, setting } from './setting.ts';
+import { type EnvOf, flag, int, type LoadContext, type Setting, setting } from './setting.ts';
 
 /** How stage jobs are run, retried, resumed after a crash and kept. */
 const workerSettingsFixed = {
@@ -36,6 +36,14 @@ const workerSettingsFixed = {
   PODPREVIEW_FAILED_JOB_SWEEP_MS: setting(
     int(30_000, 1000),
     'how often a worker looks for failed jobs of its stages whose run has no record of its end (a worker died in between) and records it',
+  ),
+  PODPREVIEW_PRIORITY_LANE: setting(
+    flag(true),
+    "each stage worker process keeps one more worker per stage for priority jobs, woken when one is queued, and holds back starting normal jobs while a priority job runs in the process (so a priority episode behind a backlog waits for no normal job's slot)",
+  ),
+  PODPREVIEW_PRIORITY_HOLD_MS: setting(
+    int(30_000, 1),
+    'the longest normal jobs are held back for priority jobs in a process: past it they start again even while priority jobs keep coming',
   ),
   PODPREVIEW_KEEP_COMPLETED_JOBS: setting(int(1000), 'completed jobs kept per queue (for Bull Board; run status does not need them)'),
   PODPREVIEW_KEEP_FAILED_JOBS: setting(int(5000), 'failed jobs kept per queue'),
@@ -89,6 +97,9 @@ export interface WorkerConfig {
   /** Per-minute completed/failed counts BullMQ's workers keep per queue (Queue.getMetrics); 1440 is a day. */
   queueMetricsMaxPoints: number;
   concurrency: Record<StageName, number>;
+  /** A priority lane per stage, and normal starts held while priority jobs run (PODPREVIEW_PRIORITY_LANE). */
+  priorityLane: boolean;
+  priorityHoldMs: number;
 }
 
 export function workerConfig(e: EnvOf<typeof workerSettingsFixed> & Record<string, unknown>, { cwd }: LoadContext): WorkerConfig {
@@ -113,5 +124,7 @@ export function workerConfig(e: EnvOf<typeof workerSettingsFixed> & Record<strin
     keepFailedJobs: e.PODPREVIEW_KEEP_FAILED_JOBS,
     queueMetricsMaxPoints: e.PODPREVIEW_QUEUE_METRICS_MAX_POINTS,
     concurrency: Object.fromEntries(STAGE_NAMES.map((s) => [s, e[concurrencyVar(s)]])) as Record<StageName, number>,
+    priorityLane: e.PODPREVIEW_PRIORITY_LANE === 'true',
+    priorityHoldMs: e.PODPREVIEW_PRIORITY_HOLD_MS,
   };
 }

@@ -1,0 +1,92 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Config, createLogger, EnqueueRequest, loadConfig, type ResultsSink } from '@podpreview/shared';
+import { createResultsSink } from '@podpreview/storage';
+import { closeQueues, createQueues, createRedis, enqueueEpisode, type PrivateRedis, type StageQueues, startPrivateRedis } from '@podpreview/runs';
+import type { StageHandlers } from './outcome.ts';
+import { type StageWorkers, startStageWorkers } from './stage-workers.ts';
+
+// Priority lanes on a real private Redis: one preprocess slot kept busy by normal jobs that
+// wait for the test to let them go.
+
+let redis: PrivateRedis;
+let dataDir: string;
+let config: Config;
+let queues: StageQueues;
+let sink: ResultsSink;
+let workers: StageWorkers | undefined;
+const started: string[] = [];
+const gates = new Map<string, () => void>();
+
+beforeAll(async () => {
+  redis = await startPrivateRedis();
+  dataDir = await mkdtemp(path.join(tmpdir(), 'podpreview-priority-lane-'));
+  config = loadConfig({
+    REDIS_URL: redis.url,
+    PODPREVIEW_DATA_DIR: dataDir,
+    PODPREVIEW_QUEUE_PREFIX: `pl${randomUUID().slice(0, 8)}`,
+    PODPREVIEW_ATTEMPTS: '1',
+    PODPREVIEW_CONCURRENCY_PREPROCESS: '1',
+    LOG_LEVEL: 'silent',
+  });
+  queues = createQueues(createRedis(redis.url, 'client'), config);
+  sink = createResultsSink(config);
+  workers = await startStageWorkers({ config, redis: redis.url, stages: ['preprocess'], handlers, results: sink, log: createLogger('silent') });
+});
+
+afterAll(async () => {
+  for (const open of gates.values()) open();
+  await workers?.stop(1000);
+  await closeQueues(queues).catch(() => {});
+  await sink?.close();
+  await redis?.stop();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+const handlers: Partial<StageHandlers> = {
+  preprocess: async (input) => {
+    started.push(input.episodeId);
+    await new Promise<void>((resolve) => gates.set(input.episodeId, resolve));
+    throw new Error(`${input.episodeId} let go`);
+  },
+};
+
+const submit = (id: string, priority = false) => enqueueEpisode(queues, config, EnqueueRequest.parse({ id, audioUri: '/tmp/any.mp3', priority }));
+
+async function until(what: string, ok: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!ok()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (started: ${started.join(', ')})`);
+    await sleep(20);
+  }
+}
+
+describe('priority lanes', () => {
+  it('a priority job starts beside a busy slot, and normal jobs wait until it is done', async () => {
+    await submit('normal-1');
+    await until('normal-1 to start', () => started.includes('normal-1'));
+    await submit('normal-2');
+    await submit('urgent-1', true);
+    // The only slot is busy with normal-1: the lane takes the priority job anyway.
+    await until('urgent-1 to start', () => started.includes('urgent-1'));
+    expect(started).toEqual(['normal-1', 'urgent-1']);
+
+    // normal-1 ends while urgent-1 runs: its slot starts nothing new meanwhile.
+    gates.get('normal-1')!();
+    await sleep(500);
+    expect(started).toEqual(['normal-1', 'urgent-1']);
+
+    // urgent-1 ends: normal jobs start again, and the lane is asleep (takes no normal job).
+    gates.get('urgent-1')!();
+    await until('normal-2 to start', () => started.includes('normal-2'));
+    await submit('normal-3');
+    gates.get('normal-2')!();
+    await until('normal-3 to start', () => started.includes('normal-3'));
+    expect(started).toEqual(['normal-1', 'urgent-1', 'normal-2', 'normal-3']);
+    gates.get('normal-3')!();
+  });
+});

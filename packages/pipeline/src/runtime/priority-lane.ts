@@ -1,0 +1,90 @@
+import type { Queue, Worker } from 'bullmq';
+import { listenUrgent, PRIORITY_URGENT, type StageQueues } from '@podpreview/runs';
+import type { Logger } from '@podpreview/shared';
+
+/**
+ * Priority jobs in one worker process. BullMQ already hands a free slot the priority job first;
+ * behind a backlog the slots are all busy, so that job would wait for a normal one to end at
+ * every stage, then share the CPU with it. Here each stage also has a lane: one more worker,
+ * asleep until a priority job is announced for its queue (announceUrgent), which takes that
+ * job at once and sleeps again when no other waits. While a priority job runs, the process's
+ * normal workers start nothing new (those running finish), for at most `holdMs` at a stretch.
+ */
+export class PriorityLanes {
+  private urgentInFlight = 0;
+  private readonly normal: Worker[] = [];
+  private readonly lanes = new Map<string, { worker: Worker; queue: Queue }>();
+  private hold: NodeJS.Timeout | undefined;
+  private listening: { close(): void } | undefined;
+  private closed = false;
+
+  constructor(private readonly o: { holdMs: number; log: Logger }) {}
+
+  /** Hears which queues take priority jobs (the queues' own variant only). */
+  async listen(queues: Pick<StageQueues, 'redis' | 'prefix'>): Promise<void> {
+    this.listening = await listenUrgent(queues, (stage) => this.wake(stage));
+  }
+
+  addNormal(worker: Worker): void {
+    this.normal.push(worker);
+  }
+
+  /** `worker` is created without autorun: it first runs when woken. */
+  addLane(stage: string, worker: Worker, queue: Queue): void {
+    this.lanes.set(stage, { worker, queue });
+  }
+
+  /** The lanes' workers (closed with the others). */
+  laneWorkers(): Worker[] {
+    return [...this.lanes.values()].map((l) => l.worker);
+  }
+
+  /** A priority job was queued for `stage`: its lane takes it now. */
+  wake(stage: string): void {
+    const lane = this.lanes.get(stage);
+    if (this.closed || !lane || (lane.worker.isRunning() && !lane.worker.isPaused())) return;
+    lane.worker.resume().catch((err: unknown) => this.o.log.warn({ stage, err: String(err) }, 'could not wake the priority lane'));
+  }
+
+  /** Runs one job's work, holding back normal starts while it is a priority job. */
+  async track<T>(urgent: boolean, work: () => Promise<T>): Promise<T> {
+    if (!urgent) return work();
+    if (this.urgentInFlight++ === 0) this.holdNormal();
+    try {
+      return await work();
+    } finally {
+      if (--this.urgentInFlight === 0) this.releaseNormal();
+    }
+  }
+
+  /** Called by a lane as its job ends: asleep again (taking no next job) unless another priority job waits. */
+  async laneDone(stage: string): Promise<void> {
+    const lane = this.lanes.get(stage);
+    if (!lane || this.closed) return;
+    const waiting = await lane.queue.getCountsPerPriority([PRIORITY_URGENT]).catch(() => ({}) as Record<string, number>);
+    if ((waiting[PRIORITY_URGENT] ?? 0) > 0) return;
+    await lane.worker.pause(true);
+  }
+
+  /** Before the workers close: nothing held back, nothing woken from now on. */
+  close(): void {
+    this.listening?.close();
+    this.releaseNormal();
+    this.closed = true;
+  }
+
+  private holdNormal(): void {
+    if (this.closed) return;
+    for (const w of this.normal) void w.pause(true);
+    // A stream of priority jobs must not starve the rest for ever.
+    this.hold = setTimeout(() => this.releaseNormal(), this.o.holdMs);
+    this.hold.unref();
+  }
+
+  private releaseNormal(): void {
+    if (this.hold) clearTimeout(this.hold);
+    this.hold = undefined;
+    if (this.closed) return;
+    for (const w of this.normal) if (w.isPaused()) void w.resume();
+  }
+}
