@@ -66,7 +66,6 @@ export class GcsBlobStore implements BlobStore {
     return bytes;
   }
 
-
   async exists(key: string): Promise<boolean> {
     assertBlobKey(key);
     const [exists] = await (await this.bucket()).file(key).exists();
