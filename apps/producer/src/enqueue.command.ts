@@ -3,7 +3,17 @@ import Table from 'cli-table3';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BlobStore, type Config, type EnqueueRequest, type Logger, redisTargetOf } from '@podpreview/shared';
-import { closeQueues, createQueues, connectRedis, enqueueEpisode, type RunStatus, type StageBacklog, type StageQueues, waitForRuns } from '@podpreview/runs';
+import {
+  closeQueues,
+  createQueues,
+  connectRedis,
+  enqueueEpisode,
+  type RunStatus,
+  type StageBacklog,
+  type StageQueues,
+  stageWorkerCount,
+  waitForRuns,
+} from '@podpreview/runs';
 import { expandInputs, type InputOptions } from './inputs.ts';
 
 export interface EnqueueCommandOptions extends InputOptions {
@@ -48,7 +58,7 @@ export async function runRequests(requests: EnqueueRequest[], o: EnqueueCommandO
   if (redis) {
     queues = createQueues(await connectRedis(redis, 'client', config.redisConnectTimeoutMs), config);
     ownQueues = true;
-    if (o.wait && (await queues.preprocess.getWorkersCount()) === 0) {
+    if (o.wait && (await stageWorkerCount(queues.preprocess)) === 0) {
       log.info('no workers are consuming the queues; running the pipeline in this process');
       local = await startLocal(withOperatorRoots(config, requests), log);
     }

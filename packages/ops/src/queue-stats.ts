@@ -1,5 +1,5 @@
 import type { Metrics, Queue } from 'bullmq';
-import { PRIORITY_NORMAL, PRIORITY_URGENT, type StageQueues } from '@podpreview/runs';
+import { PRIORITY_NORMAL, PRIORITY_URGENT, type StageQueues, stageWorkerCount } from '@podpreview/runs';
 import { STAGES, type StageName, type VariantName } from '@podpreview/shared';
 
 /** A queue the dashboard watches: a stage queue or a callbacks queue, of this variant or another on the same Redis. */
@@ -59,7 +59,7 @@ export async function queueCounts(q: Queue, failureWindowMin: number, nowMs = Da
   const minutes = failureWindowMin + 1;
   const [counts, workers, perPriority, completed, failed] = await Promise.all([
     q.getJobCounts('wait', 'prioritized', 'active', 'delayed', 'failed'),
-    q.getWorkersCount(),
+    stageWorkerCount(q),
     q.getCountsPerPriority([PRIORITY_URGENT, PRIORITY_NORMAL]),
     q.getMetrics('completed', 0, minutes),
     q.getMetrics('failed', 0, minutes),

@@ -1,5 +1,5 @@
 import { STAGES, type StageName } from '@podpreview/shared';
-import type { StageQueues } from './queues.ts';
+import { type StageQueues, stageWorkerCount } from './queues.ts';
 
 export interface StageBacklog {
   stage: StageName;
@@ -27,7 +27,7 @@ export async function queueBacklog(queues: StageQueues): Promise<StageBacklog[]>
         delayed: c.delayed ?? 0,
         failed: c.failed ?? 0,
         completed: c.completed ?? 0,
-        workers: await q.getWorkersCount(),
+        workers: await stageWorkerCount(q),
       };
     }),
   );

@@ -10,6 +10,18 @@ import { type RunLimits, RunStore } from './run-store.ts';
 export const PRIORITY_URGENT = 1;
 export const PRIORITY_NORMAL = 100;
 
+/** Ends the BullMQ worker name of a stage's priority lane (see PriorityLanes in the pipeline). */
+export const PRIORITY_LANE_SUFFIX = '-priority';
+
+/**
+ * Workers taking `q`'s jobs, a process's priority lane not counted (it only wakes for priority
+ * jobs, so it is no capacity for the backlog): what dashboards and alerts call a stage's workers.
+ */
+export async function stageWorkerCount(q: Queue): Promise<number> {
+  const clients = (await q.getWorkers()) as { rawname?: string }[];
+  return clients.filter((c) => !c.rawname?.endsWith(PRIORITY_LANE_SUFFIX)).length;
+}
+
 /**
  * One queue per stage, plus the connection they share, the key prefix (for our own keys: claims,
  * run state), the variant they belong to and, where a shadow (staging) or fallback variant is

@@ -13,7 +13,7 @@ import {
   stageSpec,
   TRACER_NAME,
 } from '@podpreview/shared';
-import { announceUrgent, jobOptions, PRIORITY_URGENT, queueKeyPrefix, queueTelemetry, type StageQueues } from '@podpreview/runs';
+import { announceUrgent, jobOptions, PRIORITY_LANE_SUFFIX, PRIORITY_URGENT, queueKeyPrefix, queueTelemetry, type StageQueues } from '@podpreview/runs';
 import { RecordedFailureError } from './errors/recorded-failure.error.ts';
 import { RejectedInputError } from './errors/rejected-input.error.ts';
 import { pipelineMetrics } from './metrics.ts';
@@ -138,7 +138,7 @@ export function startStageWorker<S extends StageName>(stage: S, handler: StageHa
           await lanes.laneDone(stage);
         }
       },
-      { ...options(1, `podpreview-${stage}-priority`), autorun: false },
+      { ...options(1, `podpreview-${stage}${PRIORITY_LANE_SUFFIX}`), autorun: false },
     );
     watch(lane);
     lanes.addLane(stage, lane, queues[stage]);
