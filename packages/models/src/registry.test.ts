@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_MANIFEST_PATH } from '@podpreview/model-manifest';
 import { modelMetricsRegistry } from './metrics.ts';
+import { ModelThreads } from './model-threads.ts';
 import { ModelRegistry } from './registry.ts';
 import { UsageMeter } from './usage.ts';
 import { runSileroVad } from './vad.silero.ts';
@@ -30,6 +31,20 @@ async function editManifest(file: string, edit: (m: { models: Record<string, unk
 }
 
 describe('ModelRegistry', () => {
+  it('two stages share a process’s model threads: disposing one stage leaves the other running', async () => {
+    const threads = new ModelThreads(2);
+    const a = await ModelRegistry.open({ stage: 'ensemble-a', provider: 'cpu', threads });
+    const b = await ModelRegistry.open({ stage: 'ensemble-b', provider: 'cpu', threads });
+    expect(threads.size).toBe(2);
+    await b.dispose();
+    const lease = await a.lease();
+    const r = await runSileroVad(lease.get('silero-vad'), new Float32Array(16_000), { maxBatch: 4, lanes: threads.size, sampleRateHz: 8000 });
+    expect(r.probs.length).toBe(Math.ceil(16_000 / 512));
+    lease.release();
+    await a.dispose();
+    await threads.close();
+  });
+
   it('loads only the given stage’s models', async () => {
     registry = await ModelRegistry.open({ stage: 'ensemble-a', provider: 'cpu' });
     const ids = registry.loadedModelIds();

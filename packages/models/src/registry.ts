@@ -43,11 +43,14 @@ export class ModelRegistry {
     private readonly log: Logger | undefined,
     private readonly threads: ModelThreads | undefined,
     private readonly skip: ReadonlySet<string>,
+    /** The threads are the registry's own (closed with it), not a process's shared ones. */
+    private readonly ownsThreads: boolean,
   ) {}
 
   /**
    * `threads`: the stage's model threads (0 or unset: models run on the calling thread); see
-   * ModelThreads. `skip`: ids of manifest models this process does not load (a variant's cheap
+   * ModelThreads. Or a process's threads, shared by its stages' registries: one set of threads
+   * (and their memory) for both model stages of an all-in-one process. `skip`: ids of manifest models this process does not load (a variant's cheap
    * set, PODPREVIEW_MODELS_SKIP); an id the manifest does not have is refused.
    */
   static async open(o: {
@@ -55,15 +58,16 @@ export class ModelRegistry {
     provider: 'cpu' | 'cuda';
     manifestPath?: string;
     log?: Logger;
-    threads?: number;
+    threads?: number | ModelThreads;
     skip?: readonly string[];
   }): Promise<ModelRegistry> {
-    const threads = o.threads && o.provider === 'cpu' ? new ModelThreads(o.threads) : undefined;
-    const r = new ModelRegistry(o.stage, o.provider, o.manifestPath ?? DEFAULT_MANIFEST_PATH, o.log, threads, new Set(o.skip ?? []));
+    const shared = o.threads instanceof ModelThreads;
+    const threads = o.provider !== 'cpu' || !o.threads ? undefined : shared ? (o.threads as ModelThreads) : new ModelThreads(o.threads as number);
+    const r = new ModelRegistry(o.stage, o.provider, o.manifestPath ?? DEFAULT_MANIFEST_PATH, o.log, threads, new Set(o.skip ?? []), !shared);
     try {
       await r.refresh(true);
     } catch (err) {
-      await threads?.close();
+      if (!shared) await threads?.close();
       throw err;
     }
     return r;
@@ -107,7 +111,7 @@ export class ModelRegistry {
   async dispose(): Promise<void> {
     if (this.generation) await this.disposeGeneration(this.generation, undefined);
     this.generation = undefined;
-    await this.threads?.close();
+    if (this.ownsThreads) await this.threads?.close();
   }
 
   private async refresh(initial: boolean): Promise<void> {

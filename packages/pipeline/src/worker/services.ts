@@ -1,4 +1,4 @@
-import { chooseProvider, ModelRegistry } from '@podpreview/models';
+import { chooseProvider, ModelRegistry, ModelThreads } from '@podpreview/models';
 import type { BlobStore, Config, Logger, ResultsSink } from '@podpreview/shared';
 import { createBlobStore, createResultsSink } from '@podpreview/storage';
 
@@ -20,6 +20,9 @@ export function createServices(config: Config, log: Logger): Services {
   const registries = new Map<string, Promise<ModelRegistry>>();
   const opened: ModelRegistry[] = [];
   let provider: 'cpu' | 'cuda' | undefined;
+  // One set of model threads for every model stage this process runs (both, in an all-in-one
+  // process): the threads' runtimes and memory once, and the stages' calls share one queue.
+  let threads: ModelThreads | undefined;
   return {
     config,
     log,
@@ -29,11 +32,12 @@ export function createServices(config: Config, log: Logger): Services {
       let r = registries.get(stage);
       if (!r) {
         provider ??= chooseProvider(config.executionProvider, log);
+        if (provider === 'cpu' && config.modelThreads > 0) threads ??= new ModelThreads(config.modelThreads);
         r = ModelRegistry.open({
           stage,
           provider,
           log,
-          threads: config.modelThreads,
+          threads: threads ?? 0,
           skip: config.modelsSkip,
           ...(config.modelManifestPath ? { manifestPath: config.modelManifestPath } : {}),
         });
@@ -48,6 +52,7 @@ export function createServices(config: Config, log: Logger): Services {
     loadedModelIds: () => opened.flatMap((r) => r.loadedModelIds()),
     close: async () => {
       await Promise.allSettled(opened.map((r) => r.dispose()));
+      await threads?.close();
       await results.close();
     },
   };
