@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { AudioTooLongError, CorruptAudioError, EmptyAudioError, InputNotFoundError, runCommand, UnsupportedAudioError } from '@podpreview/shared';
 import { FFMPEG_INPUT_FLAGS, refusedDemuxer } from './ffmpeg.input.ts';
 
@@ -32,12 +33,48 @@ export interface DecodeOptions {
  * `label` names the input in error messages (the URI the user gave, not a temp path).
  */
 export async function decodeAudio(localPath: string, label = localPath, o: DecodeOptions = {}): Promise<DecodedAudio> {
+  let pcm: PcmBuffer | undefined;
+  const decoded = await decodePcm(localPath, label, o, {
+    start: (expectedSamples) => {
+      pcm = new PcmBuffer(expectedSamples);
+    },
+    write: (chunk) => pcm!.append(chunk),
+  });
+  return { ...decoded, samples: pcm!.samples() };
+}
+
+/**
+ * As decodeAudio, the PCM written to `outPath` as it arrives instead of held: a worker that
+ * only stores it never has the episode's audio in its memory.
+ */
+export async function decodeAudioToFile(localPath: string, outPath: string, label = localPath, o: DecodeOptions = {}): Promise<Omit<DecodedAudio, 'samples'>> {
+  const fd = openSync(outPath, 'w');
+  try {
+    // Synchronous writes of ffmpeg's pipe chunks: small, to the page cache, in order.
+    return await decodePcm(localPath, label, o, { start: () => {}, write: (chunk) => writeFullySync(fd, chunk) });
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function writeFullySync(fd: number, chunk: Buffer): void {
+  for (let at = 0; at < chunk.length; ) at += writeSync(fd, chunk, at, chunk.length - at);
+}
+
+interface PcmSink {
+  /** Before the first chunk, with the samples the probe expects. */
+  start(expectedSamples: number): void;
+  write(chunk: Buffer): void;
+}
+
+async function decodePcm(localPath: string, label: string, o: DecodeOptions, sink: PcmSink): Promise<Omit<DecodedAudio, 'samples'>> {
   const maxSec = o.maxDurationSec ?? Number.POSITIVE_INFINITY;
   const probed = await probeDurationSec(localPath, o.signal);
   if (probed !== undefined && probed > maxSec) throw new AudioTooLongError(label, probed, maxSec);
-  const pcm = new PcmBuffer(probed === undefined ? 60 * SAMPLE_RATE_HZ : Math.ceil((probed + 1) * SAMPLE_RATE_HZ));
+  sink.start(probed === undefined ? 60 * SAMPLE_RATE_HZ : Math.ceil((probed + 1) * SAMPLE_RATE_HZ));
   const hash = createHash('sha256');
   const maxBytes = maxSec * SAMPLE_RATE_HZ * BYTES_PER_SAMPLE;
+  let byteLength = 0;
   let tooLong = false;
   const controller = new AbortController();
   const signal = o.signal ? AbortSignal.any([o.signal, controller.signal]) : controller.signal;
@@ -62,10 +99,11 @@ export async function decodeAudio(localPath: string, label = localPath, o: Decod
     ...(o.yieldCpu ? { yieldCpu: true } : {}),
     onStdout: (chunk) => {
       if (tooLong) return;
-      pcm.append(chunk);
+      sink.write(chunk);
       hash.update(chunk);
+      byteLength += chunk.length;
       // The probe can be missing or wrong (a lying header): the cap holds while decoding too.
-      if (pcm.byteLength > maxBytes) {
+      if (byteLength > maxBytes) {
         tooLong = true;
         controller.abort();
       }
@@ -74,12 +112,11 @@ export async function decodeAudio(localPath: string, label = localPath, o: Decod
     if (tooLong) return undefined;
     throw err;
   });
-  if (tooLong) throw new AudioTooLongError(label, pcm.byteLength / BYTES_PER_SAMPLE / SAMPLE_RATE_HZ, maxSec);
+  if (tooLong) throw new AudioTooLongError(label, byteLength / BYTES_PER_SAMPLE / SAMPLE_RATE_HZ, maxSec);
   if (result!.code !== 0) throw classifyFfmpegFailure(label, result!.stderr, result!.code, result!.signal);
-  const samples = pcm.samples();
-  const durationSec = samples.length / SAMPLE_RATE_HZ;
+  const durationSec = Math.floor(byteLength / BYTES_PER_SAMPLE) / SAMPLE_RATE_HZ;
   if (durationSec < MIN_DURATION_SEC) throw new EmptyAudioError(label, durationSec);
-  return { samples, sampleRateHz: SAMPLE_RATE_HZ, durationSec, contentHash: hash.digest('hex') };
+  return { sampleRateHz: SAMPLE_RATE_HZ, durationSec, contentHash: hash.digest('hex') };
 }
 
 /** The container's duration in seconds, or undefined when it does not say (or ffprobe cannot read it: decoding will tell why). */

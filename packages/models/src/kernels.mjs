@@ -77,14 +77,16 @@ export async function sileroGroup(model, samples, plan) {
   let state = new Float32Array(STATE_SIZE * batch);
   const contexts = new Float32Array(context * batch);
   const steps = Math.max(...group.map((s) => s.end - s.first));
+  // One input buffer for every step: each call ends before the next is built (a micro-batcher
+  // too answers only after its inference), and garbage buffers would pile up as memory.
+  const input = new Float32Array(width * batch);
   for (let step = 0; step < steps; step++) {
-    // A fresh buffer per call: a micro-batcher (CUDA) may still hold the previous one.
-    const input = new Float32Array(width * batch);
     for (let b = 0; b < batch; b++) {
       const seg = group[b];
       const frame = seg.first + step;
       const row = input.subarray(b * width, (b + 1) * width);
       row.set(contexts.subarray(b * context, (b + 1) * context), 0);
+      row.fill(0, context);
       if (frame < seg.end) {
         const from = frame * VAD_FRAME_SAMPLES;
         copyFrame(row, context, samples, from, from + VAD_FRAME_SAMPLES);
@@ -98,7 +100,8 @@ export async function sileroGroup(model, samples, plan) {
       stats,
     );
     const p = out.output.data;
-    state = new Float32Array(out.stateN.data);
+    // The model's own output buffer, fed back as is.
+    state = out.stateN.data;
     for (let b = 0; b < batch; b++) {
       const seg = group[b];
       const frame = seg.first + step;
@@ -117,11 +120,15 @@ export async function windows(model, samples, plan) {
   const { first, count, hop, width, maxBatch, output, outputWidth, label } = plan;
   const values = new Float32Array(count * outputWidth);
   const stats = { items: [], ms: [] };
+  // One input buffer per batch size (the last batch may be smaller), reused as in sileroGroup.
+  let input = new Float32Array(0);
   for (let at = 0; at < count; at += maxBatch) {
     const batch = Math.min(maxBatch, count - at);
-    const input = new Float32Array(batch * width);
+    if (input.length !== batch * width) input = new Float32Array(batch * width);
     for (let b = 0; b < batch; b++) {
       const from = (first + at + b) * hop;
+      // Past the end of the audio: silence.
+      if (from + width > samples.length) input.fill(0, b * width, (b + 1) * width);
       copyPcm(input, b * width, samples, from, from + width);
     }
     const out = await timed(model, { audio: new model.Tensor('float32', input, [batch, width]) }, batch, stats);

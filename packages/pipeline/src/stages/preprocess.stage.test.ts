@@ -1,9 +1,10 @@
-import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Config, loadConfig, type PreprocessInput, type ResultRow, type ResultsSink, TranscriptError } from '@podpreview/shared';
+import { decodeAudio } from '@podpreview/audio';
 import { createResultsSink, fetchSource, LocalBlobStore } from '@podpreview/storage';
 import { createPreprocessStage } from './preprocess.stage.ts';
 
@@ -30,6 +31,7 @@ beforeAll(async () => {
     fetchAttempts: 2,
     maxTranscriptBytes: config.inputs.maxTranscriptBytes,
     maxTranscriptCues: 3,
+    tempDir: path.join(dir, 'scratch'),
   });
   await copyFile(path.join(SAMPLES, 'short-note.ogg'), path.join(dir, 'ep.ogg'));
 });
@@ -52,6 +54,17 @@ const input = (runId: string, extra: Partial<PreprocessInput> = {}): PreprocessI
 });
 
 describe('preprocess', () => {
+  it('stores the decoded PCM without holding it, the same bytes and hash as decoding into memory, and leaves no scratch file', async () => {
+    const out = await stage(input('run-pcm-0001'), { signal });
+    if (out.kind !== 'next') throw new Error(`expected next, got ${out.kind}`);
+    const inMemory = await decodeAudio(path.join(dir, 'ep.ogg'));
+    const stored = await blobs.get(out.payload.pcmKey);
+    expect(stored.equals(Buffer.from(inMemory.samples.buffer, inMemory.samples.byteOffset, inMemory.samples.byteLength))).toBe(true);
+    expect(out.payload.contentHash).toBe(inMemory.contentHash);
+    expect(out.payload.durationSec).toBe(inMemory.durationSec);
+    expect(await readdir(path.join(dir, 'scratch'))).toEqual([]);
+  });
+
   it('does not deduplicate against a run whose clip retention has deleted: the run goes on', async () => {
     const first = await stage(input('run-first-0001'), { signal });
     expect(first.kind).toBe('next');

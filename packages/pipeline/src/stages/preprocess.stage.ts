@@ -1,9 +1,9 @@
-import { readFile } from 'node:fs/promises';
-import { decodeAudio, parseTranscript } from '@podpreview/audio';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { decodeAudioToFile, parseTranscript } from '@podpreview/audio';
 import {
   type BlobStore,
   InputTooLargeError,
-  int16ToBytes,
   type PreprocessInput,
   putJsonBlob,
   type ResultsSink,
@@ -29,6 +29,8 @@ export interface PreprocessDeps {
   maxTranscriptCues: number;
   /** Whose earlier successes count as this run's duplicate (REUSES_RESULTS_OF: never the fallback's for production). */
   dedupVariants?: readonly VariantName[];
+  /** Scratch space (PODPREVIEW_TEMP_DIR): the decoded PCM goes through a file here on its way to storage. */
+  tempDir: string;
 }
 
 /**
@@ -43,9 +45,17 @@ export function createPreprocessStage(deps: PreprocessDeps) {
     const finalAttempt = attempt >= deps.fetchAttempts;
     const source = await deps.fetchSource(input.audioUri, { signal, finalAttempt });
     let transcript: TranscriptBlob | undefined;
+    await mkdir(deps.tempDir, { recursive: true });
+    const scratch = await mkdtemp(path.join(deps.tempDir, 'preprocess-'));
     try {
-      // A normal-priority run's decode gives the CPU way to a priority run's.
-      const audio = await decodeAudio(source.localPath, input.audioUri, { signal, maxDurationSec: deps.maxDurationSec, yieldCpu: !input.priority });
+      // Decoded straight to a file, never held here. A normal-priority run's decode gives the
+      // CPU way to a priority run's.
+      const pcmPath = path.join(scratch, 'audio.pcm');
+      const audio = await decodeAudioToFile(source.localPath, pcmPath, input.audioUri, {
+        signal,
+        maxDurationSec: deps.maxDurationSec,
+        yieldCpu: !input.priority,
+      });
       if (!input.force) {
         const found = await deps.results.findSucceeded(input.episodeId, audio.contentHash, deps.dedupVariants);
         // Not its own row: a run redone after Redis lost its last second (a crash) may have written one already.
@@ -83,7 +93,7 @@ export function createPreprocessStage(deps: PreprocessDeps) {
         }
         await putJsonBlob(deps.blobs, keys.transcript, transcript);
       }
-      await deps.blobs.put(keys.pcm, int16ToBytes(audio.samples));
+      await deps.blobs.putFile(keys.pcm, pcmPath);
       await deps.blobs.putFile(keys.source, source.localPath);
       return {
         kind: 'next',
@@ -105,6 +115,7 @@ export function createPreprocessStage(deps: PreprocessDeps) {
       };
     } finally {
       await source.cleanup();
+      await rm(scratch, { recursive: true, force: true });
     }
   };
 }

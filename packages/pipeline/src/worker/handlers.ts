@@ -30,6 +30,7 @@ export async function createHandlers(stages: StageName[], s: Services): Promise<
           maxTranscriptBytes: s.config.inputs.maxTranscriptBytes,
           maxTranscriptCues: s.config.inputs.maxTranscriptCues,
           dedupVariants: REUSES_RESULTS_OF[s.config.variant],
+          tempDir: s.config.tempDir,
         });
         break;
       case 'ensemble-a': {
