@@ -6,6 +6,7 @@ import Table from 'cli-table3';
 import { decodeAudio, parseTranscript, splitSentences } from '@podpreview/audio';
 import { type ModelLease, ModelRegistry, scoreTexts, sentenceCentrality, UsageMeter } from '@podpreview/models';
 import { AUDIO_RUNNERS, runOrder, TEXT_RUNNERS } from '@podpreview/pipeline/worker';
+import { loadConfig } from '@podpreview/shared';
 
 /**
  * `npm run bench:models`: each model stage in its own fresh process (so its RSS is its own), on
@@ -13,7 +14,7 @@ import { AUDIO_RUNNERS, runOrder, TEXT_RUNNERS } from '@podpreview/pipeline/work
  * batch size, and load time; per stage the worker's RSS after loading and running its models.
  * Then the text side on 2,000 sentences (the sizes the unit tests use, which no longer time
  * anything): topical centrality and each text classifier, after one warm-up run.
- * CPU execution provider; the same code takes CUDA on T4 machines.
+ * CPU execution provider on the default model threads; the same code takes CUDA on T4 machines.
  */
 const EPISODE_SEC = 30 * 60;
 const TEXT_SENTENCES = 2000;
@@ -47,9 +48,10 @@ interface TextFigure {
   meanBatch: number;
 }
 
-async function thirtyMinutesOfAudio(): Promise<Float32Array> {
+/** As stage A holds an episode: 16-bit PCM in shared memory, read in place by the model threads. */
+async function thirtyMinutesOfAudio(): Promise<Int16Array> {
   const one = (await decodeAudio(path.join(samplesDir, 'interview.mp3'))).samples;
-  const out = new Float32Array(EPISODE_SEC * 16_000);
+  const out = new Int16Array(new SharedArrayBuffer(EPISODE_SEC * 16_000 * 2));
   for (let at = 0; at < out.length; at += one.length) out.set(one.subarray(0, Math.min(one.length, out.length - at)), at);
   return out;
 }
@@ -141,7 +143,8 @@ async function textFigures(lease: ModelLease): Promise<TextFigure[]> {
 
 async function runStage(stage: 'ensemble-a' | 'ensemble-b'): Promise<StageFigure> {
   const input = stage === 'ensemble-a' ? await thirtyMinutesOfAudio() : await thirtyMinutesOfSentences();
-  const registry = await ModelRegistry.open({ stage, provider: 'cpu' });
+  // On the model threads a worker runs them on (PODPREVIEW_MODEL_THREADS' default).
+  const registry = await ModelRegistry.open({ stage, provider: 'cpu', threads: loadConfig({}).modelThreads });
   const lease = await registry.lease();
   const models: ModelFigure[] = [];
   const stageStarted = performance.now();
@@ -150,7 +153,7 @@ async function runStage(stage: 'ensemble-a' | 'ensemble-b'): Promise<StageFigure
     const session = lease.get(entry.id);
     const meter = new UsageMeter();
     const started = performance.now();
-    if (stage === 'ensemble-a') await AUDIO_RUNNERS[entry.kind]!.run(meter.wrap(session), entry, input as Float32Array);
+    if (stage === 'ensemble-a') await AUDIO_RUNNERS[entry.kind]!.run(meter.wrap(session), entry, input as Int16Array);
     else {
       const texts = input as string[];
       const sentences = texts.map((text, i) => ({ startSec: (i * EPISODE_SEC) / texts.length, endSec: ((i + 0.9) * EPISODE_SEC) / texts.length, text }));
