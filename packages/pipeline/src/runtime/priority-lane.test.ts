@@ -1,50 +1,28 @@
-import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Config, createLogger, EnqueueRequest, loadConfig, type ResultsSink } from '@podpreview/shared';
-import { createResultsSink } from '@podpreview/storage';
-import { closeQueues, createQueues, createRedis, enqueueEpisode, type PrivateRedis, type StageQueues, startPrivateRedis } from '@podpreview/runs';
+import { createLogger, EnqueueRequest } from '@podpreview/shared';
+import { enqueueEpisode } from '@podpreview/runs';
+import { type RuntimeFixture, startRuntimeFixture } from '../testing/runtime.fixture.ts';
 import type { StageHandlers } from './outcome.ts';
 import { type StageWorkers, startStageWorkers } from './stage-workers.ts';
 
 // Priority lanes on a real private Redis: one preprocess slot kept busy by normal jobs that
 // wait for the test to let them go.
 
-let redis: PrivateRedis;
-let dataDir: string;
-let config: Config;
-let queues: StageQueues;
-let sink: ResultsSink;
+let f: RuntimeFixture;
 let workers: StageWorkers | undefined;
 const started: string[] = [];
 const gates = new Map<string, () => void>();
 
 beforeAll(async () => {
-  redis = await startPrivateRedis();
-  dataDir = await mkdtemp(path.join(tmpdir(), 'podpreview-priority-lane-'));
-  config = loadConfig({
-    REDIS_URL: redis.url,
-    PODPREVIEW_DATA_DIR: dataDir,
-    PODPREVIEW_QUEUE_PREFIX: `pl${randomUUID().slice(0, 8)}`,
-    PODPREVIEW_ATTEMPTS: '1',
-    PODPREVIEW_CONCURRENCY_PREPROCESS: '1',
-    LOG_LEVEL: 'silent',
-  });
-  queues = createQueues(createRedis(redis.url, 'client'), config);
-  sink = createResultsSink(config);
-  workers = await startStageWorkers({ config, redis: redis.url, stages: ['preprocess'], handlers, results: sink, log: createLogger('silent') });
+  f = await startRuntimeFixture('priority-lane', { PODPREVIEW_ATTEMPTS: '1', PODPREVIEW_CONCURRENCY_PREPROCESS: '1' });
+  workers = await startStageWorkers({ config: f.config, redis: f.redis.url, stages: ['preprocess'], handlers, results: f.sink, log: createLogger('silent') });
 });
 
 afterAll(async () => {
   for (const open of gates.values()) open();
   await workers?.stop(1000);
-  await closeQueues(queues).catch(() => {});
-  await sink?.close();
-  await redis?.stop();
-  await rm(dataDir, { recursive: true, force: true });
+  await f?.close();
 });
 
 const handlers: Partial<StageHandlers> = {
@@ -55,7 +33,7 @@ const handlers: Partial<StageHandlers> = {
   },
 };
 
-const submit = (id: string, priority = false) => enqueueEpisode(queues, config, EnqueueRequest.parse({ id, audioUri: '/tmp/any.mp3', priority }));
+const submit = (id: string, priority = false) => enqueueEpisode(f.queues, f.config, EnqueueRequest.parse({ id, audioUri: '/tmp/any.mp3', priority }));
 
 async function until(what: string, ok: () => boolean, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
