@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
-import { closeQueues, createQueues, createRedis, freePort, privateRedisArgs, type StageQueues } from '@podpreview/runs';
+import { closeQueues, createQueues, createRedis, freePort, privateRedisArgs, redisAnswers, type StageQueues } from '@podpreview/runs';
 import { type LocalPipeline, startLocalPipeline } from '@podpreview/pipeline/worker';
 import { redisTargetOf } from '@podpreview/shared';
 import { startTestEnv, type TestEnv } from './harness.ts';
@@ -28,18 +28,7 @@ export interface RedisProcess {
   stop(): Promise<void>;
 }
 
-async function answers(port: number, password?: string): Promise<boolean> {
-  const r = new Redis({ port, host: '127.0.0.1', password, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  r.on('error', () => {});
-  try {
-    await r.connect();
-    return (await r.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    r.disconnect();
-  }
-}
+const answers = (port: number, password?: string) => redisAnswers({ host: '127.0.0.1', port, ...(password ? { password } : {}) });
 
 async function spawnRedis(binary: string, args: string[], port: number, password?: string): Promise<RedisProcess> {
   const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -40,8 +40,8 @@ const THREAD_SCRIPT = new URL('./session.thread.mjs', import.meta.url);
  * A stage's model threads: `lanes` threads, each holding a session of every loaded model, so
  * up to `lanes` inference calls run at once and none blocks the event loop (onnxruntime-node
  * runs inference synchronously on the calling thread). Calls wait in one queue, priority jobs'
- * first, and each lane takes the next as it becomes free. A lane whose thread dies fails its calls (the job retries) and is replaced, with
- * the models loaded again, at the next call.
+ * first, and each lane takes the next as it becomes free. A lane whose thread dies fails its
+ * calls (the job retries) and is replaced, with the models loaded again, at the next call.
  */
 export class ModelThreads {
   private readonly lanes: (Lane | undefined)[];
@@ -87,11 +87,11 @@ export class ModelThreads {
     await Promise.allSettled(this.lanes.filter((l) => l).map((l) => this.call(l!, { op: 'unload', key })));
   }
 
-  /** One inference call; `urgent` (a priority job's) goes ahead of the calls waiting for a lane. */
-  async run(key: string, feeds: Feeds, o: { urgent?: boolean } = {}): Promise<Outputs> {
+  /** One inference call, behind the calls already waiting for a lane. */
+  async run(key: string, feeds: Feeds): Promise<Outputs> {
     const wire: Record<string, WireTensor> = {};
     for (const [name, t] of Object.entries(feeds)) wire[name] = { type: t.type, dims: t.dims, data: t.data };
-    const r = await this.submit({ op: 'run', key, feeds: wire }, key, o.urgent === true);
+    const r = await this.submit({ op: 'run', key, feeds: wire }, key, false);
     const outputs: Outputs = {};
     for (const [name, t] of Object.entries(r.outputs ?? {})) outputs[name] = new ort.Tensor(t.type as 'float32', t.data as Float32Array, t.dims);
     return outputs;
@@ -100,6 +100,7 @@ export class ModelThreads {
   /**
    * Runs a kernel (kernels.mjs) on the next free lane: one message each way for a whole
    * stretch of audio. `samples` in shared memory are read in place; others are copied over.
+   * `urgent` (a priority job's) goes ahead of the calls waiting for a lane.
    */
   async kernel<K extends KernelName>(key: string, name: K, samples: Pcm, plan: KernelPlans[K], o: { urgent?: boolean } = {}): Promise<KernelResult> {
     const r = await this.submit({ op: 'kernel', key, name, samples, plan }, key, o.urgent === true);

@@ -1,10 +1,12 @@
 import { inParallel } from './in-parallel.ts';
+import { VAD_FRAME_SAMPLES } from './kernels.mjs';
 import { type Pcm, toSharedPcm } from './pcm.ts';
 import { type ModelSession, runKernel } from './session.ts';
 
 /** Rate of the PCM the runner takes; frames are 32 ms of it. */
 export const VAD_SAMPLE_RATE_HZ = 16_000;
-export const VAD_FRAME_SAMPLES = 512;
+/** Samples of that PCM per frame (the kernel's, re-exported). */
+export { VAD_FRAME_SAMPLES };
 export const VAD_FRAME_SEC = VAD_FRAME_SAMPLES / VAD_SAMPLE_RATE_HZ;
 
 export interface VadOptions {

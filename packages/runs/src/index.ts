@@ -19,5 +19,6 @@ export * from './callbacks.ts';
 export * from './replay.ts';
 export * from './quota.ts';
 export * from './urgent.ts';
+export * from './subscriber.ts';
 export * from './telemetry.ts';
 export * from './lua/index.ts';

@@ -65,7 +65,7 @@ export async function startPrivateRedis(opts: { port?: number; dir?: string; app
   for (;;) {
     if (spawnError) throw spawnError;
     if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode} before accepting connections`);
-    if (await ping(url)) break;
+    if (await redisAnswers(url)) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(`redis-server did not answer on ${url} within 10 s`);
@@ -87,8 +87,10 @@ export async function startPrivateRedis(opts: { port?: number; dir?: string; app
   };
 }
 
-async function ping(url: string): Promise<boolean> {
-  const r = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+/** Whether a Redis at `target` (a URL, or host, port and password) answers PING now: one try, no retries. */
+export async function redisAnswers(target: string | { host: string; port: number; password?: string }): Promise<boolean> {
+  const once = { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null };
+  const r = typeof target === 'string' ? new Redis(target, once) : new Redis({ ...target, ...once });
   r.on('error', () => {});
   try {
     await r.connect();

@@ -150,6 +150,17 @@ def build_episode(pools: Pools, rng: np.random.Generator, seconds: float) -> dic
     return {'audio': mix, 'speech_act': s_act, 'music_act': m_act, 'background': bg_kind, 'segments': segments}
 
 
+def draw_episodes(speech: list[np.ndarray], music: list[np.ndarray], rng: np.random.Generator) -> list[dict]:
+    """Episodes of 45-120 s, each with its codec, until every speech paragraph is used."""
+    pools = Pools(speech, music, rng)
+    eps = []
+    while pools.speech_used < len(speech):
+        ep = build_episode(pools, rng, rng.uniform(45, 120))
+        ep['codec'] = choose_codec(rng)
+        eps.append(ep)
+    return eps
+
+
 # --- lossy codecs ------------------------------------------------------------------------------
 
 

@@ -166,12 +166,7 @@ def build_split(split: str, seed: int, keep_audio: bool = False) -> dict:
     speech, speakers, music, music_names, info = render_split(split, seed)
     log(f'{split}: rendered {info["speechMinutes"]} min speech, {info["musicMinutes"]} min music ({time.time() - t0:.0f} s)')
     rng = np.random.default_rng(seed + 3)
-    pools = episodes.Pools(speech, music, rng)
-    eps = []
-    while pools.speech_used < len(speech):
-        ep = episodes.build_episode(pools, rng, rng.uniform(45, 120))
-        ep['codec'] = episodes.choose_codec(rng)
-        eps.append(ep)
+    eps = episodes.draw_episodes(speech, music, rng)
     with ThreadPoolExecutor(sources.WORKERS) as pool:
         for ep, audio in zip(eps, pool.map(lambda e: episodes.codec_roundtrip(e['audio'], e['codec']), eps)):
             ep['audio'], ep['codec'] = audio, episodes.codec_name(ep['codec'])
@@ -237,12 +232,7 @@ def cached_rooms_part(seed: int) -> dict:
     speech, speakers = rooms.speech_paragraphs(rng, sources.WORKERS)
     music, music_names = rooms.music_excerpts(rng, sources.WORKERS)
     log(f'rooms: {sum(map(len, speech)) / dsp.SR / 60:.1f} min speech, {sum(map(len, music)) / dsp.SR / 60:.1f} min music ({time.time() - t0:.0f} s)')
-    pools = episodes.Pools(speech, music, rng)
-    eps = []
-    while pools.speech_used < len(speech):
-        ep = episodes.build_episode(pools, rng, rng.uniform(45, 120))
-        ep['codec'] = episodes.choose_codec(rng)
-        eps.append(ep)
+    eps = episodes.draw_episodes(speech, music, rng)
 
     def one(ep: dict) -> tuple[np.ndarray, np.ndarray, list[dict]]:
         audio = episodes.codec_roundtrip(ep['audio'], ep['codec'])

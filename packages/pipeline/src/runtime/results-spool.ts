@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Cluster } from 'ioredis';
 import type { Logger, ResultRow, ResultRowSource, SessionResultsSink } from '@podpreview/shared';
-import { type RedisConnection, resultsCommittedChannel, resultsPendingKey } from '@podpreview/runs';
+import { type RedisConnection, resultsCommittedChannel, resultsPendingKey, subscribe as subscribeTo } from '@podpreview/runs';
 
 export interface ResultsSpoolOptions {
   sink: SessionResultsSink;
@@ -59,7 +58,8 @@ export function createResultsSpool(o: ResultsSpoolOptions): ResultsSpool {
   /** This spool in the commit announcements, so it can tell its own from other processes'. */
   const self = randomUUID();
   let otherSessionAt = Number.NEGATIVE_INFINITY;
-  let subscriber: RedisConnection | undefined;
+  let subscriber: { close(): void } | undefined;
+  let stopped = false;
   let subscribed: Promise<unknown> | undefined;
 
   const settle = (runIds: Iterable<string>, how: 'committed' | 'kept') => {
@@ -70,11 +70,7 @@ export function createResultsSpool(o: ResultsSpoolOptions): ResultsSpool {
   };
 
   const subscribe = () => {
-    if (subscribed) return subscribed;
-    const sub = o.redis instanceof Cluster ? o.redis.duplicate() : o.redis.duplicate();
-    subscriber = sub;
-    sub.on('message', (ch: string, message: string) => {
-      if (ch !== channel) return;
+    subscribed ??= subscribeTo(o.redis, channel, (message) => {
       try {
         const { from, runIds } = JSON.parse(message) as { from: string; runIds: string[] };
         if (from !== self) otherSessionAt = performance.now();
@@ -82,9 +78,15 @@ export function createResultsSpool(o: ResultsSpoolOptions): ResultsSpool {
       } catch {
         // A malformed message resolves nothing: those writers learn it from their own session.
       }
-    });
-    // Without the subscription writes still complete, through sessions of their own.
-    subscribed = sub.subscribe(channel).catch((err: unknown) => o.log.warn({ err: String(err) }, 'results spool: no commit announcements'));
+    }).then(
+      (sub) => {
+        // Stopped while subscribing: nothing is left to hear.
+        if (stopped) sub.close();
+        else subscriber = sub;
+      },
+      // Without the subscription writes still complete, through sessions of their own.
+      (err: unknown) => o.log.warn({ err: String(err) }, 'results spool: no commit announcements'),
+    );
     return subscribed;
   };
 
@@ -166,7 +168,8 @@ export function createResultsSpool(o: ResultsSpoolOptions): ResultsSpool {
       return o.sink.writeFrom(source(() => asks++ === 0));
     },
     stop: () => {
-      subscriber?.disconnect();
+      stopped = true;
+      subscriber?.close();
     },
   };
 }
