@@ -13,7 +13,7 @@ import type { Logger } from '@podpreview/shared';
 export class PriorityLanes {
   private urgentInFlight = 0;
   private readonly normal: Worker[] = [];
-  private readonly lanes = new Map<string, { worker: Worker; queue: Queue }>();
+  private readonly lanes = new Map<string, { start: () => Worker; worker?: Worker; queue: Queue }>();
   private hold: NodeJS.Timeout | undefined;
   private listening: { close(): void } | undefined;
   private closed = false;
@@ -29,20 +29,28 @@ export class PriorityLanes {
     this.normal.push(worker);
   }
 
-  /** `worker` is created without autorun: it first runs when woken. */
-  addLane(stage: string, worker: Worker, queue: Queue): void {
-    this.lanes.set(stage, { worker, queue });
+  /**
+   * `start` makes the lane's worker, running, at its first wake: until then it holds no Redis
+   * connection (and shows in no worker count).
+   */
+  addLane(stage: string, start: () => Worker, queue: Queue): void {
+    this.lanes.set(stage, { start, queue });
   }
 
-  /** The lanes' workers (closed with the others). */
+  /** The lanes' workers started so far (closed with the others). */
   laneWorkers(): Worker[] {
-    return [...this.lanes.values()].map((l) => l.worker);
+    return [...this.lanes.values()].flatMap((l) => (l.worker ? [l.worker] : []));
   }
 
   /** A priority job was queued for `stage`: its lane takes it now. */
   wake(stage: string): void {
     const lane = this.lanes.get(stage);
-    if (this.closed || !lane || (lane.worker.isRunning() && !lane.worker.isPaused())) return;
+    if (this.closed || !lane) return;
+    if (!lane.worker) {
+      lane.worker = lane.start();
+      return;
+    }
+    if (!lane.worker.isPaused()) return;
     lane.worker.resume().catch((err: unknown) => this.o.log.warn({ stage, err: String(err) }, 'could not wake the priority lane'));
   }
 
@@ -60,7 +68,7 @@ export class PriorityLanes {
   /** Called by a lane as its job ends: asleep again (taking no next job) unless another priority job waits. */
   async laneDone(stage: string): Promise<void> {
     const lane = this.lanes.get(stage);
-    if (!lane || this.closed) return;
+    if (!lane?.worker || this.closed) return;
     const waiting = await lane.queue.getCountsPerPriority([PRIORITY_URGENT]).catch(() => ({}) as Record<string, number>);
     if ((waiting[PRIORITY_URGENT] ?? 0) > 0) return;
     await lane.worker.pause(true);

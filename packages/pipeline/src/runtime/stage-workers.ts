@@ -109,7 +109,6 @@ export async function startStageWorkers(o: StageWorkersOptions): Promise<StageWo
     return startStageWorker(stage, handler, { config, connection, queues, endRun, log, ...(lanes ? { lanes } : {}) });
   });
   await Promise.all(workers.map((w) => w.waitUntilReady()));
-  const everyWorker = [...workers, ...(lanes?.laneWorkers() ?? [])];
   return {
     stages: o.stages,
     queues,
@@ -119,6 +118,8 @@ export async function startStageWorkers(o: StageWorkersOptions): Promise<StageWo
     stop: async (graceMs = config.shutdownGraceMs) => {
       let forced = false;
       lanes?.close();
+      // The lanes started so far (each at its first priority job).
+      const everyWorker = [...workers, ...(lanes?.laneWorkers() ?? [])];
       const graceful = Promise.all(everyWorker.map((w) => w.close()));
       const timer = new Promise<'timeout'>((r) => setTimeout(r, graceMs, 'timeout').unref());
       if ((await Promise.race([graceful, timer])) === 'timeout') {

@@ -129,19 +129,22 @@ export function startStageWorker<S extends StageName>(stage: S, handler: StageHa
   watch(worker);
   if (lanes) {
     lanes.addNormal(worker);
-    const lane = new Worker(
-      spec.queue,
-      async (job: Job) => {
-        try {
-          return await tracked(job);
-        } finally {
-          await lanes.laneDone(stage);
-        }
-      },
-      { ...options(1, `podpreview-${stage}${PRIORITY_LANE_SUFFIX}`), autorun: false },
-    );
-    watch(lane);
-    lanes.addLane(stage, lane, queues[stage]);
+    const startLane = () => {
+      const lane = new Worker(
+        spec.queue,
+        async (job: Job) => {
+          try {
+            return await tracked(job);
+          } finally {
+            await lanes.laneDone(stage);
+          }
+        },
+        options(1, `podpreview-${stage}${PRIORITY_LANE_SUFFIX}`),
+      );
+      watch(lane);
+      return lane;
+    };
+    lanes.addLane(stage, startLane, queues[stage]);
   }
   return worker;
 
