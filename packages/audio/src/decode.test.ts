@@ -1,11 +1,12 @@
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UnsupportedAudioError } from '@podpreview/shared';
+import { AudioTooLongError, UnsupportedAudioError } from '@podpreview/shared';
 import { renderClip } from './clip.render.ts';
-import { decodeAudio } from './decode.ts';
+import { decodeAudio, decodeAudioToFile } from './decode.ts';
 
 // ffmpeg picks its demuxer from the bytes: a file named ep.mp3 inside the input root may be an
 // HLS playlist or a concat list naming media files anywhere on the machine.
@@ -65,5 +66,34 @@ describe('decodeAudio reads audio containers only', () => {
     const out = path.join(dir, 'clip-real.mp3');
     await renderClip(real, out, { startSec: 0.5, durationSec: 2 });
     expect((await readFile(out)).length).toBeGreaterThan(1000);
+  });
+});
+
+describe('decoding to a file (ffmpeg writes and hashes the PCM)', () => {
+  it('writes the same bytes and hash as decoding into memory', async () => {
+    const out = path.join(dir, 'real.pcm');
+    const inFile = await decodeAudioToFile(real, out);
+    const inMemory = await decodeAudio(real);
+    const bytes = await readFile(out);
+    expect(bytes.equals(Buffer.from(inMemory.samples.buffer, inMemory.samples.byteOffset, inMemory.samples.byteLength))).toBe(true);
+    expect(inFile).toEqual({ sampleRateHz: 16_000, durationSec: inMemory.durationSec, contentHash: createHash('sha256').update(bytes).digest('hex') });
+  });
+
+  it('refuses audio longer than the limit as audio_too_long, both ways', async () => {
+    for (const decode of [
+      () => decodeAudio(secret, 'secret.mp3', { maxDurationSec: 3 }),
+      () => decodeAudioToFile(secret, path.join(dir, 'long.pcm'), 'secret.mp3', { maxDurationSec: 3 }),
+    ]) {
+      const err = await rejection(decode());
+      expect(err).toBeInstanceOf(AudioTooLongError);
+      expect((err as Error).message).toMatch(/secret\.mp3 lasts 5 s, more than 3 s/);
+    }
+  });
+
+  it('classifies a file that is not audio as corrupt, without a hash', async () => {
+    const junk = path.join(dir, 'root', 'junk.mp3');
+    await writeFile(junk, Buffer.alloc(4096, 7));
+    const err = await rejection(decodeAudioToFile(junk, path.join(dir, 'junk.pcm'), 'junk.mp3'));
+    expect((err as { code?: string }).code).toMatch(/corrupt_audio|unsupported_audio/);
   });
 });

@@ -1,6 +1,14 @@
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, writeSync } from 'node:fs';
-import { AudioTooLongError, CorruptAudioError, EmptyAudioError, InputNotFoundError, runCommand, UnsupportedAudioError } from '@podpreview/shared';
+import { closeSync, fstatSync, openSync } from 'node:fs';
+import {
+  AudioTooLongError,
+  type CommandResult,
+  CorruptAudioError,
+  EmptyAudioError,
+  InputNotFoundError,
+  runCommand,
+  UnsupportedAudioError,
+} from '@podpreview/shared';
 import { FFMPEG_INPUT_FLAGS, refusedDemuxer } from './ffmpeg.input.ts';
 
 export const SAMPLE_RATE_HZ = 16_000;
@@ -44,40 +52,34 @@ export async function decodeAudio(localPath: string, label = localPath, o: Decod
 }
 
 /**
- * As decodeAudio, the PCM written to `outPath` as it arrives instead of held: a worker that
- * only stores it never has the episode's audio in its memory.
+ * As decodeAudio, the PCM written to `outPath` by ffmpeg itself, which hashes it too (its `tee`
+ * muxer feeds the same packets to the file and to a sha256): the PCM never passes through this
+ * process, which a worker that only stores it does not need, and which costs its event loop a
+ * write and a hash update per pipe chunk.
  */
 export async function decodeAudioToFile(localPath: string, outPath: string, label = localPath, o: DecodeOptions = {}): Promise<Omit<DecodedAudio, 'samples'>> {
   const fd = openSync(outPath, 'w');
   try {
-    // Synchronous writes of ffmpeg's pipe chunks: small, to the page cache, in order.
-    return await decodePcm(localPath, label, o, { start: () => {}, write: (chunk) => writeFullySync(fd, chunk) });
+    return await decodePcm(localPath, label, o, { fd });
   } finally {
     closeSync(fd);
   }
 }
 
-function writeFullySync(fd: number, chunk: Buffer): void {
-  for (let at = 0; at < chunk.length; ) at += writeSync(fd, chunk, at, chunk.length - at);
-}
-
-interface PcmSink {
-  /** Before the first chunk, with the samples the probe expects. */
-  start(expectedSamples: number): void;
-  write(chunk: Buffer): void;
-}
+/** Where the PCM goes: streamed through this process, or written by ffmpeg to an open file. */
+type PcmSink =
+  | {
+      /** Before the first chunk, with the samples the probe expects. */
+      start(expectedSamples: number): void;
+      write(chunk: Buffer): void;
+    }
+  | { fd: number };
 
 async function decodePcm(localPath: string, label: string, o: DecodeOptions, sink: PcmSink): Promise<Omit<DecodedAudio, 'samples'>> {
   const maxSec = o.maxDurationSec ?? Number.POSITIVE_INFINITY;
   const probed = await probeDurationSec(localPath, o.signal);
   if (probed !== undefined && probed > maxSec) throw new AudioTooLongError(label, probed, maxSec);
-  sink.start(probed === undefined ? 60 * SAMPLE_RATE_HZ : Math.ceil((probed + 1) * SAMPLE_RATE_HZ));
-  const hash = createHash('sha256');
   const maxBytes = maxSec * SAMPLE_RATE_HZ * BYTES_PER_SAMPLE;
-  let byteLength = 0;
-  let tooLong = false;
-  const controller = new AbortController();
-  const signal = o.signal ? AbortSignal.any([o.signal, controller.signal]) : controller.signal;
   const args = [
     '-nostdin',
     '-hide_banner',
@@ -93,30 +95,70 @@ async function decodePcm(localPath: string, label: string, o: DecodeOptions, sin
     '1',
     '-ar',
     String(SAMPLE_RATE_HZ),
+    '-acodec',
+    'pcm_s16le',
   ];
-  const result = await runCommand('ffmpeg', [...args, '-f', 's16le', '-acodec', 'pcm_s16le', 'pipe:1'], {
+  const decoded = 'fd' in sink ? await decodeToFd(args, sink.fd, maxSec, o) : await decodeStreamed(args, sink, probed, maxBytes, o);
+  if (decoded.byteLength > maxBytes) throw new AudioTooLongError(label, decoded.byteLength / BYTES_PER_SAMPLE / SAMPLE_RATE_HZ, maxSec);
+  const { result } = decoded;
+  if (result.code !== 0) throw classifyFfmpegFailure(label, result.stderr, result.code, result.signal);
+  const durationSec = Math.floor(decoded.byteLength / BYTES_PER_SAMPLE) / SAMPLE_RATE_HZ;
+  if (durationSec < MIN_DURATION_SEC) throw new EmptyAudioError(label, durationSec);
+  return { sampleRateHz: SAMPLE_RATE_HZ, durationSec, contentHash: decoded.contentHash };
+}
+
+interface Decoded {
+  result: CommandResult;
+  byteLength: number;
+  contentHash: string;
+}
+
+/** The PCM through this process in pipe chunks, hashed as they arrive; ffmpeg is stopped once it passes the cap. */
+async function decodeStreamed(
+  args: string[],
+  sink: Exclude<PcmSink, { fd: number }>,
+  probed: number | undefined,
+  maxBytes: number,
+  o: DecodeOptions,
+): Promise<Decoded> {
+  sink.start(probed === undefined ? 60 * SAMPLE_RATE_HZ : Math.ceil((probed + 1) * SAMPLE_RATE_HZ));
+  const hash = createHash('sha256');
+  let byteLength = 0;
+  const controller = new AbortController();
+  const signal = o.signal ? AbortSignal.any([o.signal, controller.signal]) : controller.signal;
+  const result = await runCommand('ffmpeg', [...args, '-f', 's16le', 'pipe:1'], {
     signal,
     ...(o.yieldCpu ? { yieldCpu: true } : {}),
     onStdout: (chunk) => {
-      if (tooLong) return;
+      if (byteLength > maxBytes) return;
       sink.write(chunk);
       hash.update(chunk);
       byteLength += chunk.length;
       // The probe can be missing or wrong (a lying header): the cap holds while decoding too.
-      if (byteLength > maxBytes) {
-        tooLong = true;
-        controller.abort();
-      }
+      if (byteLength > maxBytes) controller.abort();
     },
   }).catch((err: unknown) => {
-    if (tooLong) return undefined;
+    if (byteLength > maxBytes) return { stdout: Buffer.alloc(0), stderr: '', code: 0, signal: null };
     throw err;
   });
-  if (tooLong) throw new AudioTooLongError(label, byteLength / BYTES_PER_SAMPLE / SAMPLE_RATE_HZ, maxSec);
-  if (result!.code !== 0) throw classifyFfmpegFailure(label, result!.stderr, result!.code, result!.signal);
-  const durationSec = Math.floor(byteLength / BYTES_PER_SAMPLE) / SAMPLE_RATE_HZ;
-  if (durationSec < MIN_DURATION_SEC) throw new EmptyAudioError(label, durationSec);
-  return { sampleRateHz: SAMPLE_RATE_HZ, durationSec, contentHash: hash.digest('hex') };
+  return { result, byteLength, contentHash: hash.digest('hex') };
+}
+
+/**
+ * ffmpeg writes the PCM to `fd` and prints its sha256. The cap is an output duration a little
+ * past the limit (a lying header cannot make it decode more), so audio longer than the limit
+ * leaves more bytes than the limit allows.
+ */
+async function decodeToFd(args: string[], fd: number, maxSec: number, o: DecodeOptions): Promise<Decoded> {
+  const cap = Number.isFinite(maxSec) ? ['-t', String(maxSec + 0.01)] : [];
+  const result = await runCommand('ffmpeg', [...args, ...cap, '-f', 'tee', '[f=s16le]pipe:3|[f=hash:hash=sha256]pipe:1'], {
+    fd3: fd,
+    ...(o.signal ? { signal: o.signal } : {}),
+    ...(o.yieldCpu ? { yieldCpu: true } : {}),
+  });
+  const contentHash = /SHA256=([0-9a-f]{64})/.exec(result.stdout.toString('utf8'))?.[1] ?? '';
+  if (result.code === 0 && !contentHash) throw new Error(`ffmpeg decoded without printing the PCM's hash: ${result.stdout.toString('utf8').slice(0, 200)}`);
+  return { result, byteLength: fstatSync(fd).size, contentHash };
 }
 
 /** The container's duration in seconds, or undefined when it does not say (or ffprobe cannot read it: decoding will tell why). */

@@ -20,6 +20,8 @@ export interface RunCommandOptions {
    * to a priority run's on a busy machine, and loses nothing on an idle one.
    */
   yieldCpu?: boolean;
+  /** A file descriptor the child gets as its fd 3 (ffmpeg's `pipe:3`): it writes a file itself instead of through this process. */
+  fd3?: number;
 }
 
 /** The niceness of a child that yields the CPU (0 is the default, 19 the lowest priority). */
@@ -38,7 +40,7 @@ function startError(cmd: string, e: NodeJS.ErrnoException): Error {
 export function runCommand(cmd: string, args: string[], o: RunCommandOptions = {}): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, {
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: o.fd3 === undefined ? ['ignore', 'pipe', 'pipe'] : ['ignore', 'pipe', 'pipe', o.fd3],
       killSignal: 'SIGKILL',
       ...(o.timeoutMs ? { timeout: o.timeoutMs } : {}),
       ...(o.signal ? { signal: o.signal } : {}),
@@ -52,8 +54,9 @@ export function runCommand(cmd: string, args: string[], o: RunCommandOptions = {
     }
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    child.stdout.on('data', o.onStdout ?? ((b: Buffer) => out.push(b)));
-    child.stderr.on('data', (b: Buffer) => err.push(b));
+    // Piped by the stdio above, so never null.
+    child.stdout!.on('data', o.onStdout ?? ((b: Buffer) => out.push(b)));
+    child.stderr!.on('data', (b: Buffer) => err.push(b));
     child.on('error', (e: NodeJS.ErrnoException) => reject(startError(cmd, e)));
     child.on('close', (code, signal) => resolve({ stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8'), code, signal }));
   });
