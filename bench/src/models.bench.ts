@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import Table from 'cli-table3';
 import { decodeAudio, parseTranscript, splitSentences } from '@podpreview/audio';
 import { type ModelLease, ModelRegistry, scoreTexts, sentenceCentrality, UsageMeter } from '@podpreview/models';
-import { AUDIO_RUNNERS, runOrder, TEXT_RUNNERS } from '@podpreview/pipeline/worker';
+import { AUDIO_RUNNERS, runFrontEnd, runOrder, TEXT_RUNNERS } from '@podpreview/pipeline/worker';
 import { loadConfig } from '@podpreview/shared';
 
 /**
@@ -149,11 +149,15 @@ async function runStage(stage: 'ensemble-a' | 'ensemble-b'): Promise<StageFigure
   const models: ModelFigure[] = [];
   const stageStarted = performance.now();
   const scores: Record<string, Float32Array> = {};
-  for (const entry of [...lease.entries].sort((a, b) => runOrder(a) - runOrder(b))) {
+  // A front end's models run with it (their figures are the front end's row); the rest alone.
+  for (const entry of [...lease.entries].filter((e) => !e.frontEnd).sort((a, b) => runOrder(a) - runOrder(b))) {
     const session = lease.get(entry.id);
     const meter = new UsageMeter();
     const started = performance.now();
-    if (stage === 'ensemble-a') await AUDIO_RUNNERS[entry.kind]!.run(meter.wrap(session), entry, input as Int16Array);
+    if (entry.kind === 'spectra') {
+      const heads = lease.entries.filter((e) => e.frontEnd === entry.id).map((e) => ({ entry: e, session: lease.get(e.id) }));
+      await runFrontEnd(meter.wrap(session), heads, input as Int16Array);
+    } else if (stage === 'ensemble-a') await AUDIO_RUNNERS[entry.kind]!.run(meter.wrap(session), entry, input as Int16Array);
     else {
       const texts = input as string[];
       const sentences = texts.map((text, i) => ({ startSec: (i * EPISODE_SEC) / texts.length, endSec: ((i + 0.9) * EPISODE_SEC) / texts.length, text }));
@@ -161,8 +165,9 @@ async function runStage(stage: 'ensemble-a' | 'ensemble-b'): Promise<StageFigure
     }
     const ms = performance.now() - started;
     const u = Object.values(meter.snapshot())[0] ?? { calls: 0, items: 0 };
+    const readers = lease.entries.filter((e) => e.frontEnd === entry.id).map((e) => `${e.id}@${e.version}`);
     models.push({
-      model: `${entry.id}@${entry.version}`,
+      model: [`${entry.id}@${entry.version}`, ...readers].join(' + '),
       ms,
       rtf: ms / 1000 / EPISODE_SEC,
       calls: u.calls,

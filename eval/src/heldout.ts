@@ -38,9 +38,9 @@ export async function heldOutFigures(): Promise<HeldOutFigures> {
   await Promise.all([ad.session.dispose(), io.session.dispose(), context.session.dispose()]);
   let realRecordings: HeldOutFigures['realRecordings'] = { skipped: `${REAL_AUDIO_ROOT} is missing (bash scripts/real-audio.sh)` };
   if (realRecordingsAvailable()) {
-    const [vad, sed] = await Promise.all([open('ensemble-a', 'silero-vad'), open('ensemble-a', 'sed-mini')]);
-    const r = await measureRealRecordings(vad, sed, loadRealClips());
-    await Promise.all([vad.session.dispose(), sed.session.dispose()]);
+    const [vad, sed, front] = await Promise.all([open('ensemble-a', 'silero-vad'), open('ensemble-a', 'sed-mini'), open('ensemble-a', 'audio-spectra')]);
+    const r = await measureRealRecordings(vad, { ...sed, front: front.session }, loadRealClips());
+    await Promise.all([vad.session.dispose(), sed.session.dispose(), front.session.dispose()]);
     realRecordings = { counts: r.counts, figures: r.figures };
   }
   return { independentText: { sentences: rows.length, f1 }, independentEpisodes, realRecordings };

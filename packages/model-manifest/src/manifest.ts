@@ -12,7 +12,12 @@ const ModelEntry = z.object({
   /** `transcribe`: speech-to-text, run beside the pipeline's stages rather than as one of them. */
   stage: z.enum(['ensemble-a', 'ensemble-b', 'transcribe']),
   /** Which runner drives the model (the stage code dispatches on it). */
-  kind: z.enum(['vad', 'sound-events', 'voice-embedding', 'text-classifier', 'sentence-context', 'speech-to-text']),
+  kind: z.enum(['vad', 'spectra', 'sound-events', 'voice-embedding', 'text-classifier', 'sentence-context', 'speech-to-text']),
+  /**
+   * The front end this model reads its input from (a `spectra` model of the same stage): run
+   * once over the episode for every model that names it, instead of once per model and window.
+   */
+  frontEnd: z.string().optional(),
   /**
    * The weights, relative to the manifest: every ONNX file is checked in under `weights/`, ours
    * and third-party ones alike (their licences and sources in `weights/NOTICE.md`). The
@@ -42,7 +47,19 @@ const ModelEntry = z.object({
   params: z.record(z.string(), z.unknown()).optional(),
 });
 export type ModelEntry = z.infer<typeof ModelEntry>;
-const Manifest = z.object({ models: z.array(ModelEntry).min(1) });
+const Manifest = z.object({ models: z.array(ModelEntry).min(1) }).superRefine(({ models }, ctx) => {
+  for (const [i, m] of models.entries()) {
+    if (m.frontEnd === undefined) continue;
+    const front = models.find((f) => f.id === m.frontEnd);
+    if (front?.kind !== 'spectra' || front.stage !== m.stage) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['models', i, 'frontEnd'],
+        message: `${m.id} reads ${m.frontEnd}, which is not a spectra model of stage ${m.stage}`,
+      });
+    }
+  }
+});
 
 // The manifest stays beside the weights it names, in the models package; this package only reads
 // it. Found from this file's URL, which the bundles keep (scripts/build.mjs), so the images, which

@@ -13,6 +13,7 @@ export * from './text.context.ts';
 export * from './centrality.ts';
 export * from './sound-events.ts';
 export * from './voice-embed.ts';
+export * from './spectral.ts';
 export * from '@podpreview/model-manifest';
 export * from './asr/speech-to-text.ts';
 export * from './asr/pocketsphinx.ts';

@@ -26,9 +26,40 @@ export interface WindowsPlan {
   label: string;
 }
 
+/** One model reading the front end's frames: 1 s windows every `hopFrames` frames. */
+export interface SpectralHeadPlan {
+  /** The model's key on the model threads (ModelSession.key). */
+  key: string;
+  hopFrames: number;
+  /** The head's windows over the whole episode (those starting in this stretch are run). */
+  windows: number;
+  maxBatch: number;
+  output: string;
+  outputWidth: number;
+  label: string;
+}
+
+export interface SpectralPlan {
+  /** Rows (one per second of audio, `rowStep` samples apart) whose windows this stretch runs. */
+  firstRow: number;
+  rows: number;
+  rowSamples: number;
+  rowStep: number;
+  framesPerRow: number;
+  /** Values per frame. */
+  width: number;
+  /** Frames of one window. */
+  windowFrames: number;
+  /** Rows per front-end call. */
+  maxBatch: number;
+  heads: SpectralHeadPlan[];
+  label: string;
+}
+
 export interface KernelPlans {
   silero: SileroPlan;
   windows: WindowsPlan;
+  spectral: SpectralPlan;
 }
 export type KernelName = keyof KernelPlans;
 
@@ -37,11 +68,17 @@ export interface KernelResult {
   /** Per inference call: its items and milliseconds. */
   items: number[];
   ms: number[];
+  /** The spectral kernel's heads, in plan order: their windows in `values` and their calls. */
+  parts?: { first: number; count: number; items: number[]; ms: number[] }[];
 }
+
+/** The model of another key, for kernels that drive several (the spectral kernel's heads). */
+export type ModelOf = (key: string) => KernelModel;
 
 export function copyPcm(dst: Float32Array, at: number, src: Pcm, from: number, to: number): void;
 export function copyPcmHalfRate(dst: Float32Array, at: number, src: Pcm, from: number, to: number): void;
 export const VAD_FRAME_SAMPLES: 512;
 export function sileroGroup(model: KernelModel, samples: Pcm, plan: SileroPlan): Promise<KernelResult>;
 export function windows(model: KernelModel, samples: Pcm, plan: WindowsPlan): Promise<KernelResult>;
-export const KERNELS: { [K in KernelName]: (model: KernelModel, samples: Pcm, plan: KernelPlans[K]) => Promise<KernelResult> };
+export function spectral(front: KernelModel, samples: Pcm, plan: SpectralPlan, modelOf: ModelOf): Promise<KernelResult>;
+export const KERNELS: { [K in KernelName]: (model: KernelModel, samples: Pcm, plan: KernelPlans[K], modelOf: ModelOf) => Promise<KernelResult> };

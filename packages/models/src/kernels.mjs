@@ -44,6 +44,7 @@ const STATE_SIZE = 2 * 128;
 /** Silero's two modes: samples per 32 ms frame and the context carried from the previous one. */
 const SILERO_MODES = { 16000: { frame: 512, context: 64 }, 8000: { frame: 256, context: 32 } };
 
+/** Runs one inference call, noting its items and milliseconds in `stats`. */
 async function timed(model, feeds, items, stats) {
   const started = performance.now();
   const out = await model.run(feeds);
@@ -112,9 +113,9 @@ export async function sileroGroup(model, samples, plan) {
 }
 
 /**
- * A 1 s-window model over windows `first` … `first + count - 1` (window i starts at sample
- * i × `hop`), at most `maxBatch` per call; each window's `outputWidth` values, in order. The part
- * of a window past the end of the audio is silence.
+ * A windowed model over windows `first` … `first + count - 1` of `width` samples (window i
+ * starts at sample i × `hop`), at most `maxBatch` per call; each window's `outputWidth` values,
+ * in order. The part of a window past the end of the audio is silence.
  */
 export async function windows(model, samples, plan) {
   const { first, count, hop, width, maxBatch, output, outputWidth, label } = plan;
@@ -133,7 +134,8 @@ export async function windows(model, samples, plan) {
     }
     const out = await timed(model, { audio: new model.Tensor('float32', input, [batch, width]) }, batch, stats);
     const p = out[output];
-    if (!p || p.dims[0] !== batch || p.dims[1] !== outputWidth) {
+    // A window's output is its `outputWidth` values, in whatever shape the model gives them.
+    if (!p || p.dims[0] !== batch || p.data.length !== batch * outputWidth) {
       throw new Error(`${label}: expected output ${output} [${batch}, ${outputWidth}], got ${p ? `[${p.dims.join(', ')}]` : 'none'}`);
     }
     values.set(p.data.subarray(0, batch * outputWidth), at * outputWidth);
@@ -141,4 +143,85 @@ export async function windows(model, samples, plan) {
   return { values, ...stats };
 }
 
-export const KERNELS = { silero: sileroGroup, windows };
+/**
+ * A front end (a `spectra` model: rows of one second plus one hop in, each row's frames of the
+ * episode's 20 ms grid out) and the models that read it, over the windows that start in rows
+ * `firstRow` … `firstRow + rows - 1`. The grid is computed a block of `maxBatch` rows at a time,
+ * plus the row after the block, which the block's last windows reach into and which the next
+ * block starts with: each frame is computed once however many windows and models read it.
+ * `modelOf` gives the model of each head's key. Returns the heads' values, head after head, and
+ * each head's windows and calls (`parts`).
+ */
+export async function spectral(front, samples, plan, modelOf) {
+  const { firstRow, rows, rowSamples, rowStep, framesPerRow, width, windowFrames, maxBatch, heads } = plan;
+  const rowValues = framesPerRow * width;
+  const stop = firstRow + rows;
+  const grid = new Float32Array((maxBatch + 1) * rowValues);
+  const input = new Float32Array((maxBatch + 1) * rowSamples);
+  const stats = { items: [], ms: [] };
+  const parts = heads.map((h) => {
+    const first = Math.min(h.windows, Math.ceil((firstRow * framesPerRow) / h.hopFrames));
+    const end = Math.min(h.windows, Math.ceil((stop * framesPerRow) / h.hopFrames));
+    return { first, count: end - first, items: [], ms: [], values: new Float32Array((end - first) * h.outputWidth) };
+  });
+  const models = heads.map((h) => modelOf(h.key));
+  const headInputs = heads.map((h) => new Float32Array(h.maxBatch * windowFrames * width));
+  let base = firstRow;
+  let have = 0;
+  for (let r = firstRow; r < stop; r += maxBatch) {
+    const end = Math.min(r + maxBatch, stop);
+    if (have > 0) {
+      // The row after the last block is this block's first.
+      grid.copyWithin(0, (r - base) * rowValues, (r - base + 1) * rowValues);
+      have = 1;
+    }
+    base = r;
+    const need = end + 1 - r;
+    const n = need - have;
+    for (let b = 0; b < n; b++) {
+      const from = (r + have + b) * rowStep;
+      if (from + rowSamples > samples.length) input.fill(0, b * rowSamples, (b + 1) * rowSamples);
+      copyPcm(input, b * rowSamples, samples, from, from + rowSamples);
+    }
+    const out = await timed(front, { audio: new front.Tensor('float32', input.subarray(0, n * rowSamples), [n, rowSamples]) }, n, stats);
+    const spectra = out.spectra;
+    if (!spectra || spectra.dims[0] !== n || spectra.dims[1] !== framesPerRow || spectra.dims[2] !== width) {
+      throw new Error(`${plan.label}: expected output spectra [${n}, ${framesPerRow}, ${width}], got ${spectra ? `[${spectra.dims.join(', ')}]` : 'none'}`);
+    }
+    grid.set(spectra.data.subarray(0, n * rowValues), have * rowValues);
+    have = need;
+    for (const [h, head] of heads.entries()) {
+      const part = parts[h];
+      const from = Math.max(part.first, Math.ceil((r * framesPerRow) / head.hopFrames));
+      const to = Math.min(part.first + part.count, Math.ceil((end * framesPerRow) / head.hopFrames));
+      for (let at = from; at < to; at += head.maxBatch) {
+        const batch = Math.min(head.maxBatch, to - at);
+        const x = headInputs[h];
+        for (let b = 0; b < batch; b++) {
+          const frame = (at + b) * head.hopFrames - base * framesPerRow;
+          x.set(grid.subarray(frame * width, (frame + windowFrames) * width), b * windowFrames * width);
+        }
+        const res = await timed(
+          models[h],
+          { spectra: new front.Tensor('float32', x.subarray(0, batch * windowFrames * width), [batch, windowFrames, width]) },
+          batch,
+          part,
+        );
+        const p = res[head.output];
+        if (!p || p.dims[0] !== batch || p.dims[1] !== head.outputWidth) {
+          throw new Error(`${head.label}: expected output ${head.output} [${batch}, ${head.outputWidth}], got ${p ? `[${p.dims.join(', ')}]` : 'none'}`);
+        }
+        part.values.set(p.data.subarray(0, batch * head.outputWidth), (at - part.first) * head.outputWidth);
+      }
+    }
+  }
+  const values = new Float32Array(parts.reduce((a, p) => a + p.values.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    values.set(p.values, at);
+    at += p.values.length;
+  }
+  return { values, ...stats, parts: parts.map(({ first, count, items, ms }) => ({ first, count, items, ms })) };
+}
+
+export const KERNELS = { silero: sileroGroup, windows, spectral };

@@ -8,7 +8,7 @@ import { createModelSession, type ModelSession } from './session.ts';
 const available = realRecordingsAvailable();
 
 let vad: { entry: ModelEntry; session: ModelSession };
-let sed: { entry: ModelEntry; session: ModelSession };
+let sed: { entry: ModelEntry; session: ModelSession; front?: ModelSession };
 let threads: ModelThreads;
 let clips: RealClip[] = [];
 
@@ -18,7 +18,12 @@ beforeAll(async () => {
   threads = new ModelThreads(2);
   const open = async (id: string) => {
     const entry = models.find((m) => m.id === id)!;
-    return { entry, session: await createModelSession(entry, 'cpu', { threads }) };
+    const front = models.find((m) => m.id === entry.frontEnd);
+    return {
+      entry,
+      session: await createModelSession(entry, 'cpu', { threads }),
+      ...(front ? { front: await createModelSession(front, 'cpu', { threads }) } : {}),
+    };
   };
   vad = await open('silero-vad');
   sed = await open('sed-mini');

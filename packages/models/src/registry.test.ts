@@ -54,9 +54,13 @@ describe('ModelRegistry', () => {
     await b.dispose();
   });
 
-  it('leaves out the models a variant skips, and refuses to skip a model the manifest does not have', async () => {
+  it('leaves out the models a variant skips, and refuses to skip a model the manifest does not have or a front end others read', async () => {
     registry = await ModelRegistry.open({ stage: 'ensemble-a', provider: 'cpu', skip: ['voice-embed', 'sed-mini'] });
+    // Nothing left reads the front end: it is not loaded either.
     expect(registry.loadedModelIds().map((id) => id.split('@')[0])).toEqual(['silero-vad']);
+    await expect(ModelRegistry.open({ stage: 'ensemble-a', provider: 'cpu', skip: ['audio-spectra'] })).rejects.toThrow(
+      /models whose front end is skipped: sed-mini \(reads audio-spectra\), voice-embed/,
+    );
     await expect(ModelRegistry.open({ stage: 'ensemble-a', provider: 'cpu', skip: ['sed-maxi'] })).rejects.toThrow(
       /models to skip not in the manifest: sed-maxi/,
     );

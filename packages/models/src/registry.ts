@@ -5,7 +5,7 @@ import { DEFAULT_MANIFEST_PATH, modelsForStage, readManifest, type ModelEntry } 
 import { modelMetrics } from './metrics.ts';
 import { MicroBatcher } from './micro-batcher.ts';
 import { ModelThreads } from './model-threads.ts';
-import { createModelSession, type ModelSession } from './session.ts';
+import { createModelSession, type ModelSession, modelKey } from './session.ts';
 
 /** The models one job uses: fixed for the job's lifetime even if the manifest changes meanwhile. */
 export interface ModelLease {
@@ -22,8 +22,6 @@ interface Generation {
   leases: number;
   retired: boolean;
 }
-
-const keyOf = (e: ModelEntry) => `${e.id}@${e.version}#${e.sha256}`;
 
 /**
  * One stage's models in one process: loaded once, shared by every job, and swapped without a
@@ -129,12 +127,17 @@ export class ModelRegistry {
     const manifest = await readManifest(this.manifestPath);
     const unknown = [...this.skip].filter((id) => !manifest.some((e) => e.id === id));
     if (unknown.length > 0) throw new Error(`models to skip not in the manifest: ${unknown.join(', ')} (it has ${manifest.map((e) => e.id).join(', ')})`);
-    const entries = modelsForStage(manifest, this.stage).filter((e) => !this.skip.has(e.id));
+    const kept = modelsForStage(manifest, this.stage).filter((e) => !this.skip.has(e.id));
+    // A model never runs without the front end it reads (skipping one would skip the model
+    // silently), and a front end that no loaded model reads is not loaded.
+    const orphans = kept.filter((e) => e.frontEnd && !kept.some((f) => f.id === e.frontEnd));
+    if (orphans.length > 0) throw new Error(`models whose front end is skipped: ${orphans.map((e) => `${e.id} (reads ${e.frontEnd})`).join(', ')}`);
+    const entries = kept.filter((e) => e.kind !== 'spectra' || kept.some((r) => r.frontEnd === e.id));
     const old = this.generation;
     const sessions = new Map<string, ModelSession>();
     for (const entry of entries) {
-      const reused = old?.sessions.get(keyOf(entry));
-      sessions.set(keyOf(entry), reused ?? (await this.load(entry)));
+      const reused = old?.sessions.get(modelKey(entry));
+      sessions.set(modelKey(entry), reused ?? (await this.load(entry)));
     }
     this.generation = { manifestHash, sessions, leases: 0, retired: false };
     if (old) {
@@ -154,16 +157,21 @@ export class ModelRegistry {
       modelMetrics.batchSize.observe(labels, items);
       modelMetrics.batchSeconds.observe(labels, ms / 1000);
     };
-    // A kernel on a model thread reports its calls when it ends.
-    const kernel: Pick<ModelSession, 'kernel'> = raw.kernel
+    // A kernel on a model thread reports its calls when it ends; another model's kernel that
+    // ran this one (a front end's heads) reports them through `account`.
+    const account = (items: readonly number[], ms: readonly number[]) => {
+      for (const [i, n] of items.entries()) record(n, ms[i] ?? 0);
+    };
+    const kernel: Pick<ModelSession, 'kernel' | 'account'> = raw.kernel
       ? {
+          account,
           kernel: async (name, samples, plan, o) => {
             const r = await raw.kernel!(name, samples, plan, o);
             for (const [i, items] of r.items.entries()) record(items, r.ms[i] ?? 0);
             return r;
           },
         }
-      : {};
+      : { account };
     // Stateful or scalar-input models (the VAD) batch inside their runner instead.
     if (entry.kind === 'vad' || entry.batching.maxBatch <= 1) {
       return {

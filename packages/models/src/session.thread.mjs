@@ -9,6 +9,13 @@ import { KERNELS } from './kernels.mjs';
 
 const sessions = new Map();
 
+/** What a kernel needs of the session loaded under `key`. */
+function modelOf(key) {
+  const session = sessions.get(key);
+  if (!session) throw new Error(`model ${key} is not loaded on this thread`);
+  return { run: (feeds) => session.run(feeds), Tensor: ort.Tensor };
+}
+
 async function handle(m) {
   switch (m.op) {
     case 'load': {
@@ -40,11 +47,9 @@ async function handle(m) {
       return { outputs };
     }
     case 'kernel': {
-      const session = sessions.get(m.key);
-      if (!session) throw new Error(`model ${m.key} is not loaded on this thread`);
       const kernel = KERNELS[m.name];
       if (!kernel) throw new Error(`unknown kernel ${m.name}`);
-      const r = await kernel({ run: (feeds) => session.run(feeds), Tensor: ort.Tensor }, m.samples, m.plan);
+      const r = await kernel(modelOf(m.key), m.samples, m.plan, modelOf);
       return { kernel: r, transfer: [r.values.buffer] };
     }
     default:

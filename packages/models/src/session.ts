@@ -9,6 +9,8 @@ export type ExecutionProviderChoice = 'cpu' | 'cuda' | 'auto';
 /** Our own session surface, so stage code never imports onnxruntime directly. */
 export interface ModelSession {
   readonly entry: ModelEntry;
+  /** Names the model where it is loaded (its model threads): id, version and sha256. */
+  readonly key: string;
   readonly provider: 'cpu' | 'cuda';
   readonly loadMs: number;
   /** Calls that run in parallel (model threads); runners keep this many in flight. */
@@ -20,6 +22,11 @@ export interface ModelSession {
    * calling thread: runKernel then drives it through `run`.
    */
   kernel?<K extends KernelName>(name: K, samples: Pcm, plan: KernelPlans[K], o?: KernelOptions): Promise<KernelResult>;
+  /**
+   * Counts calls of this model that another model's kernel made (the spectral kernel runs its
+   * heads): metrics and per-run usage see them as this model's.
+   */
+  account?(items: readonly number[], ms: readonly number[]): void;
   dispose(): Promise<void>;
 }
 
@@ -28,17 +35,29 @@ export interface KernelOptions {
   urgent?: boolean;
 }
 
-/** A kernel over `session`: on its model thread when it has one, else here through `session.run`. */
+/**
+ * A kernel over `session`: on its model thread when it has one, else here through `session.run`.
+ * `others`: the further models the kernel drives (by key), which share the session's threads.
+ */
 export function runKernel<K extends KernelName>(
   session: ModelSession,
   name: K,
   samples: Pcm,
   plan: KernelPlans[K],
   o: KernelOptions = {},
+  others: readonly ModelSession[] = [],
 ): Promise<KernelResult> {
   if (session.kernel) return session.kernel(name, samples, plan, o);
-  return KERNELS[name]({ run: (feeds) => session.run(feeds), Tensor: ort.Tensor }, samples, plan);
+  const modelOf = (key: string) => {
+    const s = [session, ...others].find((x) => x.key === key);
+    if (!s) throw new Error(`kernel ${name} asked for model ${key}, which was not given`);
+    return { run: (feeds: Record<string, ort.Tensor>) => s.run(feeds), Tensor: ort.Tensor };
+  };
+  return KERNELS[name](modelOf(session.key), samples, plan, modelOf);
 }
+
+/** The key a model is loaded under: one per id, version and weights. */
+export const modelKey = (e: ModelEntry) => `${e.id}@${e.version}#${e.sha256}`;
 
 export { ort };
 
@@ -70,10 +89,11 @@ export async function createModelSession(entry: ModelEntry, provider: 'cpu' | 'c
   const weights = await loadVerifiedWeights(entry, o.manifestPath);
   const threads = o.threads;
   if (threads && provider === 'cpu') {
-    const key = `${entry.id}@${entry.version}#${entry.sha256}`;
+    const key = modelKey(entry);
     await threads.load(key, weights, ['cpu']);
     return {
       entry,
+      key,
       provider,
       loadMs: performance.now() - started,
       lanes: threads.size,
@@ -89,6 +109,7 @@ export async function createModelSession(entry: ModelEntry, provider: 'cpu' | 'c
   const loadMs = performance.now() - started;
   return {
     entry,
+    key: modelKey(entry),
     provider,
     loadMs,
     lanes: 1,

@@ -2,10 +2,11 @@ import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadVerifiedWeights, type ModelEntry, ModelIntegrityError, modelsForStage, readManifest, resolveModelPath } from '@podpreview/model-manifest';
-import { audioGolden, decode16k, fakeAudioSession, goldenBatch as goldenBatchOf, SAMPLES_DIR } from './testing/fixtures.ts';
-import { createModelSession, ort, type ModelSession } from './session.ts';
-import { runSoundEvents, SOUND_EVENTS_WINDOW_SAMPLES, soundEventFrameCount } from './sound-events.ts';
+import { loadVerifiedWeights, type ModelEntry, ModelIntegrityError, resolveModelPath } from '@podpreview/model-manifest';
+import { audioGolden, decode16k, fakeAudioSession, goldenBatch as goldenBatchOf, openHead, SAMPLES_DIR, windowSpectra } from './testing/fixtures.ts';
+import { ort, type ModelSession } from './session.ts';
+import { runSoundEvents, SOUND_EVENT_CLASSES, SOUND_EVENTS_WINDOW_SAMPLES, soundEventFrameCount } from './sound-events.ts';
+import { runSpectral } from './spectral.ts';
 
 const W = SOUND_EVENTS_WINDOW_SAMPLES;
 const golden = audioGolden;
@@ -26,16 +27,25 @@ const NOISE = 2;
 
 let entry: ModelEntry;
 let session: ModelSession;
+let front: ModelSession;
 
 beforeAll(async () => {
-  entry = modelsForStage(await readManifest(), 'ensemble-a').find((m) => m.id === 'sed-mini')!;
-  session = await createModelSession(entry, 'cpu');
+  ({ entry, head: session, front } = await openHead('sed-mini'));
 });
-afterAll(() => session?.dispose());
+afterAll(async () => {
+  await session?.dispose();
+  await front?.dispose();
+});
+
+/** sed-mini over a whole recording as stage A runs it: on its front end, 1 s windows every 0.5 s. */
+async function soundEvents(samples: Float32Array) {
+  const [r] = await runSpectral(front, [{ session, hopSec: 0.5, output: { name: 'probs', width: SOUND_EVENT_CLASSES.length } }], samples);
+  return { probs: r!.values, frameSec: r!.frameSec, batchSizes: r!.batchSizes };
+}
 
 describe('sed-mini model file', () => {
   it('is listed as a sound-events model with its sha256, and loads only when it matches', async () => {
-    expect(entry).toMatchObject({ kind: 'sound-events', stage: 'ensemble-a', licence: 'Apache-2.0', file: 'weights/sed-mini.onnx' });
+    expect(entry).toMatchObject({ kind: 'sound-events', stage: 'ensemble-a', licence: 'Apache-2.0', file: 'weights/sed-mini.onnx', frontEnd: 'audio-spectra' });
     expect(entry.params?.classes).toEqual(['speech', 'music', 'noise']);
     await expect(loadVerifiedWeights(entry)).resolves.toHaveLength(entry.bytes);
     // The same bytes with one flipped are refused.
@@ -55,15 +65,17 @@ describe('sed-mini model file', () => {
     expect(expected.sha256).toBe(entry.sha256); // golden.json was written for this very file
     const want = (expected.probs as number[][]).flat();
     const n = golden.inputs.length;
-    const x = goldenBatch();
-    const out = await session.run({ audio: new ort.Tensor('float32', x, [n, W]) });
+    const x = await windowSpectra(front, goldenBatch(), n);
+    const out = await session.run({ spectra: x });
     expect(out.probs!.dims).toEqual([n, 3]);
     const got = out.probs!.data as Float32Array;
     for (let i = 0; i < want.length; i++) expect(Math.abs(got[i]! - want[i]!)).toBeLessThan(1e-3);
     // Some golden output sits mid-range, where a wrong graph would show instead of saturating.
     expect(want.some((p) => p > 0.05 && p < 0.95)).toBe(true);
     for (let b = 0; b < n; b++) {
-      const one = await session.run({ audio: new ort.Tensor('float32', x.slice(b * W, (b + 1) * W), [1, W]) });
+      const [, frames, width] = x.dims as [number, number, number];
+      const window = (x.data as Float32Array).slice(b * frames * width, (b + 1) * frames * width);
+      const one = await session.run({ spectra: new ort.Tensor('float32', window, [1, frames, width]) });
       for (let c = 0; c < 3; c++) expect(Math.abs((one.probs!.data as Float32Array)[c]! - got[b * 3 + c]!)).toBeLessThan(1e-5);
     }
   });
@@ -103,7 +115,7 @@ describe('runSoundEvents', () => {
 
 describe('sed-mini on the bundled samples (samples/labels.json)', () => {
   it('news-brief: music over the 12 s intro, speech without music over the brief', async () => {
-    const r = await runSoundEvents(session, decode16k(path.join(SAMPLES, 'news-brief.mp3')), entry.batching);
+    const r = await soundEvents(decode16k(path.join(SAMPLES, 'news-brief.mp3')));
     expect(r.batchSizes.every((b) => b <= entry.batching.maxBatch)).toBe(true);
     expect(meanOver(r, MUSIC, 0, 12)).toBeGreaterThan(0.8);
     expect(meanOver(r, SPEECH, 0, 12)).toBeLessThan(0.1);
@@ -113,7 +125,7 @@ describe('sed-mini on the bundled samples (samples/labels.json)', () => {
   });
 
   it('interview: the first 3 s of silence are noise/silence only', async () => {
-    const r = await runSoundEvents(session, decode16k(path.join(SAMPLES, 'interview.mp3')), entry.batching);
+    const r = await soundEvents(decode16k(path.join(SAMPLES, 'interview.mp3')));
     expect(meanOver(r, NOISE, 0, 3)).toBeGreaterThan(0.8);
     expect(meanOver(r, SPEECH, 0, 3)).toBeLessThan(0.1);
     expect(meanOver(r, MUSIC, 0, 3)).toBeLessThan(0.1);

@@ -1,13 +1,14 @@
 import { inParallel } from './in-parallel.ts';
 import { type Pcm, toSharedPcm } from './pcm.ts';
 import { type ModelSession, runKernel } from './session.ts';
+import { runSpectral } from './spectral.ts';
+import { SOUND_EVENTS_SAMPLE_RATE_HZ, SOUND_EVENTS_WINDOW_SAMPLES, soundEventFrameCount, type WindowedOutput } from './windowing.ts';
+
+export { SOUND_EVENTS_SAMPLE_RATE_HZ, SOUND_EVENTS_WINDOW_SAMPLES, soundEventFrameCount, type WindowedOutput } from './windowing.ts';
 
 export const SOUND_EVENT_CLASSES = ['speech', 'music', 'noise'] as const;
-export const SOUND_EVENTS_SAMPLE_RATE_HZ = 16_000;
 /** Tasks per lane a windowed model's episode is cut into (a lane that finishes early takes the next). */
 const TASKS_PER_LANE = 2;
-/** One model input: 1 s of 16 kHz mono. */
-export const SOUND_EVENTS_WINDOW_SAMPLES = 16_000;
 
 export interface SoundEventOptions {
   /** Most windows in one `session.run` call. */
@@ -21,6 +22,8 @@ export interface SoundEventOptions {
   hopSec?: number;
   /** A priority job's run: its calls go ahead of others waiting for a model thread. */
   urgent?: boolean;
+  /** The front end the model reads, for a model whose entry names one (`frontEnd`). */
+  front?: ModelSession;
 }
 
 export interface SoundEventResult {
@@ -34,27 +37,20 @@ export interface SoundEventResult {
 }
 
 /**
- * Windows needed to cover `sampleCount` samples: the last one starts before the end and is
- * zero-padded by less than a hop, so no window is mostly padding.
- */
-export function soundEventFrameCount(sampleCount: number, hopSamples: number): number {
-  if (sampleCount === 0) return 0;
-  if (sampleCount <= SOUND_EVENTS_WINDOW_SAMPLES) return 1;
-  return Math.ceil((sampleCount - SOUND_EVENTS_WINDOW_SAMPLES) / hopSamples) + 1;
-}
-
-/** How to read one windowed model's output: its name and values per window. */
-export interface WindowedOutput {
-  name: string;
-  width: number;
-}
-
-/**
  * A 1 s-window model over a whole episode: windows every `hopSec`, at most `maxBatch` per run,
- * each window's `output.width` values in order. Windows are independent, so a micro-batcher may
+ * each window's `output.width` values in order. A model on a front end runs through it
+ * (runSpectral; stage A runs a front end's models together instead). Windows are independent, so a micro-batcher may
  * merge these calls with other jobs' (CUDA, where models run on the calling thread).
  */
 export async function runWindowed(session: ModelSession, samples: Pcm, options: SoundEventOptions, output: WindowedOutput) {
+  if (session.entry.frontEnd) {
+    if (!options.front) throw new Error(`${session.entry.id} reads the ${session.entry.frontEnd} front end: pass its session (front)`);
+    const [r] = await runSpectral(options.front, [{ session, hopSec: options.hopSec ?? 0.5, output }], samples, {
+      ...(options.lanes ? { lanes: options.lanes } : {}),
+      urgent: options.urgent === true,
+    });
+    return { frameSec: r!.frameSec, values: r!.values, runs: r!.batchSizes.length, batchSizes: r!.batchSizes };
+  }
   const { maxBatch } = options;
   const hop = Math.round((options.hopSec ?? 0.5) * SOUND_EVENTS_SAMPLE_RATE_HZ);
   if (!Number.isInteger(maxBatch) || maxBatch < 1) throw new RangeError(`maxBatch must be a positive integer, got ${maxBatch}`);

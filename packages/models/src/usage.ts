@@ -22,9 +22,17 @@ export class UsageMeter {
       u.inferenceMs += ms;
       this.totals.set(key, u);
     };
-    const { kernel } = session;
+    const { kernel, account } = session;
     return {
       ...session,
+      account: (items, ms) => {
+        add(
+          items.length,
+          items.reduce((a, b) => a + b, 0),
+          ms.reduce((a, b) => a + b, 0),
+        );
+        account?.call(session, items, ms);
+      },
       run: async (feeds) => {
         const started = performance.now();
         const out = await session.run(feeds);

@@ -3,10 +3,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCommandSync } from '@podpreview/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadVerifiedWeights, modelsForStage, readManifest, type ModelEntry } from '@podpreview/model-manifest';
-import { createModelSession, ort, type ModelSession } from './session.ts';
+import { loadVerifiedWeights, type ModelEntry } from '@podpreview/model-manifest';
+import { ort, type ModelSession } from './session.ts';
 import { SOUND_EVENTS_WINDOW_SAMPLES as W } from './sound-events.ts';
-import { fakeAudioSession } from './testing/fixtures.ts';
+import { runSpectral } from './spectral.ts';
+import { fakeAudioSession, openHead, windowSpectra } from './testing/fixtures.ts';
 import { runVoiceEmbedding } from './voice-embed.ts';
 
 const GOLDEN = JSON.parse(readFileSync(new URL('../training/audio/voice-golden.json', import.meta.url), 'utf8')) as {
@@ -18,17 +19,26 @@ const actorsAvailable = existsSync(ACTORS);
 
 let entry: ModelEntry;
 let session: ModelSession;
+let front: ModelSession;
 beforeAll(async () => {
-  entry = modelsForStage(await readManifest(), 'ensemble-a').find((m) => m.id === 'voice-embed')!;
-  session = await createModelSession(entry, 'cpu');
+  ({ entry, head: session, front } = await openHead('voice-embed'));
 });
-afterAll(() => session?.dispose());
+afterAll(async () => {
+  await session?.dispose();
+  await front?.dispose();
+});
 
 const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, v, i) => s + v * b[i]!, 0);
 
 describe('voice-embed model file', () => {
   it('is a checked, trained voice-embedding model of stage A', async () => {
-    expect(entry).toMatchObject({ kind: 'voice-embedding', stage: 'ensemble-a', licence: 'Apache-2.0', file: 'weights/voice-embed.onnx' });
+    expect(entry).toMatchObject({
+      kind: 'voice-embedding',
+      stage: 'ensemble-a',
+      licence: 'Apache-2.0',
+      file: 'weights/voice-embed.onnx',
+      frontEnd: 'audio-spectra',
+    });
     expect(entry.params?.embeddingDim).toBe(32);
     await expect(loadVerifiedWeights(entry)).resolves.toHaveLength(entry.bytes);
   });
@@ -42,7 +52,9 @@ describe('voice-embed model file', () => {
       const bytes = Buffer.from(input.pcm16, 'base64');
       for (let k = 0; k < W; k++) x[i * W + k] = bytes.readInt16LE(2 * k) / 32768;
     });
-    const out = await session.run({ audio: new ort.Tensor('float32', x, [n, W]) });
+    const spectra = await windowSpectra(front, x, n);
+    const [, frames, width] = spectra.dims as [number, number, number];
+    const out = await session.run({ spectra });
     expect(out.embedding!.dims).toEqual([n, 32]);
     const got = out.embedding!.data as Float32Array;
     const want = golden.embedding.flat();
@@ -50,7 +62,8 @@ describe('voice-embed model file', () => {
     for (let b = 0; b < n; b++) {
       const row = got.subarray(b * 32, (b + 1) * 32);
       expect(Math.abs(dot(row, row) - 1)).toBeLessThan(1e-3);
-      const one = await session.run({ audio: new ort.Tensor('float32', x.slice(b * W, (b + 1) * W), [1, W]) });
+      const window = (spectra.data as Float32Array).slice(b * frames * width, (b + 1) * frames * width);
+      const one = await session.run({ spectra: new ort.Tensor('float32', window, [1, frames, width]) });
       const single = one.embedding!.data as Float32Array;
       for (let d = 0; d < 32; d++) expect(Math.abs(single[d]! - row[d]!)).toBeLessThan(1e-4);
     }
@@ -129,7 +142,9 @@ describe('voice-embed on two recorded voice actors (fillets-ng-data-nl)', () => 
       for (const file of lines(actor)) {
         const pcm = decode(file);
         if (pcm.length < 2 * W) continue;
-        const r = await runVoiceEmbedding(session, pcm, { maxBatch: 16, dims: 32 });
+        // Windows every 0.5 s, on the front end, as stage A runs it (at the manifest's 1 s hop).
+        const [onFront] = await runSpectral(front, [{ session, hopSec: 0.5, output: { name: 'embedding', width: 32 } }], pcm);
+        const r = { embeddings: onFront!.values };
         // Windows with speech in them (as selection uses only windows the VAD hears speech in):
         // RMS within 20 dB of the line's.
         const rms = (a: number, b: number) => Math.sqrt(pcm.subarray(a, b).reduce((x, v) => x + v * v, 0) / Math.max(1, b - a));

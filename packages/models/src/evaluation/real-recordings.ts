@@ -73,7 +73,8 @@ export function loadRealClips(): RealClip[] {
   return clips;
 }
 
-type Model = { entry: ModelEntry; session: ModelSession };
+/** A model, and the front end it reads where its entry names one. */
+type Model = { entry: ModelEntry; session: ModelSession; front?: ModelSession };
 
 export interface RealRecordingFigures {
   counts: Record<RealClip['truth'], number>;
@@ -87,7 +88,7 @@ export async function measureRealRecordings(vad: Model, sed: Model, clips: RealC
   for (const c of clips) {
     const v = await runSileroVad(vad.session, c.pcm, { ...vad.entry.batching, lanes, sampleRateHz: 8000 });
     const speechFrac = v.probs.reduce((a, p) => a + (p >= 0.5 ? 1 : 0), 0) / v.probs.length;
-    const s = await runSoundEvents(sed.session, c.pcm, { maxBatch: sed.entry.batching.maxBatch, lanes });
+    const s = await runSoundEvents(sed.session, c.pcm, { maxBatch: sed.entry.batching.maxBatch, lanes, ...(sed.front ? { front: sed.front } : {}) });
     const k = SOUND_EVENT_CLASSES.length;
     const frames = s.probs.length / k;
     const means = SOUND_EVENT_CLASSES.map((_, j) => {

@@ -18,6 +18,11 @@ N_FRAMES = (N_CHUNKS - FRAME_CHUNKS) // HOP_CHUNKS + 1  # 49
 N_FFT = 512
 N_BINS = N_FFT // 2 + 1
 N_MELS = 48
+# The shared front end (audio-spectra) runs on one second plus one hop per row: the 50 frames that
+# start in that second, so a stretch's rows tile the episode's 20 ms frame grid. A model window at
+# second t reads frames 50t .. 50t + 48 of it.
+FRONT_FRAMES = WINDOW // (HOP_CHUNKS * CHUNK)  # 50
+FRONT_SAMPLES = (FRONT_FRAMES - 1) * HOP_CHUNKS * CHUNK + FRAME_CHUNKS * CHUNK  # 16080
 FMIN_HZ, FMAX_HZ = 50.0, 8000.0
 # Added to mel power before the log: about the level of white noise at -85 dBFS, so digital
 # silence and dither look alike instead of the model keying on sub-audible differences.
@@ -33,6 +38,10 @@ FINE_BINS = 160  # 0-5 kHz of the 512-point spectrum
 FINE_SMOOTH = 9  # local-mean width (bins) removed to leave the harmonic ripple
 FINE_EPS = 1e-6
 FINE_LAGS = (1, 2, 4, 8)
+# Per frame, what the heads take from the front end: mel-band power, then the power of the DFT bins
+# under 5 kHz (the fine structure's input). Both are logged per window (the floor follows the
+# window's loudest frame), so the log stays in the heads.
+SPECTRA_WIDTH = N_MELS + FINE_BINS  # 208
 CLASSES = ['speech', 'music', 'noise']
 
 

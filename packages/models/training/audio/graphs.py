@@ -1,9 +1,11 @@
-"""Hand-built ONNX graph (opset 17) of sed-mini.
+"""Hand-built ONNX graphs (opset 17): the audio front end (audio-spectra) and the sed-mini and voice-embed heads on it.
 
 Only ops that onnxruntime runs on both CPU and CUDA: Reshape, Slice, Concat, Identity, Mul, Add,
 Sub, Div, MatMul, Log, Exp, Sqrt, Relu, Sigmoid, ReduceMean, ReduceMax, ReduceSum. The batch
 dimension is symbolic and no op mixes items, so a micro-batcher may concatenate requests along dim 0.
 """
+import os
+
 import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
@@ -11,6 +13,14 @@ from onnx import TensorProto, helper, numpy_helper
 import dsp
 
 OPSET = 17
+FRONT_OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'weights', 'audio-spectra.onnx')
+FRONT_DOC = (
+    'podpreview audio-spectra 1.0: audio float32 [batch, 16080] (one second of 16 kHz mono plus one 20 ms hop) -> spectra '
+    'float32 [batch, 50, 208]: for each 25 ms Hann frame starting in that second (every 20 ms), its power in 48 mel bands '
+    '(50-8000 Hz) and in the 160 DFT bins under 5 kHz (512-point DFT as MatMul). Rows one second apart tile an episode\'s '
+    'frame grid; the sed-mini and voice-embed heads read 49 frames of it per 1 s window. Built (not trained) by '
+    'packages/models/training/audio/graphs.py. Apache-2.0.'
+)
 
 
 class GraphBuilder:
@@ -62,8 +72,9 @@ class GraphBuilder:
         return m
 
 
-def _audio_input():
-    return helper.make_tensor_value_info('audio', TensorProto.FLOAT, ['batch', dsp.WINDOW])
+def _spectra_input():
+    """A head's input: one 1 s window's frames of the front end's spectra."""
+    return helper.make_tensor_value_info('spectra', TensorProto.FLOAT, ['batch', dsp.N_FRAMES, dsp.SPECTRA_WIDTH])
 
 
 def _std(g: GraphBuilder, x: str, axis: int, keepdims: int = 0) -> str:
@@ -87,33 +98,54 @@ def _lag_similarity(g: GraphBuilder, u: str, n: int, lags) -> list[str]:
     return out
 
 
-def front_end(g: GraphBuilder) -> tuple[str, str]:
-    """audio [B, 16000] -> log-mel [B, 49, 48] and fine structure [B, 49, 152] (dsp.spectra)."""
+def spectra(g: GraphBuilder, n_samples: int) -> str:
+    """audio [B, n_samples] -> spectra [B, frames, 208]: each 25 ms frame's mel-band power and the
+    power of its DFT bins under 5 kHz (dsp.spectra before the logs)."""
     c = dsp.sed_constants()
-    n = dsp.N_FRAMES
-    chunks = g.op('Reshape', ['audio', g.const('chunk_shape', np.array([-1, dsp.N_CHUNKS, dsp.CHUNK], np.int64))])
+    n_chunks = n_samples // dsp.CHUNK
+    n = (n_chunks - dsp.FRAME_CHUNKS) // dsp.HOP_CHUNKS + 1
+    chunks = g.op('Reshape', ['audio', g.const('chunk_shape', np.array([-1, n_chunks, dsp.CHUNK], np.int64))])
     span = dsp.HOP_CHUNKS * (n - 1) + 1
     parts = [g.slice(chunks, o, o + span, axis=1, step=dsp.HOP_CHUNKS) for o in range(dsp.FRAME_CHUNKS)]
-    frames = g.op('Concat', parts, axis=2)  # [B, 49, 400]
+    frames = g.op('Concat', parts, axis=2)  # [B, n, 400]
     windowed = g.op('Mul', [frames, g.const('hann', c['window'])])
-    spec = g.op('MatMul', [windowed, g.const('dft', c['dft'])])  # [B, 49, 514] re | im
+    spec = g.op('MatMul', [windowed, g.const('dft', c['dft'])])  # [B, n, 514] re | im
     power = g.op('Mul', [spec, spec])
+    mel = g.op('MatMul', [power, g.const('mel_fb', c['mel'])])  # [B, n, 48]
+    nb, fb = dsp.N_BINS, dsp.FINE_BINS
+    low = g.op('Add', [g.slice(power, 0, fb, axis=2), g.slice(power, nb, nb + fb, axis=2)])  # [B, n, 160]
+    return g.op('Concat', [mel, low], axis=2, name='spectra')
+
+
+def front_end(g: GraphBuilder) -> tuple[str, str]:
+    """spectra [B, 49, 208] (a 1 s window's frames of the front end) -> log-mel [B, 49, 48] and
+    fine structure [B, 49, 152] (dsp.spectra): the logs' floor follows the window's loudest frame."""
+    c = dsp.sed_constants()
 
     def floored_log(x: str, eps: float) -> str:
         peak = g.op('ReduceMax', [x], axes=[1, 2], keepdims=1)
         floor = g.op('Add', [g.op('Mul', [peak, g.scalar(dsp.FLOOR_REL)]), g.scalar(eps)])
         return g.op('Log', [g.op('Add', [x, floor])])
 
-    mel = g.op('MatMul', [power, g.const('mel_fb', c['mel'])])  # [B, 49, 48]
+    mel = g.slice('spectra', 0, dsp.N_MELS, axis=2)
+    low = g.slice('spectra', dsp.N_MELS, dsp.SPECTRA_WIDTH, axis=2)
     lm = g.op('Identity', [floored_log(mel, dsp.MEL_EPS)], name='log_mel')
-    nb, fb = dsp.N_BINS, dsp.FINE_BINS
-    low = g.op('Add', [g.slice(power, 0, fb, axis=2), g.slice(power, nb, nb + fb, axis=2)])
     fine = g.op('MatMul', [floored_log(low, dsp.FINE_EPS), g.const('fine_fb', c['fine'])])  # [B, 49, 152]
     return lm, fine
 
 
+def build_front(doc: str) -> onnx.ModelProto:
+    """audio [B, 16080] -> spectra [B, 50, 208]: the front end sed-mini and voice-embed share (rows
+    of one second plus one hop tile the episode's frame grid; dsp.FRONT_SAMPLES)."""
+    g = GraphBuilder()
+    spectra(g, dsp.FRONT_SAMPLES)
+    audio = helper.make_tensor_value_info('audio', TensorProto.FLOAT, ['batch', dsp.FRONT_SAMPLES])
+    out = helper.make_tensor_value_info('spectra', TensorProto.FLOAT, ['batch', dsp.FRONT_FRAMES, dsp.SPECTRA_WIDTH])
+    return g.model([audio], [out], doc)
+
+
 def build_sed(params: dict, doc: str) -> onnx.ModelProto:
-    """audio [B, 16000] -> probs [B, 3]: spectra, pooled statistics, MLP, sigmoid (dsp.sed_forward)."""
+    """spectra [B, 49, 208] -> probs [B, 3]: logs, pooled statistics, MLP, sigmoid (dsp.sed_forward)."""
     g = GraphBuilder()
     c = dsp.sed_constants()
     n = dsp.N_FRAMES
@@ -157,11 +189,11 @@ def build_sed(params: dict, doc: str) -> onnx.ModelProto:
             h = g.op('Relu', [h])
     g.op('Sigmoid', [h], name='probs')
     out = helper.make_tensor_value_info('probs', TensorProto.FLOAT, ['batch', len(dsp.CLASSES)])
-    return g.model([_audio_input()], [out], doc)
+    return g.model([_spectra_input()], [out], doc)
 
 
 def build_voice(params: dict, doc: str) -> onnx.ModelProto:
-    """audio [B, 16000] -> embedding [B, 32]: spectra, voiced-frame envelope and pitch statistics,
+    """spectra [B, 49, 208] -> embedding [B, 32]: logs, voiced-frame envelope and pitch statistics,
     linear projection, unit length (voice_dsp.voice_forward)."""
     import voice_dsp
 
@@ -191,4 +223,4 @@ def build_voice(params: dict, doc: str) -> onnx.ModelProto:
     norm = g.op('Sqrt', [g.op('Add', [g.op('ReduceSum', [g.op('Mul', [z, z]), g.axes(1)], keepdims=1), g.scalar(1e-6)])])
     g.op('Div', [z, norm], name='embedding')
     out = helper.make_tensor_value_info('embedding', TensorProto.FLOAT, ['batch', voice_dsp.EMBED_DIM])
-    return g.model([_audio_input()], [out], doc)
+    return g.model([_spectra_input()], [out], doc)

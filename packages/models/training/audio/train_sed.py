@@ -31,7 +31,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 MODELS_DIR = os.path.abspath(os.path.join(HERE, '..', '..'))
 OUT = os.path.join(MODELS_DIR, 'weights', 'sed-mini.onnx')
 REPORT = os.path.join(HERE, 'sed-mini.report.json')
-VERSION = '1.1'
+VERSION = '1.2'
 SEED = 20250601
 
 # How much material each split gets (paragraphs of 3-6 sentences; songs of 8-20 s).
@@ -47,10 +47,10 @@ ENSEMBLE = 3  # MLPs from different seeds, averaged in logit space
 ALPHA = 0.1  # L2 penalty
 
 DOC = (
-    f'podpreview sed-mini {VERSION}: audio float32 [batch, 16000] (1 s, 16 kHz mono) -> probs float32 '
-    '[batch, 3], independent sigmoids for [speech, music, noise] (noise = neither speech nor music: '
-    'silence, hum, hiss, room tone). Log-mel front end (25 ms Hann frames every 20 ms, 512-point DFT as '
-    'MatMul, 48 mel bands 50-8000 Hz), pooled statistics, MLP. Trained on synthetic voices and General '
+    f'podpreview sed-mini {VERSION}: spectra float32 [batch, 49, 208] (one 1 s window\'s frames of the audio-spectra '
+    'front end) -> probs float32 [batch, 3], independent sigmoids for [speech, music, noise] (noise = neither speech nor '
+    'music: silence, hum, hiss, room tone). Log-mel (25 ms Hann frames every 20 ms, 512-point DFT, 48 mel bands '
+    '50-8000 Hz, logged under a floor that follows the window\'s loudest frame), pooled statistics, MLP. Trained on synthetic voices and General '
     'MIDI music plus recorded voices and music from Debian packages (weights/NOTICE.md), dry and in '
     'reverberant rooms, by '
     'packages/models/training/audio/train.sh. Apache-2.0.'
@@ -395,6 +395,7 @@ def main() -> None:
 
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
     onnx.save(graphs.build_sed(params, DOC), OUT)
+    onnx.save(graphs.build_front(graphs.FRONT_DOC), graphs.FRONT_OUT)
     write_golden(params, golden_examples(held, params))
     report = {
         'model': 'sed-mini',

@@ -36,7 +36,7 @@ REPO = os.path.abspath(os.path.join(MODELS_DIR, '..', '..'))
 OUT = os.path.join(MODELS_DIR, 'weights', 'voice-embed.onnx')
 REPORT = os.path.join(HERE, 'voice-embed.report.json')
 GOLDEN = os.path.join(HERE, 'voice-golden.json')
-VERSION = '1.0'
+VERSION = '1.1'
 SEED = 20261202
 
 # The evaluation set's voices (eval/src/content/voices.ts) are held out: their espeak variants
@@ -60,9 +60,9 @@ BED_SHARE = 0.4  # paragraphs under a music bed or noise
 FILLETS = os.path.join(REPO, '.data', 'real-audio', 'x', 'usr', 'share', 'games', 'fillets-ng', 'sound')
 SEGMENT_WINDOWS = 3  # 2 s: 3 windows 0.5 s apart
 DOC = (
-    f'podpreview voice-embed {VERSION}: audio float32 [batch, 16000] (1 s, 16 kHz mono) -> embedding float32 [batch, 32], '
-    'unit length; windows of one voice point the same way (cosine similarity), another voice elsewhere. sed-mini\'s log-mel '
-    'front end, voiced-frame envelope and pitch statistics, linear discriminant projection trained on synthetic speakers by '
+    f'podpreview voice-embed {VERSION}: spectra float32 [batch, 49, 208] (one 1 s window\'s frames of the audio-spectra front '
+    'end) -> embedding float32 [batch, 32], unit length; windows of one voice point the same way (cosine similarity), another '
+    'voice elsewhere. sed-mini\'s log-mel, voiced-frame envelope and pitch statistics, linear discriminant projection trained on synthetic speakers by '
     'packages/models/training/audio/train_voice.sh. Apache-2.0.'
 )
 
@@ -266,6 +266,7 @@ def main() -> None:
 
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
     onnx.save(graphs.build_voice(params, DOC), OUT)
+    onnx.save(graphs.build_front(graphs.FRONT_DOC), graphs.FRONT_OUT)
     write_golden(params, golden_clips)
     report = {
         'model': 'voice-embed',

@@ -1,7 +1,7 @@
-"""Writes the manifest entries of the audio models trained here (sed-mini, voice-embed) from the
-built files and their training reports, leaving every other entry as it is. Only the models named
-in the argument are written; batching an operator tuned in the manifest is kept.
-Usage: update_manifest.py '{"sed-mini": MB, "voice-embed": MB}'
+"""Writes the manifest entries of the audio models built here (audio-spectra, sed-mini, voice-embed)
+from the built files and their training reports, leaving every other entry as it is. Only the
+models named in the argument are written; batching an operator tuned in the manifest is kept.
+Usage: update_manifest.py '{"sed-mini": MB, "voice-embed": MB, "audio-spectra": MB}'
 """
 import json
 import os
@@ -14,7 +14,11 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 MODELS_DIR = os.path.abspath(os.path.join(HERE, '..', '..'))
 MANIFEST = os.path.join(MODELS_DIR, 'manifest.json')
 BATCHING = {'maxBatch': 64, 'maxWaitMs': 5}
-INPUTS = {'audio': 'float32 [batch, 16000]: 1 s of 16 kHz mono, full scale +-1'}
+FRONT_END = 'audio-spectra'
+INPUTS = {
+    'spectra': f'float32 [batch, {dsp.N_FRAMES}, {dsp.SPECTRA_WIDTH}]: the {dsp.N_FRAMES} frames of a 1 s window from the {FRONT_END} '
+    'front end (frames every 20 ms: 48 mel-band powers, then the powers of the 160 DFT bins under 5 kHz)'
+}
 
 
 def file_fields(name: str) -> dict:
@@ -56,6 +60,7 @@ def sed_entry(report: dict, memory_mb: int) -> dict:
         'version': report['version'],
         'stage': 'ensemble-a',
         'kind': 'sound-events',
+        'frontEnd': FRONT_END,
         **file_fields('sed-mini.onnx'),
         'licence': 'Apache-2.0',
         'source': 'podpreview sed-mini, trained by this repository (packages/models/training/audio/train.sh) on synthetic audio and recordings from Debian packages (weights/NOTICE.md)',
@@ -108,6 +113,7 @@ def voice_entry(report: dict, memory_mb: int) -> dict:
         'version': report['version'],
         'stage': 'ensemble-a',
         'kind': 'voice-embedding',
+        'frontEnd': FRONT_END,
         **file_fields('voice-embed.onnx'),
         'licence': 'Apache-2.0',
         'source': 'podpreview voice-embed, trained by this repository (packages/models/training/audio/train_voice.sh) on synthetic speakers only',
@@ -129,24 +135,66 @@ def voice_entry(report: dict, memory_mb: int) -> dict:
     }
 
 
-ENTRIES = {'sed-mini': ('sed-mini.report.json', sed_entry), 'voice-embed': ('voice-embed.report.json', voice_entry)}
+def front_entry(_report: None, memory_mb: int) -> dict:
+    return {
+        'id': FRONT_END,
+        'version': '1.0',
+        'stage': 'ensemble-a',
+        'kind': 'spectra',
+        **file_fields(f'{FRONT_END}.onnx'),
+        'licence': 'Apache-2.0',
+        'source': 'podpreview: built (not trained) by packages/models/training/audio/graphs.py; the front end of sed-mini and voice-embed',
+        'inputs': {'audio': f'float32 [batch, {dsp.FRONT_SAMPLES}]: one second of 16 kHz mono plus one 20 ms hop, full scale +-1'},
+        'outputs': {
+            'spectra': f'float32 [batch, {dsp.FRONT_FRAMES}, {dsp.SPECTRA_WIDTH}]: for each 25 ms Hann frame starting in that second '
+            '(every 20 ms), its power in 48 mel bands (50-8000 Hz), then in the 160 DFT bins under 5 kHz (512-point DFT); '
+            'rows one second apart tile the episode\'s frame grid'
+        },
+        'batching': {'maxBatch': 16, 'maxWaitMs': 5},
+        'memoryMb': memory_mb,
+        'params': {
+            'sampleRateHz': dsp.SR,
+            'rowSamples': dsp.FRONT_SAMPLES,
+            'framesPerRow': dsp.FRONT_FRAMES,
+            'frameSamples': dsp.FRAME_LEN,
+            'hopSamples': dsp.CHUNK * dsp.HOP_CHUNKS,
+            'width': dsp.SPECTRA_WIDTH,
+            'windowFrames': dsp.N_FRAMES,
+        },
+    }
+
+
+ENTRIES = {
+    FRONT_END: (None, front_entry),
+    'sed-mini': ('sed-mini.report.json', sed_entry),
+    'voice-embed': ('voice-embed.report.json', voice_entry),
+}
 
 
 def main() -> None:
-    memory = json.loads(sys.argv[1])
+    write(json.loads(sys.argv[1]))
+
+
+def write(memory: dict) -> None:
     with open(MANIFEST) as f:
         manifest = json.load(f)
     current = {m['id']: m for m in manifest['models']}
     ours = {}
     for model_id, mb in memory.items():
         report_file, build = ENTRIES[model_id]
-        with open(os.path.join(HERE, report_file)) as f:
-            entry = build(json.load(f), mb)
+        report = None
+        if report_file:
+            with open(os.path.join(HERE, report_file)) as f:
+                report = json.load(f)
+        entry = build(report, mb)
         if model_id in current:
             entry['batching'] = current[model_id]['batching']
         ours[model_id] = entry
     models = [ours.pop(m['id'], m) for m in manifest['models']]
-    models += ours.values()  # the ones not listed yet go last
+    # Not listed yet: a front end goes before the first model that reads it, others last.
+    for new_id, entry in ours.items():
+        readers = [i for i, m in enumerate(models) if m.get('frontEnd') == new_id]
+        models.insert(readers[0] if readers else len(models), entry)
     manifest['models'] = models
     with open(MANIFEST, 'w') as f:
         json.dump(manifest, f, indent=2, ensure_ascii=False)

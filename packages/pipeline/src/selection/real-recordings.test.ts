@@ -96,6 +96,7 @@ describe('selection on real recordings (audio only)', () => {
     const sedEntry = models.find((m) => m.id === 'sed-mini')!;
     const vadSession = await createModelSession(vadEntry, 'cpu', { threads });
     const sedSession = await createModelSession(sedEntry, 'cpu', { threads });
+    const sedFront = await createModelSession(models.find((m) => m.id === sedEntry.frontEnd)!, 'cpu', { threads });
     const allLines = readdirSync(SPEECH_DIR)
       .flatMap((level) =>
         existsSync(path.join(SPEECH_DIR, level, 'nl')) ? readdirSync(path.join(SPEECH_DIR, level, 'nl')).map((f) => path.join(SPEECH_DIR, level, 'nl', f)) : [],
@@ -114,7 +115,7 @@ describe('selection on real recordings (audio only)', () => {
       const ep = assemble(lines, musics.slice(3 * e, 3 * e + 3), hums[e]!);
       const durationSec = ep.pcm.length / RATE;
       const v = await runSileroVad(vadSession, ep.pcm, { ...vadEntry.batching, lanes: 2, sampleRateHz: 8000 });
-      const s = await runSoundEvents(sedSession, ep.pcm, { maxBatch: sedEntry.batching.maxBatch, lanes: 2 });
+      const s = await runSoundEvents(sedSession, ep.pcm, { maxBatch: sedEntry.batching.maxBatch, lanes: 2, front: sedFront });
       const vad = { frameSec: v.frameSec, speech: v.probs };
       const music = Float32Array.from({ length: s.probs.length / 3 }, (_, f) => s.probs[f * 3 + 1]!);
       const candidates = candidateStarts(vad, undefined);

@@ -2,7 +2,7 @@ import { type ModelLease, UsageMeter } from '@podpreview/models';
 import { type BlobStore, bytesToInt16, type EnsembleAInput, runBlobKeys, type TrackRef } from '@podpreview/shared';
 import type { StageOutcome } from '../runtime/outcome.ts';
 import { putTrack } from '../tracks.ts';
-import { AUDIO_RUNNERS } from './audio-models.ts';
+import { AUDIO_RUNNERS, runFrontEnd } from './audio-models.ts';
 
 export interface EnsembleADeps {
   blobs: BlobStore;
@@ -19,16 +19,26 @@ export function createEnsembleAStage(deps: EnsembleADeps) {
     const lease = await deps.models();
     const meter = new UsageMeter();
     try {
-      // The models run side by side: each has its own threads (PODPREVIEW_MODEL_THREADS).
-      const stored = await Promise.all(
-        lease.entries.map(async (entry) => {
+      const session = (id: string) => meter.wrap(lease.get(id));
+      const store = async (track: string, data: Parameters<typeof putTrack>[2]) => [track, await putTrack(deps.blobs, keys.track(track), data)] as const;
+      // The models run side by side on the model threads (PODPREVIEW_MODEL_THREADS): those that
+      // read the audio themselves each on their own, each front end with the models that read it.
+      const alone = lease.entries.filter((e) => e.kind !== 'spectra' && !e.frontEnd);
+      const fronts = lease.entries.filter((e) => e.kind === 'spectra');
+      const stored = await Promise.all([
+        ...alone.map(async (entry) => {
           const runner = AUDIO_RUNNERS[entry.kind];
           if (!runner) throw new Error(`no stage-A runner for model kind ${entry.kind} (${entry.id})`);
-          const track = await runner.run(meter.wrap(lease.get(entry.id)), entry, samples, { urgent: input.priority });
-          return [runner.track, await putTrack(deps.blobs, keys.track(runner.track), track)] as const;
+          return [await store(runner.track, await runner.run(session(entry.id), entry, samples, { urgent: input.priority }))];
         }),
-      );
-      const tracks: Record<string, TrackRef> = Object.fromEntries(stored);
+        ...fronts.map(async (front) => {
+          const heads = lease.entries.filter((e) => e.frontEnd === front.id).map((entry) => ({ entry, session: session(entry.id) }));
+          if (heads.length === 0) return [];
+          const out = await runFrontEnd(session(front.id), heads, samples, { urgent: input.priority });
+          return Promise.all(out.map((t) => store(t.track, t.data)));
+        }),
+      ]);
+      const tracks: Record<string, TrackRef> = Object.fromEntries(stored.flat());
       return { kind: 'next', payload: { ...input, tracks, models: lease.refs(), modelStats: meter.snapshot() } };
     } finally {
       lease.release();

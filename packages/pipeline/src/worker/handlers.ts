@@ -2,7 +2,7 @@ import { createPocketsphinx, type ModelEntry, type ModelRegistry, readManifest, 
 import { REUSES_RESULTS_OF, type StageName } from '@podpreview/shared';
 import { fetchSource } from '@podpreview/storage';
 import type { StageHandlers } from '../runtime/outcome.ts';
-import { AUDIO_RUNNERS } from '../stages/audio-models.ts';
+import { audioRunnable } from '../stages/audio-models.ts';
 import { createEnsembleAStage } from '../stages/ensemble-a.stage.ts';
 import { createEnsembleBStage } from '../stages/ensemble-b.stage.ts';
 import { createPreprocessStage } from '../stages/preprocess.stage.ts';
@@ -35,7 +35,7 @@ export async function createHandlers(stages: StageName[], s: Services): Promise<
         break;
       case 'ensemble-a': {
         const registry = await s.models('ensemble-a');
-        requireRunners(registry, AUDIO_RUNNERS, 'ensemble-a');
+        requireRunners(registry, audioRunnable, 'ensemble-a');
         // Every later stage needs the voice-activity track (EnsembleBInput): a variant may skip any model but that.
         if (!registry.loadedEntries().some((e) => e.kind === 'vad')) throw new Error('ensemble-a loads no vad model (PODPREVIEW_MODELS_SKIP may not skip it)');
         handlers['ensemble-a'] = createEnsembleAStage({ blobs: s.blobs, models: () => registry.lease() });
@@ -43,7 +43,7 @@ export async function createHandlers(stages: StageName[], s: Services): Promise<
       }
       case 'ensemble-b': {
         const registry = await s.models('ensemble-b');
-        requireRunners(registry, TEXT_RUNNERS, 'ensemble-b');
+        requireRunners(registry, (e) => TEXT_RUNNERS[e.kind] !== undefined, 'ensemble-b');
         handlers['ensemble-b'] = createEnsembleBStage({
           blobs: s.blobs,
           models: () => registry.lease(),
@@ -97,7 +97,7 @@ function speechToText(s: Services): () => Promise<SpeechToText> {
 }
 
 /** A manifest model this stage cannot drive stops the worker at start, not at the first job. */
-function requireRunners(registry: ModelRegistry, runners: Partial<Record<ModelEntry['kind'], unknown>>, stage: StageName): void {
-  const missing = registry.loadedEntries().filter((e) => !runners[e.kind]);
+function requireRunners(registry: ModelRegistry, runnable: (e: ModelEntry) => boolean, stage: StageName): void {
+  const missing = registry.loadedEntries().filter((e) => !runnable(e));
   if (missing.length > 0) throw new Error(`${stage} has no runner for model kind(s) ${missing.map((e) => `${e.kind} (${e.id})`).join(', ')}`);
 }

@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ModelEntry, modelsForStage, readManifest } from '@podpreview/model-manifest';
+import { ModelThreads } from './model-threads.ts';
+import { toSharedPcm } from './pcm.ts';
+import { createModelSession, type ModelSession } from './session.ts';
+import { SOUND_EVENTS_WINDOW_SAMPLES as W } from './sound-events.ts';
+import { runSpectral, type SpectralHead } from './spectral.ts';
+import { windowSpectra } from './testing/fixtures.ts';
+import { UsageMeter } from './usage.ts';
+
+// 37.3 s: stretches of rows on two lanes, blocks of 4 rows inside each (the row carried from one
+// block to the next), and a last window that runs past the end of the audio.
+const SECONDS = 37.3;
+const pcm = Int16Array.from({ length: Math.round(SECONDS * 16_000) }, (_, i) => {
+  const t = i / 16_000;
+  const tone = Math.sin(2 * Math.PI * (200 + 40 * t) * t) * (Math.floor(t) % 3 === 0 ? 0.4 : 0.05);
+  const noise = Math.sin(i * i * 0.001) * (Math.floor(t * 2) % 5 === 0 ? 0.2 : 0.01);
+  return Math.round(12_000 * (tone + noise));
+});
+
+let entries: ModelEntry[];
+let threads: ModelThreads;
+const local: Record<string, ModelSession> = {};
+const threaded: Record<string, ModelSession> = {};
+
+beforeAll(async () => {
+  entries = modelsForStage(await readManifest(), 'ensemble-a');
+  threads = new ModelThreads(2);
+  for (const id of ['audio-spectra', 'sed-mini', 'voice-embed']) {
+    const entry = entries.find((e) => e.id === id)!;
+    // The front end in blocks of 4 rows: several blocks per stretch.
+    const e = id === 'audio-spectra' ? { ...entry, batching: { ...entry.batching, maxBatch: 4 } } : entry;
+    local[id] = await createModelSession(e, 'cpu');
+    threaded[id] = await createModelSession(e, 'cpu', { threads });
+  }
+});
+afterAll(async () => {
+  for (const s of [...Object.values(local), ...Object.values(threaded)]) await s.dispose();
+  await threads?.close();
+});
+
+const heads = (s: Record<string, ModelSession>): SpectralHead[] => [
+  { session: s['sed-mini']!, hopSec: 0.5, output: { name: 'probs', width: 3 } },
+  { session: s['voice-embed']!, hopSec: 1, output: { name: 'embedding', width: 32 } },
+];
+
+/** A head's output for window i, computed alone: its second of audio (zero past the end) through the front end and the head. */
+async function alone(head: SpectralHead, i: number): Promise<Float32Array> {
+  const from = Math.round(i * head.hopSec * 16_000);
+  const x = new Float32Array(W);
+  for (let k = 0; k < W && from + k < pcm.length; k++) x[k] = pcm[from + k]! / 32_768;
+  const out = await head.session.run({ spectra: await windowSpectra(local['audio-spectra']!, x, 1) });
+  return out[head.output.name]!.data as Float32Array;
+}
+
+describe('the shared front end (runSpectral)', () => {
+  it('gives every window of every head what the front end and the head give it alone, on model threads and on the calling thread', async () => {
+    const meter = new UsageMeter();
+    const wrapped = Object.fromEntries(Object.entries(threaded).map(([id, s]) => [id, meter.wrap(s)]));
+    const onThreads = await runSpectral(wrapped['audio-spectra']!, heads(wrapped), toSharedPcm(pcm));
+    const here = await runSpectral(local['audio-spectra']!, heads(local), pcm);
+    const expectedWindows = [Math.ceil((pcm.length - W) / 8000) + 1, Math.ceil((pcm.length - W) / 16_000) + 1];
+    expect(onThreads.map((r) => r.values.length)).toEqual([expectedWindows[0]! * 3, expectedWindows[1]! * 32]);
+    expect(onThreads.map((r) => r.frameSec)).toEqual([0.5, 1]);
+    for (const [h, head] of heads(local).entries()) {
+      const width = head.output.width;
+      for (let i = 0; i < expectedWindows[h]!; i++) {
+        const want = await alone(head, i);
+        for (let k = 0; k < width; k++) {
+          expect(Math.abs(onThreads[h]!.values[i * width + k]! - want[k]!), `${head.session.entry.id} window ${i}`).toBeLessThan(1e-4);
+          expect(Math.abs(here[h]!.values[i * width + k]! - want[k]!)).toBeLessThan(1e-4);
+        }
+      }
+      expect(onThreads[h]!.batchSizes.every((b) => b <= head.session.entry.batching.maxBatch)).toBe(true);
+      expect(onThreads[h]!.batchSizes.reduce((a, b) => a + b, 0)).toBe(expectedWindows[h]);
+    }
+    // Loud and quiet stretches differ: the windows are not all one answer.
+    expect(new Set(onThreads[0]!.values).size).toBeGreaterThan(20);
+    // The heads ran on the model threads, past their sessions' wrappers: still counted as theirs.
+    const usage = meter.snapshot();
+    expect(usage[`sed-mini@${threaded['sed-mini']!.entry.version}`]?.items).toBe(expectedWindows[0]);
+    expect(usage[`voice-embed@${threaded['voice-embed']!.entry.version}`]?.items).toBe(expectedWindows[1]);
+    // The front end computed each row (one second) once, plus the row after each stretch: 38
+    // rows (the last voice window starts in row 37) in 4 stretches of at most 12 rows.
+    expect(usage[`audio-spectra@${threaded['audio-spectra']!.entry.version}`]?.items).toBe(38 + 4);
+  });
+
+  it('refuses a head whose hop is not a whole number of frames', async () => {
+    await expect(runSpectral(local['audio-spectra']!, [{ ...heads(local)[0]!, hopSec: 0.51 }], pcm)).rejects.toThrow(/whole number of audio-spectra's frames/);
+  });
+});
