@@ -89,7 +89,9 @@ export async function startPrivateRedis(opts: { port?: number; dir?: string; app
 
 /** Whether a Redis at `target` (a URL, or host, port and password) answers PING now: one try, no retries. */
 export async function redisAnswers(target: string | { host: string; port: number; password?: string }): Promise<boolean> {
-  const once = { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null };
+  // disconnectTimeout: ioredis keeps a socket that failed to connect on a 2 s timer (its close
+  // already happened, so nothing clears it), which held a CLI's exit by up to 2 s.
+  const once = { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, disconnectTimeout: 50 };
   const r = typeof target === 'string' ? new Redis(target, once) : new Redis({ ...target, ...once });
   r.on('error', () => {});
   try {

@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import type { Bucket } from '@google-cloud/storage';
 import type { BlobStore } from '@podpreview/shared';
 import { assertBlobKey } from './blob-key.check.ts';
@@ -78,6 +78,11 @@ export class GcsBlobStore implements BlobStore {
     // connection); worth it for source audio, not for a small clip. Streams from disk either way.
     const { size } = await stat(localPath);
     await (await this.bucket()).upload(localPath, { destination: key, resumable: size > RESUMABLE_ABOVE_BYTES });
+  }
+
+  async moveFile(key: string, localPath: string): Promise<void> {
+    await this.putFile(key, localPath);
+    await rm(localPath, { force: true });
   }
 
   async getToFile(key: string, localPath: string): Promise<void> {

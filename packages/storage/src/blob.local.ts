@@ -1,11 +1,10 @@
-import { createReadStream } from 'node:fs';
 import { open, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BlobStore } from '@podpreview/shared';
 import { assertBlobKey } from './blob-key.check.ts';
 import { BlobNotFoundError } from './errors/storage.errors.ts';
-import { streamToFileAtomic, writeFileAtomic } from './fs.atomic.ts';
+import { copyFileAtomic, moveFileAtomic, writeFileAtomic } from './fs.atomic.ts';
 
 /**
  * Blobs as files under `rootDir` (the default for one machine). Every write is temp file +
@@ -60,7 +59,11 @@ export class LocalBlobStore implements BlobStore {
   }
 
   async putFile(key: string, localPath: string): Promise<void> {
-    await streamToFileAtomic(createReadStream(localPath), this.pathFor(key));
+    await copyFileAtomic(localPath, this.pathFor(key));
+  }
+
+  async moveFile(key: string, localPath: string): Promise<void> {
+    await moveFileAtomic(localPath, this.pathFor(key));
   }
 
   async getToFile(key: string, localPath: string): Promise<void> {
@@ -68,7 +71,8 @@ export class LocalBlobStore implements BlobStore {
     // Check first: an error from inside the stream pipeline would be harder to tell apart.
     if (!(await this.exists(key))) throw new BlobNotFoundError(this.uri(key));
     try {
-      await streamToFileAtomic(createReadStream(source), localPath);
+      // A scratch copy for ffmpeg: nothing keeps it past a crash, so it is not synced.
+      await copyFileAtomic(source, localPath, { durable: false });
     } catch (err) {
       throw this.notFoundOr(key, err);
     }

@@ -82,6 +82,15 @@ export function blobStoreContract(name: string, create: () => Promise<BlobStoreF
       expect(await store.get('clips/ep-1.mp3')).toEqual(data);
     });
 
+    it('moveFile stores a file and takes it away from the caller', async () => {
+      const source = path.join(scratch, 'audio.pcm');
+      const data = randomBytes(256 * 1024);
+      await writeFile(source, data);
+      await store.moveFile('episodes/ep-1/run/audio.pcm', source);
+      expect((await store.get('episodes/ep-1/run/audio.pcm')).equals(data)).toBe(true);
+      await expect(stat(source)).rejects.toMatchObject({ code: 'ENOENT' });
+    });
+
     it('handles a file larger than the resumable-upload threshold', async () => {
       const source = path.join(scratch, 'episode.wav');
       const data = randomBytes(9 * 1024 * 1024);

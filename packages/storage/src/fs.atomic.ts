@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { copyFile, mkdir, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -46,5 +46,48 @@ export async function streamToFileAtomic(source: Readable, target: string): Prom
     source.destroy();
     await rm(tmp, { force: true });
     throw err;
+  }
+}
+
+/**
+ * Copies `source` into `target` atomically, durable (fsync) before the rename like the writes
+ * above; the kernel copies the bytes (copy_file_range), not this process's event loop.
+ * `durable: false` for a copy nobody keeps past a crash (a worker's scratch copy).
+ */
+export async function copyFileAtomic(source: string, target: string, o: { durable?: boolean } = {}): Promise<void> {
+  await mkdir(path.dirname(target), { recursive: true });
+  const tmp = tempPathFor(target);
+  try {
+    await copyFile(source, tmp);
+    if (o.durable !== false) await syncFile(tmp);
+    await rename(tmp, target);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
+}
+
+/**
+ * Moves `source` (a file its writer no longer needs) to `target`: synced, then renamed, so no
+ * byte is copied; across filesystems (EXDEV) it is copied and the source removed.
+ */
+export async function moveFileAtomic(source: string, target: string): Promise<void> {
+  await mkdir(path.dirname(target), { recursive: true });
+  await syncFile(source);
+  try {
+    await rename(source, target);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
+    await copyFileAtomic(source, target);
+    await rm(source, { force: true });
+  }
+}
+
+async function syncFile(file: string): Promise<void> {
+  const handle = await open(file, 'r+');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
   }
 }

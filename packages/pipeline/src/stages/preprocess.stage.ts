@@ -93,7 +93,8 @@ export function createPreprocessStage(deps: PreprocessDeps) {
         }
         await putJsonBlob(deps.blobs, keys.transcript, transcript);
       }
-      await deps.blobs.putFile(keys.pcm, pcmPath);
+      // The scratch PCM is ours: moved into the store (a rename on a local store), not copied.
+      await deps.blobs.moveFile(keys.pcm, pcmPath);
       await deps.blobs.putFile(keys.source, source.localPath);
       return {
         kind: 'next',

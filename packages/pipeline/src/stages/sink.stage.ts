@@ -6,7 +6,7 @@ import type { StageContext, StageOutcome } from '../runtime/outcome.ts';
 
 export interface SinkDeps {
   blobs: BlobStore;
-  /** Scratch space for the source copy and the clip (swept of what a killed worker left). */
+  /** Scratch space for the clip and, from a remote store, the source copy (swept of what a killed worker left). */
   tempDir: string;
 }
 
@@ -17,9 +17,12 @@ export function createSinkStage(deps: SinkDeps) {
     await mkdir(deps.tempDir, { recursive: true });
     const dir = await mkdtemp(path.join(deps.tempDir, 'sink-'));
     try {
-      const source = path.join(dir, 'source');
+      // ffmpeg reads a local store's file where it lies; from anywhere else, a scratch copy.
+      // (A missing one fails in getToFile, as not found in the store, not as bad input.)
+      const local = deps.blobs.localPath?.(input.sourceKey);
+      const source = local && (await deps.blobs.exists(input.sourceKey)) ? local : path.join(dir, 'source');
+      if (source !== local) await deps.blobs.getToFile(input.sourceKey, source);
       const clip = path.join(dir, 'preview.mp3');
-      await deps.blobs.getToFile(input.sourceKey, source);
       await renderClip(source, clip, {
         startSec: input.previewStartSec,
         durationSec: input.previewEndSec - input.previewStartSec,
@@ -27,7 +30,7 @@ export function createSinkStage(deps: SinkDeps) {
         // A normal-priority run's clip gives the CPU way to a priority run's.
         yieldCpu: !input.priority,
       });
-      await deps.blobs.putFile(keys.clip, clip);
+      await deps.blobs.moveFile(keys.clip, clip);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

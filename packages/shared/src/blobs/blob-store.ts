@@ -10,6 +10,8 @@ export interface BlobStore {
   exists(key: string): Promise<boolean>;
   /** Uploads a local file (source audio, rendered clips) without loading it whole. */
   putFile(key: string, localPath: string): Promise<void>;
+  /** As putFile, for a file the caller no longer needs (it is gone after): a rename where the store is a local directory. */
+  moveFile(key: string, localPath: string): Promise<void>;
   /** Downloads to a local file so ffmpeg can read it. */
   getToFile(key: string, localPath: string): Promise<void>;
   /** Removes a blob; a missing one is not an error. */
