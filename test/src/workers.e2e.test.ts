@@ -1,4 +1,5 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,7 +7,7 @@ import { Job } from 'bullmq';
 import { modelsForStage, readManifest } from '@podpreview/models';
 import { closeQueues, createQueues, createRedis, enqueueEpisode, freePort, type StageQueues, startPrivateRedis, waitForRuns } from '@podpreview/runs';
 import { startFleet } from '@podpreview/pipeline/worker';
-import { EnqueueRequest, loadConfig, type StageName } from '@podpreview/shared';
+import { EnqueueRequest, loadConfig, STAGE_NAMES as STAGES, type StageName } from '@podpreview/shared';
 import { REPO_ROOT, SAMPLES_DIR, startTestEnv, type TestEnv } from './harness.ts';
 
 let env: TestEnv;
@@ -170,6 +171,30 @@ describe('in-process fleet', () => {
       for (const r of normal) expect(urgentStart).toBeLessThanOrEqual(await started(r.runId));
       expect((await Job.fromId(queues.sink, urgent.runId))!.opts.priority).toBe(1);
       expect((await Job.fromId(queues.sink, normal[0]!.runId))!.opts.priority).toBe(100);
+    } finally {
+      await fleet.stop();
+    }
+  });
+
+  it('with the models loading in the background (enqueue --wait), starts first; a model that cannot load fails its stage’s jobs, with why', async () => {
+    // A manifest whose sed-mini does not match its weights.
+    const dir = path.join(env.dataDir, 'bad-manifest');
+    execFileSync('mkdir', ['-p', dir]);
+    const manifestFile = path.join(dir, 'manifest.json');
+    const { DEFAULT_MANIFEST_PATH } = await import('@podpreview/models');
+    const manifest = JSON.parse(readFileSync(DEFAULT_MANIFEST_PATH, 'utf8')) as { models: { id: string; file: string; sha256: string }[] };
+    for (const m of manifest.models) if (!path.isAbsolute(m.file)) m.file = path.join(path.dirname(DEFAULT_MANIFEST_PATH), m.file);
+    manifest.models.find((m) => m.id === 'sed-mini')!.sha256 = '0'.repeat(64);
+    writeFileSync(manifestFile, JSON.stringify(manifest));
+    const config = loadConfig({ ...env.env, PODPREVIEW_MODEL_MANIFEST: manifestFile, PODPREVIEW_ATTEMPTS: '1' });
+    await expect(startFleet(config, env.redis.url, ['ensemble-a'], env.log)).rejects.toThrow(/sed-mini/);
+    const fleet = await startFleet(config, env.redis.url, [...STAGES], env.log, { modelsInBackground: true });
+    try {
+      const request = EnqueueRequest.parse({ id: 'bad-model', audioUri: path.join(SAMPLES_DIR, 'short-note.ogg'), force: true });
+      const { runId } = await enqueueEpisode(queues, config, request);
+      const [status] = await waitForRuns(queues, [runId], { timeoutMs: 60_000 });
+      expect(status).toMatchObject({ state: 'failed', failedStage: 'ensemble-a' });
+      expect(status!.reason).toMatch(/sed-mini/);
     } finally {
       await fleet.stop();
     }

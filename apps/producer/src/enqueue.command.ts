@@ -142,7 +142,8 @@ function withRootsHint(reason: string, r: EnqueueRequest): string {
 
 async function startLocal(config: Config, log: Logger) {
   const { startLocalPipeline } = await import('@podpreview/pipeline/worker');
-  return startLocalPipeline(config, log);
+  // The episodes are queued while the models load: the first one's preprocessing hides the load.
+  return startLocalPipeline(config, log, { modelsInBackground: true });
 }
 
 const fmt = (x: number | null, digits = 1) => (x === null ? '-' : x.toFixed(digits));

@@ -1,4 +1,5 @@
 import { buildInfo, type Config, type Logger, type RedisTarget, type ResultRow, type StageName } from '@podpreview/shared';
+import type { StageHandler, StageHandlers } from '../runtime/outcome.ts';
 import { type StageWorkers, startStageWorkers } from '../runtime/stage-workers.ts';
 import { createHandlers } from './handlers.ts';
 import { deleteIntermediates, sweepScratch } from './housekeeping.ts';
@@ -8,16 +9,54 @@ export interface Fleet extends StageWorkers {
   services: Services;
 }
 
+/** Stages whose functions load models: slow to build, and not needed for an episode's first stage. */
+const MODEL_STAGES: ReadonlySet<StageName> = new Set(['ensemble-a', 'ensemble-b']);
+
+export interface FleetOptions {
+  /**
+   * Return once the stages without models run, and load the models meanwhile: a model stage's
+   * first job waits for them (a load that fails fails that job, which retries). For a process
+   * that runs one batch of episodes (`enqueue --wait`): preprocessing the first episode hides
+   * the load. Unset, a model that cannot load fails the start, as a worker fleet wants.
+   */
+  modelsInBackground?: boolean;
+}
+
 /**
  * A worker process's stages, wired: services, the stage functions built on them (models load
  * here, before the first job), and the runtime's BullMQ workers around them. `redis` may
  * still be coming (a private Redis starting): the models load meanwhile.
  */
-export async function startFleet(config: Config, redis: RedisTarget | Promise<RedisTarget>, stages: StageName[], log: Logger): Promise<Fleet> {
+export async function startFleet(
+  config: Config,
+  redis: RedisTarget | Promise<RedisTarget>,
+  stages: StageName[],
+  log: Logger,
+  o: FleetOptions = {},
+): Promise<Fleet> {
   const services = createServices(config, log);
   let workers: StageWorkers;
   try {
-    const [handlers, target] = await Promise.all([createHandlers(stages, services), redis]);
+    const later = o.modelsInBackground ? stages.filter((s) => MODEL_STAGES.has(s)) : [];
+    const loading = createHandlers(later, services);
+    // Seen by the jobs that wait on it; a failure is theirs (and logged), not an unhandled rejection.
+    loading.catch((err: unknown) => log.error({ err: String(err) }, 'models failed to load; model stages fail their jobs'));
+    const waitingFor =
+      <S extends StageName>(stage: S): StageHandler<S> =>
+      async (input, ctx) => {
+        const handler = (await loading)[stage] as StageHandler<S> | undefined;
+        if (!handler) throw new Error(`stage ${stage} has no handler`);
+        return handler(input, ctx);
+      };
+    const [now, target] = await Promise.all([
+      createHandlers(
+        stages.filter((s) => !later.includes(s)),
+        services,
+      ),
+      redis,
+    ]);
+    const handlers: Partial<StageHandlers> = { ...now };
+    for (const stage of later) (handlers as Record<StageName, unknown>)[stage] = waitingFor(stage);
     const onRunEnd = config.keepIntermediateBlobs ? undefined : (row: ResultRow) => deleteIntermediates(services.blobs, row);
     const build = buildInfo(config.buildCommit).fingerprint;
     workers = await startStageWorkers({ config, redis: target, stages, handlers, results: services.results, log, build, ...(onRunEnd ? { onRunEnd } : {}) });
@@ -29,7 +68,7 @@ export async function startFleet(config: Config, redis: RedisTarget | Promise<Re
   void sweep();
   const sweeper = setInterval(sweep, Math.min(config.tempMaxAgeMs, 3_600_000));
   sweeper.unref();
-  log.info({ stages, models: services.loadedModelIds() }, 'workers ready');
+  log.info({ stages, models: services.loadedModelIds(), ...(o.modelsInBackground ? { modelsLoading: true } : {}) }, 'workers ready');
   return {
     ...workers,
     services,

@@ -1,6 +1,6 @@
 import { describeRedisTarget, type RedisTarget, redisTargetOf, STAGE_NAMES, type Config, type Logger } from '@podpreview/shared';
 import { type PrivateRedis, startPrivateRedis } from '@podpreview/runs';
-import { type Fleet, startFleet } from './fleet.ts';
+import { type Fleet, type FleetOptions, startFleet } from './fleet.ts';
 
 export interface LocalPipeline {
   /** The Redis it runs on: the configured one, or the private server's URL. */
@@ -16,7 +16,7 @@ export interface LocalPipeline {
  * configured, plus a worker for every stage. `npm run demo`, `podpreview enqueue --wait` on a
  * bare machine and the integration tests all run through here.
  */
-export async function startLocalPipeline(config: Config, log: Logger): Promise<LocalPipeline> {
+export async function startLocalPipeline(config: Config, log: Logger, o: FleetOptions = {}): Promise<LocalPipeline> {
   // A private Redis starts while the models load.
   const configured = redisTargetOf(config);
   const starting = configured ? undefined : startPrivateRedis();
@@ -29,7 +29,7 @@ export async function startLocalPipeline(config: Config, log: Logger): Promise<L
         return r.url;
       });
   try {
-    const fleet = await startFleet(config, redis, [...STAGE_NAMES], log);
+    const fleet = await startFleet(config, redis, [...STAGE_NAMES], log, o);
     const target = await redis;
     return {
       redis: target,
