@@ -2,6 +2,7 @@
 // TypeScript sources through tsx. "Current": built from this checkout, after the newest change
 // to any source file it bundles (a stat of each, a few milliseconds).
 import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { enableCompileCache } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -40,6 +41,9 @@ function bundleIsCurrent(appDir) {
 
 /** Runs `dist/<name>.js` of the app, or `src/<source>` through tsx. */
 export async function launch(appDir, name, source) {
+  // V8's compiled code for the modules, kept on disk between runs (Node checks it against each
+  // file's contents): about 0.2 s off every start of a CLI command or worker here.
+  enableCompileCache();
   if (bundleIsCurrent(appDir)) {
     process.setSourceMapsEnabled(true);
     await import(pathToFileURL(path.join(appDir, 'dist', `${name}.js`)).href);
