@@ -79,15 +79,20 @@ describe('decoding to a file (ffmpeg writes and hashes the PCM)', () => {
     expect(inFile).toEqual({ sampleRateHz: 16_000, durationSec: inMemory.durationSec, contentHash: createHash('sha256').update(bytes).digest('hex') });
   });
 
-  it('refuses audio longer than the limit as audio_too_long, both ways', async () => {
-    for (const decode of [
-      () => decodeAudio(secret, 'secret.mp3', { maxDurationSec: 3 }),
-      () => decodeAudioToFile(secret, path.join(dir, 'long.pcm'), 'secret.mp3', { maxDurationSec: 3 }),
-    ]) {
-      const err = await rejection(decode());
-      expect(err).toBeInstanceOf(AudioTooLongError);
-      expect((err as Error).message).toMatch(/secret\.mp3 lasts 5 s, more than 3 s/);
-    }
+  it('refuses audio longer than the limit as audio_too_long: probed before decoding into memory, found while decoding to a file', async () => {
+    const probed = await rejection(decodeAudio(secret, 'secret.mp3', { maxDurationSec: 3 }));
+    expect(probed).toBeInstanceOf(AudioTooLongError);
+    expect((probed as Error).message).toMatch(/secret\.mp3 lasts 5 s, more than 3 s/);
+    const out = path.join(dir, 'long.pcm');
+    const decoded = await rejection(decodeAudioToFile(secret, out, 'secret.mp3', { maxDurationSec: 3 }));
+    expect(decoded).toBeInstanceOf(AudioTooLongError);
+    expect((decoded as Error).message).toMatch(/secret\.mp3 lasts more than 3 s/);
+    // ffmpeg stopped a hair past the limit: it did not decode the whole file.
+    expect((await readFile(out)).length).toBeLessThan(3.1 * 16_000 * 2);
+  });
+
+  it('decodes audio as long as the limit', async () => {
+    await expect(decodeAudioToFile(real, path.join(dir, 'exact.pcm'), 'real.mp3', { maxDurationSec: 3 })).resolves.toMatchObject({ sampleRateHz: 16_000 });
   });
 
   it('classifies a file that is not audio as corrupt, without a hash', async () => {

@@ -78,8 +78,6 @@ type PcmSink =
 
 async function decodePcm(localPath: string, label: string, o: DecodeOptions, sink: PcmSink): Promise<Omit<DecodedAudio, 'samples'>> {
   const maxSec = o.maxDurationSec ?? Number.POSITIVE_INFINITY;
-  const probed = await probeDurationSec(localPath, o.signal);
-  if (probed !== undefined && probed > maxSec) throw new AudioTooLongError(label, probed, maxSec);
   const maxBytes = maxSec * SAMPLE_RATE_HZ * BYTES_PER_SAMPLE;
   const args = [
     '-nostdin',
@@ -99,8 +97,8 @@ async function decodePcm(localPath: string, label: string, o: DecodeOptions, sin
     '-acodec',
     'pcm_s16le',
   ];
-  const decoded = 'fd' in sink ? await decodeToFd(args, sink.fd, maxSec, o) : await decodeStreamed(args, sink, probed, maxBytes, o);
-  if (decoded.byteLength > maxBytes) throw new AudioTooLongError(label, decoded.byteLength / BYTES_PER_SAMPLE / SAMPLE_RATE_HZ, maxSec);
+  const decoded = 'fd' in sink ? await decodeToFd(args, sink.fd, maxSec, o) : await decodeStreamed(args, sink, localPath, label, maxSec, o);
+  if (decoded.byteLength > maxBytes) throw new AudioTooLongError(label, undefined, maxSec);
   const { result } = decoded;
   if (result.code !== 0) throw classifyFfmpegFailure(label, result.stderr, result.code, result.signal);
   const durationSec = Math.floor(decoded.byteLength / BYTES_PER_SAMPLE) / SAMPLE_RATE_HZ;
@@ -118,10 +116,15 @@ interface Decoded {
 async function decodeStreamed(
   args: string[],
   sink: Exclude<PcmSink, { fd: number }>,
-  probed: number | undefined,
-  maxBytes: number,
+  localPath: string,
+  label: string,
+  maxSec: number,
   o: DecodeOptions,
 ): Promise<Decoded> {
+  // The probe sizes the buffer (and refuses a long file before decoding it).
+  const probed = await probeDurationSec(localPath, o.signal);
+  if (probed !== undefined && probed > maxSec) throw new AudioTooLongError(label, probed, maxSec);
+  const maxBytes = maxSec * SAMPLE_RATE_HZ * BYTES_PER_SAMPLE;
   sink.start(probed === undefined ? 60 * SAMPLE_RATE_HZ : Math.ceil((probed + 1) * SAMPLE_RATE_HZ));
   const hash = createHash('sha256');
   let byteLength = 0;
@@ -148,9 +151,10 @@ async function decodeStreamed(
 /**
  * ffmpeg writes the PCM to `fd`; this process then hashes the file in large reads (OpenSSL's
  * sha256, several times faster than ffmpeg's own `hash` muxer, which added 0.3-0.7 s to a
- * 30-minute episode's decode). The cap is an output duration a little past the limit (a lying
- * header cannot make it decode more), so audio longer than the limit leaves more bytes than the
- * limit allows.
+ * 30-minute episode's decode). No probe first: an ffprobe start costs about 0.15 s (Debian's
+ * ffmpeg loads some 200 libraries), a tenth of a 5-minute episode's whole cost. The limit is
+ * an output duration a little past it instead, so longer audio (or a lying header) leaves more
+ * bytes than the limit allows and is refused once that much is decoded.
  */
 async function decodeToFd(args: string[], fd: number, maxSec: number, o: DecodeOptions): Promise<Decoded> {
   const cap = Number.isFinite(maxSec) ? ['-t', String(maxSec + 0.01)] : [];

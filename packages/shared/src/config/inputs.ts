@@ -15,7 +15,7 @@ export const inputSettings = {
     '`true` lets `http(s)://` inputs reach private, loopback and link-local addresses (tests, a local host)',
   ),
   PODPREVIEW_MAX_INPUT_BYTES: setting(int(1024 * 1024 * 1024, 1024), 'larger inputs fail with `input_too_large` (checked before and while downloading)'),
-  PODPREVIEW_MAX_DURATION_SEC: setting(int(4 * 3600, 10), 'longer audio fails with `audio_too_long`, found by probing before it is decoded'),
+  PODPREVIEW_MAX_DURATION_SEC: setting(int(4 * 3600, 10), 'longer audio fails with `audio_too_long` (decoding stops a moment past the limit)'),
   PODPREVIEW_FETCH_TIMEOUT_MS: setting(int(300_000, 1000), 'one deadline per attempt at downloading an `http(s)://` input, redirects included'),
   PODPREVIEW_FETCH_IDLE_TIMEOUT_MS: setting(int(30_000, 1000), 'a download that receives nothing for this long is abandoned (a host that stalls)'),
   PODPREVIEW_FETCH_ATTEMPTS: setting(

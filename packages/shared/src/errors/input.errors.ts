@@ -74,8 +74,10 @@ export class InputTooLargeError extends PodpreviewError {
 
 /** The audio is longer than PODPREVIEW_MAX_DURATION_SEC (found by probing, before decoding). */
 export class AudioTooLongError extends PodpreviewError {
-  constructor(uri: string, durationSec: number, maxSec: number) {
-    super('audio_too_long', `audio ${displayUri(uri)} lasts ${Math.round(durationSec)} s, more than ${maxSec} s`, { retryable: false });
+  /** `durationSec` undefined: found while decoding, which stops at the limit, so only "more than" is known. */
+  constructor(uri: string, durationSec: number | undefined, maxSec: number) {
+    const lasts = durationSec === undefined ? `lasts more than ${maxSec} s` : `lasts ${Math.round(durationSec)} s, more than ${maxSec} s`;
+    super('audio_too_long', `audio ${displayUri(uri)} ${lasts}`, { retryable: false });
   }
 }
 
