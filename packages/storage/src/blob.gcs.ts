@@ -80,7 +80,8 @@ export class GcsBlobStore implements BlobStore {
     await (await this.bucket()).upload(localPath, { destination: key, resumable: size > RESUMABLE_ABOVE_BYTES });
   }
 
-  async moveFile(key: string, localPath: string): Promise<void> {
+  /** Uploaded whole either way: `durable` is a local store's concern. */
+  async moveFile(key: string, localPath: string, _o?: { durable?: boolean }): Promise<void> {
     await this.putFile(key, localPath);
     await rm(localPath, { force: true });
   }

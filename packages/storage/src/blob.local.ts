@@ -62,8 +62,8 @@ export class LocalBlobStore implements BlobStore {
     await copyFileAtomic(localPath, this.pathFor(key));
   }
 
-  async moveFile(key: string, localPath: string): Promise<void> {
-    await moveFileAtomic(localPath, this.pathFor(key));
+  async moveFile(key: string, localPath: string, o: { durable?: boolean } = {}): Promise<void> {
+    await moveFileAtomic(localPath, this.pathFor(key), o);
   }
 
   async getToFile(key: string, localPath: string): Promise<void> {

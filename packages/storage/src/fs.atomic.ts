@@ -68,17 +68,18 @@ export async function copyFileAtomic(source: string, target: string, o: { durabl
 }
 
 /**
- * Moves `source` (a file its writer no longer needs) to `target`: synced, then renamed, so no
- * byte is copied; across filesystems (EXDEV) it is copied and the source removed.
+ * Moves `source` (a file its writer no longer needs) to `target`: synced (unless `durable:
+ * false`), then renamed, so no byte is copied; across filesystems (EXDEV) it is copied and the
+ * source removed.
  */
-export async function moveFileAtomic(source: string, target: string): Promise<void> {
+export async function moveFileAtomic(source: string, target: string, o: { durable?: boolean } = {}): Promise<void> {
   await mkdir(path.dirname(target), { recursive: true });
-  await syncFile(source);
+  if (o.durable !== false) await syncFile(source);
   try {
     await rename(source, target);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
-    await copyFileAtomic(source, target);
+    await copyFileAtomic(source, target, o);
     await rm(source, { force: true });
   }
 }

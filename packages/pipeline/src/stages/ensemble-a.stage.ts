@@ -16,6 +16,9 @@ export function createEnsembleAStage(deps: EnsembleADeps) {
     const keys = runBlobKeys(input.episodeId, input.runId);
     // Read into shared memory: every model thread reads it in place.
     const samples = bytesToInt16(await deps.blobs.getShared(input.pcmKey));
+    // Stored unsynced by preprocess: an OS crash since may have left it short.
+    const expected = Math.round(input.durationSec * input.sampleRateHz);
+    if (samples.length !== expected) throw new Error(`the decoded audio ${input.pcmKey} holds ${samples.length} samples, not ${expected}: damaged in storage`);
     const lease = await deps.models();
     const meter = new UsageMeter();
     try {

@@ -10,8 +10,13 @@ export interface BlobStore {
   exists(key: string): Promise<boolean>;
   /** Uploads a local file (source audio, rendered clips) without loading it whole. */
   putFile(key: string, localPath: string): Promise<void>;
-  /** As putFile, for a file the caller no longer needs (it is gone after): a rename where the store is a local directory. */
-  moveFile(key: string, localPath: string): Promise<void>;
+  /**
+   * As putFile, for a file the caller no longer needs (it is gone after): a rename where the
+   * store is a local directory. `durable: false` for an intermediate its run can do again (the
+   * decoded PCM): a local store then skips the fsync; a process crash loses nothing, an OS
+   * crash may leave the file short, which its reader checks.
+   */
+  moveFile(key: string, localPath: string, o?: { durable?: boolean }): Promise<void>;
   /** Downloads to a local file so ffmpeg can read it. */
   getToFile(key: string, localPath: string): Promise<void>;
   /** Removes a blob; a missing one is not an error. */
