@@ -77,8 +77,8 @@ type PcmSink =
   | { fd: number };
 
 async function decodePcm(localPath: string, label: string, o: DecodeOptions, sink: PcmSink): Promise<Omit<DecodedAudio, 'samples'>> {
-  const maxSec = o.maxDurationSec ?? Number.POSITIVE_INFINITY;
-  const maxBytes = maxSec * SAMPLE_RATE_HZ * BYTES_PER_SAMPLE;
+  const sec = o.maxDurationSec ?? Number.POSITIVE_INFINITY;
+  const limit: Limit = { sec, bytes: sec * SAMPLE_RATE_HZ * BYTES_PER_SAMPLE };
   const args = [
     '-nostdin',
     '-hide_banner',
@@ -97,13 +97,19 @@ async function decodePcm(localPath: string, label: string, o: DecodeOptions, sin
     '-acodec',
     'pcm_s16le',
   ];
-  const decoded = 'fd' in sink ? await decodeToFd(args, sink.fd, maxSec, o) : await decodeStreamed(args, sink, localPath, label, maxSec, o);
-  if (decoded.byteLength > maxBytes) throw new AudioTooLongError(label, undefined, maxSec);
+  const decoded = 'fd' in sink ? await decodeToFd(args, sink.fd, limit, o) : await decodeStreamed(args, sink, { localPath, label }, limit, o);
+  if (decoded.byteLength > limit.bytes) throw new AudioTooLongError(label, undefined, limit.sec);
   const { result } = decoded;
   if (result.code !== 0) throw classifyFfmpegFailure(label, result.stderr, result.code, result.signal);
   const durationSec = Math.floor(decoded.byteLength / BYTES_PER_SAMPLE) / SAMPLE_RATE_HZ;
   if (durationSec < MIN_DURATION_SEC) throw new EmptyAudioError(label, durationSec);
   return { sampleRateHz: SAMPLE_RATE_HZ, durationSec, contentHash: decoded.contentHash };
+}
+
+/** The longest audio accepted, in seconds and in bytes of PCM. */
+interface Limit {
+  sec: number;
+  bytes: number;
 }
 
 interface Decoded {
@@ -116,15 +122,13 @@ interface Decoded {
 async function decodeStreamed(
   args: string[],
   sink: Exclude<PcmSink, { fd: number }>,
-  localPath: string,
-  label: string,
-  maxSec: number,
+  input: { localPath: string; label: string },
+  limit: Limit,
   o: DecodeOptions,
 ): Promise<Decoded> {
   // The probe sizes the buffer (and refuses a long file before decoding it).
-  const probed = await probeDurationSec(localPath, o.signal);
-  if (probed !== undefined && probed > maxSec) throw new AudioTooLongError(label, probed, maxSec);
-  const maxBytes = maxSec * SAMPLE_RATE_HZ * BYTES_PER_SAMPLE;
+  const probed = await probeDurationSec(input.localPath, o.signal);
+  if (probed !== undefined && probed > limit.sec) throw new AudioTooLongError(input.label, probed, limit.sec);
   sink.start(probed === undefined ? 60 * SAMPLE_RATE_HZ : Math.ceil((probed + 1) * SAMPLE_RATE_HZ));
   const hash = createHash('sha256');
   let byteLength = 0;
@@ -134,15 +138,15 @@ async function decodeStreamed(
     signal,
     ...(o.yieldCpu ? { yieldCpu: true } : {}),
     onStdout: (chunk) => {
-      if (byteLength > maxBytes) return;
+      if (byteLength > limit.bytes) return;
       sink.write(chunk);
       hash.update(chunk);
       byteLength += chunk.length;
       // The probe can be missing or wrong (a lying header): the cap holds while decoding too.
-      if (byteLength > maxBytes) controller.abort();
+      if (byteLength > limit.bytes) controller.abort();
     },
   }).catch((err: unknown) => {
-    if (byteLength > maxBytes) return { stdout: Buffer.alloc(0), stderr: '', code: 0, signal: null };
+    if (byteLength > limit.bytes) return { stdout: Buffer.alloc(0), stderr: '', code: 0, signal: null };
     throw err;
   });
   return { result, byteLength, contentHash: hash.digest('hex') };
@@ -156,8 +160,8 @@ async function decodeStreamed(
  * an output duration a little past it instead, so longer audio (or a lying header) leaves more
  * bytes than the limit allows and is refused once that much is decoded.
  */
-async function decodeToFd(args: string[], fd: number, maxSec: number, o: DecodeOptions): Promise<Decoded> {
-  const cap = Number.isFinite(maxSec) ? ['-t', String(maxSec + 0.01)] : [];
+async function decodeToFd(args: string[], fd: number, limit: Limit, o: DecodeOptions): Promise<Decoded> {
+  const cap = Number.isFinite(limit.sec) ? ['-t', String(limit.sec + 0.01)] : [];
   const result = await runCommand('ffmpeg', [...args, ...cap, '-f', 's16le', 'pipe:3'], {
     fd3: fd,
     ...(o.signal ? { signal: o.signal } : {}),

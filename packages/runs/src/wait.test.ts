@@ -1,4 +1,4 @@
-import type { ResultRow } from '@podpreview/shared';
+import { succeededRow } from '@podpreview/storage/testing';
 import { Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeQueues, createQueues, type StageQueues } from './queues.ts';
@@ -8,34 +8,7 @@ import { waitForRuns } from './wait.ts';
 
 const CONFIG = { queuePrefix: 'wait', runStateTtlMs: 60_000, runIndexMax: 100, runsPerEpisodeMax: 10 };
 
-function ended(runId: string): ResultRow {
-  const now = Date.now();
-  return {
-    runId,
-    episodeId: `ep-${runId}`,
-    contentHash: null,
-    status: 'succeeded',
-    previewStartSec: 12,
-    previewEndSec: 72,
-    durationSec: 300,
-    speechFraction: 0.9,
-    score: 1,
-    path: 'audio-only',
-    clipKey: `clips/${runId}.mp3`,
-    failedStage: null,
-    errorClass: null,
-    errorCode: null,
-    errorMessage: null,
-    stageTimingsMs: {},
-    models: [],
-    modelStats: null,
-    enqueuedAtMs: now - 1000,
-    finishedAtMs: now,
-    latencyMs: 1000,
-    build: null,
-    variant: 'production',
-  };
-}
+const ended = (runId: string) => succeededRow({ runId, episodeId: `ep-${runId}`, clipKey: `clips/${runId}.mp3` });
 
 describe('waitForRuns (real redis-server)', () => {
   let server: PrivateRedis;
