@@ -1,6 +1,6 @@
 import type { BigQuery, BigQueryOptions, Table } from '@google-cloud/bigquery';
 import type { ResultRow, ResultsSink, VariantName } from '@podpreview/shared';
-import { RESULT_COLUMNS, rowFromColumns, rowToColumns } from './results.columns.ts';
+import { COLUMN_LIST, rowFromColumns, rowToColumns } from './results.columns.ts';
 import { PREVIEWS_TABLE_METADATA } from './schema.bigquery.ts';
 
 export interface BigQueryResultsSinkOptions {
@@ -21,8 +21,6 @@ export interface BigQueryResultsSinkOptions {
  * a dependency of ours; it is used only when `apiEndpoint` is set.
  */
 const NO_AUTH = { getRequestHeaders: async () => new Headers() } as unknown as NonNullable<BigQueryOptions['authClient']>;
-
-const COLUMN_LIST = RESULT_COLUMNS.map((c) => c.name).join(', ');
 
 /**
  * Results in BigQuery, for a fleet of workers. Writes are streaming inserts, which can only

@@ -54,6 +54,9 @@ export const RESULT_COLUMNS: readonly (ColumnSpec & { field: Field })[] = (Objec
   ...COLUMNS[field],
 }));
 
+/** The column names, comma-separated, in table order (SQL's column lists). */
+export const COLUMN_LIST = RESULT_COLUMNS.map((c) => c.name).join(', ');
+
 export type ColumnValue = string | number | null;
 /** A row keyed by column name, in the plain types both databases accept. */
 export type ColumnRecord = Record<string, ColumnValue>;

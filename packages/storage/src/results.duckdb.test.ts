@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { withDuckDb } from './duckdb.session.ts';
 import { DuckDbLockTimeoutError } from './errors/storage.errors.ts';
 import { resultsSinkContract } from './results.suite.ts';
-import { succeededRow } from './results.fixtures.ts';
+import { failedRow, succeededRow } from './results.fixtures.ts';
 import { DuckDbResultsSink } from './results.duckdb.ts';
 
 resultsSinkContract('DuckDbResultsSink', async () => {
@@ -180,6 +180,22 @@ describe('DuckDbResultsSink within one process', () => {
     expect(committed).toEqual([['shared-0', 'shared-1', 'shared-2', 'shared-0'], ['shared-3'], ['shared-4', 'shared-5', 'shared-6']]);
     expect((await sink.forRun('shared-0'))?.episodeId).toBe('ep-replaced');
     for (const r of rows.slice(1)) expect(await sink.forRun(r.runId)).toEqual(r);
+    await sink.close();
+  });
+
+  it('writeFrom: a batch that meets a run already written in the session replaces it, and its new runs still land', async () => {
+    const sink = new DuckDbResultsSink(path.join(dir, 'again.duckdb'));
+    const [a, b, c, d] = Array.from({ length: 4 }, (_, i) => succeededRow({ runId: `again-${i}` }));
+    const aLater = failedRow({ runId: a!.runId, episodeId: a!.episodeId, errorCode: 'internal' });
+    // Same sizes, so the second and third batches run statements prepared for the first.
+    const batches = [[a!, b!], [c!, aLater], [d!, { ...b!, score: 9 }]];
+    const written = await sink.writeFrom({ wanted: () => true, take: async () => batches.shift() ?? [], committed: async () => {} });
+    expect(written).toBe(6);
+    expect(await sink.forRun(a!.runId)).toEqual(aLater);
+    expect((await sink.forRun(b!.runId))?.score).toBe(9);
+    expect(await sink.forRun(c!.runId)).toEqual(c);
+    expect(await sink.forRun(d!.runId)).toEqual(d);
+    expect(await sink.finishedSince(0, 100)).toHaveLength(4);
     await sink.close();
   });
 

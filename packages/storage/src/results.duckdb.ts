@@ -1,15 +1,13 @@
-import { BIGINT, DOUBLE, VARCHAR, type DuckDBConnection, type DuckDBType } from '@duckdb/node-api';
+import { BIGINT, type DuckDBConnection } from '@duckdb/node-api';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ResultRow, ResultRowSource, SessionResultsSink, VariantName } from '@podpreview/shared';
-import { RESULT_COLUMNS, rowFromColumns, rowToColumns, type ColumnKind, type ColumnSpec } from './results.columns.ts';
+import { COLUMN_LIST, RESULT_COLUMNS, rowFromColumns, type ColumnKind, type ColumnSpec } from './results.columns.ts';
+import { ResultRowInserter } from './results.duckdb.insert.ts';
 import { withDuckDbIfWanted, type DuckDbSessionOptions } from './duckdb.session.ts';
 
 const TABLE = 'previews';
 
 const SQL_TYPES: Record<ColumnKind, string> = { text: 'VARCHAR', int: 'BIGINT', float: 'DOUBLE', json: 'VARCHAR' };
-const PARAM_TYPES: Record<ColumnKind, DuckDBType> = { text: VARCHAR, int: BIGINT, float: DOUBLE, json: VARCHAR };
-
-const COLUMN_LIST = RESULT_COLUMNS.map((c) => c.name).join(', ');
 
 /** A column's type, and the value older rows get when a migration adds it (single quotes: plain words only). */
 const columnType = (c: ColumnSpec) => `${SQL_TYPES[c.kind]}${c.default === undefined ? '' : ` DEFAULT '${c.default}'`}`;
@@ -29,22 +27,6 @@ function ofVariants(variants: readonly VariantName[] | undefined): { where: stri
   return { where: ` AND list_contains(string_split($variants, ','), coalesce(variant, 'production'))`, params: { variants: variants.join(',') } };
 }
 
-/** Rows per INSERT statement: one statement per batch costs ~1/20 of a statement per row. */
-const ROWS_PER_STATEMENT = 200;
-
-/**
- * One INSERT OR REPLACE for `n` rows, positional parameters with explicit types (inferred ones
- * would make every number a DOUBLE).
- */
-function upsert(n: number): { sql: string; types: DuckDBType[] } {
-  const width = RESULT_COLUMNS.length;
-  const tuples = Array.from({ length: n }, (_, r) => `(${RESULT_COLUMNS.map((_, c) => `$${r * width + c + 1}`).join(', ')})`);
-  return {
-    sql: `INSERT OR REPLACE INTO ${TABLE} (${COLUMN_LIST}) VALUES ${tuples.join(', ')}`,
-    types: Array.from({ length: n }, () => RESULT_COLUMNS.map((c) => PARAM_TYPES[c.kind])).flat(),
-  };
-}
-
 /** How long a busy writer keeps the file before letting other processes have it. */
 const HOLD_OPEN_MS = 50;
 /**
@@ -59,32 +41,6 @@ const SHARED_HOLD_MS = 200;
  */
 const LINGER_MS = 2;
 const LINGER_IDLE_MS = 20;
-
-/** One transaction; the rows upserted in as few statements as the parameter limit allows. */
-async function insertBatch(conn: DuckDBConnection, batch: readonly ResultRow[]): Promise<void> {
-  await conn.run('BEGIN TRANSACTION');
-  try {
-    const rows = lastPerRun(batch);
-    for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
-      const chunk = rows.slice(i, i + ROWS_PER_STATEMENT);
-      const { sql, types } = upsert(chunk.length);
-      const values = chunk.flatMap((r) => {
-        const cols = rowToColumns(r);
-        return RESULT_COLUMNS.map((c) => cols[c.name] ?? null);
-      });
-      await conn.run(sql, values, types);
-    }
-    await conn.run('COMMIT');
-  } catch (err) {
-    await conn.run('ROLLBACK').catch(() => undefined);
-    throw err;
-  }
-}
-
-/** The rows to insert: one per run, the last written (one statement cannot upsert a key twice). */
-function lastPerRun(batch: readonly ResultRow[]): ResultRow[] {
-  return [...new Map(batch.map((r) => [r.runId, r])).values()];
-}
 
 // Ties on finished_at_ms are broken by run_id so every reader gets the same answer.
 const NEWEST = 'ORDER BY finished_at_ms DESC, run_id DESC LIMIT 1';
@@ -141,18 +97,20 @@ export class DuckDbResultsSink implements SessionResultsSink {
       let batch: WaitingRow[] = [];
       try {
         await this.run(async (conn) => {
-          const until = performance.now() + HOLD_OPEN_MS;
-          do {
-            batch = this.waiting.splice(0);
-            await insertBatch(
-              conn,
-              batch.map((w) => w.row),
-            );
-            for (const w of batch) w.resolve();
-            batch = [];
-            // Lets the callers just answered hand in their next rows.
-            await new Promise((r) => setImmediate(r));
-          } while (this.waiting.length > 0 && performance.now() < until);
+          const inserter = new ResultRowInserter(conn, TABLE);
+          try {
+            const until = performance.now() + HOLD_OPEN_MS;
+            do {
+              batch = this.waiting.splice(0);
+              await inserter.write(batch.map((w) => w.row));
+              for (const w of batch) w.resolve();
+              batch = [];
+              // Lets the callers just answered hand in their next rows.
+              await new Promise((r) => setImmediate(r));
+            } while (this.waiting.length > 0 && performance.now() < until);
+          } finally {
+            inserter.close();
+          }
         });
       } catch (err) {
         // A failed open (lock timeout, closed sink) took no rows yet: those fail with it.
@@ -171,20 +129,25 @@ export class DuckDbResultsSink implements SessionResultsSink {
    */
   async writeFrom(source: ResultRowSource): Promise<number> {
     const written = await this.run(async (conn) => {
+      const inserter = new ResultRowInserter(conn, TABLE);
       const until = performance.now() + SHARED_HOLD_MS;
       let n = 0;
       let lastRowsAt = performance.now();
-      while (performance.now() < until) {
-        const rows = await source.take();
-        if (rows.length === 0) {
-          if (performance.now() - lastRowsAt > LINGER_IDLE_MS) break;
-          await sleep(LINGER_MS);
-          continue;
+      try {
+        while (performance.now() < until) {
+          const rows = await source.take();
+          if (rows.length === 0) {
+            if (performance.now() - lastRowsAt > LINGER_IDLE_MS) break;
+            await sleep(LINGER_MS);
+            continue;
+          }
+          lastRowsAt = performance.now();
+          await inserter.write(rows);
+          await source.committed(rows);
+          n += rows.length;
         }
-        lastRowsAt = performance.now();
-        await insertBatch(conn, rows);
-        await source.committed(rows);
-        n += rows.length;
+      } finally {
+        inserter.close();
       }
       return n;
     }, source.wanted);
