@@ -12,6 +12,7 @@ import {
   type StageBacklog,
   type StageQueues,
   stageWorkerCount,
+  spawnPrivateRedis,
   waitForRuns,
 } from '@podpreview/runs';
 import { expandInputs, type InputOptions } from './inputs.ts';
@@ -141,9 +142,19 @@ function withRootsHint(reason: string, r: EnqueueRequest): string {
 }
 
 async function startLocal(config: Config, log: Logger) {
-  const { startLocalPipeline } = await import('@podpreview/pipeline/worker');
+  // A private Redis (none configured) starts while the pipeline's code loads, ~0.1 s each.
+  const privateRedis = redisTargetOf(config) ? undefined : (await spawnPrivateRedis()).ready;
+  // Its failure is startLocalPipeline's to report.
+  privateRedis?.catch(() => undefined);
+  let pipeline: typeof import('@podpreview/pipeline/worker');
+  try {
+    pipeline = await import('@podpreview/pipeline/worker');
+  } catch (err) {
+    await (await privateRedis?.catch(() => undefined))?.stop();
+    throw err;
+  }
   // The episodes are queued while the models load: the first one's preprocessing hides the load.
-  return startLocalPipeline(config, log, { modelsInBackground: true });
+  return pipeline.startLocalPipeline(config, log, { modelsInBackground: true, ...(privateRedis ? { privateRedis } : {}) });
 }
 
 const fmt = (x: number | null, digits = 1) => (x === null ? '-' : x.toFixed(digits));

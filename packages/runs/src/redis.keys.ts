@@ -32,6 +32,9 @@ export const cancelledRunsKey = (prefix: string) => `${ns(prefix)}:cancelled-run
 /** Channel: the id of each run a client asked to cancel, as the request is taken. */
 export const cancelChannel = (prefix: string) => `${ns(prefix)}:cancel`;
 
+/** Channel: the id of each run as it ends (its record says so from that moment): waiters wake instead of polling. */
+export const runEndedChannel = (prefix: string) => `${ns(prefix)}:run-ended`;
+
 /** Channel: the stage whose queue just took a priority job (the workers' priority lanes wake). */
 export const urgentChannel = (prefix: string) => `${ns(prefix)}:urgent`;
 

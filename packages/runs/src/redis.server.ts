@@ -48,11 +48,27 @@ export function privateRedisArgs(port: number, dir: string, appendOnly = false):
   ];
 }
 
+export interface PrivateRedisOptions {
+  port?: number;
+  /** Where it keeps its files; unset, a temp dir removed when it stops. */
+  dir?: string;
+  appendOnly?: boolean;
+}
+
 /**
  * Starts a throwaway `redis-server` on a free loopback port in a temp dir, for the demo, the
  * CLI on a bare machine and the tests: it never touches a Redis someone else runs.
  */
-export async function startPrivateRedis(opts: { port?: number; dir?: string; appendOnly?: boolean } = {}): Promise<PrivateRedis> {
+export async function startPrivateRedis(opts: PrivateRedisOptions = {}): Promise<PrivateRedis> {
+  return (await spawnPrivateRedis(opts)).ready;
+}
+
+/**
+ * As startPrivateRedis, in two steps: resolves once the server's process is started, with
+ * `ready` for when it answers. A caller about to block its thread (loading code) lets the
+ * server come up meanwhile.
+ */
+export async function spawnPrivateRedis(opts: PrivateRedisOptions = {}): Promise<{ ready: Promise<PrivateRedis> }> {
   const dir = opts.dir ?? (await mkdtemp(path.join(tmpdir(), 'podpreview-redis-')));
   const port = opts.port ?? (await freePort());
   const child = spawn('redis-server', privateRedisArgs(port, dir, opts.appendOnly ?? false), { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -61,30 +77,38 @@ export async function startPrivateRedis(opts: { port?: number; dir?: string; app
     spawnError = e.code === 'ENOENT' ? new Error('redis-server is not installed: run `apt-get install -y redis-server` or set REDIS_URL') : e;
   });
   const url = `redis://127.0.0.1:${port}`;
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    if (spawnError) throw spawnError;
-    if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode} before accepting connections`);
-    if (await redisAnswers(url)) break;
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`redis-server did not answer on ${url} within 10 s`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return {
+  const ready = answering(child, url, () => spawnError).then(() => ({
     url,
     port,
     process: child,
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
+        // Redis acts on SIGTERM at its next cron tick, up to 100 ms later; a throwaway server
+        // (its directory removed next) has nothing to save, so it is not asked.
+        child.kill(opts.dir ? 'SIGTERM' : 'SIGKILL');
         await exited;
       }
       if (!opts.dir) await rm(dir, { recursive: true, force: true });
     },
-  };
+  }));
+  return { ready };
+}
+
+async function answering(child: ChildProcess, url: string, spawnError: () => Error | undefined): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const failed = spawnError();
+    if (failed) throw failed;
+    if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode} before accepting connections`);
+    if (await redisAnswers(url)) break;
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`redis-server did not answer on ${url} within 10 s`);
+    }
+    // It is usually up within a few milliseconds of its start: every CLI command without a Redis waits here.
+    await new Promise((r) => setTimeout(r, 10));
+  }
 }
 
 /** Whether a Redis at `target` (a URL, or host, port and password) answers PING now: one try, no retries. */

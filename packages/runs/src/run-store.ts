@@ -2,7 +2,17 @@ import type { Config, ResultRow } from '@podpreview/shared';
 import { CancelWatch } from './cancel-watch.ts';
 import { luaScript } from './lua/index.ts';
 import type { RedisConnection } from './redis.ts';
-import { cancelChannel, cancelledRunsKey, episodeRunsKey, inflightKey, latestRunKey, runCallbacksKey, runIndexKey, runStateKey } from './redis.keys.ts';
+import {
+  cancelChannel,
+  cancelledRunsKey,
+  episodeRunsKey,
+  inflightKey,
+  latestRunKey,
+  runCallbacksKey,
+  runEndedChannel,
+  runIndexKey,
+  runStateKey,
+} from './redis.keys.ts';
 import { type CallbackTarget, outcomeOf, parseRunRecord, parseTargets, type RunRecord } from './run-record.ts';
 
 /** How long run state lives in Redis, and how many runs its indexes keep. */
@@ -97,7 +107,7 @@ export class RunStore {
     const callbacks = await luaScript('run-ended').run(
       this.redis,
       [runStateKey(this.prefix, row.runId), inflightKey(this.prefix, row.episodeId), runCallbacksKey(this.prefix, row.runId)],
-      [row.episodeId, row.status, String(row.enqueuedAtMs), JSON.stringify(outcomeOf(row)), this.limits.runStateTtlMs, row.runId],
+      [row.episodeId, row.status, String(row.enqueuedAtMs), JSON.stringify(outcomeOf(row)), this.limits.runStateTtlMs, row.runId, runEndedChannel(this.prefix)],
     );
     return parseTargets(Array.isArray(callbacks) ? (callbacks as string[]) : []);
   }

@@ -51,6 +51,30 @@ describe('waitForRuns (real redis-server)', () => {
     ]);
   });
 
+  it('wakes as a run ends, not at the next tick, and leaves no connection behind', async () => {
+    const clients = async () =>
+      String(await queues.redis.call('CLIENT', 'LIST'))
+        .trim()
+        .split('\n').length;
+    // The earlier tests' subscriptions close as their waits end, a moment after.
+    await new Promise((r) => setTimeout(r, 200));
+    const before = await clients();
+    await queued('r5');
+    const waiting = waitForRuns(queues, ['r5'], { pollMs: 60_000, fullPollMs: 60_000 });
+    // Past the first poll (the run still queued), into a minute's sleep.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await clients()).toBe(before + 1);
+    const t0 = Date.now();
+    await queues.runs.recordEnded(ended('r5'));
+    const [s] = await Promise.race<Awaited<typeof waiting>>([
+      waiting,
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('not woken')), 10_000)),
+    ]);
+    expect(s).toMatchObject({ runId: 'r5', state: 'succeeded' });
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    await expect.poll(clients).toBe(before);
+  });
+
   it('learns of a run its record still calls queued (a stage job failed) from the full poll', async () => {
     await queued('r3');
     const connection = createRedis(server.url, 'worker');

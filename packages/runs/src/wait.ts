@@ -1,4 +1,6 @@
 import type { StageQueues } from './queues.ts';
+import { runEndedChannel } from './redis.keys.ts';
+import { subscribe } from './subscriber.ts';
 import { isTerminal, type RunStatus, runStatus } from './status.ts';
 
 export interface WaitOptions {
@@ -11,7 +13,9 @@ export interface WaitOptions {
 
 /**
  * Polls the runs until every one has ended; `onProgress` gets the count of finished runs.
- * Polling (not queue events) so a run that ended before we started waiting is still seen. A
+ * Polling (not queue events) so a run that ended before we started waiting is still seen; the
+ * news of a run's end (runEndedChannel) cuts the wait for the next poll short, so a run is seen
+ * as it ends rather than up to `pollMs` later (a message missed, as pub/sub may, costs only that). A
  * failed poll (Redis restarting) is retried on the next tick: the runs go on meanwhile, and
  * only the deadline ends the wait.
  *
@@ -29,29 +33,65 @@ export async function waitForRuns(queues: StageQueues, runIds: string[], o: Wait
   const done = new Map<string, RunStatus>();
   let lastError: unknown;
   let fullPollAtMs = 0;
-  for (;;) {
-    try {
-      let pending = runIds.filter((id) => !done.has(id));
-      if (Date.now() - fullPollAtMs >= fullPollMs) {
-        fullPollAtMs = Date.now();
-      } else {
-        const records = await queues.runs.states(pending);
-        pending = pending.filter((_, i) => records[i]!.state !== 'queued' || records[i]!.fallbackRunId !== null);
+  const waitingFor = new Set(runIds);
+  /** A waited-for run ended since the last poll began: the next one starts at once. */
+  let heard = false;
+  let wake: (() => void) | undefined;
+  const unsubscribe = new AbortController();
+  // Not awaited: with Redis away the subscription waits for it, and the polls must go on.
+  subscribe(
+    queues.redis,
+    runEndedChannel(queues.prefix),
+    (runId) => {
+      if (!waitingFor.has(runId)) return;
+      heard = true;
+      wake?.();
+    },
+    { signal: unsubscribe.signal },
+  ).catch(() => undefined);
+  try {
+    return await poll();
+  } finally {
+    unsubscribe.abort();
+  }
+
+  async function poll(): Promise<RunStatus[]> {
+    for (;;) {
+      heard = false;
+      try {
+        let pending = runIds.filter((id) => !done.has(id));
+        if (Date.now() - fullPollAtMs >= fullPollMs) {
+          fullPollAtMs = Date.now();
+        } else {
+          const records = await queues.runs.states(pending);
+          pending = pending.filter((_, i) => records[i]!.state !== 'queued' || records[i]!.fallbackRunId !== null);
+        }
+        for (const id of pending) {
+          const s = await runStatus(queues, id);
+          if (isTerminal(s.state)) {
+            done.set(id, s);
+            waitingFor.delete(id);
+          }
+        }
+        lastError = undefined;
+      } catch (err) {
+        lastError = err;
       }
-      for (const id of pending) {
-        const s = await runStatus(queues, id);
-        if (isTerminal(s.state)) done.set(id, s);
+      o.onProgress?.(done.size, [...done.values()]);
+      if (done.size === runIds.length) return runIds.map((id) => done.get(id)!);
+      if (Date.now() > deadline) {
+        const why = lastError instanceof Error ? ` (last poll: ${lastError.message})` : '';
+        throw new Error(`timed out waiting for ${runIds.length - done.size} run(s)${why}`);
       }
-      lastError = undefined;
-    } catch (err) {
-      lastError = err;
+      if (heard) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, pollMs);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      wake = undefined;
     }
-    o.onProgress?.(done.size, [...done.values()]);
-    if (done.size === runIds.length) return runIds.map((id) => done.get(id)!);
-    if (Date.now() > deadline) {
-      const why = lastError instanceof Error ? ` (last poll: ${lastError.message})` : '';
-      throw new Error(`timed out waiting for ${runIds.length - done.size} run(s)${why}`);
-    }
-    await new Promise((r) => setTimeout(r, pollMs));
   }
 }

@@ -11,15 +11,20 @@ export interface LocalPipeline {
   stop(): Promise<void>;
 }
 
+export interface LocalPipelineOptions extends FleetOptions {
+  /** A private Redis the caller already started (before loading this code), used when none is configured; stopped with the pipeline. */
+  privateRedis?: Promise<PrivateRedis>;
+}
+
 /**
  * The whole pipeline in this process: the configured Redis, or a private one when none is
  * configured, plus a worker for every stage. `npm run demo`, `podpreview enqueue --wait` on a
  * bare machine and the integration tests all run through here.
  */
-export async function startLocalPipeline(config: Config, log: Logger, o: FleetOptions = {}): Promise<LocalPipeline> {
+export async function startLocalPipeline(config: Config, log: Logger, o: LocalPipelineOptions = {}): Promise<LocalPipeline> {
   // A private Redis starts while the models load.
   const configured = redisTargetOf(config);
-  const starting = configured ? undefined : startPrivateRedis();
+  const starting = configured ? undefined : (o.privateRedis ?? startPrivateRedis());
   let privateRedis: PrivateRedis | undefined;
   const redis: RedisTarget | Promise<RedisTarget> = configured
     ? configured
@@ -29,7 +34,7 @@ export async function startLocalPipeline(config: Config, log: Logger, o: FleetOp
         return r.url;
       });
   try {
-    const fleet = await startFleet(config, redis, [...STAGE_NAMES], log, o);
+    const fleet = await startFleet(config, redis, [...STAGE_NAMES], log, { modelsInBackground: o.modelsInBackground === true });
     const target = await redis;
     return {
       redis: target,
