@@ -41,7 +41,7 @@ export interface VadResult {
  * segment boundary does not show in the track.
  */
 export async function runSileroVad(session: ModelSession, samples: Pcm, options: VadOptions): Promise<VadResult> {
-  const o = { segmentSec: 5, warmupFrames: 32, lanes: 1, sampleRateHz: VAD_SAMPLE_RATE_HZ as 16_000 | 8000, urgent: false, ...options };
+  const o = { segmentSec: 5, warmupFrames: 16, lanes: 1, sampleRateHz: VAD_SAMPLE_RATE_HZ as 16_000 | 8000, urgent: false, ...options };
   if (o.sampleRateHz !== 16_000 && o.sampleRateHz !== 8000) throw new RangeError(`Silero runs at 16000 or 8000 Hz, not ${o.sampleRateHz}`);
   const frames = Math.ceil(samples.length / VAD_FRAME_SAMPLES);
   const probs = new Float32Array(frames);
