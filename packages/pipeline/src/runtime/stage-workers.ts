@@ -19,8 +19,8 @@ export interface StageWorkersOptions {
   /** A handler for every stage in `stages` (the wiring above the runtime builds them). */
   handlers: Partial<StageHandlers>;
   results: ResultsSink;
-  /** The build fingerprint every result row records (buildInfo().fingerprint). */
-  build?: string;
+  /** The build fingerprint every result row records (buildInfo().fingerprint), or its promise (worked out while the first run goes). */
+  build?: string | Promise<string>;
   /** Called once a run has ended (after its row is safe), e.g. to delete its intermediate blobs. */
   onRunEnd?: (row: ResultRow) => Promise<void>;
   log: Logger;
@@ -75,7 +75,7 @@ export async function startStageWorkers(o: StageWorkersOptions): Promise<StageWo
   const endRun = async (ended: EndedRow, e: { inputRejected?: boolean } = {}) => {
     // The credential that started the run, from its record: the row keeps it once the record has expired.
     const owner = await queues.runs.ownerOf(ended.runId);
-    const row: ResultRow = { ...ended, build: o.build ?? null, variant: config.variant, owner };
+    const row: ResultRow = { ...ended, build: (await o.build) ?? null, variant: config.variant, owner };
     await results.write(row);
     const callbacks = await queues.runs.recordEnded(row);
     const handedTo = row.status === 'failed' && !e.inputRejected ? await handOver(row) : undefined;
@@ -102,13 +102,14 @@ export async function startStageWorkers(o: StageWorkersOptions): Promise<StageWo
   const sweep = startFallbackSweep(queues, config, log);
   const failedSweep = startFailedJobSweep(queues, o.stages, endRun, config, log);
   const lanes = config.priorityLane ? new PriorityLanes({ holdMs: config.priorityHoldMs, log }) : undefined;
-  await lanes?.listen(queues);
+  // The lanes subscribe while the workers connect (~15 ms each, one after the other).
+  const listening = lanes?.listen(queues);
   const workers = o.stages.map((stage) => {
     const handler = o.handlers[stage] as StageHandler<typeof stage> | undefined;
     if (!handler) throw new Error(`stage ${stage} has no handler`);
     return startStageWorker(stage, handler, { config, connection, queues, endRun, log, ...(lanes ? { lanes } : {}) });
   });
-  await Promise.all(workers.map((w) => w.waitUntilReady()));
+  await Promise.all([listening, ...workers.map((w) => w.waitUntilReady())]);
   return {
     stages: o.stages,
     queues,

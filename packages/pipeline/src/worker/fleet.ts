@@ -58,7 +58,19 @@ export async function startFleet(
     const handlers: Partial<StageHandlers> = { ...now };
     for (const stage of later) (handlers as Record<StageName, unknown>)[stage] = waitingFor(stage);
     const onRunEnd = config.keepIntermediateBlobs ? undefined : (row: ResultRow) => deleteIntermediates(services.blobs, row);
-    const build = buildInfo(config.buildCommit).fingerprint;
+    // Its first reading (git, the installed packages' list: ~15 ms) waits for a moment the
+    // thread is idle, off the path of a CLI's one episode; the first row awaits it.
+    const build = new Promise<string>((resolve, reject) =>
+      setImmediate(() => {
+        try {
+          resolve(buildInfo(config.buildCommit).fingerprint);
+        } catch (err) {
+          reject(err);
+        }
+      }),
+    );
+    // A failure is the first row's to report.
+    build.catch(() => undefined);
     workers = await startStageWorkers({ config, redis: target, stages, handlers, results: services.results, log, build, ...(onRunEnd ? { onRunEnd } : {}) });
   } catch (err) {
     await services.close();
