@@ -188,7 +188,11 @@ describe('DuckDbResultsSink within one process', () => {
     const [a, b, c, d] = Array.from({ length: 4 }, (_, i) => succeededRow({ runId: `again-${i}` }));
     const aLater = failedRow({ runId: a!.runId, episodeId: a!.episodeId, errorCode: 'internal' });
     // Same sizes, so the second and third batches run statements prepared for the first.
-    const batches = [[a!, b!], [c!, aLater], [d!, { ...b!, score: 9 }]];
+    const batches = [
+      [a!, b!],
+      [c!, aLater],
+      [d!, { ...b!, score: 9 }],
+    ];
     const written = await sink.writeFrom({ wanted: () => true, take: async () => batches.shift() ?? [], committed: async () => {} });
     expect(written).toBe(6);
     expect(await sink.forRun(a!.runId)).toEqual(aLater);
