@@ -79,6 +79,17 @@ describe('decoding to a file (ffmpeg writes and hashes the PCM)', () => {
     expect(inFile).toEqual({ sampleRateHz: 16_000, durationSec: inMemory.durationSec, contentHash: createHash('sha256').update(bytes).digest('hex') });
   });
 
+  it('hashes a long decode (several reads, taken as ffmpeg writes) to the sha256 of the bytes written', async () => {
+    // 200 s of noise: 6.4 MB of PCM, more than one of the hash's 4 MB reads.
+    const long = path.join(dir, 'root', 'long.wav');
+    ffmpeg('-f', 'lavfi', '-i', 'anoisesrc=sample_rate=16000:seed=7', '-t', '200', long);
+    const out = path.join(dir, 'long.pcm');
+    const decoded = await decodeAudioToFile(long, out);
+    const bytes = await readFile(out);
+    expect(bytes.length).toBe(200 * 16_000 * 2);
+    expect(decoded).toEqual({ sampleRateHz: 16_000, durationSec: 200, contentHash: createHash('sha256').update(bytes).digest('hex') });
+  });
+
   it('refuses audio longer than the limit as audio_too_long: probed before decoding into memory, found while decoding to a file', async () => {
     const probed = await rejection(decodeAudio(secret, 'secret.mp3', { maxDurationSec: 3 }));
     expect(probed).toBeInstanceOf(AudioTooLongError);

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
-import { closeSync, createReadStream, fstatSync, openSync } from 'node:fs';
+import { closeSync, fstat as fstatCb, openSync, read as readCb } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
 import {
   AudioTooLongError,
   type CommandResult,
@@ -17,6 +19,10 @@ export const MIN_DURATION_SEC = 1;
 const BYTES_PER_SAMPLE = 2;
 /** Reads of the decoded file while hashing it: few and large, so the hash is nearly all the work. */
 const HASH_READ_BYTES = 4 << 20;
+/** How often the hash looks for more of the file while ffmpeg writes it (4 MB take ~50 ms to decode). */
+const HASH_POLL_MS = 25;
+const fstat = promisify(fstatCb);
+const read = promisify(readCb);
 
 export interface DecodedAudio {
   /** 16-bit signed PCM (full scale ±32768): half the bytes of float32 to pipe, hash, store and hold. */
@@ -153,26 +159,56 @@ async function decodeStreamed(
 }
 
 /**
- * ffmpeg writes the PCM to `fd`; this process then hashes the file in large reads (OpenSSL's
- * sha256, several times faster than ffmpeg's own `hash` muxer, which added 0.3-0.7 s to a
- * 30-minute episode's decode). No probe first: an ffprobe start costs about 0.15 s (Debian's
+ * ffmpeg writes the PCM to `fd`; this process hashes the file in large reads as it grows
+ * (OpenSSL's sha256, several times faster than ffmpeg's own `hash` muxer, which added 0.3-0.7 s
+ * to a 30-minute episode's decode), so only the last few megabytes are left once ffmpeg ends
+ * (hashed afterwards, it was 0.1 s of a 30-minute episode's latency). No probe first: an ffprobe start costs about 0.15 s (Debian's
  * ffmpeg loads some 200 libraries), a tenth of a 5-minute episode's whole cost. The limit is
  * an output duration a little past it instead, so longer audio (or a lying header) leaves more
  * bytes than the limit allows and is refused once that much is decoded.
  */
 async function decodeToFd(args: string[], fd: number, limit: Limit, o: DecodeOptions): Promise<Decoded> {
   const cap = Number.isFinite(limit.sec) ? ['-t', String(limit.sec + 0.01)] : [];
-  const result = await runCommand('ffmpeg', [...args, ...cap, '-f', 's16le', 'pipe:3'], {
+  const decoding = runCommand('ffmpeg', [...args, ...cap, '-f', 's16le', 'pipe:3'], {
     fd3: fd,
     ...(o.signal ? { signal: o.signal } : {}),
     ...(o.yieldCpu ? { yieldCpu: true } : {}),
   });
-  const byteLength = fstatSync(fd).size;
+  // Both settle before the caller closes `fd`.
+  const [decoded, hashed] = await Promise.allSettled([decoding, hashAsWritten(fd, decoding)]);
+  if (decoded.status === 'rejected') throw decoded.reason;
+  if (hashed.status === 'rejected') throw hashed.reason;
+  return { result: decoded.value, ...hashed.value };
+}
+
+/**
+ * sha256 of the file behind `fd` while `writing` appends to it, in reads of HASH_READ_BYTES as
+ * that much more is there, and the rest once `writing` settles. A failed write leaves the rest
+ * unread (its hash is not used).
+ */
+async function hashAsWritten(fd: number, writing: Promise<CommandResult>): Promise<{ byteLength: number; contentHash: string }> {
   const hash = createHash('sha256');
-  if (result.code === 0) {
-    for await (const chunk of createReadStream('', { fd, start: 0, autoClose: false, highWaterMark: HASH_READ_BYTES })) hash.update(chunk as Buffer);
+  const buf = Buffer.allocUnsafe(HASH_READ_BYTES);
+  let hashed = 0;
+  let ended: CommandResult | null = null;
+  const settled = writing.then(
+    (r) => (ended = r),
+    () => (ended = { code: null } as CommandResult),
+  );
+  for (;;) {
+    // Read before the size: a write that ended after this point is seen on the next turn.
+    const last = ended as CommandResult | null;
+    const { size } = await fstat(fd);
+    if (last && last.code !== 0) return { byteLength: size, contentHash: '' };
+    while (size - hashed >= HASH_READ_BYTES || (last && hashed < size)) {
+      const { bytesRead } = await read(fd, buf, 0, Math.min(HASH_READ_BYTES, size - hashed), hashed);
+      if (bytesRead === 0) break;
+      hash.update(buf.subarray(0, bytesRead));
+      hashed += bytesRead;
+    }
+    if (last) return { byteLength: size, contentHash: hash.digest('hex') };
+    await Promise.race([settled, sleep(HASH_POLL_MS)]);
   }
-  return { result, byteLength, contentHash: hash.digest('hex') };
 }
 
 /** The container's duration in seconds, or undefined when it does not say (or ffprobe cannot read it: decoding will tell why). */

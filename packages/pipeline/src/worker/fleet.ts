@@ -58,19 +58,17 @@ export async function startFleet(
     const handlers: Partial<StageHandlers> = { ...now };
     for (const stage of later) (handlers as Record<StageName, unknown>)[stage] = waitingFor(stage);
     const onRunEnd = config.keepIntermediateBlobs ? undefined : (row: ResultRow) => deleteIntermediates(services.blobs, row);
-    // Its first reading (git, the installed packages' list: ~15 ms) waits for a moment the
-    // thread is idle, off the path of a CLI's one episode; the first row awaits it.
-    const build = new Promise<string>((resolve, reject) =>
-      setImmediate(() => {
-        try {
-          resolve(buildInfo(config.buildCommit).fingerprint);
-        } catch (err) {
-          reject(err);
-        }
-      }),
-    );
-    // A failure is the first row's to report.
-    build.catch(() => undefined);
+    // Read (git, the installed packages' list: ~15 ms of this thread) a second after the start,
+    // while a CLI's first episode decodes, or by the first row if it comes sooner.
+    let fingerprint: string | undefined;
+    const build = () => (fingerprint ??= buildInfo(config.buildCommit).fingerprint);
+    setTimeout(() => {
+      try {
+        build();
+      } catch {
+        // The first row meets it.
+      }
+    }, 1000).unref();
     workers = await startStageWorkers({ config, redis: target, stages, handlers, results: services.results, log, build, ...(onRunEnd ? { onRunEnd } : {}) });
   } catch (err) {
     await services.close();
