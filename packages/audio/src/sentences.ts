@@ -1,5 +1,5 @@
-import winkNLP from 'wink-nlp';
-import model from 'wink-eng-lite-web-model';
+import { createRequire } from 'node:module';
+import type winkNLP from 'wink-nlp';
 import { type Cue, round3 } from '@podpreview/shared';
 
 export interface Sentence {
@@ -10,10 +10,15 @@ export interface Sentence {
 
 export const SENTENCE_MODEL = { id: 'wink-eng-lite-web-model', version: '1.8' } as const;
 
-// Loading the language model takes ~100 ms; do it once per process.
+// Loading the language model takes ~100 ms; do it once per process, and only in one that
+// splits a transcript (its modules alone were ~50 ms of every CLI start).
 let nlp: ReturnType<typeof winkNLP> | undefined;
 function getNlp() {
-  nlp ??= winkNLP(model);
+  if (!nlp) {
+    const require = createRequire(import.meta.url);
+    const load = require('wink-nlp') as typeof winkNLP;
+    nlp = load(require('wink-eng-lite-web-model'));
+  }
   return nlp;
 }
 
