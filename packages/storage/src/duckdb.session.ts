@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
@@ -93,7 +93,7 @@ async function openWithRetry(file: string, lockTimeoutMs: number, wanted: () => 
     try {
       return await DuckDBInstance.create(file, { threads: '1' });
     } catch (err) {
-      if (!isLockConflict(err)) throw err;
+      if (!isLockConflict(err) && !(await isBeingCreated(err, file))) throw err;
       if (Date.now() >= deadline) {
         throw new DuckDbLockTimeoutError(file, lockTimeoutMs, err);
       }
@@ -104,6 +104,24 @@ async function openWithRetry(file: string, lockTimeoutMs: number, wanted: () => 
     }
   }
 }
+
+/**
+ * Another process is creating the file this moment: DuckDB reads the header of a file that
+ * exists before it asks for the lock, so a second process opening a file the first has only
+ * just made finds no header yet ("not a valid DuckDB database file"). A file still shorter than
+ * DuckDB's headers and modified within the last seconds is taken for that; any other invalid
+ * file is an error at once.
+ */
+async function isBeingCreated(err: unknown, file: string): Promise<boolean> {
+  if (!(err instanceof Error && /not a valid DuckDB database file/i.test(err.message))) return false;
+  const s = await stat(file).catch(() => undefined);
+  return s !== undefined && s.size < DUCKDB_HEADERS_BYTES && Date.now() - s.mtimeMs < CREATION_WINDOW_MS;
+}
+
+/** DuckDB's file header and its two database headers, 4 KiB each. */
+const DUCKDB_HEADERS_BYTES = 3 * 4096;
+/** How recently a too-short file must have changed to be taken for one being created. */
+const CREATION_WINDOW_MS = 2000;
 
 /** DuckDB reports it as `IO Error: Could not set lock on file "…": Conflicting lock is held in … (PID n)`. */
 function isLockConflict(err: unknown): boolean {

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,6 +53,34 @@ describe('DuckDbResultsSink across processes', () => {
     dbPath = path.join(dir, 'nested', 'dirs', 'results.duckdb');
   });
   afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  it('waits out a file another process is creating (no header yet), and refuses an old invalid one at once', async () => {
+    // Made elsewhere, then moved into place the way a creator's header lands: 200 ms after the
+    // open found the file empty.
+    const elsewhere = path.join(dir, 'elsewhere.duckdb');
+    const first = succeededRow({ runId: 'made-elsewhere' });
+    const maker = new DuckDbResultsSink(elsewhere);
+    await maker.write(first);
+    await maker.close();
+    await mkdir(path.dirname(dbPath), { recursive: true });
+    await writeFile(dbPath, '');
+    const sink = new DuckDbResultsSink(dbPath);
+    const row = succeededRow({ runId: 'after-creation' });
+    const writing = sink.write(row);
+    await new Promise((r) => setTimeout(r, 200));
+    await rename(elsewhere, dbPath);
+    await writing;
+    expect(await sink.forRun(row.runId)).toEqual(row);
+    expect(await sink.forRun(first.runId)).toEqual(first);
+    await sink.close();
+
+    const stale = path.join(dir, 'stale.duckdb');
+    await writeFile(stale, '');
+    await utimes(stale, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+    const started = Date.now();
+    await expect(new DuckDbResultsSink(stale).write(row)).rejects.toThrow(/not a valid DuckDB database file/);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
 
   it('creates the parent directories and the file on first use', async () => {
     const sink = new DuckDbResultsSink(dbPath);
