@@ -51,15 +51,17 @@ export async function startTestEnv(overrides: Record<string, string> = {}, redis
     ...overrides,
   };
   const config = loadConfig(env);
-  return {
+  const world: TestEnv = {
     redis,
     config,
     dataDir,
     env,
     log: createLogger(config.logLevel, { test: true }),
     cleanup: async () => {
-      await redis.stop();
+      // The server the world has now: a test that restarts Redis puts the new one here.
+      await world.redis.stop();
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+  return world;
 }
