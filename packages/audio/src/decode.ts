@@ -162,10 +162,11 @@ async function decodeStreamed(
  * ffmpeg writes the PCM to `fd`; this process hashes the file in large reads as it grows
  * (OpenSSL's sha256, several times faster than ffmpeg's own `hash` muxer, which added 0.3-0.7 s
  * to a 30-minute episode's decode), so only the last few megabytes are left once ffmpeg ends
- * (hashed afterwards, it was 0.1 s of a 30-minute episode's latency). No probe first: an ffprobe start costs about 0.15 s (Debian's
- * ffmpeg loads some 200 libraries), a tenth of a 5-minute episode's whole cost. The limit is
- * an output duration a little past it instead, so longer audio (or a lying header) leaves more
- * bytes than the limit allows and is refused once that much is decoded.
+ * (hashed afterwards, it was 0.1 s of a 30-minute episode's latency). No probe first: an
+ * ffprobe start costs about 0.15 s (Debian's ffmpeg loads some 200 libraries), a tenth of a
+ * 5-minute episode's whole cost. The limit is an output duration a little past it instead, so
+ * longer audio (or a lying header) leaves more bytes than the limit allows and is refused once
+ * that much is decoded.
  */
 async function decodeToFd(args: string[], fd: number, limit: Limit, o: DecodeOptions): Promise<Decoded> {
   const cap = Number.isFinite(limit.sec) ? ['-t', String(limit.sec + 0.01)] : [];
@@ -190,16 +191,21 @@ async function hashAsWritten(fd: number, writing: Promise<CommandResult>): Promi
   const hash = createHash('sha256');
   const buf = Buffer.allocUnsafe(HASH_READ_BYTES);
   let hashed = 0;
-  let ended: CommandResult | null = null;
+  // Set by the callbacks below; typed wide so the checks in the loop are not narrowed away.
+  let ended = undefined as 'ok' | 'failed' | undefined;
   const settled = writing.then(
-    (r) => (ended = r),
-    () => (ended = { code: null } as CommandResult),
+    (r) => {
+      ended = r.code === 0 ? 'ok' : 'failed';
+    },
+    () => {
+      ended = 'failed';
+    },
   );
   for (;;) {
     // Read before the size: a write that ended after this point is seen on the next turn.
-    const last = ended as CommandResult | null;
+    const last = ended;
     const { size } = await fstat(fd);
-    if (last && last.code !== 0) return { byteLength: size, contentHash: '' };
+    if (last === 'failed') return { byteLength: size, contentHash: '' };
     while (size - hashed >= HASH_READ_BYTES || (last && hashed < size)) {
       const { bytesRead } = await read(fd, buf, 0, Math.min(HASH_READ_BYTES, size - hashed), hashed);
       if (bytesRead === 0) break;

@@ -96,21 +96,16 @@ export class DuckDbResultsSink implements SessionResultsSink {
       // Taken when the session starts, not now: rows arriving meanwhile join this batch.
       let batch: WaitingRow[] = [];
       try {
-        await this.run(async (conn) => {
-          const inserter = new ResultRowInserter(conn, TABLE);
-          try {
-            const until = performance.now() + HOLD_OPEN_MS;
-            do {
-              batch = this.waiting.splice(0);
-              await inserter.write(batch.map((w) => w.row));
-              for (const w of batch) w.resolve();
-              batch = [];
-              // Lets the callers just answered hand in their next rows.
-              await new Promise((r) => setImmediate(r));
-            } while (this.waiting.length > 0 && performance.now() < until);
-          } finally {
-            inserter.close();
-          }
+        await this.writeSession(async (insert) => {
+          const until = performance.now() + HOLD_OPEN_MS;
+          do {
+            batch = this.waiting.splice(0);
+            await insert(batch.map((w) => w.row));
+            for (const w of batch) w.resolve();
+            batch = [];
+            // Lets the callers just answered hand in their next rows.
+            await new Promise((r) => setImmediate(r));
+          } while (this.waiting.length > 0 && performance.now() < until);
         });
       } catch (err) {
         // A failed open (lock timeout, closed sink) took no rows yet: those fail with it.
@@ -128,26 +123,21 @@ export class DuckDbResultsSink implements SessionResultsSink {
    * wrote its rows while this one waited for the lock).
    */
   async writeFrom(source: ResultRowSource): Promise<number> {
-    const written = await this.run(async (conn) => {
-      const inserter = new ResultRowInserter(conn, TABLE);
+    const written = await this.writeSession(async (insert) => {
       const until = performance.now() + SHARED_HOLD_MS;
       let n = 0;
       let lastRowsAt = performance.now();
-      try {
-        while (performance.now() < until) {
-          const rows = await source.take();
-          if (rows.length === 0) {
-            if (performance.now() - lastRowsAt > LINGER_IDLE_MS) break;
-            await sleep(LINGER_MS);
-            continue;
-          }
-          lastRowsAt = performance.now();
-          await inserter.write(rows);
-          await source.committed(rows);
-          n += rows.length;
+      while (performance.now() < until) {
+        const rows = await source.take();
+        if (rows.length === 0) {
+          if (performance.now() - lastRowsAt > LINGER_IDLE_MS) break;
+          await sleep(LINGER_MS);
+          continue;
         }
-      } finally {
-        inserter.close();
+        lastRowsAt = performance.now();
+        await insert(rows);
+        await source.committed(rows);
+        n += rows.length;
       }
       return n;
     }, source.wanted);
@@ -196,6 +186,21 @@ export class DuckDbResultsSink implements SessionResultsSink {
       return reader.getRowObjectsJS();
     });
     return rows[0] ? rowFromColumns(rows[0]) : undefined;
+  }
+
+  /**
+   * A session that writes rows: `insert` commits one batch (ResultRowInserter), whose prepared
+   * statements are freed when `work` ends.
+   */
+  private writeSession<T>(work: (insert: (rows: readonly ResultRow[]) => Promise<void>) => Promise<T>, wanted: () => boolean = () => true) {
+    return this.run(async (conn) => {
+      const inserter = new ResultRowInserter(conn, TABLE);
+      try {
+        return await work((rows) => inserter.write(rows));
+      } finally {
+        inserter.close();
+      }
+    }, wanted);
   }
 
   private run<T>(work: (conn: DuckDBConnection) => Promise<T>): Promise<T>;

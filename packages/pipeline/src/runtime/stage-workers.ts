@@ -19,8 +19,8 @@ export interface StageWorkersOptions {
   /** A handler for every stage in `stages` (the wiring above the runtime builds them). */
   handlers: Partial<StageHandlers>;
   results: ResultsSink;
-  /** The build fingerprint every result row records (buildInfo().fingerprint), or how to work it out when a row first needs it. */
-  build?: string | (() => string);
+  /** The build fingerprint every result row records (buildInfo().fingerprint), asked for as a row needs it. */
+  build?: () => string;
   /** Called once a run has ended (after its row is safe), e.g. to delete its intermediate blobs. */
   onRunEnd?: (row: ResultRow) => Promise<void>;
   log: Logger;
@@ -75,8 +75,7 @@ export async function startStageWorkers(o: StageWorkersOptions): Promise<StageWo
   const endRun = async (ended: EndedRow, e: { inputRejected?: boolean } = {}) => {
     // The credential that started the run, from its record: the row keeps it once the record has expired.
     const owner = await queues.runs.ownerOf(ended.runId);
-    const build = typeof o.build === 'function' ? o.build() : o.build;
-    const row: ResultRow = { ...ended, build: build ?? null, variant: config.variant, owner };
+    const row: ResultRow = { ...ended, build: o.build?.() ?? null, variant: config.variant, owner };
     await results.write(row);
     const callbacks = await queues.runs.recordEnded(row);
     const handedTo = row.status === 'failed' && !e.inputRejected ? await handOver(row) : undefined;
