@@ -13,7 +13,9 @@ const [nArg, concurrencyArg, workDir, firstArg = 'raw'] = process.argv.slice(2);
 const N = Number(nArg);
 const C = Number(concurrencyArg);
 /** Episodes of each side's untimed warm-up pass. */
-const WARM_UP = 500;
+const WARM_UP = 1000;
+/** Timed pairs (one pass of each side); the figure is the ratio of the two sides' medians. */
+const PAIRS = 4;
 const redis = await startPrivateRedis();
 
 async function raw(n: number, tag: string): Promise<number> {
@@ -111,7 +113,7 @@ async function ours(n: number, tag: string): Promise<number> {
       const runId = `ours-run-${tag}-${i}`;
       return {
         name: 'preprocess',
-        data: { v: 1, runId, episodeId: `ep-${i}`, enqueuedAtMs: Date.now(), priority: false, force: true, timingsMs: {}, audioUri: '/x.mp3' },
+        data: { v: 1, runId, episodeId: `ep-${i}`, enqueuedAtMs: Date.now(), priority: false, force: true, owner: null, timingsMs: {}, audioUri: '/x.mp3' },
         opts: jobOptions(config, runId, false),
       };
     }),
@@ -125,19 +127,24 @@ async function ours(n: number, tag: string): Promise<number> {
 }
 
 // Both sides run once untimed first: otherwise whichever goes first meets a cold Redis and
-// cold code and the other a warm one (measured: the side going first lost 15–40 %). Which side
-// goes first in the timed pair still alternates between repeats (the caller passes it).
+// cold code and the other a warm one (measured: the side going first lost 15–40 %). Then timed
+// pairs, each side's median taken: on a shared 2-core VM one pair's ratio swung from 0.66 to
+// 1.02 between pairs in one process, the median of four pairs by a few percent. Which side goes
+// first alternates between pairs, starting with `first`.
 await raw(WARM_UP, 'warm');
 await ours(WARM_UP, 'warm');
-let rawEps: number;
-let oursEps: number;
-if (firstArg === 'ours') {
-  oursEps = await ours(N, 'timed');
-  rawEps = await raw(N, 'timed');
-} else {
-  rawEps = await raw(N, 'timed');
-  oursEps = await ours(N, 'timed');
+const rawRounds: number[] = [];
+const oursRounds: number[] = [];
+for (let pair = 0; pair < PAIRS; pair++) {
+  const rawFirst = (firstArg === 'raw') === (pair % 2 === 0);
+  if (rawFirst) rawRounds.push(await raw(N, `timed-${pair}`));
+  oursRounds.push(await ours(N, `timed-${pair}`));
+  if (!rawFirst) rawRounds.push(await raw(N, `timed-${pair}`));
 }
 await redis.stop();
-process.stdout.write(`${JSON.stringify({ rawEps, oursEps })}\n`);
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+process.stdout.write(`${JSON.stringify({ rawEps: median(rawRounds), oursEps: median(oursRounds), rawRounds, oursRounds })}\n`);
 process.exit(0);

@@ -75,6 +75,7 @@ export async function enqueueEpisode(
     enqueuedAtMs,
     priority: req.priority,
     force: req.force,
+    owner: o.owner ?? null,
     timingsMs: {},
     audioUri: req.audioUri,
     ...(req.transcriptUri ? { transcriptUri: req.transcriptUri } : {}),

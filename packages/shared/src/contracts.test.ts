@@ -35,6 +35,15 @@ describe('payload contracts at the two ends of a hop', () => {
     }
   });
 
+  it('takes stage timings by stage name only, and the run owner as a name or null', () => {
+    const timed = { ...ensembleA, timingsMs: { preprocess: 12 }, owner: 'alice' };
+    expect(parseStageInput('ensemble-a', timed)).toMatchObject({ timingsMs: { preprocess: 12 }, owner: 'alice' });
+    expect(parseStageInput('ensemble-a', { ...timed, owner: null }).owner).toBeNull();
+    expect(() => parseStageInput('ensemble-a', { ...timed, timingsMs: { preprocess: 12, mystery: 1 } })).toThrow(/timingsMs/);
+    expect(() => parseStageInput('ensemble-a', { ...timed, timingsMs: { preprocess: -1 } })).toThrow(/timingsMs\.preprocess/);
+    expect(() => parseStageInput('ensemble-a', { ...timed, owner: 7 })).toThrow(/owner/);
+  });
+
   it('blames the producer, without retries, when the first stage picks up a bad payload', () => {
     expect(() => parseStageInput('preprocess', { ...ensembleA })).toThrow(InvalidPayloadError);
   });

@@ -54,9 +54,8 @@ export class PriorityLanes {
     lane.worker.resume().catch((err: unknown) => this.o.log.warn({ stage, err: String(err) }, 'could not wake the priority lane'));
   }
 
-  /** Runs one job's work, holding back normal starts while it is a priority job. */
-  async track<T>(urgent: boolean, work: () => Promise<T>): Promise<T> {
-    if (!urgent) return work();
+  /** Runs one priority job's work, holding back normal starts meanwhile. */
+  async track<T>(work: () => Promise<T>): Promise<T> {
     if (this.urgentInFlight++ === 0) this.holdNormal();
     try {
       return await work();

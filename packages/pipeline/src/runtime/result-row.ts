@@ -9,6 +9,7 @@ interface RunFacts {
   episodeId: string;
   enqueuedAtMs: number;
   timingsMs: Record<string, number>;
+  owner?: string | null | undefined;
 }
 
 export function terminalRow(run: RunFacts, result: TerminalFields, nowMs: number): EndedRow {
@@ -24,6 +25,7 @@ export function terminalRow(run: RunFacts, result: TerminalFields, nowMs: number
     enqueuedAtMs: run.enqueuedAtMs,
     finishedAtMs: nowMs,
     latencyMs: nowMs - run.enqueuedAtMs,
+    ...(run.owner !== undefined ? { owner: run.owner } : {}),
   };
 }
 

@@ -73,8 +73,9 @@ export async function startStageWorkers(o: StageWorkersOptions): Promise<StageWo
    * run owes (queued: delivered off this path; a handed-over run's go with its fallback run), then clean-up.
    */
   const endRun = async (ended: EndedRow, e: { inputRejected?: boolean } = {}) => {
-    // The credential that started the run, from its record: the row keeps it once the record has expired.
-    const owner = await queues.runs.ownerOf(ended.runId);
+    // The credential that started the run (the row keeps it once the record has expired): from the
+    // payload of a run that ended well, else from the record (a failed job's payload may be anything).
+    const owner = ended.owner !== undefined ? ended.owner : await queues.runs.ownerOf(ended.runId);
     const row: ResultRow = { ...ended, build: o.build?.() ?? null, variant: config.variant, owner };
     await results.write(row);
     const callbacks = await queues.runs.recordEnded(row);

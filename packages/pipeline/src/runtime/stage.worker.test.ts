@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, EnqueueRequest, type ResultRow, type ResultsSink, stageSpec } from '@podpreview/shared';
 import { createRedis, enqueueEpisode, queueKeyPrefix } from '@podpreview/runs';
 import { type RuntimeFixture, startRuntimeFixture } from '../testing/runtime.fixture.ts';
-import type { StageHandlers } from './outcome.ts';
+import type { StageHandlers, TerminalFields } from './outcome.ts';
 import { type StageWorkers, startStageWorkers } from './stage-workers.ts';
 
 // The stage runtime on a real private Redis and DuckDB, with preprocess handlers that misbehave
@@ -48,6 +48,7 @@ const handlers: Partial<StageHandlers> = {
     active++;
     mostActive = Math.max(mostActive, active);
     try {
+      if (input.episodeId.startsWith('done')) return { kind: 'done', result: DONE };
       // Model inference does not heed the abort signal: this neither.
       if (input.episodeId.startsWith('slow')) await new Promise((r) => setTimeout(r, 2500));
       throw new Error(`storage unavailable for ${input.episodeId}`);
@@ -55,6 +56,20 @@ const handlers: Partial<StageHandlers> = {
       active--;
     }
   },
+};
+
+const DONE: TerminalFields = {
+  status: 'succeeded',
+  contentHash: 'a'.repeat(64),
+  previewStartSec: 0,
+  previewEndSec: 60,
+  durationSec: 60,
+  speechFraction: 1,
+  score: 1,
+  path: 'audio-only',
+  clipKey: null,
+  models: [],
+  modelStats: null,
 };
 
 const submit = async (id: string) =>
@@ -108,5 +123,25 @@ describe('stage runtime', () => {
     for (const runId of runs) await ended(runId);
     for (const runId of runs) expect(await f.sink.forRun(runId)).toMatchObject({ status: 'failed', errorCode: 'stage_timeout' });
     expect(mostActive).toBe(1);
+  });
+
+  it('records the owner a run’s jobs carry, and reads the run record’s for jobs queued without one', async () => {
+    const queue = async (owner: string | null | undefined, recorded: string | undefined) => {
+      const runId = randomUUID();
+      const episodeId = `done-${runId.slice(0, 6)}`;
+      await f.queues.runs.recordQueued({ runId, episodeId, enqueuedAtMs: Date.now(), ...(recorded ? { owner: recorded } : {}) });
+      const data = { v: 1, runId, episodeId, enqueuedAtMs: Date.now(), priority: false, force: true, timingsMs: {}, audioUri: '/tmp/any.mp3' };
+      await f.queues.preprocess.add('preprocess', owner === undefined ? data : { ...data, owner }, { jobId: runId });
+      return runId;
+    };
+    // The payload's owner wins (the record is not read); an explicit null is "no owner", also unread.
+    const carried = await queue('alice', 'record-owner');
+    const none = await queue(null, 'record-owner');
+    // A job from an older producer carries no owner: the record's.
+    const older = await queue(undefined, 'bob');
+    for (const runId of [carried, none, older]) await ended(runId);
+    expect((await f.sink.forRun(carried))?.owner).toBe('alice');
+    expect((await f.sink.forRun(none))?.owner ?? null).toBeNull();
+    expect((await f.sink.forRun(older))?.owner).toBe('bob');
   });
 });

@@ -110,7 +110,8 @@ export function startStageWorker<S extends StageName>(stage: S, handler: StageHa
   };
 
   const lanes = deps.lanes;
-  const tracked = (job: Job) => (lanes ? lanes.track(job.opts.priority === PRIORITY_URGENT, () => processor(job)) : processor(job));
+  // Only a priority job is tracked (it holds normal starts back): a normal one runs as it is.
+  const tracked = (job: Job) => (lanes && job.opts.priority === PRIORITY_URGENT ? lanes.track(() => processor(job)) : processor(job));
   const options = (concurrency: number, name: string) => ({
     connection: deps.connection,
     prefix: queueKeyPrefix(config.queuePrefix, spec.queue, queues.redis.isCluster),

@@ -107,6 +107,7 @@ export function createPreprocessStage(deps: PreprocessDeps) {
           priority: input.priority,
           force: input.force,
           ...(input.transcribe ? { transcribe: true } : {}),
+          ...(input.owner !== undefined ? { owner: input.owner } : {}),
           sourceKey: keys.source,
           pcmKey: keys.pcm,
           ...(transcript ? { transcriptKey: keys.transcript } : {}),
