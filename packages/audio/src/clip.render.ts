@@ -7,6 +7,8 @@ export interface ClipOptions {
   fadeInSec?: number;
   fadeOutSec?: number;
   bitrateKbps?: number;
+  /** LAME's quality setting, 0 (slowest) to 9 (fastest). */
+  encoderQuality?: number;
   signal?: AbortSignal;
   /** ffmpeg at a lower CPU priority (a normal-priority run's clip gives way to a priority run's). */
   yieldCpu?: boolean;
@@ -42,6 +44,8 @@ export async function renderClip(sourcePath: string, outPath: string, o: ClipOpt
     'libmp3lame',
     '-b:a',
     `${o.bitrateKbps ?? 96}k`,
+    '-compression_level',
+    String(o.encoderQuality ?? 5),
     outPath,
   ];
   const r = await runCommand('ffmpeg', args, { ...(o.signal ? { signal: o.signal } : {}), ...(o.yieldCpu ? { yieldCpu: true } : {}) });

@@ -67,6 +67,16 @@ describe('decodeAudio reads audio containers only', () => {
     await renderClip(real, out, { startSec: 0.5, durationSec: 2 });
     expect((await readFile(out)).length).toBeGreaterThan(1000);
   });
+
+  it('encodes the clip at the bitrate and encoder quality asked for', async () => {
+    const bitrate = async (kbps: number, quality: number) => {
+      const out = path.join(dir, `clip-${kbps}-${quality}.mp3`);
+      await renderClip(real, out, { startSec: 0, durationSec: 2.5, bitrateKbps: kbps, encoderQuality: quality });
+      return Number(execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=bit_rate', '-of', 'csv=p=0', out]).toString().trim()) / 1000;
+    };
+    expect(await bitrate(48, 9)).toBe(48);
+    expect(await bitrate(128, 0)).toBe(128);
+  });
 });
 
 describe('decoding to a file (ffmpeg writes and hashes the PCM)', () => {

@@ -8,6 +8,7 @@ export interface SinkDeps {
   blobs: BlobStore;
   /** Scratch space for the clip and, from a remote store, the source copy (swept of what a killed worker left). */
   tempDir: string;
+  clip: { bitrateKbps: number; encoderQuality: number };
 }
 
 /** Renders the clip into storage; the runtime then writes the result row. */
@@ -26,6 +27,7 @@ export function createSinkStage(deps: SinkDeps) {
       await renderClip(source, clip, {
         startSec: input.previewStartSec,
         durationSec: input.previewEndSec - input.previewStartSec,
+        ...deps.clip,
         signal,
         // A normal-priority run's clip gives the CPU way to a priority run's.
         yieldCpu: !input.priority,

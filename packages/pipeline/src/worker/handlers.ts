@@ -62,7 +62,7 @@ export async function createHandlers(stages: StageName[], s: Services): Promise<
         });
         break;
       case 'sink':
-        handlers.sink = createSinkStage({ blobs: s.blobs, tempDir: s.config.tempDir });
+        handlers.sink = createSinkStage({ blobs: s.blobs, tempDir: s.config.tempDir, clip: s.config.clip });
         break;
       default: {
         const never: never = stage;
