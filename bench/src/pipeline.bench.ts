@@ -9,6 +9,7 @@ import { enqueueEpisode, waitForRuns } from '@podpreview/runs';
 import { startLocalPipeline } from '@podpreview/pipeline/worker';
 import { expandInputs } from '@podpreview/producer/inputs';
 import { createLogger, EnqueueRequest, loadConfig, STAGE_NAMES } from '@podpreview/shared';
+import { BENCH_WAIT } from './figures/common.ts';
 
 /**
  * `npm run bench:pipeline`: the sample episodes plus long synthetic episodes (samples looped
@@ -62,7 +63,7 @@ const table = new Table({ head: ['episode', 'audio', ...STAGE_NAMES.map((s) => `
 try {
   for (const req of requests) {
     const receipt = await enqueueEpisode(pipeline.fleet.queues, config, req);
-    const [status] = await waitForRuns(pipeline.fleet.queues, [receipt.runId], { pollMs: 20, timeoutMs: 10 * 60_000 });
+    const [status] = await waitForRuns(pipeline.fleet.queues, [receipt.runId], { ...BENCH_WAIT, timeoutMs: 10 * 60_000 });
     const row = await pipeline.fleet.services.results.forRun(receipt.runId);
     if (!row || status!.state !== 'succeeded') throw new Error(`${req.id}: ${status!.state} ${status!.reason ?? ''}`);
     const processingMs = Object.values(row.stageTimingsMs).reduce((a, b) => a + (b ?? 0), 0);

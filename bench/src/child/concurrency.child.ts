@@ -4,6 +4,7 @@ import path from 'node:path';
 import { enqueueEpisode, waitForRuns } from '@podpreview/runs';
 import { startLocalPipeline } from '@podpreview/pipeline/worker';
 import { createLogger, EnqueueRequest, loadConfig } from '@podpreview/shared';
+import { BENCH_WAIT } from '../figures/common.ts';
 
 const [first, workDir, ...files] = process.argv.slice(2);
 const config = loadConfig({
@@ -19,17 +20,17 @@ const run = async (tag: string, file: string, i: number) =>
 const check = (ss: { state: string; reason?: string }[]) => {
   for (const s of ss) if (s.state !== 'succeeded') throw new Error(`run ${s.state}: ${s.reason}`);
 };
-check(await waitForRuns(q, [await run('warm', files[0]!, 0)], { pollMs: 20 }));
+check(await waitForRuns(q, [await run('warm', files[0]!, 0)], BENCH_WAIT));
 async function sequential(): Promise<number> {
   const t0 = performance.now();
-  for (const [i, f] of files.entries()) check(await waitForRuns(q, [await run('seq', f, i)], { pollMs: 20 }));
+  for (const [i, f] of files.entries()) check(await waitForRuns(q, [await run('seq', f, i)], BENCH_WAIT));
   return (performance.now() - t0) / 1000;
 }
 async function concurrent(): Promise<number> {
   const t0 = performance.now();
   const ids = [];
   for (const [i, f] of files.entries()) ids.push(await run('con', f, i));
-  check(await waitForRuns(q, ids, { pollMs: 20 }));
+  check(await waitForRuns(q, ids, BENCH_WAIT));
   return (performance.now() - t0) / 1000;
 }
 let sequentialSec: number;

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { enqueueEpisode, waitForRuns } from '@podpreview/runs';
 import { createHandlers, createServices, startLocalPipeline } from '@podpreview/pipeline/worker';
 import { createLogger, EnqueueRequest, loadConfig, parseStageInput, STAGES, type StageName } from '@podpreview/shared';
+import { BENCH_WAIT } from '../figures/common.ts';
 
 const [audio, repeatsArg, workDir, transcript] = process.argv.slice(2);
 const repeats = Number(repeatsArg);
@@ -65,7 +66,7 @@ const queued = async (i: number): Promise<number> => {
     config,
     EnqueueRequest.parse({ id: `bench-queued-${i}`, audioUri: audio, force: true, ...(transcript ? { transcriptUri: transcript } : {}) }),
   );
-  const [s] = await waitForRuns(pipeline.fleet.queues, [runId], { pollMs: 20, timeoutMs: 600_000 });
+  const [s] = await waitForRuns(pipeline.fleet.queues, [runId], { ...BENCH_WAIT, timeoutMs: 600_000 });
   if (s!.state !== 'succeeded') throw new Error(`run ${s!.state}: ${s!.reason}`);
   const wall = (performance.now() - t0) / 1000;
   const row = await services.results.forRun(runId);

@@ -9,6 +9,7 @@ import { enqueueEpisode, startPrivateRedis, waitForRuns } from '@podpreview/runs
 import { startFleet } from '@podpreview/pipeline/worker';
 import { startApiServer } from '@podpreview/producer/serve';
 import { createLogger, EnqueueRequest, loadConfig, STAGE_NAMES } from '@podpreview/shared';
+import { BENCH_WAIT } from '../figures/common.ts';
 
 const [audio, backlogArg, repeatsArg, workDir] = process.argv.slice(2);
 const backlog = Number(backlogArg);
@@ -41,7 +42,7 @@ async function priorityLatency(phase?: 'idle' | 'loaded'): Promise<number> {
   });
   if (!res.ok) throw new Error(`POST /v1/episodes: ${res.status} ${await res.text()}`);
   const { runId } = (await res.json()) as { runId: string };
-  const [s] = await waitForRuns(q, [runId], { pollMs: 20, timeoutMs: 600_000 });
+  const [s] = await waitForRuns(q, [runId], { ...BENCH_WAIT, timeoutMs: 600_000 });
   if (s?.state !== 'succeeded') throw new Error(`priority run ${s?.state}: ${s?.reason}`);
   const seconds = (performance.now() - t0) / 1000;
   const row = await fleet.services.results.forRun(runId);
