@@ -7,17 +7,15 @@ const PARAM_TYPES: Record<ColumnKind, DuckDBType> = { text: VARCHAR, int: BIGINT
 /** Rows per statement at most: one statement per batch costs ~1/20 of a statement per row. */
 const ROWS_PER_STATEMENT = 200;
 
-type Verb = 'INSERT' | 'INSERT OR REPLACE';
+/** `n` positional parameters from `$first`. */
+const params = (first: number, n: number) => Array.from({ length: n }, (_, i) => `$${first + i}`).join(', ');
 
 /** One INSERT for `n` rows, positional parameters (typed when bound: inferred ones would make every number a DOUBLE). */
-function insertSql(verb: Verb, table: string, n: number): string {
+function insertSql(table: string, n: number): string {
   const width = RESULT_COLUMNS.length;
-  const tuples = Array.from({ length: n }, (_, r) => `(${RESULT_COLUMNS.map((_, c) => `$${r * width + c + 1}`).join(', ')})`);
-  return `${verb} INTO ${table} (${COLUMN_LIST}) VALUES ${tuples.join(', ')}`;
+  const tuples = Array.from({ length: n }, (_, r) => `(${params(r * width + 1, width)})`);
+  return `INSERT INTO ${table} (${COLUMN_LIST}) VALUES ${tuples.join(', ')}`;
 }
-
-/** DuckDB's words for a second row with a key already in the table. */
-const isDuplicateKey = (err: unknown) => err instanceof Error && /duplicate key/i.test(err.message);
 
 /**
  * Writes batches of result rows over one connection (one session of the file), each batch one
@@ -25,10 +23,8 @@ const isDuplicateKey = (err: unknown) => err instanceof Error && /duplicate key/
  * dozens of batches of the same few sizes, and planning a 200-parameter statement was most of
  * its cost.
  *
- * Rows are upserts by run id, but nearly every run is new, and DuckDB's INSERT OR REPLACE costs
- * twice a plain INSERT (~3.5 ms against ~1.6 ms for one row here): a batch goes in as a plain
- * INSERT, and only one that meets a run already there (a retried sink job, a row drained twice)
- * is rolled back and written again as an upsert.
+ * A run has one row, its last written (a retried sink job, a row drained twice): the table has
+ * no key (see results.duckdb.ts), so each batch deletes its runs' rows before inserting them.
  */
 export class ResultRowInserter {
   private readonly prepared = new Map<string, DuckDBPreparedStatement>();
@@ -39,13 +35,32 @@ export class ResultRowInserter {
   ) {}
 
   async write(batch: readonly ResultRow[]): Promise<void> {
-    // One row per run, the last written: one statement cannot write a key twice.
+    // One row per run, the last written.
     const rows = [...new Map(batch.map((r) => [r.runId, r])).values()];
+    await this.conn.run('BEGIN TRANSACTION');
     try {
-      await this.inTransaction(rows, 'INSERT');
+      for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
+        const chunk = rows.slice(i, i + ROWS_PER_STATEMENT);
+        const remove = await this.statement('delete', chunk.length, () => `DELETE FROM ${this.table} WHERE run_id IN (${params(1, chunk.length)})`);
+        remove.bind(
+          chunk.map((r) => r.runId),
+          chunk.map(() => VARCHAR),
+        );
+        await remove.run();
+        const insert = await this.statement('insert', chunk.length, () => insertSql(this.table, chunk.length));
+        insert.bind(
+          chunk.flatMap((r) => {
+            const cols = rowToColumns(r);
+            return RESULT_COLUMNS.map((c) => cols[c.name] ?? null);
+          }),
+          chunk.flatMap(() => RESULT_COLUMNS.map((c) => PARAM_TYPES[c.kind])),
+        );
+        await insert.run();
+      }
+      await this.conn.run('COMMIT');
     } catch (err) {
-      if (!isDuplicateKey(err)) throw err;
-      await this.inTransaction(rows, 'INSERT OR REPLACE');
+      await this.conn.run('ROLLBACK').catch(() => undefined);
+      throw err;
     }
   }
 
@@ -55,33 +70,11 @@ export class ResultRowInserter {
     this.prepared.clear();
   }
 
-  private async inTransaction(rows: readonly ResultRow[], verb: Verb): Promise<void> {
-    await this.conn.run('BEGIN TRANSACTION');
-    try {
-      for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
-        const chunk = rows.slice(i, i + ROWS_PER_STATEMENT);
-        const statement = await this.statement(verb, chunk.length);
-        statement.bind(
-          chunk.flatMap((r) => {
-            const cols = rowToColumns(r);
-            return RESULT_COLUMNS.map((c) => cols[c.name] ?? null);
-          }),
-          chunk.flatMap(() => RESULT_COLUMNS.map((c) => PARAM_TYPES[c.kind])),
-        );
-        await statement.run();
-      }
-      await this.conn.run('COMMIT');
-    } catch (err) {
-      await this.conn.run('ROLLBACK').catch(() => undefined);
-      throw err;
-    }
-  }
-
-  private async statement(verb: Verb, n: number): Promise<DuckDBPreparedStatement> {
-    const key = `${verb}:${n}`;
+  private async statement(kind: 'delete' | 'insert', n: number, sql: () => string): Promise<DuckDBPreparedStatement> {
+    const key = `${kind}:${n}`;
     let s = this.prepared.get(key);
     if (!s) {
-      s = await this.conn.prepare(insertSql(verb, this.table, n));
+      s = await this.conn.prepare(sql());
       this.prepared.set(key, s);
     }
     return s;

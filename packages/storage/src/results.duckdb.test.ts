@@ -160,7 +160,7 @@ describe('DuckDbResultsSink within one process', () => {
     await Promise.all([a.close(), b.close()]);
   });
 
-  it('adds the variant column to a file from before variants; its old rows read as production’s', async () => {
+  it('adds the variant column to a file from before variants, its old rows read as production’s; drops its primary key, a run still one row', async () => {
     const dbPath = path.join(dir, 'old.duckdb');
     const old = succeededRow({ episodeId: 'ep-old' });
     // The table as the sink created it before the variant column, with one row in it.
@@ -180,7 +180,19 @@ describe('DuckDbResultsSink within one process', () => {
     const fallback = succeededRow({ episodeId: 'ep-old', variant: 'fallback' });
     await sink.write(fallback);
     expect(await sink.forRun(fallback.runId)).toEqual(fallback);
+    const rewritten = { ...old, episodeId: 'ep-old', status: 'failed' as const, errorCode: 'internal' };
+    await sink.write(rewritten);
+    expect(await sink.forRun(old.runId)).toMatchObject({ status: 'failed', errorCode: 'internal' });
     await sink.close();
+    const after = await withDuckDb(dbPath, async (conn) => {
+      const read = async (sql: string) => (await conn.runAndReadAll(sql)).getRowObjectsJS()[0]?.n;
+      return {
+        keys: await read(`SELECT count(*)::INTEGER AS n FROM duckdb_constraints() WHERE table_name = 'previews' AND constraint_type = 'PRIMARY KEY'`),
+        rowsOfOld: await read(`SELECT count(*)::INTEGER AS n FROM previews WHERE run_id = '${old.runId}'`),
+        rows: await read('SELECT count(*)::INTEGER AS n FROM previews'),
+      };
+    });
+    expect(after).toEqual({ keys: 0, rowsOfOld: 1, rows: 2 });
   });
 
   it('refuses work after close', async () => {
