@@ -48,7 +48,10 @@ describe('PCM copies', () => {
       const out = new Float32Array(40).fill(9);
       copyPcmHalfRate(out, 1, src, from, to);
       const want = reference(src, from, to);
-      expect([...out.subarray(1, 1 + want.length)].map((v) => v.toFixed(5)), `${from}-${to}`).toEqual(want.map((v) => v.toFixed(5)));
+      expect(
+        [...out.subarray(1, 1 + want.length)].map((v) => v.toFixed(5)),
+        `${from}-${to}`,
+      ).toEqual(want.map((v) => v.toFixed(5)));
       expect(out[1 + want.length], `${from}-${to} writes nothing past its outputs`).toBe(9);
       expect(out[0]).toBe(9);
     }
