@@ -81,6 +81,24 @@ describe('model threads', () => {
     expect(again.spectra!.dims).toEqual([1, 50, 208]);
   });
 
+  it('close lets the models loading finish before it stops the threads (a thread stopped inside ONNX Runtime aborted the process), and refuses loads after', async () => {
+    const entries = modelsForStage(await readManifest(), 'ensemble-a');
+    for (let round = 0; round < 4; round++) {
+      const t = new ModelThreads(2);
+      const loading = entries.map((entry) =>
+        createModelSession(entry, 'cpu', { threads: t }).then(
+          () => 'loaded',
+          (err: Error) => err.message,
+        ),
+      );
+      // Closed while the models load, as when `enqueue --wait --timeout` gives up early.
+      await new Promise((r) => setTimeout(r, round * 15));
+      await t.close();
+      for (const outcome of await Promise.all(loading)) expect(outcome).toMatch(/loaded|model threads are closed/);
+      await expect(t.load('late', new Uint8Array([1]), ['cpu'])).rejects.toThrow(/closed/);
+    }
+  });
+
   it('refuses a model ONNX Runtime cannot load, and unloaded models are gone', async () => {
     const t = new ModelThreads(1);
     threads.push(t);

@@ -50,6 +50,8 @@ export class ModelThreads {
   private closed = false;
   /** Calls waiting for a lane, priority jobs' first. */
   private readonly queue: Queued[] = [];
+  /** Calls posted to a thread and not yet answered: close waits for them. */
+  private readonly posted = new Set<Promise<unknown>>();
 
   constructor(lanes: number) {
     if (!Number.isInteger(lanes) || lanes < 1) throw new RangeError(`model threads must be a positive integer, got ${lanes}`);
@@ -67,6 +69,7 @@ export class ModelThreads {
 
   /** Loads a model on every lane; a model ONNX Runtime cannot load fails here. */
   async load(key: string, weights: Uint8Array, providers: string[]): Promise<void> {
+    if (this.closed) throw new Error(`model threads are closed (${key})`);
     const lanes = this.lanes.map((_, i) => this.lane(i));
     try {
       await Promise.all(
@@ -108,9 +111,15 @@ export class ModelThreads {
     return r.kernel;
   }
 
+  /**
+   * Takes no more calls, lets the calls already in a thread end, then stops the threads: a thread
+   * stopped inside ONNX Runtime (a model loading, as when the CLI gives up waiting while the
+   * models still load) took the whole process down with an uncaught native exception.
+   */
   async close(): Promise<void> {
     this.closed = true;
     for (const q of this.queue.splice(0)) q.reject(new Error('model threads are closed'));
+    await Promise.allSettled([...this.posted]);
     await Promise.all(this.lanes.map((l) => l?.worker.terminate()));
   }
 
@@ -145,21 +154,27 @@ export class ModelThreads {
   }
 
   private call(lane: Lane, message: Record<string, unknown>): Promise<Reply> {
+    // A call that waited for its lane's models while the threads closed goes no further.
+    if (this.closed && message.op !== 'unload') return Promise.reject(new Error('model threads are closed'));
     const id = this.nextId++;
-    return new Promise<Reply>((resolve, reject) => {
+    const reply = new Promise<Reply>((resolve, reject) => {
       lane.pending.set(id, { resolve, reject });
       // Only a lane with calls in flight keeps the process alive.
       lane.worker.ref();
       lane.worker.postMessage({ ...message, id });
     }).finally(() => {
+      this.posted.delete(reply);
       if (lane.pending.size === 0) lane.worker.unref();
     });
+    this.posted.add(reply);
+    return reply;
   }
 
   /** The lane's thread, started (and given every loaded model) if it is not running. */
   private lane(i: number): Lane {
     const existing = this.lanes[i];
     if (existing) return existing;
+    if (this.closed) throw new Error('model threads are closed');
     const worker = new Worker(THREAD_SCRIPT);
     worker.unref();
     const lane: Lane = { worker, pending: new Map(), waiting: 0, ready: Promise.resolve() };
