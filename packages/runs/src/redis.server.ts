@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -22,6 +23,18 @@ export async function freePort(): Promise<number> {
     });
   });
 }
+
+/**
+ * A private server dies with the process that started it, even one killed outright (SIGKILL,
+ * the OOM killer, a native abort), where setpriv (util-linux, on every Debian) asks the kernel
+ * for that: such a process left its server running for good. Elsewhere only stop() ends it.
+ */
+const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p));
+
+/** What a shell, and setpriv, exit with when the program to run is not installed. */
+const NOT_FOUND_EXIT = 127;
+
+const notInstalled = () => new Error('redis-server is not installed: run `apt-get install -y redis-server` or set REDIS_URL');
 
 /**
  * Arguments of a throwaway loopback `redis-server` in `dir`: no snapshots, and `noeviction`
@@ -71,10 +84,12 @@ export async function startPrivateRedis(opts: PrivateRedisOptions = {}): Promise
 export async function spawnPrivateRedis(opts: PrivateRedisOptions = {}): Promise<{ ready: Promise<PrivateRedis> }> {
   const dir = opts.dir ?? (await mkdtemp(path.join(tmpdir(), 'podpreview-redis-')));
   const port = opts.port ?? (await freePort());
-  const child = spawn('redis-server', privateRedisArgs(port, dir, opts.appendOnly ?? false), { stdio: ['ignore', 'ignore', 'pipe'] });
+  const args = privateRedisArgs(port, dir, opts.appendOnly ?? false);
+  const stdio: ['ignore', 'ignore', 'pipe'] = ['ignore', 'ignore', 'pipe'];
+  const child = SETPRIV ? spawn(SETPRIV, ['--pdeathsig', 'KILL', '--', 'redis-server', ...args], { stdio }) : spawn('redis-server', args, { stdio });
   let spawnError: Error | undefined;
   child.once('error', (e: NodeJS.ErrnoException) => {
-    spawnError = e.code === 'ENOENT' ? new Error('redis-server is not installed: run `apt-get install -y redis-server` or set REDIS_URL') : e;
+    spawnError = e.code === 'ENOENT' ? notInstalled() : e;
   });
   const url = `redis://127.0.0.1:${port}`;
   const ready = answering(child, url, () => spawnError).then(() => ({
@@ -100,6 +115,7 @@ async function answering(child: ChildProcess, url: string, spawnError: () => Err
   for (;;) {
     const failed = spawnError();
     if (failed) throw failed;
+    if (child.exitCode === NOT_FOUND_EXIT) throw notInstalled();
     if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode} before accepting connections`);
     if (await redisAnswers(url)) break;
     if (Date.now() > deadline) {
