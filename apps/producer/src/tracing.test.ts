@@ -7,7 +7,8 @@ import { SpanKind } from '@opentelemetry/api';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeQueues, createQueues, createRedis, type PrivateRedis, type StageQueues, startPrivateRedis, waitForRuns } from '@podpreview/runs';
-import { type StageHandlers, type StageWorkers, startStageWorkers } from '@podpreview/pipeline/worker';
+import { type StageWorkers, startStageWorkers } from '@podpreview/pipeline/worker';
+import { trivialStageHandlers } from '@podpreview/pipeline/testing';
 import { type Config, createLogger, loadConfig, registerTracing, type ResultsSink, STAGE_NAMES, type Tracing } from '@podpreview/shared';
 import { createResultsSink } from '@podpreview/storage';
 import { createApi } from './api.ts';
@@ -16,35 +17,7 @@ import { createApi } from './api.ts';
 // hop (bullmq-otel, context carried in the jobs) and each stage function's own span, with a real
 // redis-server and the real runtime; the stage bodies are trivial (the chain is what is traced).
 
-const HASH = 'a'.repeat(64);
-const handlers: StageHandlers = {
-  preprocess: async (i) => ({ kind: 'next', payload: { ...i, sourceKey: 's', pcmKey: 'p', sampleRateHz: 16_000, durationSec: 60, contentHash: HASH } }),
-  'ensemble-a': async (i) => ({
-    kind: 'next',
-    payload: { ...i, tracks: { vad: { key: 'v', frameSec: 0.032, channels: ['speech'] } }, models: [], modelStats: {} },
-  }),
-  'ensemble-b': async (i) => ({ kind: 'next', payload: i }),
-  selection: async (i) => ({
-    kind: 'next',
-    payload: { ...i, selectionKey: 'x', path: 'audio-only', previewStartSec: 0, previewEndSec: 60, speechFraction: 1, score: 1 },
-  }),
-  sink: async () => ({
-    kind: 'done',
-    result: {
-      status: 'succeeded',
-      contentHash: HASH,
-      previewStartSec: 0,
-      previewEndSec: 60,
-      durationSec: 60,
-      speechFraction: 1,
-      score: 1,
-      path: 'audio-only',
-      clipKey: null,
-      models: [],
-      modelStats: null,
-    },
-  }),
-};
+const handlers = trivialStageHandlers();
 
 let redis: PrivateRedis;
 let dir: string;

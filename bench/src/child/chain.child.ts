@@ -6,7 +6,8 @@
 import path from 'node:path';
 import { Queue, Worker } from 'bullmq';
 import { closeQueues, createQueues, createRedis, jobOptions, startPrivateRedis } from '@podpreview/runs';
-import { type StageHandlers, startStageWorkers } from '@podpreview/pipeline/worker';
+import { startStageWorkers } from '@podpreview/pipeline/worker';
+import { trivialStageHandlers } from '@podpreview/pipeline/testing';
 import { createLogger, loadConfig, type ResultsSink, STAGE_NAMES } from '@podpreview/shared';
 
 const [nArg, concurrencyArg, workDir, firstArg = 'raw'] = process.argv.slice(2);
@@ -73,38 +74,9 @@ async function ours(n: number, tag: string): Promise<number> {
   let finished = 0;
   let done!: () => void;
   const all = new Promise<void>((r) => (done = r));
-  const hash = 'a'.repeat(64);
-  const handlers: StageHandlers = {
-    preprocess: async (i) => ({ kind: 'next', payload: { ...i, sourceKey: 's', pcmKey: 'p', sampleRateHz: 16_000, durationSec: 60, contentHash: hash } }),
-    'ensemble-a': async (i) => ({
-      kind: 'next',
-      payload: { ...i, tracks: { vad: { key: 'v', frameSec: 0.032, channels: ['speech'] } }, models: [], modelStats: {} },
-    }),
-    'ensemble-b': async (i) => ({ kind: 'next', payload: i }),
-    selection: async (i) => ({
-      kind: 'next',
-      payload: { ...i, selectionKey: 'x', path: 'audio-only', previewStartSec: 0, previewEndSec: 60, speechFraction: 1, score: 1 },
-    }),
-    sink: async () => {
-      if (++finished === n) setImmediate(done);
-      return {
-        kind: 'done',
-        result: {
-          status: 'succeeded',
-          contentHash: hash,
-          previewStartSec: 0,
-          previewEndSec: 60,
-          durationSec: 60,
-          speechFraction: 1,
-          score: 1,
-          path: 'audio-only',
-          clipKey: null,
-          models: [],
-          modelStats: null,
-        },
-      };
-    },
-  };
+  const handlers = trivialStageHandlers(() => {
+    if (++finished === n) setImmediate(done);
+  });
   const workers = await startStageWorkers({ config, redis: redis.url, stages: [...STAGE_NAMES], handlers, results, log: createLogger('warn') });
   const queues = createQueues(createRedis(redis.url, 'client'), config);
   const t0 = performance.now();

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, EnqueueRequest, type ResultRow, type ResultsSink, stageSpec } from '@podpreview/shared';
 import { createRedis, enqueueEpisode, queueKeyPrefix } from '@podpreview/runs';
 import { type RuntimeFixture, startRuntimeFixture } from '../testing/runtime.fixture.ts';
-import type { StageHandlers, TerminalFields } from './outcome.ts';
+import { succeededResult } from '../testing/trivial-stages.ts';
+import type { StageHandlers } from './outcome.ts';
 import { type StageWorkers, startStageWorkers } from './stage-workers.ts';
 
 // The stage runtime on a real private Redis and DuckDB, with preprocess handlers that misbehave
@@ -48,7 +49,7 @@ const handlers: Partial<StageHandlers> = {
     active++;
     mostActive = Math.max(mostActive, active);
     try {
-      if (input.episodeId.startsWith('done')) return { kind: 'done', result: DONE };
+      if (input.episodeId.startsWith('done')) return { kind: 'done', result: succeededResult() };
       // Model inference does not heed the abort signal: this neither.
       if (input.episodeId.startsWith('slow')) await new Promise((r) => setTimeout(r, 2500));
       throw new Error(`storage unavailable for ${input.episodeId}`);
@@ -56,20 +57,6 @@ const handlers: Partial<StageHandlers> = {
       active--;
     }
   },
-};
-
-const DONE: TerminalFields = {
-  status: 'succeeded',
-  contentHash: 'a'.repeat(64),
-  previewStartSec: 0,
-  previewEndSec: 60,
-  durationSec: 60,
-  speechFraction: 1,
-  score: 1,
-  path: 'audio-only',
-  clipKey: null,
-  models: [],
-  modelStats: null,
 };
 
 const submit = async (id: string) =>
