@@ -21,6 +21,7 @@ import {
   timeNodeWithTreeRss,
 } from './figures/common.ts';
 import { speedDoc, type Summary } from './figures/speed-doc.ts';
+import { twoCoreRatio } from './figures/host-check.ts';
 
 const REPEATS = 3;
 /** Episodes per pass of the concurrency figure (a pass runs them one after another, then at once). */
@@ -51,6 +52,10 @@ try {
   );
   const shorts = Array.from({ length: CONCURRENT }, (_, i) => makeEpisode(long, path.join(work, `short-${i}.mp3`), 300, (i * 167) % 1500));
   const minute = makeEpisode(long, path.join(work, 'minute.mp3'), 60, 600);
+
+  say('host check: two bare decodes at once against one…');
+  const twoCoreAtStart = await twoCoreRatio(long);
+  if (twoCoreAtStart > 1.15) say(`two decodes at once took ${twoCoreAtStart.toFixed(2)}× one: the second core is partly taken; two-core figures will read low`);
 
   say('podpreview --help…');
   const cli = path.join(REPO_ROOT, 'apps', 'producer', 'bin', 'podpreview.mjs');
@@ -225,9 +230,11 @@ try {
     ]);
   }
   process.stdout.write(`${table.toString()}\n`);
+  const twoCoreAtEnd = await twoCoreRatio(long);
+  say(`host check: two decodes at once took ${twoCoreAtStart.toFixed(2)}× one at the start, ${twoCoreAtEnd.toFixed(2)}× at the end (1.00: both cores free)`);
   const summary: Summary & Record<string, unknown> = {
     measuredAt: new Date().toISOString(),
-    machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version, loadAvg1m },
+    machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version, loadAvg1m, twoCoreRatio: { start: twoCoreAtStart, end: twoCoreAtEnd } },
     ...Object.fromEntries(figures.map((f) => [f.key, median(f.values)])),
     figures: figures.map((f) => ({ ...f, median: median(f.values), met: met(f) })),
     raw,

@@ -4,7 +4,14 @@ import type { Figure } from './common.ts';
 
 export interface Summary {
   measuredAt: string;
-  machine: { cpus: number; model?: string | undefined; node: string; loadAvg1m?: number | undefined };
+  machine: {
+    cpus: number;
+    model?: string | undefined;
+    node: string;
+    loadAvg1m?: number | undefined;
+    /** Two bare decodes at once over one alone, at the run's start and end (host-check.ts). */
+    twoCoreRatio?: { start: number; end: number } | undefined;
+  };
   figures: (Figure & { median: number; met: boolean })[];
   raw: Record<string, unknown>;
   wallSec: number;
@@ -34,6 +41,10 @@ export function speedDoc(s: Summary): string {
   const episode = s.raw.episode as { queuedStageSec?: unknown } | undefined;
   const transcript = s.raw.transcriptEpisode as { queuedStageSec?: unknown; queuedSec?: number[] } | undefined;
   const load = s.machine.loadAvg1m === undefined ? '' : `, load average ${s.machine.loadAvg1m.toFixed(1)} when it started`;
+  const cores = s.machine.twoCoreRatio;
+  const hostCheck = cores
+    ? ` Two bare decodes at once took ${cores.start.toFixed(2)}× one alone at the start and ${cores.end.toFixed(2)}× at the end (1.00: both cores free; a shared VM's neighbours take part of a core at times, and the two-core figures move with it).`
+    : '';
   return [
     '# Speed',
     '',
@@ -45,7 +56,7 @@ export function speedDoc(s: Summary): string {
     '[`bench/results/summary.json`](../bench/results/summary.json), the profile behind the figures',
     "included (each stage's seconds, in process and through the queues).",
     '',
-    `Measured ${s.measuredAt.slice(0, 10)} on ${s.machine.cpus} cores (${s.machine.model ?? 'unknown CPU'}, Node ${s.machine.node}${load}); the run took ${(s.wallSec / 60).toFixed(1)} min.`,
+    `Measured ${s.measuredAt.slice(0, 10)} on ${s.machine.cpus} cores (${s.machine.model ?? 'unknown CPU'}, Node ${s.machine.node}${load}); the run took ${(s.wallSec / 60).toFixed(1)} min.${hostCheck}`,
     '',
     '| figure | min | median | max | target | met | notes |',
     '|---|---:|---:|---:|---:|:---:|---|',
