@@ -17,6 +17,7 @@ import {
   REPO_ROOT,
   runChild,
   SAMPLES_DIR,
+  timeBareDecode,
   timeCommand,
   timeNodeWithTreeRss,
 } from './figures/common.ts';
@@ -73,8 +74,7 @@ try {
   for (let i = 0; i < REPEATS; i++) {
     await alternate(
       i,
-      async () =>
-        decode.push(await timeCommand('ffmpeg', ['-nostdin', '-loglevel', 'error', '-i', long, '-ac', '1', '-ar', '16000', '-f', 's16le', '-y', '/dev/null'])),
+      async () => decode.push(await timeBareDecode(long)),
       async () => {
         const run = await timeNodeWithTreeRss([cli, 'enqueue', long, '--wait', '--force', '--json'], env);
         e2e.push(run.seconds);

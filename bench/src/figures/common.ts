@@ -152,3 +152,8 @@ export function runChild<T>(script: string, args: string[], env: Record<string, 
  * waiting (measured: 20 ms polls took 6 ms of the main thread per 5-minute episode).
  */
 export const BENCH_WAIT = { pollMs: 500, fullPollMs: 5000 };
+
+/** The bare decode every ratio is measured against: ffmpeg to 16 kHz mono PCM, thrown away. */
+export function timeBareDecode(file: string): Promise<number> {
+  return timeCommand('ffmpeg', ['-nostdin', '-loglevel', 'error', '-i', file, '-ac', '1', '-ar', '16000', '-f', 's16le', '-y', '/dev/null']);
+}

@@ -1,4 +1,4 @@
-import { median, timeCommand } from './common.ts';
+import { median, timeBareDecode } from './common.ts';
 
 /**
  * How free the machine's second core is: two bare decodes of `file` at once against one alone
@@ -8,7 +8,7 @@ import { median, timeCommand } from './common.ts';
  * from the start and the end of a run, so a reader can tell such a run.
  */
 export async function twoCoreRatio(file: string): Promise<number> {
-  const decode = () => timeCommand('ffmpeg', ['-nostdin', '-loglevel', 'error', '-i', file, '-ac', '1', '-ar', '16000', '-f', 's16le', '-y', '/dev/null']);
+  const decode = () => timeBareDecode(file);
   const one: number[] = [];
   const two: number[] = [];
   for (let i = 0; i < 3; i++) {

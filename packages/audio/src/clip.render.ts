@@ -6,9 +6,9 @@ export interface ClipOptions {
   durationSec: number;
   fadeInSec?: number;
   fadeOutSec?: number;
-  bitrateKbps?: number;
-  /** LAME's quality setting, 0 (slowest) to 9 (fastest). */
-  encoderQuality?: number;
+  /** The mp3's bitrate and LAME's quality setting, 0 (slowest) to 9 (fastest): the defaults are the config's (PODPREVIEW_CLIP_*). */
+  bitrateKbps: number;
+  encoderQuality: number;
   signal?: AbortSignal;
   /** ffmpeg at a lower CPU priority (a normal-priority run's clip gives way to a priority run's). */
   yieldCpu?: boolean;
@@ -43,9 +43,9 @@ export async function renderClip(sourcePath: string, outPath: string, o: ClipOpt
     '-c:a',
     'libmp3lame',
     '-b:a',
-    `${o.bitrateKbps ?? 96}k`,
+    `${o.bitrateKbps}k`,
     '-compression_level',
-    String(o.encoderQuality ?? 5),
+    String(o.encoderQuality),
     outPath,
   ];
   const r = await runCommand('ffmpeg', args, { ...(o.signal ? { signal: o.signal } : {}), ...(o.yieldCpu ? { yieldCpu: true } : {}) });

@@ -14,6 +14,7 @@ import { decodeAudio, decodeAudioToFile } from './decode.ts';
 let dir: string;
 let secret: string;
 let real: string;
+const ENCODING = { bitrateKbps: 96, encoderQuality: 5 };
 const ffmpeg = (...args: string[]) => execFileSync('ffmpeg', ['-nostdin', '-loglevel', 'error', '-y', ...args]);
 const rejection = (p: Promise<unknown>) =>
   p.then(
@@ -42,7 +43,9 @@ describe('decodeAudio reads audio containers only', () => {
     expect(err).toBeInstanceOf(UnsupportedAudioError);
     expect((err as Error).message).toMatch(/hls is not an audio container/);
     // The clip renderer reads the same way.
-    expect(await rejection(renderClip(playlist, path.join(dir, 'clip.mp3'), { startSec: 0, durationSec: 2 }))).toBeInstanceOf(UnsupportedAudioError);
+    expect(await rejection(renderClip(playlist, path.join(dir, 'clip.mp3'), { startSec: 0, durationSec: 2, ...ENCODING }))).toBeInstanceOf(
+      UnsupportedAudioError,
+    );
   });
 
   it('refuses an ffconcat list and an image', async () => {
@@ -64,7 +67,7 @@ describe('decodeAudio reads audio containers only', () => {
 
   it('renders a clip from a real mp3', async () => {
     const out = path.join(dir, 'clip-real.mp3');
-    await renderClip(real, out, { startSec: 0.5, durationSec: 2 });
+    await renderClip(real, out, { startSec: 0.5, durationSec: 2, ...ENCODING });
     expect((await readFile(out)).length).toBeGreaterThan(1000);
   });
 

@@ -33,7 +33,7 @@ export async function waitForRuns(queues: StageQueues, runIds: string[], o: Wait
   const done = new Map<string, RunStatus>();
   let lastError: unknown;
   let fullPollAtMs = 0;
-  const waitingFor = new Set(runIds);
+  const waited = new Set(runIds);
   /** A waited-for run ended since the last poll began: the next one starts at once. */
   let heard = false;
   let wake: (() => void) | undefined;
@@ -43,7 +43,7 @@ export async function waitForRuns(queues: StageQueues, runIds: string[], o: Wait
     queues.redis,
     runEndedChannel(queues.prefix),
     (runId) => {
-      if (!waitingFor.has(runId)) return;
+      if (!waited.has(runId) || done.has(runId)) return;
       heard = true;
       wake?.();
     },
@@ -68,10 +68,7 @@ export async function waitForRuns(queues: StageQueues, runIds: string[], o: Wait
         }
         for (const id of pending) {
           const s = await runStatus(queues, id);
-          if (isTerminal(s.state)) {
-            done.set(id, s);
-            waitingFor.delete(id);
-          }
+          if (isTerminal(s.state)) done.set(id, s);
         }
         lastError = undefined;
       } catch (err) {

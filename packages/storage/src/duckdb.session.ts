@@ -24,6 +24,19 @@ const DEFAULT_LOCK_TIMEOUT_MS = 20_000;
 const FIRST_RETRY_DELAY_MS = 5;
 const MAX_RETRY_DELAY_MS = 200;
 
+/** Runs `work` in one transaction on `conn`: committed if it succeeds, rolled back if it throws. */
+export async function inTransaction<T>(conn: DuckDBConnection, work: () => Promise<T>): Promise<T> {
+  await conn.run('BEGIN TRANSACTION');
+  try {
+    const result = await work();
+    await conn.run('COMMIT');
+    return result;
+  } catch (err) {
+    await conn.run('ROLLBACK').catch(() => undefined);
+    throw err;
+  }
+}
+
 /** Tail of the operation queue per resolved file path. */
 const queues = new Map<string, Promise<unknown>>();
 

@@ -1,5 +1,6 @@
 import { BIGINT, DOUBLE, VARCHAR, type DuckDBConnection, type DuckDBPreparedStatement, type DuckDBType } from '@duckdb/node-api';
 import type { ResultRow } from '@podpreview/shared';
+import { inTransaction } from './duckdb.session.ts';
 import { COLUMN_LIST, RESULT_COLUMNS, rowToColumns, type ColumnKind } from './results.columns.ts';
 
 const PARAM_TYPES: Record<ColumnKind, DuckDBType> = { text: VARCHAR, int: BIGINT, float: DOUBLE, json: VARCHAR };
@@ -37,8 +38,7 @@ export class ResultRowInserter {
   async write(batch: readonly ResultRow[]): Promise<void> {
     // One row per run, the last written.
     const rows = [...new Map(batch.map((r) => [r.runId, r])).values()];
-    await this.conn.run('BEGIN TRANSACTION');
-    try {
+    await inTransaction(this.conn, async () => {
       for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
         const chunk = rows.slice(i, i + ROWS_PER_STATEMENT);
         const remove = await this.statement('delete', chunk.length, () => `DELETE FROM ${this.table} WHERE run_id IN (${params(1, chunk.length)})`);
@@ -57,11 +57,7 @@ export class ResultRowInserter {
         );
         await insert.run();
       }
-      await this.conn.run('COMMIT');
-    } catch (err) {
-      await this.conn.run('ROLLBACK').catch(() => undefined);
-      throw err;
-    }
+    });
   }
 
   /** Frees the prepared statements (before the connection closes). */

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ResultRow, ResultRowSource, SessionResultsSink, VariantName } from '@podpreview/shared';
 import { COLUMN_LIST, RESULT_COLUMNS, rowFromColumns, type ColumnKind, type ColumnSpec } from './results.columns.ts';
 import { ResultRowInserter } from './results.duckdb.insert.ts';
-import { withDuckDbIfWanted, type DuckDbSessionOptions } from './duckdb.session.ts';
+import { inTransaction, withDuckDbIfWanted, type DuckDbSessionOptions } from './duckdb.session.ts';
 
 const TABLE = 'previews';
 
@@ -245,16 +245,11 @@ async function dropPrimaryKey(conn: DuckDBConnection): Promise<void> {
   );
   if (keys.getRowObjectsJS()[0]?.n === 0) return;
   const rebuilt = `${TABLE}_rebuilt`;
-  await conn.run('BEGIN TRANSACTION');
-  try {
+  await inTransaction(conn, async () => {
     await conn.run(`DROP TABLE IF EXISTS ${rebuilt}`);
     await conn.run(createTable(rebuilt));
     await conn.run(`INSERT INTO ${rebuilt} (${COLUMN_LIST}) SELECT ${COLUMN_LIST} FROM ${TABLE}`);
     await conn.run(`DROP TABLE ${TABLE}`);
     await conn.run(`ALTER TABLE ${rebuilt} RENAME TO ${TABLE}`);
-    await conn.run('COMMIT');
-  } catch (err) {
-    await conn.run('ROLLBACK').catch(() => undefined);
-    throw err;
-  }
+  });
 }

@@ -1,6 +1,6 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { renderClip } from '@podpreview/audio';
+import { type ClipOptions, renderClip } from '@podpreview/audio';
 import { type BlobStore, runBlobKeys, type SinkInput } from '@podpreview/shared';
 import type { StageContext, StageOutcome } from '../runtime/outcome.ts';
 
@@ -8,7 +8,7 @@ export interface SinkDeps {
   blobs: BlobStore;
   /** Scratch space for the clip and, from a remote store, the source copy (swept of what a killed worker left). */
   tempDir: string;
-  clip: { bitrateKbps: number; encoderQuality: number };
+  clip: Pick<ClipOptions, 'bitrateKbps' | 'encoderQuality'>;
 }
 
 /** Renders the clip into storage; the runtime then writes the result row. */
