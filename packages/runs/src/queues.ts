@@ -1,5 +1,5 @@
 import { Queue, type JobsOptions } from 'bullmq';
-import { STAGES, type Config, type StageName, type VariantName } from '@podpreview/shared';
+import { MAX_PAYLOAD_BYTES, STAGES, type Config, type StageName, type VariantName } from '@podpreview/shared';
 import { ownKeyPrefix, queueKeyPrefix } from './key-prefix.ts';
 import type { RedisConnection } from './redis.ts';
 import { queueTelemetry } from './telemetry.ts';
@@ -86,11 +86,12 @@ export async function closeQueues(queues: StageQueues): Promise<void> {
   queues.redis.disconnect();
 }
 
-export function jobOptions(
-  config: Pick<Config, 'attempts' | 'backoffMs' | 'keepCompletedJobs' | 'keepFailedJobs'>,
-  runId: string,
-  urgent: boolean,
-): JobsOptions {
+/**
+ * A stage job's options. How many finished jobs to keep is the workers' setting
+ * (PODPREVIEW_KEEP_COMPLETED_JOBS, PODPREVIEW_KEEP_FAILED_JOBS), not each job's: every job's
+ * options are stored with it and parsed at each pick-up.
+ */
+export function jobOptions(config: Pick<Config, 'attempts' | 'backoffMs'>, runId: string, urgent: boolean): JobsOptions {
   return {
     // The run id names the job in every queue: re-adding after a crash between "next stage
     // enqueued" and "this job completed" is then a no-op instead of a duplicate run.
@@ -98,7 +99,11 @@ export function jobOptions(
     priority: urgent ? PRIORITY_URGENT : PRIORITY_NORMAL,
     attempts: config.attempts,
     backoff: { type: 'exponential', delay: config.backoffMs },
-    removeOnComplete: { count: config.keepCompletedJobs },
-    removeOnFail: { count: config.keepFailedJobs },
+    // Jobs stay small (Redis holds ids and keys, the blob store holds data). BullMQ measures
+    // the JSON it writes anyway, so a second serialization here would only cost time.
+    sizeLimit: MAX_PAYLOAD_BYTES,
   };
 }
+
+/** BullMQ's refusal of a job over its sizeLimit (the only error it words so). */
+export const isOversizedJobError = (err: unknown): boolean => err instanceof Error && /^The size of job .* exceeds the limit \d+ bytes$/.test(err.message);

@@ -136,15 +136,6 @@ export function parseStageInput<S extends StageName>(stage: S, data: unknown): S
   throw from ? new StageOutputError(from, stage, issuesText(parsed.error)) : new InvalidPayloadError(stage, issuesText(parsed.error));
 }
 
-/**
- * Jobs stay small: checked before a stage hands its output on (the shape is the next stage's
- * type at compile time and its contract at pick-up).
- */
-export function checkPayloadSize(from: StageName, to: StageName, payload: unknown): void {
-  const size = Buffer.byteLength(JSON.stringify(payload));
-  if (size > MAX_PAYLOAD_BYTES) throw new StageOutputError(from, to, `payload is ${size} bytes; jobs carry keys, not data (limit ${MAX_PAYLOAD_BYTES})`);
-}
-
 const issuesText = (error: z.ZodError) => error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
 
 /** What a stage job returns to BullMQ: visible in Bull Board, read back by status and `--wait`. */

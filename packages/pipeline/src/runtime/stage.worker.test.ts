@@ -50,6 +50,12 @@ const handlers: Partial<StageHandlers> = {
     mostActive = Math.max(mostActive, active);
     try {
       if (input.episodeId.startsWith('done')) return { kind: 'done', result: succeededResult() };
+      // A stage that hands on data where a storage key belongs.
+      if (input.episodeId.startsWith('bulky'))
+        return {
+          kind: 'next',
+          payload: { ...input, sourceKey: 's', pcmKey: 'x'.repeat(20_000), sampleRateHz: 16_000, durationSec: 60, contentHash: 'a'.repeat(64) },
+        };
       // Model inference does not heed the abort signal: this neither.
       if (input.episodeId.startsWith('slow')) await new Promise((r) => setTimeout(r, 2500));
       throw new Error(`storage unavailable for ${input.episodeId}`);
@@ -110,6 +116,15 @@ describe('stage runtime', () => {
     for (const runId of runs) await ended(runId);
     for (const runId of runs) expect(await f.sink.forRun(runId)).toMatchObject({ status: 'failed', errorCode: 'stage_timeout' });
     expect(mostActive).toBe(1);
+  });
+
+  it('refuses to queue a payload that carries data instead of keys, and says so in the run’s row', async () => {
+    const runId = await submit('bulky');
+    await ended(runId);
+    const row = await f.sink.forRun(runId);
+    expect(row).toMatchObject({ status: 'failed', failedStage: 'preprocess', errorCode: 'stage_output_invalid' });
+    expect(row?.errorMessage).toMatch(/preprocess produced an invalid ensemble-a payload: jobs carry keys, not data \(limit 10000 bytes\)/);
+    expect(await f.queues['ensemble-a'].getJob(runId)).toBeUndefined();
   });
 
   it('records the owner a run’s jobs carry, and reads the run record’s for jobs queued without one', async () => {

@@ -1,19 +1,29 @@
 import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { type ConnectionOptions, type Job, Worker } from 'bullmq';
 import {
-  checkPayloadSize,
   type Config,
   errorMessage,
   type JobSummary,
   type Logger,
+  MAX_PAYLOAD_BYTES,
   PodpreviewError,
   parseStageInput,
+  StageOutputError,
   type StageName,
   StageTimeoutError,
   stageSpec,
   TRACER_NAME,
 } from '@podpreview/shared';
-import { announceUrgent, jobOptions, PRIORITY_LANE_SUFFIX, PRIORITY_URGENT, queueKeyPrefix, queueTelemetry, type StageQueues } from '@podpreview/runs';
+import {
+  announceUrgent,
+  isOversizedJobError,
+  jobOptions,
+  PRIORITY_LANE_SUFFIX,
+  PRIORITY_URGENT,
+  queueKeyPrefix,
+  queueTelemetry,
+  type StageQueues,
+} from '@podpreview/runs';
 import { RecordedFailureError } from './errors/recorded-failure.error.ts';
 import { RejectedInputError } from './errors/rejected-input.error.ts';
 import { pipelineMetrics } from './metrics.ts';
@@ -45,6 +55,9 @@ export function startStageWorker<S extends StageName>(stage: S, handler: StageHa
   const { config, queues, endRun } = deps;
   const log = deps.log.child({ stage });
   const spec = stageSpec(stage);
+  // The per-hop series, labelled once: a labelled call hashes its labels every time.
+  const seconds = pipelineMetrics.seconds.labels({ stage });
+  const forwarded = pipelineMetrics.jobs.labels({ stage, outcome: 'forwarded' });
 
   const processor = async (job: Job): Promise<JobSummary> => {
     // Made only when something is logged: a child logger per hop is measurable in the chain bench.
@@ -63,16 +76,19 @@ export function startStageWorker<S extends StageName>(stage: S, handler: StageHa
       const work = () => withTimeout(stage, config.stageTimeoutMs, (signal) => handler(input, { signal, attempt: job.attemptsMade + 1 }), jobLog);
       const outcome = config.tracing.enabled ? await traced(stage, input, work) : await work();
       const timingsMs = { ...input.timingsMs, [stage]: Math.round(performance.now() - started) };
-      pipelineMetrics.seconds.observe({ stage }, timingsMs[stage]! / 1000);
+      seconds.observe(timingsMs[stage]! / 1000);
       if (outcome.kind === 'next') {
-        if (!spec.next) throw new Error(`stage ${stage} is last in the registry but returned a next payload`);
-        const payload = { ...outcome.payload, timingsMs };
-        checkPayloadSize(stage, spec.next, payload);
-        await queues[spec.next].add(spec.next, payload, jobOptions(config, input.runId, input.priority));
-        if (input.priority) await announceUrgent(queues, spec.next).catch(() => {});
+        const next = spec.next;
+        if (!next) throw new Error(`stage ${stage} is last in the registry but returned a next payload`);
+        try {
+          await queues[next].add(next, { ...outcome.payload, timingsMs }, jobOptions(config, input.runId, input.priority));
+        } catch (err) {
+          throw isOversizedJobError(err) ? new StageOutputError(stage, next, `jobs carry keys, not data (limit ${MAX_PAYLOAD_BYTES} bytes)`) : err;
+        }
+        if (input.priority) await announceUrgent(queues, next).catch(() => {});
         if (log.isLevelEnabled('debug')) jobLog().debug({ ms: timingsMs[stage] }, 'stage done');
-        pipelineMetrics.jobs.inc({ stage, outcome: 'forwarded' });
-        return { status: 'forwarded', next: spec.next };
+        forwarded.inc();
+        return { status: 'forwarded', next };
       }
       const row = terminalRow({ ...input, timingsMs }, outcome.result, Date.now());
       await endRun(row);
@@ -121,6 +137,8 @@ export function startStageWorker<S extends StageName>(stage: S, handler: StageHa
     lockDuration: config.lockDurationMs,
     stalledInterval: config.stalledIntervalMs,
     maxStalledCount: config.maxStalledCount,
+    removeOnComplete: { count: config.keepCompletedJobs },
+    removeOnFail: { count: config.keepFailedJobs },
     name,
     // Exact per-minute completed/failed counts in Redis (Queue.getMetrics): the dashboard's rates.
     metrics: { maxDataPoints: config.queueMetricsMaxPoints },
