@@ -89,6 +89,21 @@ describe('the client side of the pipeline', () => {
     expect(hits(r.urls, ['/node_modules/onnxruntime-node/']).length).toBeGreaterThan(0);
   });
 
+  it('the worker side loads the results table’s SDK at its first session, and bullmq-otel only with tracing on', async () => {
+    // Each costs a CLI run's start-up tens of milliseconds before its first episode's decode.
+    const idle = await loadsOf('worker-idle', ['--input-type=module', '-e', "await import('@podpreview/pipeline/worker');"]);
+    expect(idle.code, idle.stderr).toBe(0);
+    expect(hits(idle.urls, ['/node_modules/@duckdb/', '/node_modules/bullmq-otel/'])).toEqual([]);
+    const file = path.join(dir, 'results.duckdb');
+    const session = await loadsOf('worker-session', [
+      '--input-type=module',
+      '-e',
+      `const { DuckDbResultsSink } = await import('@podpreview/storage'); const s = new DuckDbResultsSink(${JSON.stringify(file)}); await s.forRun('none'); await s.close();`,
+    ]);
+    expect(session.code, session.stderr).toBe(0);
+    expect(hits(session.urls, ['/node_modules/@duckdb/']).length).toBeGreaterThan(0);
+  });
+
   it('podpreview --help loads no worker code and no storage SDK', async () => {
     const r = await loadsOf('help', [CLI, '--help']);
     expect(r.code, r.stderr).toBe(0);

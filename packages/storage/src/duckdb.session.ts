@@ -1,7 +1,8 @@
 import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { duckDb } from './duckdb.module.ts';
 import { DuckDbLockTimeoutError } from './errors/storage.errors.ts';
 
 /**
@@ -102,6 +103,7 @@ async function openRunClose<T>(
 async function openWithRetry(file: string, lockTimeoutMs: number, wanted: () => boolean): Promise<DuckDBInstance | undefined> {
   const deadline = Date.now() + lockTimeoutMs;
   let delayMs = FIRST_RETRY_DELAY_MS;
+  const { DuckDBInstance } = await duckDb();
   for (;;) {
     try {
       return await DuckDBInstance.create(file, { threads: '1' });

@@ -1,9 +1,13 @@
-import { BIGINT, DOUBLE, VARCHAR, type DuckDBConnection, type DuckDBPreparedStatement, type DuckDBType } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBPreparedStatement, DuckDBType } from '@duckdb/node-api';
+import { duckDb } from './duckdb.module.ts';
 import type { ResultRow } from '@podpreview/shared';
 import { inTransaction } from './duckdb.session.ts';
 import { COLUMN_LIST, RESULT_COLUMNS, rowToColumns, type ColumnKind } from './results.columns.ts';
 
-const PARAM_TYPES: Record<ColumnKind, DuckDBType> = { text: VARCHAR, int: BIGINT, float: DOUBLE, json: VARCHAR };
+async function paramTypes(): Promise<Record<ColumnKind, DuckDBType>> {
+  const { BIGINT, DOUBLE, VARCHAR } = await duckDb();
+  return { text: VARCHAR, int: BIGINT, float: DOUBLE, json: VARCHAR };
+}
 
 /** Rows per statement at most: one statement per batch costs ~1/20 of a statement per row. */
 const ROWS_PER_STATEMENT = 200;
@@ -38,13 +42,14 @@ export class ResultRowInserter {
   async write(batch: readonly ResultRow[]): Promise<void> {
     // One row per run, the last written.
     const rows = [...new Map(batch.map((r) => [r.runId, r])).values()];
+    const types = await paramTypes();
     await inTransaction(this.conn, async () => {
       for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
         const chunk = rows.slice(i, i + ROWS_PER_STATEMENT);
         const remove = await this.statement('delete', chunk.length, () => `DELETE FROM ${this.table} WHERE run_id IN (${params(1, chunk.length)})`);
         remove.bind(
           chunk.map((r) => r.runId),
-          chunk.map(() => VARCHAR),
+          chunk.map(() => types.text),
         );
         await remove.run();
         const insert = await this.statement('insert', chunk.length, () => insertSql(this.table, chunk.length));
@@ -53,7 +58,7 @@ export class ResultRowInserter {
             const cols = rowToColumns(r);
             return RESULT_COLUMNS.map((c) => cols[c.name] ?? null);
           }),
-          chunk.flatMap(() => RESULT_COLUMNS.map((c) => PARAM_TYPES[c.kind])),
+          chunk.flatMap(() => RESULT_COLUMNS.map((c) => types[c.kind])),
         );
         await insert.run();
       }

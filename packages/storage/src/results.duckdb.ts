@@ -1,4 +1,5 @@
-import { BIGINT, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { duckDb } from './duckdb.module.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ResultRow, ResultRowSource, SessionResultsSink, VariantName } from '@podpreview/shared';
 import { COLUMN_LIST, RESULT_COLUMNS, rowFromColumns, type ColumnKind, type ColumnSpec } from './results.columns.ts';
@@ -169,6 +170,7 @@ export class DuckDbResultsSink implements SessionResultsSink {
   }
 
   async finishedSince(sinceMs: number, limit: number): Promise<ResultRow[]> {
+    const { BIGINT } = await duckDb();
     const rows = await this.run(async (conn) => {
       const reader = await conn.runAndReadAll(
         `SELECT ${COLUMN_LIST} FROM ${TABLE} WHERE finished_at_ms >= $since ORDER BY finished_at_ms DESC, run_id DESC LIMIT $limit`,
