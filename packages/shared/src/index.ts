@@ -10,6 +10,7 @@ export * from './selection-weights.ts';
 export * from './redis-target.ts';
 export * from './logger.ts';
 export * from './math.ts';
+export * from './process/cpu-yield.ts';
 export * from './process/run-command.ts';
 export * from './errors/index.ts';
 export * from './build/build-info.ts';

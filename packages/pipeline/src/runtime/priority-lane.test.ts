@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger, EnqueueRequest } from '@podpreview/shared';
+import { getPriority } from 'node:os';
+import { createLogger, EnqueueRequest, runCommand } from '@podpreview/shared';
 import { enqueueEpisode } from '@podpreview/runs';
 import { type RuntimeFixture, startRuntimeFixture } from '../testing/runtime.fixture.ts';
 import type { StageHandlers } from './outcome.ts';
@@ -13,6 +14,8 @@ let f: RuntimeFixture;
 let workers: StageWorkers | undefined;
 const started: string[] = [];
 const gates = new Map<string, () => void>();
+/** The niceness each `yield-` job's ffmpeg stand-in read of itself after a second. */
+const niceness = new Map<string, number>();
 
 beforeAll(async () => {
   f = await startRuntimeFixture('priority-lane', { PODPREVIEW_ATTEMPTS: '1', PODPREVIEW_CONCURRENCY_PREPROCESS: '1' });
@@ -28,6 +31,11 @@ afterAll(async () => {
 const handlers: Partial<StageHandlers> = {
   preprocess: async (input) => {
     started.push(input.episodeId);
+    if (input.episodeId.startsWith('yield-')) {
+      const r = await runCommand('sh', ['-c', 'sleep 1; cut -d" " -f19 /proc/$$/stat'], { yieldCpu: !input.priority });
+      niceness.set(input.episodeId, Number(r.stdout.toString().trim()));
+      throw new Error(`${input.episodeId} done`);
+    }
     await new Promise<void>((resolve) => gates.set(input.episodeId, resolve));
     throw new Error(`${input.episodeId} let go`);
   },
@@ -66,5 +74,14 @@ describe('priority lanes', () => {
     await until('normal-3 to start', () => started.includes('normal-3'));
     expect(started).toEqual(['normal-1', 'urgent-1', 'normal-2', 'normal-3']);
     gates.get('normal-3')!();
+  });
+
+  it('a priority job lowers the CPU priority of the normal runs’ children already running, not its own', async () => {
+    await submit('yield-normal');
+    await until('yield-normal to start', () => started.includes('yield-normal'));
+    await submit('yield-urgent', true);
+    await until('both to read their niceness', () => niceness.size === 2);
+    expect(niceness.get('yield-normal')).toBe(Math.max(10, getPriority()));
+    expect(niceness.get('yield-urgent')).toBe(getPriority());
   });
 });

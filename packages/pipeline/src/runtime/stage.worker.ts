@@ -13,6 +13,7 @@ import {
   StageTimeoutError,
   stageSpec,
   TRACER_NAME,
+  urgentWorkStarted,
 } from '@podpreview/shared';
 import {
   announceUrgent,
@@ -126,8 +127,13 @@ export function startStageWorker<S extends StageName>(stage: S, handler: StageHa
   };
 
   const lanes = deps.lanes;
-  // Only a priority job is tracked (it holds normal starts back): a normal one runs as it is.
-  const tracked = (job: Job) => (lanes && job.opts.priority === PRIORITY_URGENT ? lanes.track(() => processor(job)) : processor(job));
+  // Only a priority job is tracked: it holds this process's normal starts back (the lanes) and
+  // lowers the CPU priority of its normal runs' ffmpeg. A normal one runs as it is.
+  const tracked = (job: Job) => {
+    if (job.opts.priority !== PRIORITY_URGENT) return processor(job);
+    const ended = urgentWorkStarted();
+    return (lanes ? lanes.track(() => processor(job)) : processor(job)).finally(ended);
+  };
   const options = (concurrency: number, name: string) => ({
     connection: deps.connection,
     prefix: queueKeyPrefix(config.queuePrefix, spec.queue, queues.redis.isCluster),

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { setPriority } from 'node:os';
+import { yieldToUrgentWork } from './cpu-yield.ts';
 
 export interface CommandResult {
   stdout: Buffer;
@@ -16,16 +16,13 @@ export interface RunCommandOptions {
   /** Takes stdout as it arrives instead of collecting it (`stdout` is then empty): large outputs are not held twice. */
   onStdout?: (chunk: Buffer) => void;
   /**
-   * Runs the child at a lower CPU priority (nice 10): work for normal-priority runs gives way
-   * to a priority run's on a busy machine, and loses nothing on an idle one.
+   * The child gives way to priority work in this process (yieldToUrgentWork): a normal run's
+   * ffmpeg runs at nice 10 while a priority run is worked on here, at the normal priority otherwise.
    */
   yieldCpu?: boolean;
   /** A file descriptor the child gets as its fd 3 (ffmpeg's `pipe:3`): it writes a file itself instead of through this process. */
   fd3?: number;
 }
-
-/** The niceness of a child that yields the CPU (0 is the default, 19 the lowest priority). */
-const YIELDING_NICENESS = 10;
 
 /** A tool we shell out to is missing: say which package provides it instead of a bare ENOENT. */
 function startError(cmd: string, e: NodeJS.ErrnoException): Error {
@@ -45,20 +42,20 @@ export function runCommand(cmd: string, args: string[], o: RunCommandOptions = {
       ...(o.timeoutMs ? { timeout: o.timeoutMs } : {}),
       ...(o.signal ? { signal: o.signal } : {}),
     });
-    if (o.yieldCpu && child.pid !== undefined) {
-      try {
-        setPriority(child.pid, YIELDING_NICENESS);
-      } catch {
-        // Already gone, or not allowed here: it runs at the normal priority.
-      }
-    }
+    const release = o.yieldCpu && child.pid !== undefined ? yieldToUrgentWork(child.pid) : undefined;
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     // Piped by the stdio above, so never null.
     child.stdout!.on('data', o.onStdout ?? ((b: Buffer) => out.push(b)));
     child.stderr!.on('data', (b: Buffer) => err.push(b));
-    child.on('error', (e: NodeJS.ErrnoException) => reject(startError(cmd, e)));
-    child.on('close', (code, signal) => resolve({ stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8'), code, signal }));
+    child.on('error', (e: NodeJS.ErrnoException) => {
+      release?.();
+      reject(startError(cmd, e));
+    });
+    child.on('close', (code, signal) => {
+      release?.();
+      resolve({ stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8'), code, signal });
+    });
   });
 }
 
