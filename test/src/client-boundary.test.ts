@@ -102,6 +102,14 @@ describe('the client side of the pipeline', () => {
     ]);
     expect(session.code, session.stderr).toBe(0);
     expect(hits(session.urls, ['/node_modules/@duckdb/']).length).toBeGreaterThan(0);
+    // Or sooner, when the process has a moment (a fleet a second after its start).
+    const prepared = await loadsOf('worker-prepare', [
+      '--input-type=module',
+      '-e',
+      `const { DuckDbResultsSink } = await import('@podpreview/storage'); new DuckDbResultsSink(${JSON.stringify(file)}).prepare(); await new Promise((r) => setTimeout(r, 1000));`,
+    ]);
+    expect(prepared.code, prepared.stderr).toBe(0);
+    expect(hits(prepared.urls, ['/node_modules/@duckdb/']).length).toBeGreaterThan(0);
   });
 
   it('podpreview --help loads no worker code and no storage SDK', async () => {

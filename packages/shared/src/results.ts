@@ -49,6 +49,11 @@ export interface ResultsSink {
   forRun(runId: string): Promise<ResultRow | undefined>;
   /** Runs that finished at or after `sinceMs`, newest first, at most `limit` (the dashboard's last hour). */
   finishedSince(sinceMs: number, limit: number): Promise<ResultRow[]>;
+  /**
+   * Loads what its first operation needs (a library), so that operation does not wait for it:
+   * for a process to call when it has a moment (a worker during its first episode's decode).
+   */
+  prepare?(): void;
   close(): Promise<void>;
 }
 

@@ -182,6 +182,11 @@ export class DuckDbResultsSink implements SessionResultsSink {
     return rows.map(rowFromColumns);
   }
 
+  /** Its SDK (~50 ms of the thread that loads it); a failure to load shows in the first session. */
+  prepare(): void {
+    duckDb().catch(() => {});
+  }
+
   /** Nothing is held open between operations; this waits for the ones in flight. */
   async close(): Promise<void> {
     this.closed = true;

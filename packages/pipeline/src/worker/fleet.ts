@@ -59,10 +59,12 @@ export async function startFleet(
     for (const stage of later) (handlers as Record<StageName, unknown>)[stage] = waitingFor(stage);
     const onRunEnd = config.keepIntermediateBlobs ? undefined : (row: ResultRow) => deleteIntermediates(services.blobs, row);
     // Read (git, the installed packages' list: ~15 ms of this thread) a second after the start,
-    // while a CLI's first episode decodes, or by the first row if it comes sooner.
+    // while a CLI's first episode decodes, or by the first row if it comes sooner; the results
+    // table's SDK loads then too, off the first row's way.
     let fingerprint: string | undefined;
     const build = () => (fingerprint ??= buildInfo(config.buildCommit).fingerprint);
     setTimeout(() => {
+      services.results.prepare?.();
       try {
         build();
       } catch {
