@@ -9,6 +9,7 @@ import { closeQueues, createQueues, createRedis, jobOptions, startPrivateRedis }
 import { startStageWorkers } from '@podpreview/pipeline/worker';
 import { trivialStageHandlers } from '@podpreview/pipeline/testing';
 import { createLogger, loadConfig, type ResultsSink, STAGE_NAMES } from '@podpreview/shared';
+import { median } from '../figures/common.ts';
 
 const [nArg, concurrencyArg, workDir, firstArg = 'raw'] = process.argv.slice(2);
 const N = Number(nArg);
@@ -114,9 +115,5 @@ for (let pair = 0; pair < PAIRS; pair++) {
   if (!rawFirst) rawRounds.push(await raw(N, `timed-${pair}`));
 }
 await redis.stop();
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 process.stdout.write(`${JSON.stringify({ rawEps: median(rawRounds), oursEps: median(oursRounds), rawRounds, oursRounds })}\n`);
 process.exit(0);

@@ -10,7 +10,7 @@ export interface ClipOptions {
   bitrateKbps: number;
   encoderQuality: number;
   signal?: AbortSignal;
-  /** ffmpeg at a lower CPU priority (a normal-priority run's clip gives way to a priority run's). */
+  /** A normal-priority run's clip: its ffmpeg gives the CPU way to priority work in this process (runCommand's yieldCpu). */
   yieldCpu?: boolean;
 }
 

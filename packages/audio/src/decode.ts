@@ -37,7 +37,7 @@ export interface DecodeOptions {
   signal?: AbortSignal;
   /** Longer audio fails with AudioTooLongError: found by probing first, and enforced while decoding. */
   maxDurationSec?: number;
-  /** ffmpeg at a lower CPU priority (a normal-priority run's decode gives way to a priority run's). */
+  /** A normal-priority run's decode: its ffmpeg gives the CPU way to priority work in this process (runCommand's yieldCpu). */
   yieldCpu?: boolean;
 }
 
