@@ -1,10 +1,10 @@
 // One 30-minute episode, in one process: the stage functions called one after another (no
-// queues), and the same stages through the pipeline on Redis (enqueue → result, workers warm),
+// queues; stage A begun while preprocess decodes, as in the pipeline), and the same stages through the pipeline on Redis (enqueue → result, workers warm),
 // `repeats` times each, alternating which goes first. With a transcript (4th argument), stage B's
 // text models run too. Prints the times and this process's peak RSS.
 import path from 'node:path';
 import { enqueueEpisode, waitForRuns } from '@podpreview/runs';
-import { createHandlers, createServices, startLocalPipeline } from '@podpreview/pipeline/worker';
+import { createHandlers, createServices, earlyStageAFor, startLocalPipeline } from '@podpreview/pipeline/worker';
 import { createLogger, EnqueueRequest, loadConfig, parseStageInput, STAGES, type StageName } from '@podpreview/shared';
 import { BENCH_WAIT } from '../figures/common.ts';
 
@@ -19,10 +19,11 @@ const config = loadConfig({
 const log = createLogger('warn', { app: 'bench' });
 
 const services = createServices(config, log);
-const handlers = await createHandlers(
-  STAGES.map((s) => s.name),
-  services,
-);
+const names = STAGES.map((s) => s.name);
+// Stage A begun while preprocess decodes, as the queued path on its private Redis does: the
+// difference between the two is then the queues' alone.
+const early = earlyStageAFor({ ...config, earlyStageA: { ...config.earlyStageA, mode: 'on' } }, names, services, {});
+const handlers = await createHandlers(names, services, early ? { early } : {});
 
 /** Seconds per stage of each in-process run: where the compute goes (the profile behind the figures). */
 const stageSec: Record<string, number[]> = {};

@@ -92,14 +92,18 @@ describe('decoding to a file (ffmpeg writes and hashes the PCM)', () => {
     expect(inFile).toEqual({ sampleRateHz: 16_000, durationSec: inMemory.durationSec, contentHash: createHash('sha256').update(bytes).digest('hex') });
   });
 
-  it('hashes a long decode (several reads, taken as ffmpeg writes) to the sha256 of the bytes written', async () => {
+  it('hashes a long decode (several reads, taken as ffmpeg writes) to the sha256 of the bytes written, and hands each read on in order', async () => {
     // 200 s of noise: 6.4 MB of PCM, more than one of the hash's 4 MB reads.
     const long = path.join(dir, 'root', 'long.wav');
     ffmpeg('-f', 'lavfi', '-i', 'anoisesrc=sample_rate=16000:seed=7', '-t', '200', long);
     const out = path.join(dir, 'long.pcm');
-    const decoded = await decodeAudioToFile(long, out);
+    const handed: Buffer[] = [];
+    // Copied: a stretch is valid during the call only.
+    const decoded = await decodeAudioToFile(long, out, long, { onPcm: (b) => handed.push(Buffer.from(b)) });
     const bytes = await readFile(out);
     expect(bytes.length).toBe(200 * 16_000 * 2);
+    expect(handed.length).toBeGreaterThan(1);
+    expect(Buffer.concat(handed).equals(bytes)).toBe(true);
     expect(decoded).toEqual({ sampleRateHz: 16_000, durationSec: 200, contentHash: createHash('sha256').update(bytes).digest('hex') });
   });
 

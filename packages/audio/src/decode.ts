@@ -39,6 +39,11 @@ export interface DecodeOptions {
   maxDurationSec?: number;
   /** A normal-priority run's decode: its ffmpeg gives the CPU way to priority work in this process (runCommand's yieldCpu). */
   yieldCpu?: boolean;
+  /**
+   * Each stretch of the decoded PCM, in order, as decoding goes on: for a consumer that starts
+   * on the audio before it has all arrived. The bytes are valid during the call only.
+   */
+  onPcm?: (bytes: Uint8Array) => void;
 }
 
 /**
@@ -147,6 +152,7 @@ async function decodeStreamed(
       if (byteLength > limit.bytes) return;
       sink.write(chunk);
       hash.update(chunk);
+      o.onPcm?.(chunk);
       byteLength += chunk.length;
       // The probe can be missing or wrong (a lying header): the cap holds while decoding too.
       if (byteLength > limit.bytes) controller.abort();
@@ -176,7 +182,7 @@ async function decodeToFd(args: string[], fd: number, limit: Limit, o: DecodeOpt
     ...(o.yieldCpu ? { yieldCpu: true } : {}),
   });
   // Both settle before the caller closes `fd`.
-  const [decoded, hashed] = await Promise.allSettled([decoding, hashAsWritten(fd, decoding)]);
+  const [decoded, hashed] = await Promise.allSettled([decoding, hashAsWritten(fd, decoding, o.onPcm)]);
   if (decoded.status === 'rejected') throw decoded.reason;
   if (hashed.status === 'rejected') throw hashed.reason;
   return { result: decoded.value, ...hashed.value };
@@ -184,10 +190,14 @@ async function decodeToFd(args: string[], fd: number, limit: Limit, o: DecodeOpt
 
 /**
  * sha256 of the file behind `fd` while `writing` appends to it, in reads of HASH_READ_BYTES as
- * that much more is there, and the rest once `writing` settles. A failed write leaves the rest
- * unread (its hash is not used).
+ * that much more is there, and the rest once `writing` settles; each read goes to `onPcm` too. A
+ * failed write leaves the rest unread (its hash is not used).
  */
-async function hashAsWritten(fd: number, writing: Promise<CommandResult>): Promise<{ byteLength: number; contentHash: string }> {
+async function hashAsWritten(
+  fd: number,
+  writing: Promise<CommandResult>,
+  onPcm?: (bytes: Uint8Array) => void,
+): Promise<{ byteLength: number; contentHash: string }> {
   const hash = createHash('sha256');
   const buf = Buffer.allocUnsafe(HASH_READ_BYTES);
   let hashed = 0;
@@ -210,6 +220,7 @@ async function hashAsWritten(fd: number, writing: Promise<CommandResult>): Promi
       const { bytesRead } = await read(fd, buf, 0, Math.min(HASH_READ_BYTES, size - hashed), hashed);
       if (bytesRead === 0) break;
       hash.update(buf.subarray(0, bytesRead));
+      onPcm?.(buf.subarray(0, bytesRead));
       hashed += bytesRead;
     }
     if (last) return { byteLength: size, contentHash: hash.digest('hex') };

@@ -1,5 +1,6 @@
 export * from './session.ts';
 export * from './pcm.ts';
+export * from './pcm-stream.ts';
 export * from './model-threads.ts';
 export * from './vad.silero.ts';
 export * from './micro-batcher.ts';

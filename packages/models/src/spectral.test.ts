@@ -4,7 +4,8 @@ import { ModelThreads } from './model-threads.ts';
 import { toSharedPcm } from './pcm.ts';
 import { createModelSession, type ModelSession } from './session.ts';
 import { SOUND_EVENTS_WINDOW_SAMPLES as W } from './sound-events.ts';
-import { runSpectral, type SpectralHead } from './spectral.ts';
+import { PcmStream } from './pcm-stream.ts';
+import { runSpectral, runSpectralStreamed, type SpectralHead } from './spectral.ts';
 import { windowSpectra } from './testing/fixtures.ts';
 import { UsageMeter } from './usage.ts';
 
@@ -83,6 +84,59 @@ describe('the shared front end (runSpectral)', () => {
     // The front end computed each row (one second) once, plus the row after each stretch: 38
     // rows (the last voice window starts in row 37) in 4 stretches of at most 12 rows.
     expect(usage[`audio-spectra@${threaded['audio-spectra']!.entry.version}`]?.items).toBe(38 + 4);
+  });
+
+  it('gives the same tracks (to float rounding) over audio that arrives while it runs as over the finished audio', async () => {
+    const whole = await runSpectral(threaded['audio-spectra']!, heads(threaded), toSharedPcm(pcm));
+    const bytes = new Uint8Array(pcm.buffer, pcm.byteOffset, pcm.byteLength);
+    for (const session of [threaded, local]) {
+      const stream = new PcmStream(pcm.length);
+      // Odd-sized chunks (a sample split between two), a few milliseconds apart: tasks run
+      // while the audio still arrives, and the rest once it has.
+      const feeding = (async () => {
+        for (let at = 0; at < bytes.length; at += 40_001) {
+          stream.append(bytes.subarray(at, Math.min(bytes.length, at + 40_001)));
+          await new Promise((r) => setTimeout(r, 2));
+        }
+        stream.end();
+      })();
+      // Which of the front end's tasks started before the audio had all arrived.
+      const early: boolean[] = [];
+      const front = session['audio-spectra']!;
+      const watched: ModelSession = front.kernel
+        ? {
+            ...front,
+            kernel: (...a: Parameters<NonNullable<ModelSession['kernel']>>) => {
+              early.push(!stream.ended);
+              return front.kernel!(...a);
+            },
+          }
+        : front;
+      const streamed = await runSpectralStreamed(watched, heads(session), stream);
+      await feeding;
+      if (front.kernel) expect(early.filter(Boolean).length).toBeGreaterThan(0);
+      expect(streamed.map((r) => r.frameSec)).toEqual(whole.map((r) => r.frameSec));
+      for (const [h, r] of streamed.entries()) {
+        expect(r.values.length).toBe(whole[h]!.values.length);
+        // Alike to float rounding: a window batched with others or alone may take another of
+        // ONNX Runtime's matrix kernels (as with runSpectral on fewer or more lanes).
+        for (let i = 0; i < r.values.length; i++) expect(Math.abs(r.values[i]! - whole[h]!.values[i]!)).toBeLessThan(1e-5);
+      }
+    }
+  });
+
+  it('stops a streamed pass when the decoding fails or the caller aborts', async () => {
+    const failing = new PcmStream(pcm.length);
+    const run = runSpectralStreamed(threaded['audio-spectra']!, heads(threaded), failing);
+    failing.append(new Uint8Array(pcm.buffer, 0, 200_000));
+    failing.fail(new Error('ffmpeg exited with code 1'));
+    await expect(run).rejects.toThrow(/ffmpeg exited/);
+    const waiting = new PcmStream(pcm.length);
+    const controller = new AbortController();
+    const aborted = runSpectralStreamed(threaded['audio-spectra']!, heads(threaded), waiting, { signal: controller.signal });
+    controller.abort(new Error('not handed on'));
+    waiting.append(new Uint8Array(pcm.buffer, 0, pcm.byteLength));
+    await expect(aborted).rejects.toThrow(/not handed on/);
   });
 
   it('refuses a head whose hop is not a whole number of frames', async () => {

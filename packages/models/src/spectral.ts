@@ -1,5 +1,6 @@
 import { inParallel } from './in-parallel.ts';
 import { type Pcm, toSharedPcm } from './pcm.ts';
+import type { PcmStream } from './pcm-stream.ts';
 import { type ModelSession, runKernel } from './session.ts';
 import { SOUND_EVENTS_SAMPLE_RATE_HZ, soundEventFrameCount, type WindowedOutput } from './windowing.ts';
 
@@ -42,6 +43,115 @@ function frontShape(front: ModelSession) {
   return shape;
 }
 
+/** A head as the kernel plans it; `windows` bounds the windows a task may compute. */
+interface HeadPlan {
+  key: string;
+  hopFrames: number;
+  windows: number;
+  maxBatch: number;
+  output: string;
+  outputWidth: number;
+  label: string;
+}
+
+/** One task's output for one head: its windows from `first` on. */
+interface Part {
+  first: number;
+  values: Float32Array;
+  batchSizes: number[];
+}
+
+/**
+ * The front end and its heads over `samples`, with what is shared by a whole episode's pass
+ * and a streamed one: the plan of each head, one kernel task over a stretch of rows, and the
+ * tracks assembled from the tasks' parts.
+ */
+function spectralPass(front: ModelSession, heads: readonly SpectralHead[], o: { urgent?: boolean }) {
+  const shape = frontShape(front);
+  const hops = heads.map((h) => {
+    const hopSamples = Math.round(h.hopSec * SOUND_EVENTS_SAMPLE_RATE_HZ);
+    const hopFrames = hopSamples / shape.hopSamples;
+    if (!Number.isInteger(hopFrames) || hopFrames < 1) {
+      throw new RangeError(`${h.session.entry.id}: its hop (${h.hopSec} s) must be a whole number of ${front.entry.id}'s frames (${shape.hopSamples} samples)`);
+    }
+    return { hopSamples, hopFrames };
+  });
+  const plansFor = (windows: (h: number) => number): HeadPlan[] =>
+    heads.map((h, i) => ({
+      key: h.session.key,
+      hopFrames: hops[i]!.hopFrames,
+      windows: windows(i),
+      maxBatch: h.session.entry.batching.maxBatch,
+      output: h.output.name,
+      outputWidth: h.output.width,
+      label: h.session.entry.id,
+    }));
+  const parts: Part[][] = heads.map(() => []);
+  const others = heads.map((h) => h.session);
+  return {
+    shape,
+    /** Each head's windows over `sampleCount` samples, and the rows holding a window start (the last one's window reaches into the row after it). */
+    whole(sampleCount: number) {
+      const plans = plansFor((i) => soundEventFrameCount(sampleCount, hops[i]!.hopSamples));
+      const rows = Math.max(0, ...plans.map((p) => (p.windows === 0 ? 0 : Math.floor(((p.windows - 1) * p.hopFrames) / shape.framesPerRow) + 1)));
+      return { plans, rows };
+    },
+    /** The windows that start in the first `rows` rows: all of them lie inside audio that reaches one row and one hop past those rows. */
+    startingIn(rows: number) {
+      return plansFor((i) => Math.ceil((rows * shape.framesPerRow) / hops[i]!.hopFrames));
+    },
+    /** One kernel task: the windows starting in rows `firstRow` … `firstRow + rows - 1`. */
+    async task(samples: Pcm, plans: HeadPlan[], firstRow: number, rows: number) {
+      const r = await runKernel(
+        front,
+        'spectral',
+        samples,
+        {
+          firstRow,
+          rows,
+          rowSamples: shape.rowSamples,
+          rowStep: SOUND_EVENTS_SAMPLE_RATE_HZ,
+          framesPerRow: shape.framesPerRow,
+          width: shape.width,
+          windowFrames: shape.windowFrames,
+          maxBatch: front.entry.batching.maxBatch,
+          heads: plans,
+          label: front.entry.id,
+        },
+        { urgent: o.urgent === true },
+        others,
+      );
+      let at = 0;
+      for (const [h, part] of (r.parts ?? []).entries()) {
+        const width = plans[h]!.outputWidth;
+        parts[h]!.push({ first: part.first, values: r.values.subarray(at, at + part.count * width), batchSizes: part.items });
+        at += part.count * width;
+        // On a model thread the heads ran there, past their sessions' wrappers: counted here.
+        if (front.kernel) heads[h]!.session.account?.(part.items, part.ms);
+      }
+    },
+    /** The heads' tracks, once tasks have covered every window of `plans`. */
+    results(plans: HeadPlan[]): SpectralHeadResult[] {
+      return heads.map((h, i) => {
+        const width = plans[i]!.outputWidth;
+        const values = new Float32Array(plans[i]!.windows * width);
+        const sorted = parts[i]!.sort((a, b) => a.first - b.first);
+        for (const p of sorted) values.set(p.values, p.first * width);
+        return { frameSec: h.hopSec, values, batchSizes: sorted.flatMap((p) => p.batchSizes) };
+      });
+    },
+  };
+}
+
+/** Splits rows `from` … `to - 1` into tasks of a few per lane (whole blocks of the front end's batch). */
+function tasksOver(from: number, to: number, maxBatch: number, lanes: number): { firstRow: number; rows: number }[] {
+  const rows = to - from;
+  const perTask = Math.max(maxBatch, Math.ceil(rows / (lanes * TASKS_PER_LANE) / maxBatch) * maxBatch);
+  const tasks: { firstRow: number; rows: number }[] = [];
+  for (let first = from; first < to; first += perTask) tasks.push({ firstRow: first, rows: Math.min(perTask, to - first) });
+  return tasks;
+}
+
 /**
  * A front end and the models that read it, over a whole episode: the front end computes each
  * 20 ms frame's spectra once, and each head reads the 49 frames of each of its 1 s windows, so
@@ -54,62 +164,49 @@ export async function runSpectral(
   samples: Pcm,
   o: { lanes?: number; urgent?: boolean } = {},
 ): Promise<SpectralHeadResult[]> {
-  const shape = frontShape(front);
-  const plans = heads.map((h) => {
-    const hopSamples = Math.round(h.hopSec * SOUND_EVENTS_SAMPLE_RATE_HZ);
-    const hopFrames = hopSamples / shape.hopSamples;
-    if (!Number.isInteger(hopFrames) || hopFrames < 1) {
-      throw new RangeError(`${h.session.entry.id}: its hop (${h.hopSec} s) must be a whole number of ${front.entry.id}'s frames (${shape.hopSamples} samples)`);
-    }
-    return {
-      key: h.session.key,
-      hopFrames,
-      windows: soundEventFrameCount(samples.length, hopSamples),
-      maxBatch: h.session.entry.batching.maxBatch,
-      output: h.output.name,
-      outputWidth: h.output.width,
-      label: h.session.entry.id,
-    };
-  });
-  // Rows holding a window start; the last one's window reaches into the row after it.
-  const rows = Math.max(0, ...plans.map((p) => (p.windows === 0 ? 0 : Math.floor(((p.windows - 1) * p.hopFrames) / shape.framesPerRow) + 1)));
-  const maxBatch = front.entry.batching.maxBatch;
-  const lanes = o.lanes ?? front.lanes;
-  const perTask = Math.max(maxBatch, Math.ceil(rows / (lanes * TASKS_PER_LANE) / maxBatch) * maxBatch);
-  const firsts: number[] = [];
-  for (let first = 0; first < rows; first += perTask) firsts.push(first);
-  const results = plans.map((p) => ({ values: new Float32Array(p.windows * p.outputWidth), batchSizes: [] as number[] }));
+  const pass = spectralPass(front, heads, o);
+  const { plans, rows } = pass.whole(samples.length);
   const shared = front.kernel ? toSharedPcm(samples) : samples;
-  const others = heads.map((h) => h.session);
-  await inParallel(firsts, lanes, async (firstRow) => {
-    const r = await runKernel(
-      front,
-      'spectral',
-      shared,
-      {
-        firstRow,
-        rows: Math.min(perTask, rows - firstRow),
-        rowSamples: shape.rowSamples,
-        rowStep: SOUND_EVENTS_SAMPLE_RATE_HZ,
-        framesPerRow: shape.framesPerRow,
-        width: shape.width,
-        windowFrames: shape.windowFrames,
-        maxBatch,
-        heads: plans,
-        label: front.entry.id,
-      },
-      { urgent: o.urgent === true },
-      others,
-    );
-    let at = 0;
-    for (const [h, part] of (r.parts ?? []).entries()) {
-      const width = plans[h]!.outputWidth;
-      results[h]!.values.set(r.values.subarray(at, at + part.count * width), part.first * width);
-      at += part.count * width;
-      results[h]!.batchSizes.push(...part.items);
-      // On a model thread the heads ran there, past their sessions' wrappers: counted here.
-      if (front.kernel) heads[h]!.session.account?.(part.items, part.ms);
-    }
-  });
-  return heads.map((h, i) => ({ frameSec: h.hopSec, values: results[i]!.values, batchSizes: results[i]!.batchSizes }));
+  await inParallel(tasksOver(0, rows, front.entry.batching.maxBatch, o.lanes ?? front.lanes), o.lanes ?? front.lanes, (t) =>
+    pass.task(shared, plans, t.firstRow, t.rows),
+  );
+  return pass.results(plans);
+}
+
+/** Rows a task takes at most while the audio still arrives: 32 s of it, the front end's extra row per task a thirty-second of its work. */
+const STREAMED_TASK_ROWS = 32;
+
+/**
+ * As runSpectral, over audio that is still being decoded: while it arrives, one task at a time
+ * (decoding holds a core) runs over the rows whose windows lie wholly in the audio so far; once
+ * it has all arrived, the rest runs on every lane. The same windows, in the same tracks, as
+ * runSpectral over the finished audio (the front end's and heads' outputs do not depend on how
+ * the windows are batched). `signal` stops it between tasks.
+ */
+export async function runSpectralStreamed(
+  front: ModelSession,
+  heads: readonly SpectralHead[],
+  stream: PcmStream,
+  o: { lanes?: number; urgent?: boolean; signal?: AbortSignal } = {},
+): Promise<SpectralHeadResult[]> {
+  const pass = spectralPass(front, heads, o);
+  const { rowSamples } = pass.shape;
+  const maxBatch = front.entry.batching.maxBatch;
+  // Samples a task over the rows before `row` reads: up to one row and a hop past them.
+  const reach = (row: number) => row * SOUND_EVENTS_SAMPLE_RATE_HZ + rowSamples;
+  let row = 0;
+  for (;;) {
+    o.signal?.throwIfAborted();
+    const arrived = await stream.until(reach(row + maxBatch));
+    o.signal?.throwIfAborted();
+    if (stream.ended) break;
+    const ready = Math.min(STREAMED_TASK_ROWS, Math.floor((arrived - rowSamples) / SOUND_EVENTS_SAMPLE_RATE_HZ) - row);
+    await pass.task(stream.view(reach(row + ready)), pass.startingIn(row + ready), row, ready);
+    row += ready;
+  }
+  const samples = stream.view();
+  const { plans, rows } = pass.whole(samples.length);
+  const lanes = o.lanes ?? front.lanes;
+  await inParallel(tasksOver(row, rows, maxBatch, lanes), lanes, (t) => pass.task(samples, plans, t.firstRow, t.rows));
+  return pass.results(plans);
 }

@@ -2,8 +2,10 @@ import {
   type ModelEntry,
   type ModelSession,
   type Pcm,
+  type PcmStream,
   runSileroVad,
   runSpectral,
+  runSpectralStreamed,
   runWindowed,
   SOUND_EVENT_CLASSES,
   type WindowedOutput,
@@ -92,20 +94,20 @@ export const AUDIO_RUNNERS: Partial<Record<ModelEntry['kind'], { track: string; 
 export async function runFrontEnd(
   front: ModelSession,
   heads: readonly { session: ModelSession; entry: ModelEntry }[],
-  samples: Pcm,
-  o: { urgent?: boolean } = {},
+  audio: Pcm | PcmStream,
+  o: { urgent?: boolean; signal?: AbortSignal } = {},
 ): Promise<{ track: string; data: StoredTrack }[]> {
   const kinds = heads.map(({ entry }) => {
     const kind = WINDOWED_KINDS[entry.kind];
     if (!kind) throw new Error(`no stage-A runner for a ${entry.kind} model on a front end (${entry.id})`);
     return kind;
   });
-  const results = await runSpectral(
-    front,
-    heads.map(({ session, entry }, i) => ({ session, hopSec: kinds[i]!.hopSec(entry), output: kinds[i]!.output(entry) })),
-    samples,
-    { urgent: o.urgent === true },
-  );
+  const spectralHeads = heads.map(({ session, entry }, i) => ({ session, hopSec: kinds[i]!.hopSec(entry), output: kinds[i]!.output(entry) }));
+  // Audio still being decoded, or all of it.
+  const results =
+    'until' in audio
+      ? await runSpectralStreamed(front, spectralHeads, audio, { urgent: o.urgent === true, ...(o.signal ? { signal: o.signal } : {}) })
+      : await runSpectral(front, spectralHeads, audio, { urgent: o.urgent === true });
   return results.map((r, i) => ({ track: kinds[i]!.track, data: kinds[i]!.toTrack(heads[i]!.entry, r.frameSec, r.values) }));
 }
 

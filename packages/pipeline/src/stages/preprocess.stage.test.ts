@@ -6,7 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Config, loadConfig, type PreprocessInput, type ResultRow, type ResultsSink, TranscriptError } from '@podpreview/shared';
 import { decodeAudio } from '@podpreview/audio';
 import { createResultsSink, fetchSource, LocalBlobStore } from '@podpreview/storage';
+import { type ModelLease, type PcmStream, UsageMeter } from '@podpreview/models';
 import { createPreprocessStage } from './preprocess.stage.ts';
+import { EarlyStageA } from './stage-a.early.ts';
 
 // The preprocess stage function on real files, a real blob store and a real DuckDB table.
 
@@ -23,22 +25,52 @@ beforeAll(async () => {
   config = loadConfig({ PODPREVIEW_DATA_DIR: path.join(dir, 'data'), PODPREVIEW_INPUT_ROOTS: dir, PODPREVIEW_MAX_TRANSCRIPT_BYTES: '4096' }, dir);
   blobs = new LocalBlobStore(path.join(config.dataDir, 'blobs'));
   results = createResultsSink(config);
-  stage = createPreprocessStage({
-    blobs,
-    results,
-    fetchSource: (uri, o) => fetchSource(uri, { policy: config.inputs, tmpDir: path.join(dir, 'tmp'), ...o }),
-    maxDurationSec: 3600,
-    fetchAttempts: 2,
-    maxTranscriptBytes: config.inputs.maxTranscriptBytes,
-    maxTranscriptCues: 3,
-    tempDir: path.join(dir, 'scratch'),
-  });
+  stage = createPreprocessStage(deps());
   await copyFile(path.join(SAMPLES, 'short-note.ogg'), path.join(dir, 'ep.ogg'));
 });
 
 afterAll(async () => {
   await results.close();
   await rm(dir, { recursive: true, force: true });
+});
+
+const deps = () => ({
+  blobs,
+  results,
+  fetchSource: (uri: string, o: Parameters<Parameters<typeof createPreprocessStage>[0]['fetchSource']>[1]) =>
+    fetchSource(uri, { policy: config.inputs, tmpDir: path.join(dir, 'tmp'), ...o }),
+  maxDurationSec: 3600,
+  fetchAttempts: 2,
+  maxTranscriptBytes: config.inputs.maxTranscriptBytes,
+  maxTranscriptCues: 3,
+  tempDir: path.join(dir, 'scratch'),
+});
+
+/** A successful run's row, for the audio hashed `contentHash`. */
+const succeeded = (runId: string, contentHash: string): ResultRow => ({
+  runId,
+  episodeId: 'ep',
+  contentHash,
+  status: 'succeeded',
+  previewStartSec: 1,
+  previewEndSec: 31,
+  durationSec: 40,
+  speechFraction: 0.9,
+  score: 1,
+  path: 'audio-only',
+  clipKey: `episodes/ep/${runId}/preview.mp3`,
+  failedStage: null,
+  errorClass: null,
+  errorCode: null,
+  errorMessage: null,
+  stageTimingsMs: {},
+  models: [],
+  modelStats: null,
+  enqueuedAtMs: 1,
+  finishedAtMs: 2,
+  latencyMs: 1,
+  build: null,
+  variant: 'production',
 });
 
 const input = (runId: string, extra: Partial<PreprocessInput> = {}): PreprocessInput => ({
@@ -65,36 +97,39 @@ describe('preprocess', () => {
     expect(await readdir(path.join(dir, 'scratch'))).toEqual([]);
   });
 
+  it('feeds stage A begun early the audio it stores, and hands it on; a duplicate is dropped', async () => {
+    const streams: PcmStream[] = [];
+    const early = new EarlyStageA({
+      start: async (stream) => {
+        streams.push(stream);
+        return { lease: { release: () => {} } as unknown as ModelLease, meter: new UsageMeter(), tracks: [] };
+      },
+      maxEpisodes: 2,
+      keepMs: 60_000,
+      maxSamples: 3600 * 16_000,
+    });
+    const withEarly = createPreprocessStage({ ...deps(), early });
+    const out = await withEarly(input('run-early-0001', { episodeId: 'ep-early' }), { signal });
+    if (out.kind !== 'next') throw new Error(`expected next, got ${out.kind}`);
+    const stored = await blobs.get(out.payload.pcmKey);
+    const taken = early.take(out.payload.pcmKey)!;
+    expect(taken.stream).toBe(streams[0]);
+    expect(taken.stream.ended).toBe(true);
+    expect(Buffer.from(taken.stream.view().buffer, 0, stored.length).equals(stored)).toBe(true);
+    // Its first run succeeded (a row with a clip): the next run of the same audio is a duplicate.
+    await results.write({ ...succeeded('run-early-0001', out.payload.contentHash), episodeId: 'ep-early', clipKey: null });
+    const dup = await withEarly(input('run-early-0002', { episodeId: 'ep-early' }), { signal });
+    expect(dup.kind).toBe('done');
+    expect(early.size).toBe(0);
+    expect(early.take('episodes/ep-early/run-early-0002/audio.pcm')).toBeUndefined();
+  });
+
   it('does not deduplicate against a run whose clip retention has deleted: the run goes on', async () => {
     const first = await stage(input('run-first-0001'), { signal });
     expect(first.kind).toBe('next');
     const hash = first.kind === 'next' ? first.payload.contentHash : '';
     const clipKey = 'episodes/ep/run-first-0001/preview.mp3';
-    const row: ResultRow = {
-      runId: 'run-first-0001',
-      episodeId: 'ep',
-      contentHash: hash,
-      status: 'succeeded',
-      previewStartSec: 1,
-      previewEndSec: 31,
-      durationSec: 40,
-      speechFraction: 0.9,
-      score: 1,
-      path: 'audio-only',
-      clipKey,
-      failedStage: null,
-      errorClass: null,
-      errorCode: null,
-      errorMessage: null,
-      stageTimingsMs: {},
-      models: [],
-      modelStats: null,
-      enqueuedAtMs: 1,
-      finishedAtMs: 2,
-      latencyMs: 1,
-      build: null,
-      variant: 'production',
-    };
+    const row = succeeded('run-first-0001', hash);
     await results.write(row);
     await blobs.put(clipKey, Buffer.from('ID3 clip'));
     const dup = await stage(input('run-second-0002'), { signal });

@@ -14,6 +14,7 @@ import {
 } from '@podpreview/shared';
 import type { fetchSource as FetchSource } from '@podpreview/storage';
 import type { StageContext, StageOutcome } from '../runtime/outcome.ts';
+import type { EarlyStageA } from './stage-a.early.ts';
 
 export interface PreprocessDeps {
   blobs: BlobStore;
@@ -31,6 +32,8 @@ export interface PreprocessDeps {
   dedupVariants?: readonly VariantName[];
   /** Scratch space (PODPREVIEW_TEMP_DIR): the decoded PCM goes through a file here on its way to storage. */
   tempDir: string;
+  /** Stage A begun on the audio as it decodes, where this process runs stage A too. */
+  early?: EarlyStageA;
 }
 
 /**
@@ -47,15 +50,23 @@ export function createPreprocessStage(deps: PreprocessDeps) {
     let transcript: TranscriptBlob | undefined;
     await mkdir(deps.tempDir, { recursive: true });
     const scratch = await mkdtemp(path.join(deps.tempDir, 'preprocess-'));
+    // Whether stage A will run (the episode is handed on): what was begun of it early is kept for it.
+    let handedOn = false;
+    const stream = deps.early?.begin(keys.pcm, { urgent: input.priority });
     try {
-      // Decoded straight to a file, never held here. A normal-priority run's decode gives the
-      // CPU way to a priority run's.
+      // Decoded straight to a file, held here only for stage A begun early. A normal-priority
+      // run's decode gives the CPU way to a priority run's.
       const pcmPath = path.join(scratch, 'audio.pcm');
       const audio = await decodeAudioToFile(source.localPath, pcmPath, input.audioUri, {
         signal,
         maxDurationSec: deps.maxDurationSec,
         yieldCpu: !input.priority,
+        ...(stream ? { onPcm: (bytes: Uint8Array) => stream.append(bytes) } : {}),
+      }).catch((err: unknown) => {
+        stream?.fail(err);
+        throw err;
       });
+      stream?.end();
       if (!input.force) {
         const found = await deps.results.findSucceeded(input.episodeId, audio.contentHash, deps.dedupVariants);
         // Not its own row: a run redone after Redis lost its last second (a crash) may have written one already.
@@ -97,6 +108,7 @@ export function createPreprocessStage(deps: PreprocessDeps) {
       // and not synced (0.2 s for a 30-minute episode): stage A checks its length.
       await deps.blobs.moveFile(keys.pcm, pcmPath, { durable: false });
       await deps.blobs.putFile(keys.source, source.localPath);
+      handedOn = true;
       return {
         kind: 'next',
         payload: {
@@ -117,6 +129,7 @@ export function createPreprocessStage(deps: PreprocessDeps) {
         },
       };
     } finally {
+      deps.early?.settle(keys.pcm, handedOn);
       await source.cleanup();
       await rm(scratch, { recursive: true, force: true });
     }

@@ -1,6 +1,8 @@
 import { buildInfo, type Config, type Logger, type RedisTarget, type ResultRow, type StageName } from '@podpreview/shared';
 import type { StageHandler, StageHandlers } from '../runtime/outcome.ts';
 import { type StageWorkers, startStageWorkers } from '../runtime/stage-workers.ts';
+import { frontEndsWhileDecoding } from '../stages/ensemble-a.stage.ts';
+import { EarlyStageA } from '../stages/stage-a.early.ts';
 import { createHandlers } from './handlers.ts';
 import { deleteIntermediates, sweepScratch } from './housekeeping.ts';
 import { createServices, type Services } from './services.ts';
@@ -20,6 +22,26 @@ export interface FleetOptions {
    * the load. Unset, a model that cannot load fails the start, as a worker fleet wants.
    */
   modelsInBackground?: boolean;
+  /**
+   * This process is its queues' only consumer (a private Redis): an episode it preprocesses
+   * reaches its own stage A, so stage A may begin while the episode decodes
+   * (PODPREVIEW_EARLY_STAGE_A=auto).
+   */
+  soleConsumer?: boolean;
+}
+
+/** Stage A begun while preprocess decodes, where this process runs both and the setting allows it. */
+export function earlyStageAFor(config: Config, stages: StageName[], services: Services, o: FleetOptions): EarlyStageA | undefined {
+  const { mode, keepMs } = config.earlyStageA;
+  if (!stages.includes('preprocess') || !stages.includes('ensemble-a')) return undefined;
+  if (mode === 'off' || (mode === 'auto' && o.soleConsumer !== true)) return undefined;
+  return new EarlyStageA({
+    start: frontEndsWhileDecoding(() => services.models('ensemble-a').then((r) => r.lease())),
+    // Decoding, and decoded waiting for stage A: each holds its episode's audio in memory.
+    maxEpisodes: config.concurrency.preprocess + config.concurrency['ensemble-a'],
+    keepMs,
+    maxSamples: Math.ceil((config.inputs.maxDurationSec + 1) * 16_000),
+  });
 }
 
 /**
@@ -35,10 +57,11 @@ export async function startFleet(
   o: FleetOptions = {},
 ): Promise<Fleet> {
   const services = createServices(config, log);
+  const early = earlyStageAFor(config, stages, services, o);
   let workers: StageWorkers;
   try {
     const later = o.modelsInBackground ? stages.filter((s) => MODEL_STAGES.has(s)) : [];
-    const loading = createHandlers(later, services);
+    const loading = createHandlers(later, services, early ? { early } : {});
     // Seen by the jobs that wait on it; a failure is theirs (and logged), not an unhandled rejection.
     loading.catch((err: unknown) => log.error({ err: String(err) }, 'models failed to load; model stages fail their jobs'));
     const waitingFor =
@@ -52,6 +75,7 @@ export async function startFleet(
       createHandlers(
         stages.filter((s) => !later.includes(s)),
         services,
+        early ? { early } : {},
       ),
       redis,
     ]);
@@ -73,6 +97,7 @@ export async function startFleet(
     }, 1000).unref();
     workers = await startStageWorkers({ config, redis: target, stages, handlers, results: services.results, log, build, ...(onRunEnd ? { onRunEnd } : {}) });
   } catch (err) {
+    early?.clear();
     await services.close();
     throw err;
   }
@@ -80,13 +105,17 @@ export async function startFleet(
   void sweep();
   const sweeper = setInterval(sweep, Math.min(config.tempMaxAgeMs, 3_600_000));
   sweeper.unref();
-  log.info({ stages, models: services.loadedModelIds(), ...(o.modelsInBackground ? { modelsLoading: true } : {}) }, 'workers ready');
+  log.info(
+    { stages, models: services.loadedModelIds(), ...(o.modelsInBackground ? { modelsLoading: true } : {}), ...(early ? { earlyStageA: true } : {}) },
+    'workers ready',
+  );
   return {
     ...workers,
     services,
     stop: async (graceMs) => {
       clearInterval(sweeper);
       const stopped = await workers.stop(graceMs);
+      early?.clear();
       await services.close();
       return stopped;
     },

@@ -8,14 +8,16 @@ import { createEnsembleBStage } from '../stages/ensemble-b.stage.ts';
 import { createPreprocessStage } from '../stages/preprocess.stage.ts';
 import { createSelectionStage } from '../stages/selection.stage.ts';
 import { createSinkStage } from '../stages/sink.stage.ts';
+import type { EarlyStageA } from '../stages/stage-a.early.ts';
 import { TEXT_RUNNERS } from '../stages/text-models.ts';
 import type { Services } from './services.ts';
 
 /**
  * Builds the stage functions this process runs, and only those: a worker for `ensemble-b`
  * never loads stage A's models. A model stage's models load here, before the first job.
+ * `early`: stage A begun while preprocess decodes, shared by the two where this process runs both.
  */
-export async function createHandlers(stages: StageName[], s: Services): Promise<Partial<StageHandlers>> {
+export async function createHandlers(stages: StageName[], s: Services, o: { early?: EarlyStageA } = {}): Promise<Partial<StageHandlers>> {
   const gcs = s.config.storage.kind === 'gcs' ? { apiEndpoint: s.config.storage.apiEndpoint, projectId: s.config.storage.projectId } : undefined;
   const handlers: Partial<StageHandlers> = {};
   for (const stage of stages) {
@@ -31,6 +33,7 @@ export async function createHandlers(stages: StageName[], s: Services): Promise<
           maxTranscriptCues: s.config.inputs.maxTranscriptCues,
           dedupVariants: REUSES_RESULTS_OF[s.config.variant],
           tempDir: s.config.tempDir,
+          ...(o.early ? { early: o.early } : {}),
         });
         break;
       case 'ensemble-a': {
@@ -38,7 +41,7 @@ export async function createHandlers(stages: StageName[], s: Services): Promise<
         requireRunners(registry, audioRunnable, 'ensemble-a');
         // Every later stage needs the voice-activity track (EnsembleBInput): a variant may skip any model but that.
         if (!registry.loadedEntries().some((e) => e.kind === 'vad')) throw new Error('ensemble-a loads no vad model (PODPREVIEW_MODELS_SKIP may not skip it)');
-        handlers['ensemble-a'] = createEnsembleAStage({ blobs: s.blobs, models: () => registry.lease() });
+        handlers['ensemble-a'] = createEnsembleAStage({ blobs: s.blobs, models: () => registry.lease(), ...(o.early ? { early: o.early } : {}) });
         break;
       }
       case 'ensemble-b': {

@@ -34,7 +34,7 @@ export async function startLocalPipeline(config: Config, log: Logger, o: LocalPi
         return r.url;
       });
   try {
-    const fleet = await startFleet(config, redis, [...STAGE_NAMES], log, { modelsInBackground: o.modelsInBackground === true });
+    const fleet = await startFleet(config, redis, [...STAGE_NAMES], log, { modelsInBackground: o.modelsInBackground === true, soleConsumer: !configured });
     const target = await redis;
     return {
       redis: target,

@@ -47,6 +47,14 @@ const workerSettingsFixed = {
   ),
   PODPREVIEW_KEEP_COMPLETED_JOBS: setting(int(1000), 'completed jobs kept per queue (for Bull Board; run status does not need them)'),
   PODPREVIEW_KEEP_FAILED_JOBS: setting(int(5000), 'failed jobs kept per queue'),
+  PODPREVIEW_EARLY_STAGE_A: setting(
+    z.enum(['auto', 'on', 'off']).default('auto'),
+    "in a process that runs both `preprocess` and `ensemble-a`, stage A begins while an episode decodes: the front end's models (sed-mini, voice-embed) run on the audio as ffmpeg writes it, and the episode's stage-A job reads the audio from memory, not storage. `auto`: only where the process is its queues' only consumer (`enqueue --wait` and the demo on their private Redis); `on`: in every such process (with several, an episode's stage-A job may go to another one and the early work is lost); `off`: never",
+  ),
+  PODPREVIEW_EARLY_STAGE_A_KEEP_MS: setting(
+    int(60_000, 1000),
+    "how long an episode's audio and early tracks wait in memory for its stage-A job (behind a backlog) before they are dropped and the job reads storage",
+  ),
   PODPREVIEW_QUEUE_METRICS_MAX_POINTS: setting(
     int(1440, 60),
     "per-minute completed and failed counts BullMQ keeps for each queue (its workers' `metrics` option; read by `Queue.getMetrics`), a day by default",
@@ -100,6 +108,8 @@ export interface WorkerConfig {
   /** A priority lane per stage, and normal starts held while priority jobs run (PODPREVIEW_PRIORITY_LANE). */
   priorityLane: boolean;
   priorityHoldMs: number;
+  /** Stage A begun while preprocess decodes, in a process that runs both (PODPREVIEW_EARLY_STAGE_A). */
+  earlyStageA: { mode: 'auto' | 'on' | 'off'; keepMs: number };
 }
 
 export function workerConfig(e: EnvOf<typeof workerSettingsFixed> & Record<string, unknown>, { cwd }: LoadContext): WorkerConfig {
@@ -126,5 +136,6 @@ export function workerConfig(e: EnvOf<typeof workerSettingsFixed> & Record<strin
     concurrency: Object.fromEntries(STAGE_NAMES.map((s) => [s, e[concurrencyVar(s)]])) as Record<StageName, number>,
     priorityLane: e.PODPREVIEW_PRIORITY_LANE === 'true',
     priorityHoldMs: e.PODPREVIEW_PRIORITY_HOLD_MS,
+    earlyStageA: { mode: e.PODPREVIEW_EARLY_STAGE_A, keepMs: e.PODPREVIEW_EARLY_STAGE_A_KEEP_MS },
   };
 }
