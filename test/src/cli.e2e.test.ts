@@ -333,7 +333,7 @@ describe('podpreview enqueue (real CLI process)', () => {
     await writeFile(bad, JSON.stringify(manifest));
     const failing = await runCli(['doctor'], { ...withRedis, PODPREVIEW_MODEL_MANIFEST: bad });
     expect(failing.code).toBe(1);
-    expect(failing.stdout).toMatch(/FAIL\s+model silero-vad@6\.2: sha256 [0-9a-f]+ differs/);
+    expect(failing.stdout).toMatch(/FAIL\s+model silero-vad@6\.2\+batched: sha256 [0-9a-f]+ differs/);
     expect(failing.stdout).toMatch(/→ restore the weights/);
   });
 

@@ -169,7 +169,7 @@ describe('dashboard in a browser', () => {
     expect(await page.locator('#state').textContent()).toBe('succeeded');
     expect(await page.locator('svg.timeline rect.chosen').count()).toBe(1);
     expect(await page.locator('svg.timeline polyline[data-track="speech"]').count()).toBe(1);
-    expect(await page.locator('#models').textContent()).toContain('silero-vad@6.2');
+    expect(await page.locator('#models').textContent()).toContain('silero-vad@6.2+batched');
     const duration = await page.locator('audio#clip').evaluate(
       (a: HTMLAudioElement) =>
         new Promise<number>((resolve, reject) => {

@@ -61,7 +61,7 @@ describe('the whole chain on real Redis, ffmpeg and Silero VAD', () => {
         expect.arrayContaining(['silero-vad', 'sed-mini', ...(label.transcript ? ['ad-detector', 'intro-outro', 'sentence-context'] : [])]),
       );
       // Per-episode model totals, and the explanation of the choice beside the clip.
-      expect(row!.modelStats!['silero-vad@6.2']!.calls).toBeGreaterThan(0);
+      expect(row!.modelStats!['silero-vad@6.2+batched']!.calls).toBeGreaterThan(0);
       // Every sentence is also read in context (the sentence-context model, after the classifiers).
       if (label.transcript) expect(row!.modelStats!['sentence-context@1.0']!.items).toBe(row!.modelStats!['ad-detector@1.0']!.items);
       const selection = await getJsonBlob(pipeline.fleet.services.blobs, runBlobKeys(row!.episodeId, row!.runId).selection, SelectionBlob);

@@ -97,7 +97,7 @@ describe('worker processes', () => {
       await waitForState('preprocess', runId, 'active');
       // /healthz answers from before the models load: 503 "starting", then 200.
       const health = await waitForHealth(port);
-      expect(health).toMatchObject({ ok: true, models: expect.arrayContaining(['silero-vad@6.2']) });
+      expect(health).toMatchObject({ ok: true, models: expect.arrayContaining(['silero-vad@6.2+batched']) });
       expect(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()).toMatch(/podpreview_model_load_seconds\{model="silero-vad"/);
       const exited = exitOf(w1);
       w1.kill('SIGTERM');
@@ -147,7 +147,7 @@ describe('in-process fleet', () => {
     const audio = await startFleet(env.config, env.redis.url, ['ensemble-a'], env.log);
     const audioModels = audio.services.loadedModelIds();
     await audio.stop();
-    expect(audioModels).toContain('silero-vad@6.2');
+    expect(audioModels).toContain('silero-vad@6.2+batched');
     expect(textModels).toContain('ad-detector@1.0');
     expect(textModels.some((m) => audioModels.includes(m))).toBe(false);
     const manifest = await readManifest();

@@ -31,7 +31,7 @@ const row = (i: number): ResultRow => ({
   errorCode: null,
   errorMessage: null,
   stageTimingsMs: { preprocess: 1000, 'ensemble-a': 3000, 'ensemble-b': 50, selection: 20, sink: 300 },
-  models: [{ id: 'silero-vad', version: '6.2' }],
+  models: [{ id: 'silero-vad', version: '6.2+batched' }],
   modelStats: null,
   enqueuedAtMs: Date.now(),
   finishedAtMs: Date.now(),

@@ -48,7 +48,7 @@ describe('ModelRegistry', () => {
   it('loads only the given stage’s models', async () => {
     registry = await ModelRegistry.open({ stage: 'ensemble-a', provider: 'cpu' });
     const ids = registry.loadedModelIds();
-    expect(ids).toContain('silero-vad@6.2');
+    expect(ids).toContain('silero-vad@6.2+batched');
     const b = await ModelRegistry.open({ stage: 'ensemble-b', provider: 'cpu' });
     expect(b.loadedModelIds().some((id) => id.startsWith('silero-vad'))).toBe(false);
     await b.dispose();
@@ -73,7 +73,7 @@ describe('ModelRegistry', () => {
     await editManifest(file, (m) => (m.models.find((e) => e.id === 'silero-vad')!.version = '6.2-hotfix'));
     const next = await registry.lease();
     expect(next.refs()).toContainEqual({ id: 'silero-vad', version: '6.2-hotfix' });
-    expect(running.refs()).toContainEqual({ id: 'silero-vad', version: '6.2' });
+    expect(running.refs()).toContainEqual({ id: 'silero-vad', version: '6.2+batched' });
     // The old generation still runs for the job that leased it.
     const out = await runSileroVad(running.get('silero-vad'), new Float32Array(16_000), { maxBatch: 4 });
     expect(out.probs.length).toBe(32);
@@ -90,7 +90,7 @@ describe('ModelRegistry', () => {
       e.sha256 = '0'.repeat(64);
     });
     const lease = await registry.lease();
-    expect(lease.refs()).toContainEqual({ id: 'silero-vad', version: '6.2' });
+    expect(lease.refs()).toContainEqual({ id: 'silero-vad', version: '6.2+batched' });
     lease.release();
   });
 
@@ -100,9 +100,9 @@ describe('ModelRegistry', () => {
     const meter = new UsageMeter();
     const r = await runSileroVad(meter.wrap(lease.get('silero-vad')), new Float32Array(16_000 * 3), { maxBatch: 64 });
     lease.release();
-    expect(meter.snapshot()['silero-vad@6.2']).toMatchObject({ calls: r.runs });
+    expect(meter.snapshot()['silero-vad@6.2+batched']).toMatchObject({ calls: r.runs });
     const text = await modelMetricsRegistry.metrics();
-    expect(text).toMatch(/podpreview_model_inferences_total\{model="silero-vad",version="6.2"\} \d+/);
+    expect(text).toMatch(/podpreview_model_inferences_total\{model="silero-vad",version="6.2\+batched"\} \d+/);
     expect(text).toMatch(/podpreview_model_load_seconds\{model="silero-vad"/);
   });
 });

@@ -78,6 +78,36 @@ describe('Silero VAD (golden behaviour on a labelled sample)', () => {
   });
 });
 
+describe('the batched graph (training/vad/regraph_silero.py)', () => {
+  it("gives upstream v6.2's probabilities, at 8 kHz (rewritten) and 16 kHz (upstream's branch), to float rounding", async () => {
+    // The vendored original, byte-identical to upstream's (weights/NOTICE.md).
+    const upstream = await createModelSession(
+      {
+        ...entry,
+        version: '6.2',
+        file: 'training/vad/silero_vad.v6.2.onnx',
+        sha256: '1a153a22f4509e292a94e67d6f9b85e8deb25b4988682b7e174c65279d8788e3',
+        bytes: 2_327_524,
+      },
+      'cpu',
+    );
+    try {
+      for (const sampleRateHz of [8000, 16_000] as const) {
+        const [ours, theirs] = await Promise.all([session, upstream].map((s) => runSileroVad(s, interview, { ...entry.batching, sampleRateHz })));
+        expect(ours!.probs.length).toBe(theirs!.probs.length);
+        let maxDiff = 0;
+        for (let i = 0; i < ours!.probs.length; i++) maxDiff = Math.max(maxDiff, Math.abs(ours!.probs[i]! - theirs!.probs[i]!));
+        expect(maxDiff, `${sampleRateHz} Hz`).toBeLessThan(1e-4);
+        // Speech and silence both present: the comparison covers both ends of the scale.
+        expect(Math.min(...theirs!.probs)).toBeLessThan(0.05);
+        expect(Math.max(...theirs!.probs)).toBeGreaterThan(0.95);
+      }
+    } finally {
+      await upstream.dispose();
+    }
+  });
+});
+
 describe('model manifest', () => {
   it('lists every model with sha256 and licence', async () => {
     for (const m of await readManifest()) {
@@ -100,7 +130,7 @@ describe('model manifest', () => {
       expect(notice).toContain(`\`${path.basename(m.file)}\``);
       expect(notice).toContain(m.sha256);
     }
-    expect(entry).toMatchObject({ licence: 'MIT', file: 'weights/silero_vad.onnx' });
+    expect(entry).toMatchObject({ licence: 'MIT', file: 'weights/silero_vad.batched.onnx' });
     expect(notice).toContain('Copyright (c) 2020-present Silero Team');
   });
 

@@ -64,10 +64,14 @@ describe('DuckDbResultsSink across processes', () => {
     await maker.close();
     await mkdir(path.dirname(dbPath), { recursive: true });
     await writeFile(dbPath, '');
+    // The creator is at work until its file lands: its mtime stays recent, however long a busy
+    // machine takes to reach the sink's first open.
+    const creating = setInterval(() => void utimes(dbPath, new Date(), new Date()).catch(() => {}), 100);
     const sink = new DuckDbResultsSink(dbPath);
     const row = succeededRow({ runId: 'after-creation' });
     const writing = sink.write(row);
     await new Promise((r) => setTimeout(r, 200));
+    clearInterval(creating);
     await rename(elsewhere, dbPath);
     await writing;
     expect(await sink.forRun(row.runId)).toEqual(row);
