@@ -43,6 +43,21 @@ describe('model threads', () => {
     await local.dispose();
   });
 
+  it('hand a call queued while a model loads on every lane to the first lane the load frees', async () => {
+    const { t, session } = await frontOnThreads(1);
+    const sed = modelsForStage(await readManifest(), 'ensemble-a').find((m) => m.id === 'sed-mini')!;
+    const { loadVerifiedWeights } = await import('@podpreview/model-manifest');
+    // Another stage's model loading on the shared threads (a direct call, not a queued one).
+    const loading = t.load('another-stage-model', await loadVerifiedWeights(sed), ['cpu']);
+    while (t.inFlight()[0] === 0) await new Promise((r) => setImmediate(r));
+    const queued = session.run(oneSecond(0.2));
+    await loading;
+    // Before the fix the call stayed queued: nothing dispatched it once the load had ended.
+    const out = await Promise.race([queued, new Promise<'stuck'>((r) => setTimeout(() => r('stuck'), 5000))]);
+    expect(out).not.toBe('stuck');
+    await t.unload('another-stage-model');
+  });
+
   it('run a kernel over shared PCM as the calling thread does, kernels started together on different lanes', async () => {
     const { t, session } = await frontOnThreads(2);
     const local = await createModelSession(session.entry, 'cpu');

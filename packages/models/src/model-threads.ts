@@ -165,6 +165,9 @@ export class ModelThreads {
     }).finally(() => {
       this.posted.delete(reply);
       if (lane.pending.size === 0) lane.worker.unref();
+      // Any reply may free the lane: a model loading (another stage's, sharing these threads)
+      // kept calls queued, and nothing else would hand them on once it has loaded.
+      this.dispatch();
     });
     this.posted.add(reply);
     return reply;
