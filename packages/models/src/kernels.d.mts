@@ -31,7 +31,7 @@ export interface SpectralHeadPlan {
   /** The model's key on the model threads (ModelSession.key). */
   key: string;
   hopFrames: number;
-  /** The head's windows over the whole episode (those starting in this stretch are run). */
+  /** Windows the head has at most: the whole episode's, or (audio still arriving) those starting in the rows so far; those starting in this stretch are run. */
   windows: number;
   maxBatch: number;
   output: string;

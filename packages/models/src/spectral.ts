@@ -1,4 +1,5 @@
 import { inParallel } from './in-parallel.ts';
+import type { SpectralHeadPlan as HeadPlan } from './kernels.mjs';
 import { type Pcm, toSharedPcm } from './pcm.ts';
 import type { PcmStream } from './pcm-stream.ts';
 import { type ModelSession, runKernel } from './session.ts';
@@ -41,17 +42,6 @@ function frontShape(front: ModelSession) {
     throw new RangeError(`${front.entry.id}: a row must be one second of frames (framesPerRow × hopSamples = ${SOUND_EVENTS_SAMPLE_RATE_HZ})`);
   }
   return shape;
-}
-
-/** A head as the kernel plans it; `windows` bounds the windows a task may compute. */
-interface HeadPlan {
-  key: string;
-  hopFrames: number;
-  windows: number;
-  maxBatch: number;
-  output: string;
-  outputWidth: number;
-  label: string;
 }
 
 /** One task's output for one head: its windows from `first` on. */
