@@ -77,7 +77,7 @@ describe('stage A begun while the episode decodes (EarlyStageA)', () => {
         await new Promise((r) => setImmediate(r));
       }
       stream.end();
-      early.settle(inMemory.pcmKey, true);
+      early.settle(inMemory.pcmKey, stream, true);
       const fromMemory = await createEnsembleAStage({ blobs, models: () => registry.lease(), early })(inMemory);
       if (plain.kind !== 'next' || fromMemory.kind !== 'next') throw new Error('stage A did not hand on');
       expect(Object.keys(fromMemory.payload.tracks).sort()).toEqual(Object.keys(plain.payload.tracks).sort());

@@ -129,7 +129,7 @@ export function createPreprocessStage(deps: PreprocessDeps) {
         },
       };
     } finally {
-      deps.early?.settle(keys.pcm, handedOn);
+      if (stream) deps.early?.settle(keys.pcm, stream, handedOn);
       await source.cleanup();
       await rm(scratch, { recursive: true, force: true });
     }

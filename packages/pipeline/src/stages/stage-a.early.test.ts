@@ -34,7 +34,7 @@ describe('stage A begun while preprocess decodes', () => {
     stream.end();
     // Not yet handed on: a job that came now (it cannot) would find nothing.
     expect(early.take('a.pcm')).toBeUndefined();
-    early.settle('a.pcm', true);
+    early.settle('a.pcm', stream, true);
     const taken = early.take('a.pcm')!;
     expect(taken.stream.view().length).toBe(100);
     await expect(taken.work).resolves.toMatchObject({ tracks: [] });
@@ -50,7 +50,7 @@ describe('stage A begun while preprocess decodes', () => {
     const stream = early.begin('dup.pcm', { urgent: false })!;
     stream.append(pcm(10));
     stream.end();
-    early.settle('dup.pcm', false);
+    early.settle('dup.pcm', stream, false);
     expect(signals[0]!.aborted).toBe(true);
     expect(early.take('dup.pcm')).toBeUndefined();
     await sleep(5);
@@ -58,7 +58,7 @@ describe('stage A begun while preprocess decodes', () => {
     // A decode that failed midway (its stream not ended) is never handed on either.
     const failed = early.begin('bad.pcm', { urgent: false })!;
     failed.append(pcm(10));
-    early.settle('bad.pcm', true);
+    early.settle('bad.pcm', failed, true);
     expect(early.take('bad.pcm')).toBeUndefined();
     expect(signals[1]!.aborted).toBe(true);
   });
@@ -70,7 +70,7 @@ describe('stage A begun while preprocess decodes', () => {
     // A third episode goes the usual way: its stage-A job reads storage.
     expect(early.begin('c.pcm', { urgent: false })).toBeUndefined();
     a.end();
-    early.settle('a.pcm', true);
+    early.settle('a.pcm', a, true);
     await sleep(80);
     expect(early.take('a.pcm')).toBeUndefined();
     expect(released).toEqual([0]);
@@ -79,13 +79,16 @@ describe('stage A begun while preprocess decodes', () => {
     expect(early.size).toBe(0);
   });
 
-  it('begins again for a preprocess job that runs again (a retry): the earlier attempt is dropped', async () => {
+  it('begins again for a preprocess job that runs again (a retry): the earlier attempt is dropped, and its end settles nothing', async () => {
     const { early, signals } = harness();
-    early.begin('a.pcm', { urgent: false });
+    const first = early.begin('a.pcm', { urgent: false })!;
     const second = early.begin('a.pcm', { urgent: false })!;
     expect(signals[0]!.aborted).toBe(true);
+    // The first attempt ends (failed) after the second began: the second's stays.
+    early.settle('a.pcm', first, false);
+    expect(signals[1]!.aborted).toBe(false);
     second.end();
-    early.settle('a.pcm', true);
+    early.settle('a.pcm', second, true);
     expect(early.take('a.pcm')?.stream).toBe(second);
   });
 });

@@ -59,14 +59,19 @@ export class EarlyStageA {
     return stream;
   }
 
-  /** Preprocess, once it has ended: handed on to stage A (kept for its job), or not (a duplicate, a failure: dropped). */
-  settle(pcmKey: string, handedOn: boolean): void {
+  /**
+   * Preprocess, once it has ended: handed on to stage A (kept for its job), or not (a duplicate,
+   * a failure: dropped). Only its own `stream`: a second attempt at the same run (a job whose
+   * lock lapsed, run again here) may have begun since.
+   */
+  settle(pcmKey: string, stream: PcmStream, handedOn: boolean): void {
     const h = this.held.get(pcmKey);
-    if (!h) return;
+    if (h?.stream !== stream) return;
     if (!handedOn || !h.stream.ended) {
       this.drop(pcmKey);
       return;
     }
+    clearTimeout(h.timer);
     h.timer = setTimeout(() => this.drop(pcmKey), this.options.keepMs);
     h.timer.unref();
   }
