@@ -137,6 +137,24 @@ describe('the shared front end (runSpectral)', () => {
     controller.abort(new Error('not handed on'));
     waiting.append(new Uint8Array(pcm.buffer, 0, pcm.byteLength));
     await expect(aborted).rejects.toThrow(/not handed on/);
+    // Dropped once the audio has all arrived (a duplicate found after the decode): the tasks
+    // left are not run.
+    const decoded = new PcmStream(pcm.length);
+    decoded.append(new Uint8Array(pcm.buffer, 0, pcm.byteLength));
+    decoded.end();
+    const dropping = new AbortController();
+    const front = threaded['audio-spectra']!;
+    let calls = 0;
+    const counted: ModelSession = {
+      ...front,
+      kernel: (...a: Parameters<NonNullable<ModelSession['kernel']>>) => {
+        calls++;
+        dropping.abort(new Error('a duplicate'));
+        return front.kernel!(...a);
+      },
+    };
+    await expect(runSpectralStreamed(counted, heads(threaded), decoded, { lanes: 1, signal: dropping.signal })).rejects.toThrow(/a duplicate/);
+    expect(calls).toBe(1);
   });
 
   it('refuses a head whose hop is not a whole number of frames', async () => {

@@ -171,7 +171,7 @@ const STREAMED_TASK_ROWS = 32;
  * (decoding holds a core) runs over the rows whose windows lie wholly in the audio so far; once
  * it has all arrived, the rest runs on every lane. The same windows, in the same tracks, as
  * runSpectral over the finished audio (the front end's and heads' outputs do not depend on how
- * the windows are batched). `signal` stops it between tasks.
+ * the windows are batched). `signal` stops it between tasks, before the audio has all arrived or after.
  */
 export async function runSpectralStreamed(
   front: ModelSession,
@@ -197,6 +197,10 @@ export async function runSpectralStreamed(
   const samples = stream.view();
   const { plans, rows } = pass.whole(samples.length);
   const lanes = o.lanes ?? front.lanes;
-  await inParallel(tasksOver(row, rows, maxBatch, lanes), lanes, (t) => pass.task(samples, plans, t.firstRow, t.rows));
+  await inParallel(tasksOver(row, rows, maxBatch, lanes), lanes, (t) => {
+    // Dropped once decoded (a duplicate found after the decode): the rest is not run.
+    o.signal?.throwIfAborted();
+    return pass.task(samples, plans, t.firstRow, t.rows);
+  });
   return pass.results(plans);
 }

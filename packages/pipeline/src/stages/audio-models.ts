@@ -13,6 +13,8 @@ import {
 import type { Track } from '../tracks.ts';
 
 type StoredTrack = Omit<Track, 'frames'>;
+/** A track a stage-A model made, by the name it is stored under. */
+export type NamedTrack = { track: string; data: StoredTrack };
 /** Track name under which each kind of audio model stores its output. */
 export type AudioRunner = (session: ModelSession, entry: ModelEntry, samples: Pcm, o?: { urgent?: boolean }) => Promise<StoredTrack>;
 
@@ -96,7 +98,7 @@ export async function runFrontEnd(
   heads: readonly { session: ModelSession; entry: ModelEntry }[],
   audio: Pcm | PcmStream,
   o: { urgent?: boolean; signal?: AbortSignal } = {},
-): Promise<{ track: string; data: StoredTrack }[]> {
+): Promise<NamedTrack[]> {
   const kinds = heads.map(({ entry }) => {
     const kind = WINDOWED_KINDS[entry.kind];
     if (!kind) throw new Error(`no stage-A runner for a ${entry.kind} model on a front end (${entry.id})`);

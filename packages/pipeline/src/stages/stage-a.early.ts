@@ -1,11 +1,11 @@
 import { type ModelLease, PcmStream, type UsageMeter } from '@podpreview/models';
-import type { putTrack } from '../tracks.ts';
+import type { NamedTrack } from './audio-models.ts';
 
 /** The front ends' tracks made while the episode decoded, with the lease and meter they ran on. */
 export interface EarlyTracks {
   lease: ModelLease;
   meter: UsageMeter;
-  tracks: { track: string; data: Parameters<typeof putTrack>[2] }[];
+  tracks: NamedTrack[];
 }
 
 /** Starts stage A's front ends on audio as it is decoded. */

@@ -1,3 +1,4 @@
+import { SAMPLE_RATE_HZ } from '@podpreview/audio';
 import { buildInfo, type Config, type Logger, type RedisTarget, type ResultRow, type StageName } from '@podpreview/shared';
 import type { StageHandler, StageHandlers } from '../runtime/outcome.ts';
 import { type StageWorkers, startStageWorkers } from '../runtime/stage-workers.ts';
@@ -40,7 +41,7 @@ export function earlyStageAFor(config: Config, stages: StageName[], services: Se
     // Decoding, and decoded waiting for stage A: each holds its episode's audio in memory.
     maxEpisodes: config.concurrency.preprocess + config.concurrency['ensemble-a'],
     keepMs,
-    maxSamples: Math.ceil((config.inputs.maxDurationSec + 1) * 16_000),
+    maxSamples: Math.ceil((config.inputs.maxDurationSec + 1) * SAMPLE_RATE_HZ),
   });
 }
 
