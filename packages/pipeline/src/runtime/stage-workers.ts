@@ -102,7 +102,7 @@ export async function startStageWorkers(o: StageWorkersOptions): Promise<StageWo
   };
   const sweep = startFallbackSweep(queues, config, log);
   const failedSweep = startFailedJobSweep(queues, o.stages, endRun, config, log);
-  const lanes = config.priorityLane ? new PriorityLanes({ holdMs: config.priorityHoldMs, log }) : undefined;
+  const lanes = config.priorityLane ? new PriorityLanes({ holdMs: config.priorityHoldMs, holdBetweenMs: config.priorityHoldBetweenMs, log }) : undefined;
   // The lanes subscribe while the workers connect (~15 ms each, one after the other).
   const listening = lanes?.listen(queues);
   const workers = o.stages.map((stage) => {

@@ -45,6 +45,10 @@ const workerSettingsFixed = {
     int(30_000, 1),
     'the longest normal jobs are held back for priority jobs in a process: past it they start again even while priority jobs keep coming',
   ),
+  PODPREVIEW_PRIORITY_HOLD_BETWEEN_MS: setting(
+    int(100),
+    "how long normal jobs stay held after a priority job ends in a process, for the run's next stage (its lane takes it within milliseconds); `0` lets them start between the stages",
+  ),
   PODPREVIEW_KEEP_COMPLETED_JOBS: setting(int(1000), 'completed jobs kept per queue (for Bull Board; run status does not need them)'),
   PODPREVIEW_KEEP_FAILED_JOBS: setting(int(5000), 'failed jobs kept per queue'),
   PODPREVIEW_EARLY_STAGE_A: setting(
@@ -108,6 +112,8 @@ export interface WorkerConfig {
   /** A priority lane per stage, and normal starts held while priority jobs run (PODPREVIEW_PRIORITY_LANE). */
   priorityLane: boolean;
   priorityHoldMs: number;
+  /** How long the hold outlasts a priority job, for the same run's next stage (PODPREVIEW_PRIORITY_HOLD_BETWEEN_MS). */
+  priorityHoldBetweenMs: number;
   /** Stage A begun while preprocess decodes, in a process that runs both (PODPREVIEW_EARLY_STAGE_A). */
   earlyStageA: { mode: 'auto' | 'on' | 'off'; keepMs: number };
 }
@@ -136,6 +142,7 @@ export function workerConfig(e: EnvOf<typeof workerSettingsFixed> & Record<strin
     concurrency: Object.fromEntries(STAGE_NAMES.map((s) => [s, e[concurrencyVar(s)]])) as Record<StageName, number>,
     priorityLane: e.PODPREVIEW_PRIORITY_LANE === 'true',
     priorityHoldMs: e.PODPREVIEW_PRIORITY_HOLD_MS,
+    priorityHoldBetweenMs: e.PODPREVIEW_PRIORITY_HOLD_BETWEEN_MS,
     earlyStageA: { mode: e.PODPREVIEW_EARLY_STAGE_A, keepMs: e.PODPREVIEW_EARLY_STAGE_A_KEEP_MS },
   };
 }

@@ -1,0 +1,90 @@
+import type { Worker } from 'bullmq';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createLogger } from '@podpreview/shared';
+import { PriorityLanes } from './priority-lane.ts';
+
+// The hold of normal starts across a priority run's stages, without Redis: a normal worker is
+// only paused and resumed here.
+
+function fakeWorker() {
+  let paused = false;
+  const w = {
+    pause: vi.fn(async () => {
+      paused = true;
+    }),
+    resume: vi.fn(() => {
+      paused = false;
+    }),
+    isPaused: () => paused,
+  };
+  return w;
+}
+
+/** A priority job that runs until its returned function is called. */
+function job(lanes: PriorityLanes) {
+  let end!: () => void;
+  const done = lanes.track(() => new Promise<void>((r) => (end = r)));
+  return async () => {
+    end();
+    await done;
+  };
+}
+
+let normal: ReturnType<typeof fakeWorker>;
+beforeEach(() => {
+  vi.useFakeTimers();
+  normal = fakeWorker();
+});
+afterEach(() => vi.useRealTimers());
+
+const lanesWith = (holdBetweenMs: number, holdMs = 30_000) => {
+  const lanes = new PriorityLanes({ holdMs, holdBetweenMs, log: createLogger('silent') });
+  lanes.addNormal(normal as unknown as Worker);
+  return lanes;
+};
+
+describe('priority lanes: holding normal starts', () => {
+  it('holds across the gap between one stage of a priority run and the next', async () => {
+    const lanes = lanesWith(100);
+    const endPreprocess = job(lanes);
+    expect(normal.isPaused()).toBe(true);
+    await endPreprocess();
+    // The next stage's lane has not taken its job yet: still held.
+    await vi.advanceTimersByTimeAsync(60);
+    expect(normal.isPaused()).toBe(true);
+    const endStageA = job(lanes);
+    await vi.advanceTimersByTimeAsync(200);
+    expect(normal.isPaused()).toBe(true);
+    await endStageA();
+    await vi.advanceTimersByTimeAsync(99);
+    expect(normal.isPaused()).toBe(true);
+    // No next stage came: released, once.
+    await vi.advanceTimersByTimeAsync(1);
+    expect(normal.isPaused()).toBe(false);
+    expect(normal.pause).toHaveBeenCalledTimes(1);
+    expect(normal.resume).toHaveBeenCalledTimes(1);
+    lanes.close();
+  });
+
+  it('with no time between, releases as each priority job ends', async () => {
+    const lanes = lanesWith(0);
+    const end = job(lanes);
+    expect(normal.isPaused()).toBe(true);
+    await end();
+    expect(normal.isPaused()).toBe(false);
+    lanes.close();
+  });
+
+  it('a stretch of stages is still bounded by holdMs from its first job', async () => {
+    const lanes = lanesWith(100, 1000);
+    for (let i = 0; i < 4; i++) {
+      const end = job(lanes);
+      await vi.advanceTimersByTimeAsync(200);
+      await end();
+      await vi.advanceTimersByTimeAsync(50);
+    }
+    // 1,000 ms after the first job began, with priority jobs still coming.
+    expect(normal.isPaused()).toBe(false);
+    lanes.close();
+  });
+});
