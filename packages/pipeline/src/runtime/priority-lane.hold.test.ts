@@ -1,4 +1,4 @@
-import type { Worker } from 'bullmq';
+import type { Queue, Worker } from 'bullmq';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '@podpreview/shared';
 import { PriorityLanes } from './priority-lane.ts';
@@ -20,10 +20,13 @@ function fakeWorker() {
   return w;
 }
 
-/** A priority job that runs until its returned function is called. */
-function job(lanes: PriorityLanes) {
+/** A priority job that runs until its returned function is called, then sends its run to `next` (none: the run ended). */
+function job(lanes: PriorityLanes, next?: string) {
   let end!: () => void;
-  const done = lanes.track(() => new Promise<void>((r) => (end = r)));
+  const done = lanes.track(
+    () => new Promise<void>((r) => (end = r)),
+    () => next,
+  );
   return async () => {
     end();
     await done;
@@ -37,22 +40,24 @@ beforeEach(() => {
 });
 afterEach(() => vi.useRealTimers());
 
+/** Lanes for preprocess and stage A in this process: stage B runs elsewhere. */
 const lanesWith = (holdBetweenMs: number, holdMs = 30_000) => {
   const lanes = new PriorityLanes({ holdMs, holdBetweenMs, log: createLogger('silent') });
   lanes.addNormal(normal as unknown as Worker);
+  for (const stage of ['preprocess', 'ensemble-a']) lanes.addLane(stage, () => fakeWorker() as unknown as Worker, {} as Queue);
   return lanes;
 };
 
 describe('priority lanes: holding normal starts', () => {
   it('holds across the gap between one stage of a priority run and the next', async () => {
     const lanes = lanesWith(100);
-    const endPreprocess = job(lanes);
+    const endPreprocess = job(lanes, 'ensemble-a');
     expect(normal.isPaused()).toBe(true);
     await endPreprocess();
     // The next stage's lane has not taken its job yet: still held.
     await vi.advanceTimersByTimeAsync(60);
     expect(normal.isPaused()).toBe(true);
-    const endStageA = job(lanes);
+    const endStageA = job(lanes, 'ensemble-a');
     await vi.advanceTimersByTimeAsync(200);
     expect(normal.isPaused()).toBe(true);
     await endStageA();
@@ -68,9 +73,21 @@ describe('priority lanes: holding normal starts', () => {
 
   it('with no time between, releases as each priority job ends', async () => {
     const lanes = lanesWith(0);
-    const end = job(lanes);
+    const end = job(lanes, 'ensemble-a');
     expect(normal.isPaused()).toBe(true);
     await end();
+    expect(normal.isPaused()).toBe(false);
+    lanes.close();
+  });
+
+  it('releases at once where the run ended, or went on to a stage this process does not run', async () => {
+    const lanes = lanesWith(100);
+    const endStageA = job(lanes, 'ensemble-b');
+    await endStageA();
+    expect(normal.isPaused()).toBe(false);
+    const endSink = job(lanes);
+    expect(normal.isPaused()).toBe(true);
+    await endSink();
     expect(normal.isPaused()).toBe(false);
     lanes.close();
   });
@@ -78,7 +95,7 @@ describe('priority lanes: holding normal starts', () => {
   it('a stretch of stages is still bounded by holdMs from its first job', async () => {
     const lanes = lanesWith(100, 1000);
     for (let i = 0; i < 4; i++) {
-      const end = job(lanes);
+      const end = job(lanes, 'preprocess');
       await vi.advanceTimersByTimeAsync(200);
       await end();
       await vi.advanceTimersByTimeAsync(50);

@@ -10,8 +10,9 @@ import type { Logger } from '@podpreview/shared';
  * job at once and sleeps again when no other waits. While a priority job runs, the process's
  * normal workers start nothing new (those running finish), for at most `holdMs` at a stretch.
  *
- * The hold outlasts each priority job by `holdBetweenMs`: a run's next stage is queued as its
- * job ends and taken by that stage's lane a few milliseconds later. Released in between, every
+ * The hold outlasts each priority job by `holdBetweenMs` where the run's next stage runs in this
+ * process too: that stage's job is queued as the last one ends and taken by its lane a few
+ * milliseconds later. Released in between, every
  * free slot started a normal job at each hop, and the run shared the CPU with them at every
  * stage (behind a 200-episode backlog on 2 cores, a 1-minute priority episode took 0.70-0.81 s
  * against 0.49-0.58 s held across its hops; 0.35-0.40 s on an idle fleet).
@@ -63,13 +64,23 @@ export class PriorityLanes {
     lane.worker.resume().catch((err: unknown) => this.o.log.warn({ stage, err: String(err) }, 'could not wake the priority lane'));
   }
 
-  /** Runs one priority job's work, holding back normal starts meanwhile. */
-  async track<T>(work: () => Promise<T>): Promise<T> {
+  /**
+   * Runs one priority job's work, holding back normal starts meanwhile; `nextStage` says where
+   * the job sent its run (none: the run ended). Held on for the next stage only where this
+   * process has that stage's lane.
+   */
+  async track<T>(work: () => Promise<T>, nextStage: (result: T) => string | undefined): Promise<T> {
     if (this.urgentInFlight++ === 0) this.holdNormal();
+    let next: string | undefined;
     try {
-      return await work();
+      const result = await work();
+      next = nextStage(result);
+      return result;
     } finally {
-      if (--this.urgentInFlight === 0) this.releaseSoon();
+      if (--this.urgentInFlight === 0) {
+        if (next !== undefined && this.lanes.has(next)) this.releaseSoon();
+        else this.releaseNormal();
+      }
     }
   }
 

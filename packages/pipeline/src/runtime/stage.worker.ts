@@ -132,7 +132,8 @@ export function startStageWorker<S extends StageName>(stage: S, handler: StageHa
   const tracked = (job: Job) => {
     if (job.opts.priority !== PRIORITY_URGENT) return processor(job);
     const ended = urgentWorkStarted();
-    return (lanes ? lanes.track(() => processor(job)) : processor(job)).finally(ended);
+    const work = () => processor(job);
+    return (lanes ? lanes.track(work, (r) => (r.status === 'forwarded' ? r.next : undefined)) : work()).finally(ended);
   };
   const options = (concurrency: number, name: string) => ({
     connection: deps.connection,

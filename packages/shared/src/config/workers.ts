@@ -47,7 +47,7 @@ const workerSettingsFixed = {
   ),
   PODPREVIEW_PRIORITY_HOLD_BETWEEN_MS: setting(
     int(100),
-    "how long normal jobs stay held after a priority job ends in a process, for the run's next stage (its lane takes it within milliseconds); `0` lets them start between the stages",
+    "how long normal jobs stay held after a priority job ends in a process whose lanes include the run's next stage (that lane takes it within milliseconds); `0` lets them start between the stages",
   ),
   PODPREVIEW_KEEP_COMPLETED_JOBS: setting(int(1000), 'completed jobs kept per queue (for Bull Board; run status does not need them)'),
   PODPREVIEW_KEEP_FAILED_JOBS: setting(int(5000), 'failed jobs kept per queue'),
