@@ -12,10 +12,10 @@ import type { Logger } from '@podpreview/shared';
  *
  * The hold outlasts each priority job by `holdBetweenMs` where the run's next stage runs in this
  * process too: that stage's job is queued as the last one ends and taken by its lane a few
- * milliseconds later. Released in between, every
- * free slot started a normal job at each hop, and the run shared the CPU with them at every
- * stage (behind a 200-episode backlog on 2 cores, a 1-minute priority episode took 0.70-0.81 s
- * against 0.49-0.58 s held across its hops; 0.35-0.40 s on an idle fleet).
+ * milliseconds later. Released in between, every free slot started a normal job at each hop,
+ * and the run shared the CPU with them at every stage (behind a 200-episode backlog on 2 cores,
+ * a 1-minute priority episode took 0.70-0.81 s, against 0.44-0.58 s held across its hops and
+ * 0.32-0.40 s on an idle fleet).
  */
 export class PriorityLanes {
   private urgentInFlight = 0;
