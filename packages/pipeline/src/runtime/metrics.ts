@@ -29,6 +29,11 @@ export const pipelineMetrics = {
     labelNames: ['why'],
     registers: [pipelineMetricsRegistry],
   }),
+  priorityHold: new Counter({
+    name: 'podpreview_priority_hold_seconds_total',
+    help: 'Time this process held back starting normal jobs for priority jobs (PODPREVIEW_PRIORITY_LANE)',
+    registers: [pipelineMetricsRegistry],
+  }),
   seconds: new Histogram({
     name: 'podpreview_stage_seconds',
     help: 'Processing time of one stage job (excludes queue wait)',

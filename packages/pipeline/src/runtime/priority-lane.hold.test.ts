@@ -1,6 +1,7 @@
 import type { Queue, Worker } from 'bullmq';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '@podpreview/shared';
+import { pipelineMetrics } from './metrics.ts';
 import { PriorityLanes } from './priority-lane.ts';
 
 // The hold of normal starts across a priority run's stages, without Redis: a normal worker is
@@ -37,7 +38,10 @@ let normal: ReturnType<typeof fakeWorker>;
 beforeEach(() => {
   vi.useFakeTimers();
   normal = fakeWorker();
+  pipelineMetrics.priorityHold.reset();
 });
+
+const heldSeconds = async () => (await pipelineMetrics.priorityHold.get()).values[0]?.value ?? 0;
 afterEach(() => vi.useRealTimers());
 
 /** Lanes for preprocess and stage A in this process: stage B runs elsewhere. */
@@ -68,6 +72,8 @@ describe('priority lanes: holding normal starts', () => {
     expect(normal.isPaused()).toBe(false);
     expect(normal.pause).toHaveBeenCalledTimes(1);
     expect(normal.resume).toHaveBeenCalledTimes(1);
+    // One stretch of 60 + 200 + 100 ms, as operators see it.
+    expect(await heldSeconds()).toBeCloseTo(0.36, 2);
     lanes.close();
   });
 

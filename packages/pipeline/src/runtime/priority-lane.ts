@@ -1,6 +1,7 @@
 import type { Queue, Worker } from 'bullmq';
 import { listenUrgent, PRIORITY_URGENT, type StageQueues } from '@podpreview/runs';
 import type { Logger } from '@podpreview/shared';
+import { pipelineMetrics } from './metrics.ts';
 
 /**
  * Priority jobs in one worker process. BullMQ already hands a free slot the priority job first;
@@ -25,6 +26,8 @@ export class PriorityLanes {
   private hold: NodeJS.Timeout | undefined;
   /** Ends the hold once no priority job has started for holdBetweenMs. */
   private between: NodeJS.Timeout | undefined;
+  /** When the current stretch began (performance.now()), for the hold's metric. */
+  private heldSinceMs: number | undefined;
   private listening: { close(): void } | undefined;
   private closed = false;
 
@@ -109,6 +112,7 @@ export class PriorityLanes {
       return;
     }
     if (this.hold) return;
+    this.heldSinceMs = performance.now();
     for (const w of this.normal) void w.pause(true);
     // A stream of priority jobs must not starve the rest for ever.
     this.hold = setTimeout(() => this.releaseNormal(), this.o.holdMs);
@@ -130,6 +134,8 @@ export class PriorityLanes {
     if (this.between) clearTimeout(this.between);
     this.hold = undefined;
     this.between = undefined;
+    if (this.heldSinceMs !== undefined) pipelineMetrics.priorityHold.inc((performance.now() - this.heldSinceMs) / 1000);
+    this.heldSinceMs = undefined;
     if (this.closed) return;
     for (const w of this.normal) if (w.isPaused()) void w.resume();
   }
