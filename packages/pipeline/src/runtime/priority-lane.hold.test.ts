@@ -40,9 +40,9 @@ beforeEach(() => {
   normal = fakeWorker();
   pipelineMetrics.priorityHold.reset();
 });
+afterEach(() => vi.useRealTimers());
 
 const heldSeconds = async () => (await pipelineMetrics.priorityHold.get()).values[0]?.value ?? 0;
-afterEach(() => vi.useRealTimers());
 
 /** Lanes for preprocess and stage A in this process: stage B runs elsewhere. */
 const lanesWith = (holdBetweenMs: number, holdMs = 30_000) => {
