@@ -1,6 +1,7 @@
 // One 30-minute episode, in one process: the stage functions called one after another (no
-// queues; stage A begun while preprocess decodes, as in the pipeline), and the same stages through the pipeline on Redis (enqueue → result, workers warm),
-// `repeats` times each, alternating which goes first. With a transcript (4th argument), stage B's
+// queues; stage A begun while preprocess decodes, as in the pipeline), and the same stages
+// through the pipeline on Redis (enqueue → result, workers warm), `repeats` times each,
+// alternating which goes first. With a transcript (4th argument), stage B's
 // text models run too. Prints the times and this process's peak RSS.
 import path from 'node:path';
 import { enqueueEpisode, waitForRuns } from '@podpreview/runs';

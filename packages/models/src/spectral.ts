@@ -157,9 +157,8 @@ export async function runSpectral(
   const pass = spectralPass(front, heads, o);
   const { plans, rows } = pass.whole(samples.length);
   const shared = front.kernel ? toSharedPcm(samples) : samples;
-  await inParallel(tasksOver(0, rows, front.entry.batching.maxBatch, o.lanes ?? front.lanes), o.lanes ?? front.lanes, (t) =>
-    pass.task(shared, plans, t.firstRow, t.rows),
-  );
+  const lanes = o.lanes ?? front.lanes;
+  await inParallel(tasksOver(0, rows, front.entry.batching.maxBatch, lanes), lanes, (t) => pass.task(shared, plans, t.firstRow, t.rows));
   return pass.results(plans);
 }
 

@@ -3,7 +3,7 @@ import { type BlobStore, bytesToInt16, type EnsembleAInput, runBlobKeys, type Tr
 import type { StageOutcome } from '../runtime/outcome.ts';
 import { putTrack } from '../tracks.ts';
 import { AUDIO_RUNNERS, runFrontEnd } from './audio-models.ts';
-import type { EarlyFrontEnds, EarlyStageA } from './stage-a.early.ts';
+import { type EarlyFrontEnds, type EarlyStageA, giveBack } from './stage-a.early.ts';
 
 export interface EnsembleADeps {
   blobs: BlobStore;
@@ -23,7 +23,10 @@ export function createEnsembleAStage(deps: EnsembleADeps) {
     const samples = early ? early.stream.view() : bytesToInt16(await deps.blobs.getShared(input.pcmKey));
     // Stored unsynced by preprocess: an OS crash since may have left it short.
     const expected = Math.round(input.durationSec * input.sampleRateHz);
-    if (samples.length !== expected) throw new Error(`the decoded audio ${input.pcmKey} holds ${samples.length} samples, not ${expected}: damaged in storage`);
+    if (samples.length !== expected) {
+      if (early) giveBack(early.work);
+      throw new Error(`the decoded audio ${input.pcmKey} holds ${samples.length} samples, not ${expected}: damaged in storage`);
+    }
     // An early pass that failed is run again here: its error, if it is the models', is this job's.
     const started = early ? await early.work.catch(() => undefined) : undefined;
     const lease = started?.lease ?? (await deps.models());

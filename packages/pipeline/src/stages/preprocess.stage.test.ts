@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Config, loadConfig, type PreprocessInput, type ResultRow, type ResultsSink, TranscriptError } from '@podpreview/shared';
 import { decodeAudio } from '@podpreview/audio';
 import { createResultsSink, fetchSource, LocalBlobStore } from '@podpreview/storage';
+import { succeededRow } from '@podpreview/storage/testing';
 import { type ModelLease, type PcmStream, UsageMeter } from '@podpreview/models';
 import { createPreprocessStage } from './preprocess.stage.ts';
 import { EarlyStageA } from './stage-a.early.ts';
@@ -46,32 +47,9 @@ const deps = () => ({
   tempDir: path.join(dir, 'scratch'),
 });
 
-/** A successful run's row, for the audio hashed `contentHash`. */
-const succeeded = (runId: string, contentHash: string): ResultRow => ({
-  runId,
-  episodeId: 'ep',
-  contentHash,
-  status: 'succeeded',
-  previewStartSec: 1,
-  previewEndSec: 31,
-  durationSec: 40,
-  speechFraction: 0.9,
-  score: 1,
-  path: 'audio-only',
-  clipKey: `episodes/ep/${runId}/preview.mp3`,
-  failedStage: null,
-  errorClass: null,
-  errorCode: null,
-  errorMessage: null,
-  stageTimingsMs: {},
-  models: [],
-  modelStats: null,
-  enqueuedAtMs: 1,
-  finishedAtMs: 2,
-  latencyMs: 1,
-  build: null,
-  variant: 'production',
-});
+/** A successful run's row of episode `ep`, for the audio hashed `contentHash`, with its clip. */
+const succeeded = (runId: string, contentHash: string): ResultRow =>
+  succeededRow({ runId, episodeId: 'ep', contentHash, clipKey: `episodes/ep/${runId}/preview.mp3` });
 
 const input = (runId: string, extra: Partial<PreprocessInput> = {}): PreprocessInput => ({
   v: 1,

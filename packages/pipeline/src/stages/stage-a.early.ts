@@ -97,10 +97,14 @@ export class EarlyStageA {
     clearTimeout(h.timer);
     h.controller.abort(new Error('stage A begun early was dropped'));
     h.stream.fail(new Error('stage A begun early was dropped'));
-    // Its lease goes back once its last task has finished.
-    h.work.then(
-      (r) => r.lease.release(),
-      () => {},
-    );
+    giveBack(h.work);
   }
+}
+
+/** What was begun early and will not be used: its lease goes back once its last task has finished. */
+export function giveBack(work: Promise<EarlyTracks>): void {
+  work.then(
+    (r) => r.lease.release(),
+    () => {},
+  );
 }
